@@ -1,0 +1,112 @@
+//! The command-line surface: clap definitions only, no logic.
+//! Each command's own flags live beside its logic in `commands/`.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::commands;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "lamctl",
+    version,
+    about = "Package, deploy, invoke and read the logs of AWS Lambda functions",
+    long_about = "lamctl takes an AWS Lambda function through its whole life from a terminal or a CI \
+                  script: package a directory, deploy it, invoke it and read its logs.\n\n\
+                  Results go to stdout; progress, log tails, warnings and errors go to stderr. \
+                  Exit codes: 0 success, 1 the operation failed, 2 bad usage or input (no AWS call \
+                  was made), 3 the invoked function reported an error, 130 interrupted.",
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show the resolved profile, region, endpoint and AWS identity, and where each came from
+    Whoami(commands::whoami::WhoamiArgs),
+    /// Zip a directory deterministically and print its CodeSha256
+    Package(commands::package::PackageArgs),
+    /// Print a shell completion script to stdout
+    Completions(commands::completions::CompletionsArgs),
+    /// Print the man page (roff) to stdout
+    Man(commands::man::ManArgs),
+}
+
+/// Flags accepted by every command.
+#[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Global options")]
+pub struct GlobalArgs {
+    /// AWS profile from the shared config files [env: AWS_PROFILE]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// AWS region [env: AWS_REGION, AWS_DEFAULT_REGION]
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// Send every AWS call to this endpoint (an emulator such as moto or LocalStack)
+    /// [env: AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>]
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+
+    /// Format of the result on stdout
+    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+
+    /// Print only the result and errors: no progress, no notes, no warnings
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// More detail on stderr: -v explains steps, -vv adds debug tracing, -vvv the SDK's own
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// When to colour stderr; NO_COLOR in the environment means never unless 'always'
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// The function definition file [default: ./lamctl.toml when present]
+    #[arg(short = 'c', long = "config", global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// How long to wait for a TCP connection to an AWS endpoint (e.g. 5s, 500ms)
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration, default_value = "10s")]
+    pub connect_timeout: Duration,
+
+    /// How long to wait for an AWS endpoint to answer one attempt of a call (e.g. 30s, 2m)
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration, default_value = "60s")]
+    pub read_timeout: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum OutputFormat {
+    /// Human-readable text
+    #[default]
+    Text,
+    /// One JSON document (stable keys) on stdout
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ColorChoice {
+    /// Colour when stderr is a terminal and NO_COLOR is unset
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// A duration such as `30s`, `5m`, `1h30m` or `250ms`.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    humantime::parse_duration(s)
+        .map_err(|e| format!("'{s}' is not a duration ({e}); use e.g. 30s, 5m, 2h"))
+}

@@ -1,0 +1,142 @@
+//! The one error type. Every failure a user can see is one of these
+//! variants; `code()` is the process exit code promised in design.md.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Bad usage or bad input, found before any AWS call (exit 2).
+    #[error("{message}")]
+    Usage {
+        message: String,
+        hint: Option<String>,
+    },
+
+    /// An AWS call failed: service error, network, timeout, credentials (exit 1).
+    #[error("{message}")]
+    Aws {
+        message: String,
+        hint: Option<String>,
+    },
+
+    /// A local file operation failed (exit 1).
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// Any other failed operation (exit 1).
+    #[error("{message}")]
+    Failed {
+        message: String,
+        hint: Option<String>,
+    },
+
+    /// The invoked function itself reported an error (exit 3).
+    #[error("{error_type}: {message}")]
+    Function { error_type: String, message: String },
+
+    /// Ctrl-C (exit 130).
+    #[error("interrupted")]
+    Interrupted,
+
+    /// The reader of stdout went away (`lamctl logs | head`): a normal exit.
+    #[error("broken pipe")]
+    BrokenPipe,
+}
+
+impl Error {
+    pub fn usage(message: impl Into<String>) -> Self {
+        Error::Usage {
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn failed(message: impl Into<String>) -> Self {
+        Error::Failed {
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn io(path: impl AsRef<Path>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.as_ref().to_path_buf(),
+            source,
+        }
+    }
+
+    /// Attach (or replace) the hint shown on the line after the error.
+    pub fn with_hint(mut self, new: impl Into<String>) -> Self {
+        match &mut self {
+            Error::Usage { hint, .. } | Error::Aws { hint, .. } | Error::Failed { hint, .. } => {
+                *hint = Some(new.into())
+            }
+            _ => {}
+        }
+        self
+    }
+
+    pub fn hint(&self) -> Option<&str> {
+        match self {
+            Error::Usage { hint, .. } | Error::Aws { hint, .. } | Error::Failed { hint, .. } => {
+                hint.as_deref()
+            }
+            _ => None,
+        }
+    }
+
+    pub fn code(&self) -> u8 {
+        match self {
+            Error::Usage { .. } => 2,
+            Error::Aws { .. } | Error::Io { .. } | Error::Failed { .. } => 1,
+            Error::Function { .. } => 3,
+            Error::Interrupted => 130,
+            Error::BrokenPipe => 0,
+        }
+    }
+}
+
+/// Map an error from writing to stdout: a closed pipe is not a failure.
+pub fn stdout_error(e: std::io::Error) -> Error {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Error::BrokenPipe
+    } else {
+        Error::failed(format!("cannot write to standard output: {e}"))
+    }
+}
+
+/// The whole `source()` chain on one line, deduplicated: SDK errors nest
+/// the useful part ("connection refused") several levels down.
+pub fn chain(err: &(dyn StdError + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut cur: Option<&(dyn StdError + 'static)> = Some(err);
+    while let Some(e) = cur {
+        let s = e.to_string();
+        if !s.is_empty() && !parts.iter().any(|p| p.contains(&s)) {
+            parts.push(s);
+        }
+        cur = e.source();
+    }
+    parts.join(": ")
+}
+
+/// Displays a list for messages: `a, b and c`.
+pub struct Listing<'a>(pub &'a [String]);
+
+impl fmt::Display for Listing<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            [] => Ok(()),
+            [one] => write!(f, "{one}"),
+            [init @ .., last] => write!(f, "{} and {last}", init.join(", ")),
+        }
+    }
+}

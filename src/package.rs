@@ -1,0 +1,783 @@
+//! Deterministic, parallel, streaming zips and Lambda's CodeSha256.
+//!
+//! The same directory content always gives the same bytes: entries sorted
+//! by path, a fixed timestamp, permissions normalised to 0644/0755, no extra
+//! fields. Files are compressed on all cores into prepared entries that one
+//! writer appends in order, within a bounded window, so memory stays small
+//! whatever the tree; big files are streamed by the writer itself.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex};
+
+use base64::Engine;
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use zip::write::{FullFileOptions, PreparedZipFile, SimpleFileOptions, ZipFileBuilder};
+use zip::{CompressionMethod, DateTime, ZipWriter};
+
+use crate::error::{Error, Result};
+
+/// Lambda's limit for a zip uploaded directly in the API call.
+pub const DIRECT_UPLOAD_LIMIT: u64 = 50 * 1024 * 1024;
+/// Lambda's limit for the unzipped size of a function and its layers.
+pub const UNZIPPED_LIMIT: u64 = 262_144_000;
+/// The ignore file read from the packaged directory's root.
+pub const IGNORE_FILE: &str = ".lamctlignore";
+
+/// Left out unless `--include` puts them back (VCS metadata is never packaged).
+const DEFAULT_EXCLUDES: &[&str] = &["/.lamctl/", "/lamctl.toml", "/.lamctlignore", ".DS_Store"];
+const NEVER_INCLUDED: &[&str] = &[".git", ".hg", ".svn"];
+
+/// Extensions whose content is already compressed: stored, not deflated again.
+const STORED_EXTENSIONS: &[&str] = &[
+    "zip", "jar", "war", "whl", "egg", "gz", "tgz", "bz2", "xz", "lz", "lzma", "zst", "7z", "rar",
+    "br", "png", "jpg", "jpeg", "gif", "webp", "avif", "heic", "mp3", "mp4", "m4a", "aac", "ogg",
+    "opus", "webm", "mov", "woff", "woff2", "pdf",
+];
+
+/// Files at most this big are compressed by the workers in memory; bigger
+/// ones are streamed by the writer so no whole file is ever held.
+const IN_MEMORY_MAX: u64 = 4 * 1024 * 1024;
+/// Compressed bytes that may wait for the writer at once.
+const WINDOW_BYTES: u64 = 16 * 1024 * 1024;
+const DEFLATE_LEVEL: i64 = 6;
+
+#[derive(Debug, Clone)]
+pub struct PackageOptions {
+    pub root: PathBuf,
+    pub output: PathBuf,
+    /// gitignore-style patterns to leave out, after `.lamctlignore`.
+    pub excludes: Vec<String>,
+    /// gitignore-style patterns to put back in, even when ignored.
+    pub includes: Vec<String>,
+    pub keep_symlinks: bool,
+    /// Fail when the unzipped size is over Lambda's 250 MB.
+    pub size_check: bool,
+    /// Worker threads; 0 means one per core.
+    pub threads: usize,
+}
+
+/// What was packaged.
+#[derive(Debug, Clone, Serialize)]
+pub struct PackageReport {
+    pub path: PathBuf,
+    /// Base64 SHA-256 of the zip: what Lambda reports as CodeSha256.
+    pub code_sha256: String,
+    /// The same digest in hex (the content-addressed S3 key uses it).
+    pub sha256_hex: String,
+    /// Size of the zip in bytes.
+    pub size: u64,
+    /// Sum of the packaged files' sizes.
+    pub uncompressed_size: u64,
+    /// Files and symbolic links in the zip (directories not counted).
+    pub files: u64,
+    /// Entries stored without compression (already-compressed formats).
+    pub stored: u64,
+}
+
+/// Hooks for the command: verbose notes and progress.
+pub trait Observer: Sync {
+    /// A detail shown with -v (a followed link that leaves the directory).
+    fn detail(&self, _msg: &str) {}
+    /// A warning (a special file skipped).
+    fn warn(&self, _msg: &str) {}
+    /// Called once before writing with the total bytes to compress.
+    fn start(&self, _files: u64, _bytes: u64) {}
+    fn advance(&self, _bytes: u64) {}
+}
+
+impl Observer for () {}
+
+#[derive(Debug, Clone)]
+enum Kind {
+    File { size: u64, executable: bool },
+    Symlink { target: String },
+    EmptyDir,
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    /// Forward-slash path inside the zip (directories end with '/').
+    name: String,
+    path: PathBuf,
+    kind: Kind,
+}
+
+/// Package `opts.root` into `opts.output`.
+pub fn package(opts: &PackageOptions, obs: &dyn Observer) -> Result<PackageReport> {
+    let root = check_root(&opts.root)?;
+    let entries = collect(&root, opts, obs)?;
+    if !entries.iter().any(|e| !matches!(e.kind, Kind::EmptyDir)) {
+        return Err(Error::usage(format!(
+            "nothing to package in {}: every file is excluded",
+            opts.root.display()
+        ))
+        .with_hint(format!("check {IGNORE_FILE} and --exclude/--include")));
+    }
+    let uncompressed: u64 = entries.iter().map(|e| e.size()).sum();
+    if opts.size_check && uncompressed > UNZIPPED_LIMIT {
+        return Err(too_big(&entries, uncompressed));
+    }
+    write_zip(&entries, opts, uncompressed, obs)
+}
+
+impl Entry {
+    fn size(&self) -> u64 {
+        match self.kind {
+            Kind::File { size, .. } => size,
+            _ => 0,
+        }
+    }
+}
+
+fn check_root(root: &Path) -> Result<PathBuf> {
+    let meta = std::fs::metadata(root).map_err(|e| {
+        if e.kind() == io::ErrorKind::NotFound {
+            Error::usage(format!("directory {} does not exist", root.display()))
+        } else {
+            Error::io(root, e)
+        }
+    })?;
+    if !meta.is_dir() {
+        return Err(
+            Error::usage(format!("{} is not a directory", root.display()))
+                .with_hint("lamctl package takes the directory to zip"),
+        );
+    }
+    let canon = root.canonicalize().map_err(|e| Error::io(root, e))?;
+    let mut rd = std::fs::read_dir(&canon).map_err(|e| Error::io(root, e))?;
+    if rd.next().is_none() {
+        return Err(Error::usage(format!(
+            "directory {} is empty",
+            root.display()
+        )));
+    }
+    Ok(canon)
+}
+
+fn matcher(root: &Path, opts: &PackageOptions) -> Result<Gitignore> {
+    let mut b = GitignoreBuilder::new(root);
+    let bad = |what: &str, e: ignore::Error| {
+        Error::usage(format!("invalid pattern in {what}: {e}"))
+            .with_hint("patterns use .gitignore syntax")
+    };
+    for p in DEFAULT_EXCLUDES {
+        b.add_line(None, p).map_err(|e| bad("the defaults", e))?;
+    }
+    let file = root.join(IGNORE_FILE);
+    if file.is_file()
+        && let Some(e) = b.add(&file)
+    {
+        return Err(bad(IGNORE_FILE, e));
+    }
+    for p in &opts.excludes {
+        b.add_line(None, p).map_err(|e| bad("--exclude", e))?;
+    }
+    for p in &opts.includes {
+        let line = format!("!{}", p.trim_start_matches('!'));
+        b.add_line(None, &line).map_err(|e| bad("--include", e))?;
+    }
+    b.build().map_err(|e| bad("the ignore rules", e))
+}
+
+/// Walk the tree, apply the ignore rules and the symlink policy, and return
+/// the entries sorted by name.
+fn collect(root: &Path, opts: &PackageOptions, obs: &dyn Observer) -> Result<Vec<Entry>> {
+    let ig = Arc::new(matcher(root, opts)?);
+    let has_includes = !opts.includes.is_empty();
+    // An earlier output inside the tree must not be packaged into the next one.
+    let output_name = output_inside(root, &opts.output);
+
+    let mut walker = ignore::WalkBuilder::new(root);
+    walker
+        .standard_filters(false)
+        .follow_links(!opts.keep_symlinks)
+        .sort_by_file_name(|a, b| a.cmp(b));
+    {
+        let ig = Arc::clone(&ig);
+        let root = root.to_path_buf();
+        walker.filter_entry(move |e| {
+            let Ok(rel) = e.path().strip_prefix(&root) else {
+                return true;
+            };
+            if rel.as_os_str().is_empty() {
+                return true;
+            }
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            if is_dir
+                && rel
+                    .file_name()
+                    .is_some_and(|n| NEVER_INCLUDED.iter().any(|v| n == *v))
+            {
+                return false;
+            }
+            // Without includes an ignored directory is pruned; with them we
+            // must look inside, as an include may name a file below it.
+            !(is_dir && !has_includes && ig.matched_path_or_any_parents(rel, true).is_ignore())
+        });
+    }
+
+    let mut entries = Vec::new();
+    let mut nonempty_dirs: std::collections::HashSet<PathBuf> = Default::default();
+    let mut dirs: Vec<(PathBuf, String)> = Vec::new();
+    for item in walker.build() {
+        let e = item.map_err(|e| walk_error(e, root))?;
+        let rel = match e.path().strip_prefix(root) {
+            Ok(r) if !r.as_os_str().is_empty() => r.to_path_buf(),
+            _ => continue,
+        };
+        let name = zip_name(&rel)?;
+        let ft = e.file_type().ok_or_else(|| {
+            Error::failed(format!("cannot read the type of {}", e.path().display()))
+        })?;
+        let is_dir = ft.is_dir();
+        if ig.matched_path_or_any_parents(&rel, is_dir).is_ignore() {
+            continue;
+        }
+        if output_name.as_deref() == Some(name.as_str()) {
+            continue;
+        }
+        if let Some(parent) = rel.parent() {
+            nonempty_dirs.insert(parent.to_path_buf());
+        }
+        if is_dir {
+            dirs.push((rel, name));
+            continue;
+        }
+        if e.path_is_symlink() && !opts.keep_symlinks {
+            let target = std::fs::canonicalize(e.path()).map_err(|err| Error::io(e.path(), err))?;
+            if !target.starts_with(root) {
+                obs.detail(&format!(
+                    "following {name} -> {} (outside {})",
+                    target.display(),
+                    opts.root.display()
+                ));
+            }
+        }
+        if ft.is_symlink() {
+            // Only with --keep-symlinks: stored as a link.
+            let target = std::fs::read_link(e.path()).map_err(|err| Error::io(e.path(), err))?;
+            let resolved = e.path().parent().unwrap_or(root).join(&target);
+            let inside = normalize(&resolved).starts_with(root);
+            if !inside || target.is_absolute() {
+                obs.warn(&format!(
+                    "left out symlink {name} -> {}: it points outside {} (follow links to include its content)",
+                    target.display(),
+                    opts.root.display()
+                ));
+                continue;
+            }
+            let target = target
+                .to_str()
+                .ok_or_else(|| non_utf8(e.path()))?
+                .replace('\\', "/");
+            entries.push(Entry {
+                name,
+                path: e.path().to_path_buf(),
+                kind: Kind::Symlink { target },
+            });
+        } else if ft.is_file() {
+            let meta = e
+                .metadata()
+                .map_err(|err| Error::io(e.path(), io::Error::other(err.to_string())))?;
+            use std::os::unix::fs::PermissionsExt;
+            let executable = meta.permissions().mode() & 0o111 != 0;
+            entries.push(Entry {
+                name,
+                path: e.path().to_path_buf(),
+                kind: Kind::File {
+                    size: meta.len(),
+                    executable,
+                },
+            });
+        } else {
+            obs.warn(&format!(
+                "left out {name}: not a regular file, directory or link"
+            ));
+        }
+    }
+    for (rel, name) in dirs {
+        if !nonempty_dirs.contains(&rel) {
+            entries.push(Entry {
+                name: format!("{name}/"),
+                path: root.join(&rel),
+                kind: Kind::EmptyDir,
+            });
+        }
+    }
+    entries.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(entries)
+}
+
+/// Lexical normalisation of `a/b/../c` (no filesystem access).
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn output_inside(root: &Path, output: &Path) -> Option<String> {
+    let abs = if output.is_absolute() {
+        output.to_path_buf()
+    } else {
+        std::env::current_dir().ok()?.join(output)
+    };
+    let parent = abs.parent()?.canonicalize().ok()?;
+    let full = parent.join(abs.file_name()?);
+    full.strip_prefix(root).ok().and_then(|r| zip_name(r).ok())
+}
+
+fn zip_name(rel: &Path) -> Result<String> {
+    let mut parts = Vec::new();
+    for c in rel.components() {
+        match c {
+            std::path::Component::Normal(s) => parts.push(s.to_str().ok_or_else(|| non_utf8(rel))?),
+            _ => {
+                return Err(Error::failed(format!(
+                    "unexpected path component in {}",
+                    rel.display()
+                )));
+            }
+        }
+    }
+    Ok(parts.join("/"))
+}
+
+fn non_utf8(p: &Path) -> Error {
+    Error::usage(format!(
+        "file name {} is not valid UTF-8",
+        p.to_string_lossy()
+    ))
+    .with_hint("Lambda's runtimes expect UTF-8 names: rename the file or exclude it with --exclude")
+}
+
+fn walk_error(e: ignore::Error, root: &Path) -> Error {
+    fn find_loop(e: &ignore::Error) -> Option<(&Path, &Path)> {
+        match e {
+            ignore::Error::Loop { ancestor, child } => Some((ancestor, child)),
+            ignore::Error::WithPath { err, .. }
+            | ignore::Error::WithDepth { err, .. }
+            | ignore::Error::WithLineNumber { err, .. } => find_loop(err),
+            ignore::Error::Partial(errs) => errs.iter().find_map(find_loop),
+            _ => None,
+        }
+    }
+    fn find_path(e: &ignore::Error) -> Option<&Path> {
+        match e {
+            ignore::Error::WithPath { path, .. } => Some(path),
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                find_path(err)
+            }
+            _ => None,
+        }
+    }
+    if let Some((ancestor, child)) = find_loop(&e) {
+        let show = |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
+        return Error::usage(format!(
+            "symlink loop: {} points back to its ancestor {}",
+            show(child),
+            show(ancestor)
+        ))
+        .with_hint(
+            "exclude the link with --exclude, or store links as links with --keep-symlinks",
+        );
+    }
+    let io = e.io_error().map(|io| io.kind());
+    match (find_path(&e), io) {
+        (Some(p), Some(io::ErrorKind::NotFound)) => Error::usage(format!(
+            "{} is a broken symlink",
+            p.strip_prefix(root).unwrap_or(p).display()
+        ))
+        .with_hint("exclude it with --exclude, or store links as links with --keep-symlinks"),
+        (Some(p), _) => Error::io(p, io::Error::other(e.to_string())),
+        (None, _) => Error::failed(format!("cannot read {}: {e}", root.display())),
+    }
+}
+
+fn too_big(entries: &[Entry], total: u64) -> Error {
+    // Sum sizes per directory at every depth, then show the biggest.
+    let mut dirs: BTreeMap<&str, u64> = BTreeMap::new();
+    for e in entries {
+        let mut end = 0;
+        while let Some(i) = e.name[end..].find('/') {
+            end += i;
+            *dirs.entry(&e.name[..end]).or_default() += e.size();
+            end += 1;
+        }
+    }
+    let mut biggest: Vec<(&str, u64)> = dirs.into_iter().collect();
+    biggest.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let list: Vec<String> = biggest
+        .iter()
+        .take(5)
+        .map(|(d, s)| format!("{d}/ {}", crate::output::bytes(*s)))
+        .collect();
+    let largest = if list.is_empty() {
+        String::new()
+    } else {
+        format!("; largest directories: {}", list.join(", "))
+    };
+    Error::usage(format!(
+        "unzipped size {} is over Lambda's 250 MB limit ({} bytes){largest}",
+        crate::output::bytes(total),
+        UNZIPPED_LIMIT
+    ))
+    .with_hint("exclude what the function does not need (--exclude or .lamctlignore), move dependencies to a layer or a container image, or pass --no-size-check")
+}
+
+fn is_precompressed(name: &str) -> bool {
+    name.rsplit_once('.').is_some_and(|(_, ext)| {
+        STORED_EXTENSIONS
+            .iter()
+            .any(|s| ext.eq_ignore_ascii_case(s))
+    })
+}
+
+fn options(method: CompressionMethod, mode: u32) -> SimpleFileOptions {
+    SimpleFileOptions::default()
+        .compression_method(method)
+        .compression_level(if method == CompressionMethod::Deflated {
+            Some(DEFLATE_LEVEL)
+        } else {
+            None
+        })
+        .last_modified_time(DateTime::default())
+        .unix_permissions(mode)
+}
+
+fn file_mode(executable: bool) -> u32 {
+    if executable { 0o755 } else { 0o644 }
+}
+
+/// One unit of work a worker hands to the writer, in entry order.
+enum Prepared {
+    Ready(PreparedZipFile, u64),
+    /// The writer handles it itself (big file, link, directory).
+    Inline,
+}
+
+struct Shared {
+    state: Mutex<Window>,
+    cond: Condvar,
+}
+
+struct Window {
+    /// The next entry a worker takes, and the next the writer writes.
+    next: usize,
+    written: usize,
+    done: BTreeMap<usize, Result<Prepared>>,
+    pending_bytes: u64,
+    cancelled: bool,
+}
+
+fn prepare(entry: &Entry) -> Result<Prepared> {
+    let Kind::File { size, executable } = entry.kind else {
+        return Ok(Prepared::Inline);
+    };
+    if size > IN_MEMORY_MAX {
+        return Ok(Prepared::Inline);
+    }
+    let mut data = Vec::with_capacity(size as usize);
+    File::open(&entry.path)
+        .and_then(|mut f| f.read_to_end(&mut data))
+        .map_err(|e| Error::io(&entry.path, e))?;
+    let mode = file_mode(executable);
+    let zip_err =
+        |e: zip::result::ZipError| Error::failed(format!("cannot compress {}: {e}", entry.name));
+    let stored =
+        || PreparedZipFile::from_data(&entry.name, options(CompressionMethod::Stored, mode), &data);
+    let prepared = if data.is_empty() || is_precompressed(&entry.name) {
+        stored().map_err(zip_err)?
+    } else {
+        let mut b = ZipFileBuilder::new(&entry.name, options(CompressionMethod::Deflated, mode))
+            .map_err(zip_err)?;
+        b.write_all(&data)
+            .map_err(|e| Error::failed(format!("cannot compress {}: {e}", entry.name)))?;
+        let p = b.finish().map_err(zip_err)?;
+        // Like Info-ZIP: data that does not shrink is stored.
+        if p.compressed_size() >= p.uncompressed_size() {
+            stored().map_err(zip_err)?
+        } else {
+            p
+        }
+    };
+    let len = prepared.compressed_size();
+    Ok(Prepared::Ready(prepared, len))
+}
+
+/// A writer that hashes and counts what passes through it.
+struct HashingWriter<W> {
+    inner: W,
+    hasher: Sha256,
+    len: u64,
+}
+
+impl<W: Write> Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.len += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+fn write_zip(
+    entries: &[Entry],
+    opts: &PackageOptions,
+    total: u64,
+    obs: &dyn Observer,
+) -> Result<PackageReport> {
+    let output = &opts.output;
+    if let Some(dir) = output.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    let file_name = output
+        .file_name()
+        .ok_or_else(|| Error::usage(format!("output {} is not a file name", output.display())))?;
+    let tmp = output.with_file_name(format!(
+        ".{}.partial-{}",
+        file_name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = (|| {
+        let file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        let report = write_entries(
+            entries,
+            opts,
+            total,
+            obs,
+            BufWriter::with_capacity(256 * 1024, file),
+            &tmp,
+        )?;
+        std::fs::rename(&tmp, output).map_err(|e| Error::io(output, e))?;
+        Ok(report)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+fn write_entries(
+    entries: &[Entry],
+    opts: &PackageOptions,
+    total: u64,
+    obs: &dyn Observer,
+    out: BufWriter<File>,
+    tmp: &Path,
+) -> Result<PackageReport> {
+    let threads = if opts.threads == 0 {
+        std::thread::available_parallelism().map_or(2, |n| n.get())
+    } else {
+        opts.threads
+    };
+    let files = entries
+        .iter()
+        .filter(|e| !matches!(e.kind, Kind::EmptyDir))
+        .count() as u64;
+    obs.start(files, total);
+
+    let shared = Shared {
+        state: Mutex::new(Window {
+            next: 0,
+            written: 0,
+            done: BTreeMap::new(),
+            pending_bytes: 0,
+            cancelled: false,
+        }),
+        cond: Condvar::new(),
+    };
+    let max_ahead = threads * 16;
+    let io_err = |e: io::Error| Error::io(tmp, e);
+    let zip_err = |name: &str, e: zip::result::ZipError| match e {
+        zip::result::ZipError::Io(io) => Error::io(tmp, io),
+        other => Error::failed(format!("cannot add {name} to the zip: {other}")),
+    };
+
+    std::thread::scope(|scope| -> Result<PackageReport> {
+        for _ in 0..threads {
+            scope.spawn(|| worker(entries, &shared, max_ahead));
+        }
+        let mut zip = ZipWriter::new_stream(HashingWriter {
+            inner: out,
+            hasher: Sha256::new(),
+            len: 0,
+        });
+        let mut stored = 0u64;
+        let run = (|| -> Result<()> {
+            for i in 0..entries.len() {
+                let item = {
+                    let mut st = shared.state.lock().expect("package window lock");
+                    loop {
+                        if let Some(r) = st.done.remove(&i) {
+                            if let Ok(Prepared::Ready(_, n)) = &r {
+                                st.pending_bytes -= n;
+                            }
+                            st.written = i + 1;
+                            shared.cond.notify_all();
+                            break r;
+                        }
+                        st = shared.cond.wait(st).expect("package window lock");
+                    }
+                }?;
+                let e = &entries[i];
+                match item {
+                    Prepared::Ready(p, _) => {
+                        if p.compressed_size() == p.uncompressed_size() && p.uncompressed_size() > 0
+                        {
+                            stored += 1;
+                        }
+                        let n = p.uncompressed_size();
+                        zip.add_prepared_file(p)
+                            .map_err(|err| zip_err(&e.name, err))?;
+                        obs.advance(n);
+                    }
+                    Prepared::Inline => match &e.kind {
+                        Kind::File { size, executable } => {
+                            let method = if is_precompressed(&e.name) {
+                                stored += 1;
+                                CompressionMethod::Stored
+                            } else {
+                                CompressionMethod::Deflated
+                            };
+                            let o: FullFileOptions = options(method, file_mode(*executable))
+                                .large_file(*size >= u32::MAX as u64 - 1024)
+                                .into_full_options();
+                            zip.start_file(e.name.as_str(), o)
+                                .map_err(|err| zip_err(&e.name, err))?;
+                            let mut f =
+                                File::open(&e.path).map_err(|err| Error::io(&e.path, err))?;
+                            copy_reporting(&mut f, &mut zip, obs).map_err(|err| match err {
+                                CopyError::Read(io) => Error::io(&e.path, io),
+                                CopyError::Write(io) => io_err(io),
+                            })?;
+                        }
+                        Kind::Symlink { target } => {
+                            let o = options(CompressionMethod::Stored, 0o777);
+                            zip.add_symlink(e.name.as_str(), target.as_str(), o)
+                                .map_err(|err| zip_err(&e.name, err))?;
+                        }
+                        Kind::EmptyDir => {
+                            let o = options(CompressionMethod::Stored, 0o755);
+                            zip.add_directory(e.name.as_str(), o)
+                                .map_err(|err| zip_err(&e.name, err))?;
+                        }
+                    },
+                }
+            }
+            Ok(())
+        })();
+        if let Err(e) = run {
+            let mut st = shared.state.lock().expect("package window lock");
+            st.cancelled = true;
+            shared.cond.notify_all();
+            return Err(e);
+        }
+        let w = zip
+            .finish()
+            .map_err(|err| zip_err("the central directory", err))?;
+        let mut w = w.into_inner();
+        w.flush().map_err(io_err)?;
+        let digest = w.hasher.finalize();
+        w.inner
+            .into_inner()
+            .map_err(|e| io_err(e.into_error()))?
+            .sync_all()
+            .map_err(io_err)?;
+        Ok(PackageReport {
+            path: opts.output.clone(),
+            code_sha256: base64::engine::general_purpose::STANDARD.encode(digest),
+            sha256_hex: hex::encode(digest),
+            size: w.len,
+            uncompressed_size: total,
+            files,
+            stored,
+        })
+    })
+}
+
+fn worker(entries: &[Entry], shared: &Shared, max_ahead: usize) {
+    loop {
+        let i = {
+            let mut st = shared.state.lock().expect("package window lock");
+            loop {
+                if st.cancelled || st.next >= entries.len() {
+                    return;
+                }
+                // Bounded memory: stop taking work while too much waits.
+                if st.pending_bytes < WINDOW_BYTES && st.next - st.written < max_ahead {
+                    break;
+                }
+                st = shared.cond.wait(st).expect("package window lock");
+            }
+            st.next += 1;
+            st.next - 1
+        };
+        let r = prepare(&entries[i]);
+        let mut st = shared.state.lock().expect("package window lock");
+        if let Ok(Prepared::Ready(_, n)) = &r {
+            st.pending_bytes += n;
+        }
+        st.done.insert(i, r);
+        shared.cond.notify_all();
+    }
+}
+
+enum CopyError {
+    Read(io::Error),
+    Write(io::Error),
+}
+
+fn copy_reporting(
+    r: &mut impl Read,
+    w: &mut impl Write,
+    obs: &dyn Observer,
+) -> std::result::Result<(), CopyError> {
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        let n = match r.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(CopyError::Read(e)),
+        };
+        w.write_all(&buf[..n]).map_err(CopyError::Write)?;
+        obs.advance(n as u64);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn precompressed_extensions() {
+        assert!(is_precompressed("a/b/lib.JAR"));
+        assert!(is_precompressed("x.png"));
+        assert!(!is_precompressed("app.py"));
+        assert!(!is_precompressed("Makefile"));
+    }
+
+    #[test]
+    fn normalize_parent_components() {
+        assert_eq!(
+            normalize(Path::new("/a/b/../c/./d")),
+            PathBuf::from("/a/c/d")
+        );
+    }
+}

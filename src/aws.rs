@@ -256,6 +256,16 @@ impl AwsContext {
             }
         }
 
+        tracing::info!("profile {profile}");
+        tracing::info!("region {region}");
+        match (&endpoint, service_endpoints.is_empty()) {
+            (Some(e), _) => tracing::info!("endpoint {e}"),
+            (None, true) => tracing::info!("endpoint: AWS default for the region"),
+            (None, false) => {}
+        }
+        for (s, e) in &service_endpoints {
+            tracing::info!("endpoint for {}: {e}", s.display_name());
+        }
         Ok(AwsContext {
             profile,
             region,

@@ -620,7 +620,7 @@ fn write_entries(
         });
         let mut stored = 0u64;
         let run = (|| -> Result<()> {
-            for i in 0..entries.len() {
+            for (i, e) in entries.iter().enumerate() {
                 let item = {
                     let mut st = shared.state.lock().expect("package window lock");
                     loop {
@@ -635,7 +635,6 @@ fn write_entries(
                         st = shared.cond.wait(st).expect("package window lock");
                     }
                 }?;
-                let e = &entries[i];
                 match item {
                     Prepared::Ready(p, _) => {
                         if p.compressed_size() == p.uncompressed_size() && p.uncompressed_size() > 0

@@ -252,10 +252,8 @@ impl Project {
 
     /// The directory the file is in; relative paths in it are relative to this.
     pub fn dir(&self) -> &Path {
-        match self.path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        }
+        // "" for a bare file name, so joined paths stay relative and tidy.
+        self.path.parent().unwrap_or(Path::new(""))
     }
 
     /// `source` resolved against the file's directory.

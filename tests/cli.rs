@@ -1,0 +1,243 @@
+//! The command-line surface: clap's own checks, help of every command,
+//! generated completions and man page, streams and exit codes.
+
+use std::path::Path;
+
+use clap::CommandFactory;
+use lamctl::cli::Cli;
+
+use crate::harness::*;
+
+#[test]
+fn clap_definition_is_consistent() {
+    Cli::command().debug_assert();
+}
+
+fn subcommands() -> Vec<String> {
+    Cli::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect()
+}
+
+#[test]
+fn help_of_every_command() {
+    let out = lamctl(["--help"]).run();
+    out.success();
+    insta::assert_snapshot!("help", out.stdout());
+    for sub in subcommands() {
+        let out = lamctl([sub.as_str(), "--help"]).run();
+        out.success();
+        for global in [
+            "--profile",
+            "--region",
+            "--endpoint-url",
+            "--output",
+            "--quiet",
+            "--verbose",
+            "--color",
+            "--config",
+        ] {
+            assert!(out.stdout().contains(global), "{sub} --help lacks {global}");
+        }
+        insta::assert_snapshot!(format!("help-{sub}"), out.stdout());
+    }
+}
+
+/// Set LAMCTL_UPDATE_GENERATED=1 to rewrite the checked-in files.
+fn check_generated(path: &Path, fresh: &[u8]) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let path = root.join(path);
+    if std::env::var_os("LAMCTL_UPDATE_GENERATED").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, fresh).unwrap();
+        return;
+    }
+    let current = std::fs::read(&path).unwrap_or_default();
+    assert!(
+        current == fresh,
+        "{} is stale: run `LAMCTL_UPDATE_GENERATED=1 cargo test --test lib generated` and commit it",
+        path.display()
+    );
+}
+
+#[test]
+fn generated_completions_are_fresh() {
+    use clap_complete::Shell;
+    for shell in [
+        Shell::Bash,
+        Shell::Zsh,
+        Shell::Fish,
+        Shell::PowerShell,
+        Shell::Elvish,
+    ] {
+        let out = lamctl(["completions", &shell.to_string()]).run();
+        out.success();
+        assert!(
+            out.stdout().contains("whoami") && out.stdout().contains("endpoint-url"),
+            "{shell} completion lacks commands/flags"
+        );
+        check_generated(
+            &Path::new("completions").join(lamctl::commands::completions::file_name(shell)),
+            &out.stdout,
+        );
+    }
+}
+
+#[test]
+fn generated_man_page_is_fresh() {
+    let out = lamctl(["man"]).run();
+    out.success();
+    let page = out.stdout();
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH lamctl"),
+        "not roff: {}",
+        &page[..page.len().min(200)]
+    );
+    for sub in subcommands() {
+        assert!(
+            page.contains(&format!("LAMCTL {}", sub.to_uppercase())),
+            "man page lacks {sub}"
+        );
+    }
+    check_generated(Path::new("docs/lamctl.1"), &out.stdout);
+}
+
+#[test]
+fn bash_completion_loads_in_bash() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions/lamctl.bash");
+    let status = std::process::Command::new("bash")
+        .args([
+            "-c",
+            &format!("source {} && complete -p lamctl", path.display()),
+        ])
+        .output()
+        .expect("bash");
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+}
+
+#[test]
+fn usage_errors_are_one_line_exit_2() {
+    lamctl(["bogus"])
+        .run()
+        .fails(2, "unrecognized subcommand 'bogus'");
+    lamctl(["whoami", "--color", "purple"])
+        .run()
+        .fails(2, "invalid value 'purple' for '--color <COLOR>'");
+    lamctl(["whoami", "--output", "yaml"])
+        .run()
+        .fails(2, "invalid value 'yaml'");
+    lamctl(["whoami", "--read-timeout", "soon"])
+        .run()
+        .fails(2, "'soon' is not a duration");
+    lamctl(["completions", "tcsh"])
+        .run()
+        .fails(2, "invalid value 'tcsh'");
+}
+
+#[test]
+fn version_goes_to_stdout() {
+    let out = lamctl(["--version"]).run();
+    out.success();
+    assert_eq!(
+        out.stdout().trim(),
+        format!("lamctl {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn broken_pipe_on_stdout_is_exit_0() {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_lamctl"))
+        .args(["man"])
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    assert_eq!(
+        status.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    assert!(
+        status.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+}
+
+#[test]
+fn ctrl_c_is_exit_130() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let ep = format!("http://{}", listener.local_addr().unwrap());
+    let _held = std::thread::spawn(move || {
+        listener
+            .incoming()
+            .take(4)
+            .filter_map(Result::ok)
+            .collect::<Vec<_>>()
+    });
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_lamctl"))
+        .args([
+            "whoami",
+            "--region",
+            REGION,
+            "--endpoint-url",
+            &ep,
+            "--read-timeout",
+            "60s",
+        ])
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "error: interrupted"
+    );
+}
+
+#[test]
+fn verbose_quiet_and_colour_go_to_stderr_only() {
+    let out = lamctl(["whoami", "--output", "json", "-v"]).moto().run();
+    out.success();
+    out.json();
+    assert!(
+        out.stderr.contains("region us-east-1 (from --region)"),
+        "-v explains: {}",
+        out.stderr
+    );
+
+    let out = lamctl(["whoami", "--output", "json"]).moto().run();
+    assert!(out.stderr.is_empty(), "quiet by default: {}", out.stderr);
+
+    let out = lamctl(["whoami", "--region", "bad region", "--color", "always"]).run();
+    assert!(
+        out.stderr.starts_with("\u{1b}["),
+        "coloured: {:?}",
+        out.stderr
+    );
+    let out = lamctl(["whoami", "--region", "bad region"])
+        .env("NO_COLOR", "1")
+        .run();
+    assert!(!out.stderr.contains('\u{1b}'), "{:?}", out.stderr);
+    let out = lamctl(["whoami", "--region", "bad region", "--color", "never"]).run();
+    assert!(!out.stderr.contains('\u{1b}'), "{:?}", out.stderr);
+}

@@ -1,0 +1,372 @@
+#![allow(dead_code)]
+//! Shared test harness: one moto server per test binary, the real lamctl
+//! binary run in an isolated environment, and small HTTP helpers.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+pub const REGION: &str = "us-east-1";
+pub const ACCOUNT: &str = "123456789012";
+
+/// The moto server shared by every test in this binary.
+pub struct Moto {
+    pub endpoint: String,
+}
+
+/// Start moto once (on a free 127.0.0.1 port, Lambda in its no-Docker
+/// mode). It is killed when the test process exits. Never skips: if moto
+/// is missing the test fails and says how to install it.
+pub fn moto() -> &'static Moto {
+    static MOTO: OnceLock<Moto> = OnceLock::new();
+    MOTO.get_or_init(|| {
+        let exe = moto_server_path();
+        let port = free_port();
+        let (tx, rx) = std::sync::mpsc::channel();
+        // moto dies with the thread that started it (PR_SET_PDEATHSIG), so
+        // that thread lives as long as the test process.
+        std::thread::spawn(move || {
+            let mut cmd = Command::new(&exe);
+            cmd.args(["-H", "127.0.0.1", "-p", &port.to_string()])
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null());
+            unsafe {
+                use std::os::unix::process::CommandExt;
+                cmd.pre_exec(|| {
+                    libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                    Ok(())
+                });
+            }
+            let child = cmd.spawn();
+            let _ = tx.send(child.as_ref().map(|_| ()).map_err(|e| format!("{e}")));
+            let _keep = child;
+            loop {
+                std::thread::park();
+            }
+        });
+        rx.recv().expect("moto thread").unwrap_or_else(|e| {
+            panic!(
+                "cannot start {}: {e}; run scripts/test, which installs moto",
+                moto_server_path().display()
+            )
+        });
+        let endpoint = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Ok((200, _)) = http("GET", &format!("{endpoint}/moto-api/"), b"") {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "moto_server did not answer on {endpoint} within 60s"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let (status, body) = http(
+            "POST",
+            &format!("{endpoint}/moto-api/config"),
+            br#"{"lambda": {"use_docker": false}}"#,
+        )
+        .expect("configure moto");
+        let body = String::from_utf8_lossy(&body);
+        assert!(
+            (200..300).contains(&status) && body.contains(r#""lambda": {"use_docker": false}"#),
+            "moto config: {status} {body}"
+        );
+        Moto { endpoint }
+    })
+}
+
+fn moto_server_path() -> PathBuf {
+    if let Some(p) = std::env::var_os("LAMCTL_MOTO_SERVER") {
+        return PathBuf::from(p);
+    }
+    let local = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/moto_server");
+    if local.exists() {
+        return local;
+    }
+    panic!(
+        "moto_server not found at {} and LAMCTL_MOTO_SERVER is not set: run scripts/test, which installs it",
+        local.display()
+    );
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A minimal HTTP/1.1 exchange (Connection: close) for talking to moto's
+/// control API; the SDK is used for everything AWS.
+pub fn http(method: &str, url: &str, body: &[u8]) -> std::io::Result<(u16, Vec<u8>)> {
+    let rest = url.strip_prefix("http://").expect("http url");
+    let (host, path) = rest
+        .split_once('/')
+        .map(|(h, p)| (h, format!("/{p}")))
+        .unwrap_or((rest, "/".into()));
+    let mut s = TcpStream::connect(host)?;
+    s.set_read_timeout(Some(Duration::from_secs(30)))?;
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )?;
+    s.write_all(body)?;
+    let mut resp = Vec::new();
+    s.read_to_end(&mut resp)?;
+    let text = String::from_utf8_lossy(&resp);
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .ok_or_else(|| std::io::Error::other("bad HTTP response"))?;
+    let body_at = resp
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(resp.len(), |i| i + 4);
+    Ok((status, resp[body_at..].to_vec()))
+}
+
+/// A TCP endpoint that counts connections and answers 500: proof that a
+/// bad-input run made no AWS call.
+pub struct Sink {
+    pub endpoint: String,
+    connections: Arc<AtomicUsize>,
+}
+
+impl Sink {
+    pub fn start() -> Sink {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let endpoint = format!("http://{}", listener.local_addr().unwrap());
+        let connections = Arc::new(AtomicUsize::new(0));
+        let c = Arc::clone(&connections);
+        std::thread::spawn(move || {
+            for s in listener.incoming() {
+                let Ok(mut s) = s else { continue };
+                c.fetch_add(1, Ordering::SeqCst);
+                let _ = s.write_all(b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            }
+        });
+        Sink {
+            endpoint,
+            connections,
+        }
+    }
+
+    pub fn connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
+    }
+}
+
+/// The result of one lamctl run.
+#[derive(Debug)]
+pub struct Out {
+    pub code: i32,
+    pub stdout: Vec<u8>,
+    pub stderr: String,
+}
+
+impl Out {
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.stdout).into_owned()
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}): {}\nstderr: {}",
+                self.stdout(),
+                self.stderr
+            )
+        })
+    }
+
+    #[track_caller]
+    pub fn success(&self) -> &Self {
+        assert_eq!(
+            self.code,
+            0,
+            "expected success\nstdout: {}\nstderr: {}",
+            self.stdout(),
+            self.stderr
+        );
+        self
+    }
+
+    /// A clean failure: the exit code, `error: …` naming `needle`, at most a
+    /// `hint: …` line after it, no panic and no Debug dump.
+    #[track_caller]
+    pub fn fails(&self, code: i32, needle: &str) -> &Self {
+        assert_eq!(
+            self.code,
+            code,
+            "exit code\nstdout: {}\nstderr: {}",
+            self.stdout(),
+            self.stderr
+        );
+        let lines: Vec<&str> = self.stderr.lines().collect();
+        let err_at = lines
+            .iter()
+            .position(|l| l.starts_with("error: "))
+            .unwrap_or_else(|| panic!("no `error:` line in stderr: {}", self.stderr));
+        let rest = &lines[err_at + 1..];
+        assert!(
+            rest.len() <= 1 && rest.iter().all(|l| l.starts_with("hint: ")),
+            "more than error + hint: {}",
+            self.stderr
+        );
+        assert!(
+            lines[err_at].contains(needle),
+            "error line does not mention {needle:?}: {}",
+            self.stderr
+        );
+        for bad in [
+            "panicked",
+            "RUST_BACKTRACE",
+            "Error {",
+            "Some(",
+            "source:",
+            "DispatchFailure",
+            "ServiceError",
+        ] {
+            assert!(
+                !self.stderr.contains(bad),
+                "stderr contains {bad:?}: {}",
+                self.stderr
+            );
+        }
+        self
+    }
+}
+
+/// A lamctl run being set up: real binary, cleared environment, throwaway
+/// credentials, AWS config files pointing into a temp home.
+pub struct Lamctl {
+    cmd: Command,
+    stdin: Option<Vec<u8>>,
+    pub home: tempfile::TempDir,
+}
+
+pub fn lamctl<I, S>(args: I) -> Lamctl
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lamctl"));
+    cmd.args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("AWS_CONFIG_FILE", home.path().join("aws-config"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            home.path().join("aws-credentials"),
+        )
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .current_dir(home.path());
+    Lamctl {
+        cmd,
+        stdin: None,
+        home,
+    }
+}
+
+impl Lamctl {
+    pub fn env(mut self, k: &str, v: impl AsRef<std::ffi::OsStr>) -> Self {
+        self.cmd.env(k, v);
+        self
+    }
+
+    pub fn env_remove(mut self, k: &str) -> Self {
+        self.cmd.env_remove(k);
+        self
+    }
+
+    pub fn dir(mut self, d: impl AsRef<Path>) -> Self {
+        self.cmd.current_dir(d);
+        self
+    }
+
+    pub fn stdin(mut self, data: impl Into<Vec<u8>>) -> Self {
+        self.stdin = Some(data.into());
+        self
+    }
+
+    /// Point at the shared moto with a region, through flags.
+    pub fn moto(mut self) -> Self {
+        self.cmd
+            .args(["--endpoint-url", &moto().endpoint, "--region", REGION]);
+        self
+    }
+
+    pub fn aws_config(self, text: &str) -> Self {
+        std::fs::write(self.home.path().join("aws-config"), text).unwrap();
+        self
+    }
+
+    pub fn aws_credentials(self, text: &str) -> Self {
+        std::fs::write(self.home.path().join("aws-credentials"), text).unwrap();
+        self
+    }
+
+    pub fn run(mut self) -> Out {
+        self.cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+        self.cmd.stdin(if self.stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        });
+        let mut child = self.cmd.spawn().expect("run lamctl");
+        if let Some(data) = self.stdin.take() {
+            let mut w = child.stdin.take().unwrap();
+            std::thread::spawn(move || {
+                let _ = w.write_all(&data);
+            });
+        }
+        let o = child.wait_with_output().expect("wait for lamctl");
+        Out {
+            code: o.status.code().unwrap_or(-1),
+            stdout: o.stdout,
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+/// An SDK config aimed at moto, for checking state independently of lamctl.
+pub async fn sdk() -> aws_config::SdkConfig {
+    let creds = aws_credential_types::Credentials::new("testing", "testing", None, None, "tests");
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new(REGION))
+        .endpoint_url(&moto().endpoint)
+        .credentials_provider(creds)
+        .load()
+        .await
+}
+
+pub fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// A unique name per test so tests can share one moto.
+pub fn unique(prefix: &str) -> String {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    format!(
+        "{prefix}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    )
+}

@@ -1,0 +1,7 @@
+//! One integration-test binary (it links once, which matters on 2 cores).
+
+mod harness;
+
+mod cli;
+mod package;
+mod whoami;

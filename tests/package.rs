@@ -1,0 +1,562 @@
+//! `lamctl package`: determinism, what goes in, symlinks, limits, bad input,
+//! archives read back by an independent reader (Python's zipfile), and the
+//! CodeSha256 checked against what moto reports after CreateFunction.
+
+use std::os::unix::fs::{PermissionsExt, symlink};
+use std::path::{Path, PathBuf};
+
+use crate::harness::*;
+
+fn write(root: &Path, rel: &str, data: &[u8]) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, data).unwrap();
+}
+
+/// A small function tree: code, a nested package, an executable bootstrap.
+fn sample(root: &Path, reverse: bool) {
+    let mut files: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "app.py",
+            b"def handler(event, context):\n    return event\n".repeat(20),
+        ),
+        ("lib/util/__init__.py", b"".to_vec()),
+        (
+            "lib/util/strings.py",
+            b"def up(s):\n    return s.upper()\n".repeat(50),
+        ),
+        (
+            "data/config.json",
+            br#"{"stage": "dev", "retries": 3}"#.to_vec(),
+        ),
+        ("data/logo.png", vec![0x89, b'P', b'N', b'G', 1, 2, 3, 4]),
+        ("bootstrap", b"#!/bin/sh\nexec python3 app.py\n".to_vec()),
+    ];
+    if reverse {
+        files.reverse();
+    }
+    for (rel, data) in &files {
+        write(root, rel, data);
+    }
+    std::fs::set_permissions(
+        root.join("bootstrap"),
+        std::fs::Permissions::from_mode(0o775),
+    )
+    .unwrap();
+}
+
+fn package(dir: &Path, out: &Path, extra: &[&str]) -> Out {
+    let mut args = vec![
+        "package".to_string(),
+        dir.display().to_string(),
+        "-o".into(),
+        out.display().to_string(),
+        "--output".into(),
+        "json".into(),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    lamctl(args).run()
+}
+
+/// Entries as Python's zipfile sees them: (name, unix mode, content).
+fn read_zip(path: &Path) -> Vec<(String, u32, Vec<u8>)> {
+    let script = r#"
+import json, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z:
+    assert z.testzip() is None
+    out = [[i.filename, i.external_attr >> 16, z.read(i).hex(), i.date_time[0], len(i.extra)] for i in z.infolist()]
+print(json.dumps(out))
+"#;
+    let o = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(path)
+        .output()
+        .expect("python3");
+    assert!(
+        o.status.success(),
+        "zipfile failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: Vec<(String, u32, String, u32, usize)> = serde_json::from_slice(&o.stdout).unwrap();
+    v.into_iter()
+        .map(|(n, m, hexdata, year, extra)| {
+            assert_eq!(year, 1980, "{n}: fixed timestamp");
+            assert_eq!(extra, 0, "{n}: no extra fields");
+            (n, m, hex::decode(hexdata).unwrap())
+        })
+        .collect()
+}
+
+fn names(path: &Path) -> Vec<String> {
+    read_zip(path).into_iter().map(|(n, _, _)| n).collect()
+}
+
+#[test]
+fn archive_reads_back_with_modes_and_contents() {
+    let t = tempfile::tempdir().unwrap();
+    let src = t.path().join("src");
+    sample(&src, false);
+    let out = package(&src, &t.path().join("f.zip"), &[]);
+    out.success();
+    let v = out.json();
+    assert_eq!(v["files"], 6);
+    let entries = read_zip(&t.path().join("f.zip"));
+    let names: Vec<&str> = entries.iter().map(|(n, _, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "app.py",
+            "bootstrap",
+            "data/config.json",
+            "data/logo.png",
+            "lib/util/__init__.py",
+            "lib/util/strings.py"
+        ]
+    );
+    for (name, mode, data) in &entries {
+        assert!(
+            !name.starts_with('/') && !name.split('/').any(|c| c == ".." || c == "."),
+            "unsafe name {name}"
+        );
+        assert_eq!(
+            data,
+            &std::fs::read(src.join(name)).unwrap(),
+            "{name} content"
+        );
+        let want = if name == "bootstrap" {
+            0o100755
+        } else {
+            0o100644
+        };
+        assert_eq!(*mode, want, "{name} mode {mode:o}");
+    }
+    assert_eq!(
+        v["size"].as_u64().unwrap(),
+        std::fs::metadata(t.path().join("f.zip")).unwrap().len()
+    );
+    let digest = sha2_b64(&std::fs::read(t.path().join("f.zip")).unwrap());
+    assert_eq!(v["code_sha256"], digest);
+    // unzip agrees the archive is sound.
+    let o = std::process::Command::new("unzip")
+        .args(["-tq"])
+        .arg(t.path().join("f.zip"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+}
+
+fn sha2_b64(data: &[u8]) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(data))
+}
+
+#[test]
+fn output_is_deterministic() {
+    let t = tempfile::tempdir().unwrap();
+    let a = t.path().join("a");
+    sample(&a, false);
+    package(&a, &t.path().join("1.zip"), &[]).success();
+    package(&a, &t.path().join("2.zip"), &[]).success();
+    let first = std::fs::read(t.path().join("1.zip")).unwrap();
+    assert_eq!(
+        first,
+        std::fs::read(t.path().join("2.zip")).unwrap(),
+        "two runs"
+    );
+
+    // New mtimes on every file.
+    for e in walk(&a) {
+        let f = std::fs::File::options().write(true).open(&e).unwrap();
+        f.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(86_400 * 400))
+            .unwrap();
+    }
+    package(&a, &t.path().join("3.zip"), &[]).success();
+    assert_eq!(
+        first,
+        std::fs::read(t.path().join("3.zip")).unwrap(),
+        "after touching every file"
+    );
+
+    // The same content at another path, created in the opposite order.
+    let b = t.path().join("elsewhere/deeper/b");
+    sample(&b, true);
+    package(&b, &t.path().join("4.zip"), &[]).success();
+    assert_eq!(
+        first,
+        std::fs::read(t.path().join("4.zip")).unwrap(),
+        "copy in another path, other creation order"
+    );
+
+    // Run from another working directory with a relative DIR.
+    let out = lamctl(["package", "b", "-o", "../../5.zip"])
+        .dir(t.path().join("elsewhere/deeper"))
+        .run();
+    out.success();
+    assert_eq!(
+        first,
+        std::fs::read(t.path().join("5.zip")).unwrap(),
+        "relative paths"
+    );
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn code_sha256_matches_what_moto_reports() {
+    let t = tempfile::tempdir().unwrap();
+    let src = t.path().join("src");
+    sample(&src, false);
+    let zip = t.path().join("f.zip");
+    let out = package(&src, &zip, &[]);
+    out.success();
+    let ours = out.json()["code_sha256"].as_str().unwrap().to_string();
+    let name = unique("pkgsha");
+    let reported = rt().block_on(async {
+        let conf = sdk().await;
+        let iam = aws_sdk_iam::Client::new(&conf);
+        let role = iam
+            .create_role()
+            .role_name(&name)
+            .assume_role_policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#)
+            .send()
+            .await
+            .unwrap();
+        let lambda = aws_sdk_lambda::Client::new(&conf);
+        let code = aws_sdk_lambda::types::FunctionCode::builder()
+            .zip_file(aws_sdk_lambda::primitives::Blob::new(std::fs::read(&zip).unwrap()))
+            .build();
+        let f = lambda
+            .create_function()
+            .function_name(&name)
+            .runtime(aws_sdk_lambda::types::Runtime::Python312)
+            .handler("app.handler")
+            .role(role.role().unwrap().arn())
+            .code(code)
+            .send()
+            .await
+            .unwrap();
+        let got = lambda.get_function().function_name(&name).send().await.unwrap();
+        assert_eq!(got.configuration().unwrap().code_sha256(), f.code_sha256());
+        f.code_sha256().unwrap().to_string()
+    });
+    assert_eq!(ours, reported);
+}
+
+#[test]
+fn ignore_file_exclude_include_and_defaults() {
+    let t = tempfile::tempdir().unwrap();
+    let src = t.path().join("src");
+    sample(&src, false);
+    write(&src, "tests/test_app.py", b"x");
+    write(&src, "notes.md", b"x");
+    write(&src, "lib/util/strings.pyc", b"x");
+    write(&src, ".git/HEAD", b"ref: refs/heads/main\n");
+    write(&src, "sub/.git/config", b"x");
+    write(&src, "lamctl.toml", b"name = \"f\"\n");
+    write(
+        &src,
+        ".lamctlignore",
+        b"# comments and gitignore syntax\ntests/\n*.pyc\n*.md\n",
+    );
+    let zip = t.path().join("f.zip");
+    package(&src, &zip, &["--exclude", "data/*.json"]).success();
+    let n = names(&zip);
+    for gone in [
+        "tests/test_app.py",
+        "notes.md",
+        "lib/util/strings.pyc",
+        ".git/HEAD",
+        "sub/.git/config",
+        "lamctl.toml",
+        ".lamctlignore",
+        "data/config.json",
+    ] {
+        assert!(
+            !n.iter().any(|x| x == gone),
+            "{gone} should be left out: {n:?}"
+        );
+    }
+    assert!(n.iter().any(|x| x == "app.py") && n.iter().any(|x| x == "data/logo.png"));
+
+    // --include puts back what an ignore rule (even on a parent) left out; never .git.
+    package(
+        &src,
+        &zip,
+        &[
+            "--include",
+            "tests/test_app.py",
+            "--include",
+            "README*",
+            "--include",
+            ".git/HEAD",
+        ],
+    )
+    .success();
+    let n = names(&zip);
+    assert!(n.iter().any(|x| x == "tests/test_app.py"), "{n:?}");
+    assert!(!n.iter().any(|x| x.starts_with(".git/")), "{n:?}");
+
+    // An earlier output inside the tree is not packaged into the next one.
+    let inside = src.join("out.zip");
+    package(&src, &inside, &[]).success();
+    package(&src, &inside, &[]).success();
+    assert!(!names(&inside).iter().any(|x| x == "out.zip"));
+
+    // Everything excluded is bad input.
+    package(&src, &zip, &["--exclude", "*"]).fails(2, "nothing to package");
+    package(&src, &zip, &["--exclude", "{unclosed"]).fails(2, "invalid pattern in --exclude");
+}
+
+#[test]
+fn symlinks_followed_kept_outside_and_loops() {
+    let t = tempfile::tempdir().unwrap();
+    let src = t.path().join("src");
+    sample(&src, false);
+    write(&t.path().join("outside"), "shared.py", b"SHARED = 1\n");
+    symlink("app.py", src.join("alias.py")).unwrap();
+    symlink("lib", src.join("lib2")).unwrap();
+    symlink(t.path().join("outside/shared.py"), src.join("shared.py")).unwrap();
+    let zip = t.path().join("f.zip");
+
+    // Followed by default: real files, including the outside one (said with -v).
+    let out = lamctl([
+        "package",
+        src.to_str().unwrap(),
+        "-o",
+        zip.to_str().unwrap(),
+        "-v",
+    ])
+    .run();
+    out.success();
+    assert!(
+        out.stderr.contains("following shared.py ->") && out.stderr.contains("outside"),
+        "{}",
+        out.stderr
+    );
+    let entries = read_zip(&zip);
+    let get = |n: &str| {
+        entries
+            .iter()
+            .find(|(x, _, _)| x == n)
+            .unwrap_or_else(|| panic!("{n} missing"))
+    };
+    assert_eq!(
+        get("alias.py").2,
+        std::fs::read(src.join("app.py")).unwrap()
+    );
+    assert_eq!(get("alias.py").1, 0o100644);
+    assert_eq!(
+        get("lib2/util/strings.py").2,
+        std::fs::read(src.join("lib/util/strings.py")).unwrap()
+    );
+    assert_eq!(get("shared.py").2, b"SHARED = 1\n");
+
+    // --keep-symlinks: links stored as links; one leaving DIR is left out with a warning.
+    let out = package(&src, &zip, &["--keep-symlinks"]);
+    out.success();
+    assert!(
+        out.stderr.contains("left out symlink shared.py"),
+        "{}",
+        out.stderr
+    );
+    let entries = read_zip(&zip);
+    let alias = entries.iter().find(|(n, _, _)| n == "alias.py").unwrap();
+    assert_eq!(alias.1 & 0o170000, 0o120000, "stored as a link");
+    assert_eq!(alias.2, b"app.py");
+    assert!(
+        entries
+            .iter()
+            .any(|(n, m, _)| n == "lib2" && m & 0o170000 == 0o120000)
+    );
+    assert!(
+        !entries
+            .iter()
+            .any(|(n, _, _)| n == "shared.py" || n.starts_with("lib2/"))
+    );
+
+    // A loop is a clear error when following, fine when keeping links.
+    symlink("..", src.join("lib/up")).unwrap();
+    package(&src, &zip, &[]).fails(2, "symlink loop: lib/up");
+    package(&src, &zip, &["--keep-symlinks"]).success();
+    std::fs::remove_file(src.join("lib/up")).unwrap();
+
+    symlink("missing.py", src.join("dangling.py")).unwrap();
+    package(&src, &zip, &[]).fails(2, "dangling.py is a broken symlink");
+}
+
+#[test]
+fn zip64_with_more_than_65535_entries() {
+    let t = tempfile::tempdir().unwrap();
+    let src = t.path().join("many");
+    for d in 0..66 {
+        let dir = src.join(format!("d{d:02}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        for f in 0..1000 {
+            std::fs::write(dir.join(format!("f{f:04}.txt")), b"").unwrap();
+        }
+    }
+    let zip = t.path().join("many.zip");
+    let out = package(&src, &zip, &[]);
+    out.success();
+    assert_eq!(out.json()["files"], 66_000);
+    let o = std::process::Command::new("python3")
+        .args(["-c", "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); print(len(z.infolist()), z.infolist()[-1].filename)"])
+        .arg(&zip)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout).trim(),
+        "66000 d65/f0999.txt"
+    );
+}
+
+#[test]
+fn unzipped_size_limit_and_override() {
+    let t = tempfile::tempdir().unwrap();
+    let src = t.path().join("src");
+    sample(&src, false);
+    // Sparse: 270 MB of zeros that take no disk.
+    let big = src.join("vendor/blobs/zeros.bin");
+    std::fs::create_dir_all(big.parent().unwrap()).unwrap();
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(270_000_000)
+        .unwrap();
+    let zip = t.path().join("f.zip");
+    let out = package(&src, &zip, &[]);
+    out.fails(2, "over Lambda's 250 MB limit");
+    assert!(
+        out.stderr
+            .contains("largest directories: vendor/ 257.5 MiB, vendor/blobs/ 257.5 MiB"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("--no-size-check"), "{}", out.stderr);
+    assert!(!zip.exists(), "no zip written on failure");
+
+    let out = package(&src, &zip, &["--no-size-check"]);
+    out.success();
+    assert_eq!(
+        out.json()["uncompressed_size"].as_u64().unwrap(),
+        dir_size(&src)
+    );
+}
+
+fn dir_size(p: &Path) -> u64 {
+    walk(p)
+        .iter()
+        .map(|f| std::fs::metadata(f).unwrap().len())
+        .sum()
+}
+
+#[test]
+fn over_50_mb_warns_about_s3() {
+    let t = tempfile::tempdir().unwrap();
+    let src = t.path().join("src");
+    // Pseudo-random bytes in an already-compressed format are stored as they are.
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let data: Vec<u8> = (0..53 * 1024 * 1024)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect();
+    write(&src, "model.gz", &data);
+    let zip = t.path().join("f.zip");
+    let out = lamctl([
+        "package",
+        src.to_str().unwrap(),
+        "-o",
+        zip.to_str().unwrap(),
+    ])
+    .run();
+    out.success();
+    assert_eq!(
+        out.stdout().trim(),
+        zip.display().to_string(),
+        "stdout is the path only"
+    );
+    assert!(
+        out.stderr.contains("warning: the zip is") && out.stderr.contains("through S3"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(read_zip(&zip)[0].2.len(), data.len());
+}
+
+#[test]
+fn bad_input_is_named() {
+    let t = tempfile::tempdir().unwrap();
+    let zip = t.path().join("f.zip");
+    package(&t.path().join("nope"), &zip, &[]).fails(2, "nope does not exist");
+    write(t.path(), "file.txt", b"x");
+    package(&t.path().join("file.txt"), &zip, &[]).fails(2, "file.txt is not a directory");
+    std::fs::create_dir(t.path().join("empty")).unwrap();
+    package(&t.path().join("empty"), &zip, &[]).fails(2, "empty is empty");
+
+    // A non-UTF-8 name.
+    let src = t.path().join("src");
+    sample(&src, false);
+    use std::os::unix::ffi::OsStrExt;
+    let bad = src.join(std::ffi::OsStr::from_bytes(b"caf\xe9.txt"));
+    std::fs::write(&bad, b"x").unwrap();
+    package(&src, &zip, &[]).fails(2, "is not valid UTF-8");
+    std::fs::remove_file(&bad).unwrap();
+
+    // An unreadable file is exit 1 naming it (as root, a file that errors on read).
+    if unsafe { libc::geteuid() } == 0 {
+        symlink("/proc/self/mem", src.join("unreadable.bin")).unwrap();
+    } else {
+        write(&src, "unreadable.bin", b"x");
+        std::fs::set_permissions(
+            src.join("unreadable.bin"),
+            std::fs::Permissions::from_mode(0o000),
+        )
+        .unwrap();
+    }
+    package(&src, &zip, &[]).fails(1, "unreadable.bin");
+    assert!(!zip.exists());
+    assert!(
+        std::fs::read_dir(t.path()).unwrap().all(|e| !e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .contains("partial")),
+        "no partial zip left"
+    );
+}
+
+#[test]
+fn source_and_package_settings_from_lamctl_toml() {
+    let t = tempfile::tempdir().unwrap();
+    sample(&t.path().join("fn"), false);
+    write(
+        t.path(),
+        "lamctl.toml",
+        b"name = \"hello\"\nsource = \"fn\"\n\n[package]\nexclude = [\"data/\"]\n",
+    );
+    let out = lamctl(["package", "--output", "json"]).dir(t.path()).run();
+    out.success();
+    let zip = t.path().join(".lamctl/hello.zip");
+    assert_eq!(out.json()["path"], ".lamctl/hello.zip");
+    let n = names(&zip);
+    assert!(
+        n.contains(&"app.py".to_string()) && !n.iter().any(|x| x.starts_with("data/")),
+        "{n:?}"
+    );
+}

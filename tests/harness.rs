@@ -370,3 +370,295 @@ pub fn unique(prefix: &str) -> String {
         N.fetch_add(1, Ordering::SeqCst)
     )
 }
+
+/// One HTTP request as the proxy saw it.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: String,
+    /// Path and query, as sent.
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Request {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The AWS JSON/query operation name when the protocol puts it in a
+    /// header (X-Amz-Target: Logs_20140328.FilterLogEvents -> FilterLogEvents).
+    pub fn target(&self) -> Option<&str> {
+        self.header("x-amz-target")
+            .map(|t| t.rsplit('.').next().unwrap_or(t))
+    }
+}
+
+/// A canned HTTP response.
+#[derive(Debug, Clone)]
+pub struct Canned {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Canned {
+    pub fn new(status: u16, body: impl Into<Vec<u8>>) -> Self {
+        Canned {
+            status,
+            headers: Vec::new(),
+            body: body.into(),
+        }
+    }
+
+    pub fn header(mut self, k: &str, v: &str) -> Self {
+        self.headers.push((k.to_string(), v.to_string()));
+        self
+    }
+
+    /// An AWS REST-JSON style error: status, x-amzn-ErrorType and a message.
+    pub fn aws_error(status: u16, code: &str, message: &str) -> Self {
+        Canned::new(
+            status,
+            format!(r#"{{"__type":"{code}","message":"{message}","Message":"{message}"}}"#),
+        )
+        .header("Content-Type", "application/json")
+        .header("x-amzn-ErrorType", code)
+    }
+}
+
+type Matcher = Box<dyn Fn(&Request) -> bool + Send>;
+
+struct Rule {
+    matches: Matcher,
+    response: Canned,
+    /// How many more times it applies (None: always).
+    remaining: Option<usize>,
+}
+
+/// A recording, fault-injecting HTTP proxy between lamctl and moto (or,
+/// with no upstream, a fake server that answers only injected responses
+/// and 500 otherwise). Every request is recorded, so a test can count the
+/// calls lamctl made, and a rule can answer a matching request instead of
+/// the upstream: an update in progress, throttling, a function error.
+pub struct Proxy {
+    pub endpoint: String,
+    log: Arc<std::sync::Mutex<Vec<Request>>>,
+    rules: Arc<std::sync::Mutex<Vec<Rule>>>,
+}
+
+impl Proxy {
+    /// In front of the shared moto.
+    pub fn moto() -> Proxy {
+        Proxy::start(Some(moto().endpoint.clone()))
+    }
+
+    pub fn start(upstream: Option<String>) -> Proxy {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let endpoint = format!("http://{}", listener.local_addr().unwrap());
+        let log = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let rules: Arc<std::sync::Mutex<Vec<Rule>>> = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (l, r) = (Arc::clone(&log), Arc::clone(&rules));
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                let Ok(conn) = conn else { continue };
+                let (l, r, up) = (Arc::clone(&l), Arc::clone(&r), upstream.clone());
+                std::thread::spawn(move || serve_conn(conn, &l, &r, up.as_deref()));
+            }
+        });
+        Proxy {
+            endpoint,
+            log,
+            rules,
+        }
+    }
+
+    /// Answer requests matching `matches` with `response`, `times` times (None: always).
+    pub fn inject(
+        &self,
+        matches: impl Fn(&Request) -> bool + Send + 'static,
+        response: Canned,
+        times: Option<usize>,
+    ) {
+        self.rules.lock().unwrap().push(Rule {
+            matches: Box::new(matches),
+            response,
+            remaining: times,
+        });
+    }
+
+    pub fn requests(&self) -> Vec<Request> {
+        self.log.lock().unwrap().clone()
+    }
+
+    pub fn count(&self, pred: impl Fn(&Request) -> bool) -> usize {
+        self.log.lock().unwrap().iter().filter(|r| pred(r)).count()
+    }
+
+    pub fn clear(&self) {
+        self.log.lock().unwrap().clear();
+    }
+}
+
+fn serve_conn(
+    mut conn: TcpStream,
+    log: &std::sync::Mutex<Vec<Request>>,
+    rules: &std::sync::Mutex<Vec<Rule>>,
+    upstream: Option<&str>,
+) {
+    let _ = conn.set_nodelay(true);
+    let mut reader = std::io::BufReader::new(conn.try_clone().unwrap());
+    while let Some(req) = read_request(&mut reader) {
+        log.lock().unwrap().push(req.clone());
+        let canned = {
+            let mut rules = rules.lock().unwrap();
+            let hit = rules
+                .iter_mut()
+                .find(|r| r.remaining != Some(0) && (r.matches)(&req));
+            hit.map(|r| {
+                if let Some(n) = r.remaining.as_mut() {
+                    *n -= 1;
+                }
+                r.response.clone()
+            })
+        };
+        let resp = match (canned, upstream) {
+            (Some(c), _) => c,
+            (None, Some(up)) => {
+                forward(up, &req).unwrap_or_else(|e| Canned::new(502, format!("proxy: {e}")))
+            }
+            (None, None) => Canned::new(500, "no canned response for this request"),
+        };
+        if write_response(&mut conn, &resp).is_err() {
+            return;
+        }
+    }
+}
+
+fn read_head(r: &mut impl std::io::BufRead) -> Option<(String, Vec<(String, String)>)> {
+    let mut first = String::new();
+    if r.read_line(&mut first).ok()? == 0 {
+        return None;
+    }
+    let mut headers = Vec::new();
+    loop {
+        let mut line = String::new();
+        r.read_line(&mut line).ok()?;
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = line.split_once(':') {
+            headers.push((k.trim().to_string(), v.trim().to_string()));
+        }
+    }
+    Some((first.trim_end().to_string(), headers))
+}
+
+fn read_body(
+    r: &mut impl std::io::BufRead,
+    headers: &[(String, String)],
+    until_eof: bool,
+) -> Option<Vec<u8>> {
+    let get = |n: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(n))
+            .map(|(_, v)| v.clone())
+    };
+    if get("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
+        let mut body = Vec::new();
+        loop {
+            let mut size = String::new();
+            r.read_line(&mut size).ok()?;
+            let n = usize::from_str_radix(size.trim().split(';').next()?, 16).ok()?;
+            if n == 0 {
+                let mut end = String::new();
+                r.read_line(&mut end).ok()?;
+                return Some(body);
+            }
+            let mut chunk = vec![0; n + 2];
+            r.read_exact(&mut chunk).ok()?;
+            body.extend_from_slice(&chunk[..n]);
+        }
+    } else if let Some(len) = get("content-length").and_then(|v| v.parse::<usize>().ok()) {
+        let mut body = vec![0; len];
+        r.read_exact(&mut body).ok()?;
+        Some(body)
+    } else if until_eof {
+        let mut body = Vec::new();
+        r.read_to_end(&mut body).ok()?;
+        Some(body)
+    } else {
+        Some(Vec::new())
+    }
+}
+
+fn read_request(r: &mut impl std::io::BufRead) -> Option<Request> {
+    let (first, headers) = read_head(r)?;
+    let mut parts = first.split_whitespace();
+    let method = parts.next()?.to_string();
+    let path = parts.next()?.to_string();
+    let body = read_body(r, &headers, false)?;
+    Some(Request {
+        method,
+        path,
+        headers,
+        body,
+    })
+}
+
+fn forward(upstream: &str, req: &Request) -> std::io::Result<Canned> {
+    let host = upstream.strip_prefix("http://").unwrap_or(upstream);
+    let mut s = TcpStream::connect(host)?;
+    let mut head = format!("{} {} HTTP/1.1\r\n", req.method, req.path);
+    for (k, v) in &req.headers {
+        let k_l = k.to_ascii_lowercase();
+        if k_l == "connection" || k_l == "transfer-encoding" || k_l == "content-length" {
+            continue;
+        }
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str(&format!(
+        "Content-Length: {}\r\nConnection: close\r\n\r\n",
+        req.body.len()
+    ));
+    s.write_all(head.as_bytes())?;
+    s.write_all(&req.body)?;
+    let mut r = std::io::BufReader::new(s);
+    let (status_line, headers) =
+        read_head(&mut r).ok_or_else(|| std::io::Error::other("no response head"))?;
+    let status = status_line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(502);
+    let body = read_body(&mut r, &headers, true)
+        .ok_or_else(|| std::io::Error::other("bad response body"))?;
+    let headers = headers
+        .into_iter()
+        .filter(|(k, _)| {
+            !["connection", "transfer-encoding", "content-length"]
+                .contains(&k.to_ascii_lowercase().as_str())
+        })
+        .collect();
+    Ok(Canned {
+        status,
+        headers,
+        body,
+    })
+}
+
+fn write_response(conn: &mut TcpStream, c: &Canned) -> std::io::Result<()> {
+    let mut head = format!("HTTP/1.1 {} X\r\n", c.status);
+    for (k, v) in &c.headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str(&format!("Content-Length: {}\r\n\r\n", c.body.len()));
+    conn.write_all(head.as_bytes())?;
+    conn.write_all(&c.body)?;
+    conn.flush()
+}

@@ -417,3 +417,45 @@ fn bad_region_endpoint_and_config_file_are_exit_2() {
     l.run().fails(2, "lamctl.toml:2:1: unknown field `regoin`");
     assert_eq!(sink.connections(), 0);
 }
+
+#[test]
+fn proxy_records_calls_and_injects_errors() {
+    let proxy = Proxy::moto();
+    let out = lamctl([
+        "whoami",
+        "--region",
+        REGION,
+        "--endpoint-url",
+        &proxy.endpoint,
+    ])
+    .run();
+    out.success();
+    assert_eq!(
+        proxy.count(|r| r.method == "POST"
+            && String::from_utf8_lossy(&r.body).contains("Action=GetCallerIdentity")),
+        1
+    );
+
+    // An injected service error surfaces as one line naming the code, exit 1.
+    proxy.inject(
+        |r| String::from_utf8_lossy(&r.body).contains("GetCallerIdentity"),
+        Canned::new(403, "<ErrorResponse><Error><Type>Sender</Type><Code>ExpiredToken</Code><Message>The security token included in the request is expired</Message></Error><RequestId>1</RequestId></ErrorResponse>")
+            .header("Content-Type", "text/xml"),
+        Some(1),
+    );
+    let out = lamctl([
+        "whoami",
+        "--region",
+        REGION,
+        "--endpoint-url",
+        &proxy.endpoint,
+    ])
+    .run();
+    out.fails(1, "GetCallerIdentity failed in us-east-1: ExpiredToken: The security token included in the request is expired");
+    assert!(
+        out.stderr
+            .contains("hint: the credentials of profile 'default' have expired"),
+        "{}",
+        out.stderr
+    );
+}

@@ -93,9 +93,7 @@ pub async fn build(ctx: &Ctx<'_>, dir: Option<&Path>, flags: &PackFlags) -> Resu
     let output = match &flags.out {
         Some(o) => o.clone(),
         None => {
-            let base = project
-                .map(|p| p.dir().to_path_buf())
-                .unwrap_or_else(|| PathBuf::from("."));
+            let base = project.map(|p| p.dir().to_path_buf()).unwrap_or_default();
             let name = project
                 .and_then(|p| p.file.name.clone())
                 .or_else(|| {
@@ -150,8 +148,9 @@ pub async fn build(ctx: &Ctx<'_>, dir: Option<&Path>, flags: &PackFlags) -> Resu
 
 fn summary(ui: &Ui, r: &PackageReport) -> String {
     format!(
-        "packaged {} files, {} ({} unzipped), CodeSha256 {}",
+        "packaged {} file{}, {} ({} unzipped), CodeSha256 {}",
         r.files,
+        if r.files == 1 { "" } else { "s" },
         bytes(r.size),
         bytes(r.uncompressed_size),
         ui.paint(crate::output::BOLD, &r.code_sha256)

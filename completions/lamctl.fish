@@ -41,6 +41,7 @@ complete -c lamctl -n "__fish_lamctl_needs_command" -s h -l help -d 'Print help 
 complete -c lamctl -n "__fish_lamctl_needs_command" -s V -l version -d 'Print version'
 complete -c lamctl -n "__fish_lamctl_needs_command" -f -a "whoami" -d 'Show the resolved profile, region, endpoint and AWS identity, and where each came from'
 complete -c lamctl -n "__fish_lamctl_needs_command" -f -a "package" -d 'Zip a directory deterministically and print its CodeSha256'
+complete -c lamctl -n "__fish_lamctl_needs_command" -f -a "deploy" -d 'Package and create or update the function; publish, alias, concurrency, function URL'
 complete -c lamctl -n "__fish_lamctl_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c lamctl -n "__fish_lamctl_needs_command" -f -a "man" -d 'Print the man page (roff) to stdout'
 complete -c lamctl -n "__fish_lamctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -79,6 +80,66 @@ complete -c lamctl -n "__fish_lamctl_using_subcommand package" -s q -l quiet -d 
 complete -c lamctl -n "__fish_lamctl_using_subcommand package" -s v -l verbose -d 'More detail on stderr: -v explains steps, -vv adds debug tracing, -vvv the SDK\'s own'
 complete -c lamctl -n "__fish_lamctl_using_subcommand package" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lamctl -n "__fish_lamctl_using_subcommand package" -s V -l version -d 'Print version'
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l function -d 'The function\'s name [lamctl.toml: name]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l runtime -d 'Runtime identifier, e.g. python3.12, nodejs20.x, provided.al2023 [lamctl.toml: runtime]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l handler -d 'Handler, e.g. app.handler [lamctl.toml: handler]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l role -d 'Execution role ARN [lamctl.toml: role]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l memory -d 'Memory in MB, 128-10240 [lamctl.toml: memory]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l timeout -d 'Timeout in seconds, 1-900 [lamctl.toml: timeout]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l architecture -d 'Instruction set [lamctl.toml: architecture]' -r -f -a "x86_64\t''
+arm64\t''"
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l description -d 'Description [lamctl.toml: description]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l env -d 'Environment variable, repeatable; overrides the file\'s [environment] entry of the same key' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l env-file -d 'A dotenv file of environment variables (KEY=VALUE lines) [lamctl.toml: env_file]' -r -F
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l layer -d 'Layer ARN, repeatable; replaces the file\'s list [lamctl.toml: layers]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l tag -d 'Tag, repeatable; overrides the file\'s [tags] entry of the same key' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l ephemeral-storage -d 'Ephemeral /tmp storage in MB, 512-10240 [lamctl.toml: ephemeral_storage]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l log-format -d 'Log format [lamctl.toml: log_format]' -r -f -a "text\t''
+json\t''"
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l log-group -d 'Custom CloudWatch log group [lamctl.toml: log_group]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -s o -l out -d 'Where to write the zip [default: .lamctl/NAME.zip beside lamctl.toml, else in .]' -r -F
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l exclude -d 'Leave out paths matching this gitignore-style glob (repeatable; after .lamctlignore)' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l include -d 'Put back paths matching this glob even when excluded (repeatable)' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l s3-bucket -d 'Upload the zip through this S3 bucket (automatic over 50 MB) [lamctl.toml: deploy.s3_bucket]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l s3-key -d 'The S3 key [default: lamctl/FUNCTION/SHA256HEX.zip] [lamctl.toml: deploy.s3_key]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l alias -d 'Create or move this alias to the new version (implies --publish) [lamctl.toml: deploy.alias]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l canary -d 'Keep the alias on its current version and route PERCENT of traffic to the new one' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l keep-versions -d 'Delete versions older than the newest N, never one an alias uses [lamctl.toml: deploy.keep_versions]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l concurrency -d 'Set reserved concurrency [lamctl.toml: deploy.concurrency]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l provisioned -d 'Set provisioned concurrency on the alias and wait until it is ready [lamctl.toml: deploy.provisioned]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l url-auth -d 'Who may call the URL [default: aws-iam]' -r -f -a "none\t''
+aws-iam\t''"
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l cors-origin -d 'An allowed CORS origin (repeatable)' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l cors-method -d 'An allowed CORS method (repeatable)' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l cors-header -d 'An allowed CORS header (repeatable)' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l cors-max-age -d 'How long browsers may cache the CORS preflight, in seconds' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l invoke-mode -d 'How the URL returns responses [default: buffered]' -r -f -a "buffered\t''
+response-stream\t''"
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l profile -d 'AWS profile from the shared config files [env: AWS_PROFILE]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l region -d 'AWS region [env: AWS_REGION, AWS_DEFAULT_REGION]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto or LocalStack) [env: AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l output -d 'Format of the result on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document (stable keys) on stdout'"
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l color -d 'When to colour stderr; NO_COLOR in the environment means never unless \'always\'' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -s c -l config -d 'The function definition file [default: ./lamctl.toml when present]' -r -F
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l connect-timeout -d 'How long to wait for a TCP connection to an AWS endpoint (e.g. 5s, 500ms)' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l read-timeout -d 'How long to wait for an AWS endpoint to answer one attempt of a call (e.g. 30s, 2m)' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l keep-symlinks -d 'Store symbolic links as links instead of following them'
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l no-size-check -d 'Do not fail when the unzipped size is over Lambda\'s 250 MB limit'
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l create-role -d 'Create (or reuse) a basic execution role with AWSLambdaBasicExecutionRole when no role is given'
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l force -d 'Upload the code even when its CodeSha256 equals the deployed one'
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l publish -d 'Publish a version of exactly what was deployed [lamctl.toml: deploy.publish]'
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l no-concurrency -d 'Remove reserved concurrency'
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l url -d 'Create or update the function URL [lamctl.toml: [deploy.url]]'
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l no-url -d 'Remove the function URL and its public permissions'
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l cors-credentials -d 'Allow credentials (cookies) in CORS requests'
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l dry-run -d 'Read the deployed state and print the plan; change nothing'
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -s q -l quiet -d 'Print only the result and errors: no progress, no notes, no warnings'
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -s v -l verbose -d 'More detail on stderr: -v explains steps, -vv adds debug tracing, -vvv the SDK\'s own'
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -s V -l version -d 'Print version'
 complete -c lamctl -n "__fish_lamctl_using_subcommand completions" -l profile -d 'AWS profile from the shared config files [env: AWS_PROFILE]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand completions" -l region -d 'AWS region [env: AWS_REGION, AWS_DEFAULT_REGION]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand completions" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto or LocalStack) [env: AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>]' -r
@@ -109,8 +170,9 @@ complete -c lamctl -n "__fish_lamctl_using_subcommand man" -s q -l quiet -d 'Pri
 complete -c lamctl -n "__fish_lamctl_using_subcommand man" -s v -l verbose -d 'More detail on stderr: -v explains steps, -vv adds debug tracing, -vvv the SDK\'s own'
 complete -c lamctl -n "__fish_lamctl_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lamctl -n "__fish_lamctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package completions man help" -f -a "whoami" -d 'Show the resolved profile, region, endpoint and AWS identity, and where each came from'
-complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package completions man help" -f -a "package" -d 'Zip a directory deterministically and print its CodeSha256'
-complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
-complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy completions man help" -f -a "whoami" -d 'Show the resolved profile, region, endpoint and AWS identity, and where each came from'
+complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy completions man help" -f -a "package" -d 'Zip a directory deterministically and print its CodeSha256'
+complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy completions man help" -f -a "deploy" -d 'Package and create or update the function; publish, alias, concurrency, function URL'
+complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

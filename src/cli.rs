@@ -35,6 +35,8 @@ pub enum Command {
     Whoami(commands::whoami::WhoamiArgs),
     /// Zip a directory deterministically and print its CodeSha256
     Package(commands::package::PackageArgs),
+    /// Package and create or update the function; publish, alias, concurrency, function URL
+    Deploy(Box<commands::deploy::DeployArgs>),
     /// Print a shell completion script to stdout
     Completions(commands::completions::CompletionsArgs),
     /// Print the man page (roff) to stdout

@@ -7,10 +7,13 @@ pub mod aws;
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod interrupt;
+pub mod lambda;
 pub mod output;
 pub mod package;
 pub mod progress;
 pub mod project;
+pub mod s3upload;
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -43,9 +46,22 @@ pub fn main() -> ExitCode {
         }
     };
     let result = runtime.block_on(async {
+        let command = commands::run(cli, &ui);
+        tokio::pin!(command);
         tokio::select! {
-            r = commands::run(cli, &ui) => r,
-            _ = tokio::signal::ctrl_c() => Err(Error::Interrupted),
+            r = &mut command => r,
+            _ = tokio::signal::ctrl_c() => {
+                interrupt::trigger();
+                // A command cleaning up (aborting an upload) gets a bounded
+                // moment to finish; a second Ctrl-C still ends it at once.
+                if interrupt::cleanup_pending() {
+                    tokio::select! {
+                        _ = tokio::time::timeout(Duration::from_secs(20), &mut command) => {}
+                        _ = tokio::signal::ctrl_c() => {}
+                    }
+                }
+                Err(Error::Interrupted)
+            }
         }
     });
     // Don't wait for stray background work (an abandoned HTTP connection).

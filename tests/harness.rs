@@ -31,7 +31,10 @@ pub fn moto() -> &'static Moto {
         // that thread lives as long as the test process.
         std::thread::spawn(move || {
             let mut cmd = Command::new(&exe);
+            // AWS-managed IAM policies (AWSLambdaBasicExecutionRole) exist
+            // in real IAM; moto loads them only when asked.
             cmd.args(["-H", "127.0.0.1", "-p", &port.to_string()])
+                .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(Stdio::null());
@@ -320,6 +323,15 @@ impl Lamctl {
         self
     }
 
+    /// Start it without waiting (stdout and stderr piped), e.g. to send a signal.
+    pub fn spawn(mut self) -> (std::process::Child, tempfile::TempDir) {
+        self.cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .stdin(Stdio::null());
+        (self.cmd.spawn().expect("run lamctl"), self.home)
+    }
+
     pub fn run(mut self) -> Out {
         self.cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
         self.cmd.stdin(if self.stdin.is_some() {
@@ -448,6 +460,7 @@ pub struct Proxy {
     pub endpoint: String,
     log: Arc<std::sync::Mutex<Vec<Request>>>,
     rules: Arc<std::sync::Mutex<Vec<Rule>>>,
+    delays: Arc<std::sync::Mutex<Vec<(Matcher, Duration)>>>,
 }
 
 impl Proxy {
@@ -461,22 +474,36 @@ impl Proxy {
         let endpoint = format!("http://{}", listener.local_addr().unwrap());
         let log = Arc::new(std::sync::Mutex::new(Vec::new()));
         let rules: Arc<std::sync::Mutex<Vec<Rule>>> = Arc::new(std::sync::Mutex::new(Vec::new()));
-        let (l, r) = (Arc::clone(&log), Arc::clone(&rules));
+        let delays: Arc<std::sync::Mutex<Vec<(Matcher, Duration)>>> =
+            Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (l, r, d) = (Arc::clone(&log), Arc::clone(&rules), Arc::clone(&delays));
         std::thread::spawn(move || {
             for conn in listener.incoming() {
                 let Ok(conn) = conn else { continue };
-                let (l, r, up) = (Arc::clone(&l), Arc::clone(&r), upstream.clone());
-                std::thread::spawn(move || serve_conn(conn, &l, &r, up.as_deref()));
+                let (l, r, d, up) = (
+                    Arc::clone(&l),
+                    Arc::clone(&r),
+                    Arc::clone(&d),
+                    upstream.clone(),
+                );
+                std::thread::spawn(move || serve_conn(conn, &l, &r, &d, up.as_deref()));
             }
         });
         Proxy {
             endpoint,
             log,
             rules,
+            delays,
         }
     }
 
-    /// Answer requests matching `matches` with `response`, `times` times (None: always).
+    /// Hold matching requests for `delay` before answering them.
+    pub fn delay(&self, matches: impl Fn(&Request) -> bool + Send + 'static, delay: Duration) {
+        self.delays.lock().unwrap().push((Box::new(matches), delay));
+    }
+
+    /// Answer requests matching `matches` with `response`, `times` times
+    /// (None: always). The newest matching rule wins.
     pub fn inject(
         &self,
         matches: impl Fn(&Request) -> bool + Send + 'static,
@@ -507,16 +534,27 @@ fn serve_conn(
     mut conn: TcpStream,
     log: &std::sync::Mutex<Vec<Request>>,
     rules: &std::sync::Mutex<Vec<Rule>>,
+    delays: &std::sync::Mutex<Vec<(Matcher, Duration)>>,
     upstream: Option<&str>,
 ) {
     let _ = conn.set_nodelay(true);
     let mut reader = std::io::BufReader::new(conn.try_clone().unwrap());
     while let Some(req) = read_request(&mut reader) {
         log.lock().unwrap().push(req.clone());
+        let pause = delays
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|(m, _)| m(&req))
+            .map(|(_, d)| *d);
+        if let Some(d) = pause {
+            std::thread::sleep(d);
+        }
         let canned = {
             let mut rules = rules.lock().unwrap();
             let hit = rules
                 .iter_mut()
+                .rev()
                 .find(|r| r.remaining != Some(0) && (r.matches)(&req));
             hit.map(|r| {
                 if let Some(n) = r.remaining.as_mut() {
@@ -636,14 +674,22 @@ fn forward(upstream: &str, req: &Request) -> std::io::Result<Canned> {
         .nth(1)
         .and_then(|c| c.parse().ok())
         .unwrap_or(502);
-    let body = read_body(&mut r, &headers, true)
-        .ok_or_else(|| std::io::Error::other("bad response body"))?;
+    // A HEAD response announces a length but has no body: keep its header.
+    let head_request = req.method == "HEAD";
+    let body = if head_request {
+        Vec::new()
+    } else {
+        read_body(&mut r, &headers, true)
+            .ok_or_else(|| std::io::Error::other("bad response body"))?
+    };
+    let dropped: &[&str] = if head_request {
+        &["connection", "transfer-encoding"]
+    } else {
+        &["connection", "transfer-encoding", "content-length"]
+    };
     let headers = headers
         .into_iter()
-        .filter(|(k, _)| {
-            !["connection", "transfer-encoding", "content-length"]
-                .contains(&k.to_ascii_lowercase().as_str())
-        })
+        .filter(|(k, _)| !dropped.contains(&k.to_ascii_lowercase().as_str()))
         .collect();
     Ok(Canned {
         status,
@@ -657,7 +703,14 @@ fn write_response(conn: &mut TcpStream, c: &Canned) -> std::io::Result<()> {
     for (k, v) in &c.headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
-    head.push_str(&format!("Content-Length: {}\r\n\r\n", c.body.len()));
+    if !c
+        .headers
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+    {
+        head.push_str(&format!("Content-Length: {}\r\n", c.body.len()));
+    }
+    head.push_str("\r\n");
     conn.write_all(head.as_bytes())?;
     conn.write_all(&c.body)?;
     conn.flush()

@@ -3,5 +3,6 @@
 mod harness;
 
 mod cli;
+mod deploy;
 mod package;
 mod whoami;

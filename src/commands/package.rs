@@ -146,7 +146,8 @@ pub async fn build(ctx: &Ctx<'_>, dir: Option<&Path>, flags: &PackFlags) -> Resu
     .map_err(|e| Error::failed(format!("packaging stopped: {e}")))?
 }
 
-fn summary(ui: &Ui, r: &PackageReport) -> String {
+/// `packaged N files, SIZE (SIZE unzipped), CodeSha256 …` for stderr.
+pub fn summary(ui: &Ui, r: &PackageReport) -> String {
     format!(
         "packaged {} file{}, {} ({} unzipped), CodeSha256 {}",
         r.files,

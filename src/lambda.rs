@@ -1,0 +1,159 @@
+//! Lambda helpers shared by commands: reading a function, waiting until it
+//! is ready, and retrying a mutation that met an update in progress.
+
+use std::future::Future;
+use std::time::Duration;
+
+use aws_sdk_lambda::Client;
+use aws_sdk_lambda::client::Waiters;
+use aws_sdk_lambda::operation::get_function::GetFunctionOutput;
+use aws_sdk_lambda::types::{FunctionConfiguration, LastUpdateStatus, State};
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+
+use crate::aws::{AwsContext, Service};
+use crate::error::{Error, Result};
+
+/// How long to wait for a function to become ready before giving up.
+pub const READY_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+/// How long to keep retrying a mutation that meets "an update is in progress".
+const CONFLICT_RETRY_FOR: Duration = Duration::from_secs(10 * 60);
+
+/// `GetFunction`, or `None` when the function does not exist.
+pub async fn get_function(
+    client: &Client,
+    aws: &AwsContext,
+    name: &str,
+) -> Result<Option<GetFunctionOutput>> {
+    match client.get_function().function_name(name).send().await {
+        Ok(out) => Ok(Some(out)),
+        Err(e) if e.code() == Some("ResourceNotFoundException") => Ok(None),
+        Err(e) => Err(aws.error(Service::Lambda, "GetFunction", e)),
+    }
+}
+
+/// The error for a function that does not exist, naming it and the region.
+pub fn not_found(aws: &AwsContext, name: &str) -> Error {
+    Error::Aws {
+        message: format!("function '{name}' not found in {}", aws.region.value),
+        hint: Some(format!(
+            "check the name and the region (from {}); `lamctl whoami` shows the account",
+            aws.region.from
+        )),
+    }
+}
+
+/// Wait until the function is Active and no update is in progress, with the
+/// SDK's waiters. A Failed state quotes Lambda's reason.
+pub async fn wait_ready(client: &Client, aws: &AwsContext, name: &str) -> Result<()> {
+    let active = client
+        .wait_until_function_active_v2()
+        .function_name(name)
+        .wait(READY_TIMEOUT)
+        .await;
+    if let Err(e) = active {
+        return Err(wait_failed(client, aws, name, "become active", e).await);
+    }
+    let updated = client
+        .wait_until_function_updated_v2()
+        .function_name(name)
+        .wait(READY_TIMEOUT)
+        .await;
+    if let Err(e) = updated {
+        return Err(wait_failed(client, aws, name, "finish updating", e).await);
+    }
+    Ok(())
+}
+
+async fn wait_failed(
+    client: &Client,
+    aws: &AwsContext,
+    name: &str,
+    what: &str,
+    err: aws_smithy_runtime_api::client::waiters::error::WaiterError<
+        GetFunctionOutput,
+        aws_sdk_lambda::operation::get_function::GetFunctionError,
+    >,
+) -> Error {
+    use aws_smithy_runtime_api::client::waiters::error::WaiterError;
+    match err {
+        WaiterError::FailureState(_) | WaiterError::ExceededMaxWait(_) => {
+            // Read the state once more to quote Lambda's own reason.
+            let cfg = get_function(client, aws, name)
+                .await
+                .ok()
+                .flatten()
+                .and_then(|f| f.configuration);
+            match cfg {
+                Some(c) => failed_state(name, &c).unwrap_or_else(|| {
+                    Error::failed(format!(
+                        "function '{name}' did not {what} within {}",
+                        humantime::format_duration(READY_TIMEOUT)
+                    ))
+                }),
+                None => Error::failed(format!("function '{name}' did not {what}")),
+            }
+        }
+        WaiterError::OperationFailed(e) => {
+            aws.error(Service::Lambda, "GetFunction", e.into_error())
+        }
+        other => Error::failed(format!(
+            "waiting for function '{name}' to {what} failed: {}",
+            crate::error::chain(&other)
+        )),
+    }
+}
+
+/// An error quoting Lambda's reason when the state or last update failed.
+pub fn failed_state(name: &str, c: &FunctionConfiguration) -> Option<Error> {
+    if c.state() == Some(&State::Failed) {
+        return Some(Error::failed(format!(
+            "function '{name}' is in state Failed: {}",
+            c.state_reason().unwrap_or("no reason given")
+        )));
+    }
+    if c.last_update_status() == Some(&LastUpdateStatus::Failed) {
+        return Some(Error::failed(format!(
+            "the last update of function '{name}' failed: {}",
+            c.last_update_status_reason().unwrap_or("no reason given")
+        )));
+    }
+    None
+}
+
+/// Run a mutation; when Lambda answers ResourceConflictException ("an
+/// update is in progress"), wait until the function is ready and try again.
+/// The user never sees the conflict unless it outlasts the retry window.
+pub async fn retry_conflict<T, E, R, F, Fut>(
+    client: &Client,
+    aws: &AwsContext,
+    name: &str,
+    operation: &str,
+    mut call: F,
+) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = std::result::Result<T, SdkError<E, R>>>,
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    let start = std::time::Instant::now();
+    let mut delay = Duration::from_millis(500);
+    loop {
+        match call().await {
+            Ok(v) => return Ok(v),
+            Err(e)
+                if e.code() == Some("ResourceConflictException")
+                    && start.elapsed() < CONFLICT_RETRY_FOR =>
+            {
+                tracing::info!(
+                    "{operation}: an update of '{name}' is in progress; waiting and retrying"
+                );
+                wait_ready(client, aws, name).await?;
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(10));
+            }
+            Err(e) => return Err(aws.error(Service::Lambda, operation, e)),
+        }
+    }
+}

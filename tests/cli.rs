@@ -174,15 +174,7 @@ fn broken_pipe_on_stdout_is_exit_0() {
 
 #[test]
 fn ctrl_c_is_exit_130() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let ep = format!("http://{}", listener.local_addr().unwrap());
-    let _held = std::thread::spawn(move || {
-        listener
-            .incoming()
-            .take(4)
-            .filter_map(Result::ok)
-            .collect::<Vec<_>>()
-    });
+    let ep = silent_endpoint();
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_lamctl"))
         .args([
             "whoami",

@@ -42,15 +42,7 @@ impl Fixture {
 
     /// `lamctl deploy ARGS` in the fixture directory, through the proxy.
     fn deploy(&self, args: &[&str]) -> Out {
-        let mut all = vec![
-            "deploy",
-            "--endpoint-url",
-            &self.proxy.endpoint,
-            "--region",
-            REGION,
-        ];
-        all.extend_from_slice(args);
-        lamctl(&all).dir(self.dir.path()).run()
+        self.deploy_env(args, &[])
     }
 
     fn deploy_env(&self, args: &[&str], env: &[(&str, &str)]) -> Out {
@@ -581,16 +573,7 @@ fn create_role_creates_a_basic_execution_role() {
 }
 
 fn big_incompressible(dir: &Path, mb: usize) {
-    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
-    let data: Vec<u8> = (0..mb * 1024 * 1024)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x as u8
-        })
-        .collect();
-    std::fs::write(dir.join("model.gz"), data).unwrap();
+    std::fs::write(dir.join("model.gz"), pseudo_random(mb * 1024 * 1024)).unwrap();
 }
 
 fn create_bucket(name: &str) {

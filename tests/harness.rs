@@ -715,3 +715,31 @@ fn write_response(conn: &mut TcpStream, c: &Canned) -> std::io::Result<()> {
     conn.write_all(&c.body)?;
     conn.flush()
 }
+
+/// An endpoint that accepts connections and never answers (they are held
+/// open for the life of the test process).
+pub fn silent_endpoint() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let ep = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for c in listener.incoming().take(16).flatten() {
+            held.push(c);
+        }
+        std::thread::park();
+    });
+    ep
+}
+
+/// `n` pseudo-random (incompressible) bytes, the same on every run.
+pub fn pseudo_random(n: usize) -> Vec<u8> {
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect()
+}

@@ -467,15 +467,7 @@ fn over_50_mb_warns_about_s3() {
     let t = tempfile::tempdir().unwrap();
     let src = t.path().join("src");
     // Pseudo-random bytes in an already-compressed format are stored as they are.
-    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-    let data: Vec<u8> = (0..53 * 1024 * 1024)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x as u8
-        })
-        .collect();
+    let data = pseudo_random(53 * 1024 * 1024);
     write(&src, "model.gz", &data);
     let zip = t.path().join("f.zip");
     let out = lamctl([

@@ -35,6 +35,8 @@ pub enum Command {
     Whoami(commands::whoami::WhoamiArgs),
     /// Zip a directory deterministically and print its CodeSha256
     Package(commands::package::PackageArgs),
+    /// Run the function on this machine (no Docker) and serve the Lambda Invoke API for it
+    Serve(commands::serve::ServeArgs),
     /// Print a shell completion script to stdout
     Completions(commands::completions::CompletionsArgs),
     /// Print the man page (roff) to stdout

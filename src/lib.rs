@@ -7,6 +7,7 @@ pub mod aws;
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod local;
 pub mod output;
 pub mod package;
 pub mod progress;

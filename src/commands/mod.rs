@@ -4,6 +4,7 @@
 pub mod completions;
 pub mod man;
 pub mod package;
+pub mod serve;
 pub mod whoami;
 
 use crate::aws::{AwsContext, ProcessEnv};
@@ -46,6 +47,7 @@ pub async fn run(cli: Cli, ui: &Ui) -> Result<()> {
     match &cli.command {
         Command::Whoami(args) => whoami::run(&ctx, args).await,
         Command::Package(args) => package::run(&ctx, args).await,
+        Command::Serve(args) => serve::run(&ctx, args).await,
         Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),
     }
 }

@@ -3,5 +3,6 @@
 mod harness;
 
 mod cli;
+mod local;
 mod package;
 mod whoami;

@@ -96,6 +96,8 @@ pub async fn run(ctx: &Ctx<'_>, args: &ServeArgs) -> Result<()> {
         if args.watch { ", restarting it when its files change" } else { "" }
     ));
     let watched = watch_paths(&def);
+    // Taken before the port is announced, so no edit after it goes unseen.
+    let initial = if args.watch { fingerprint(&watched) } else { 0 };
     let state = Arc::new(State {
         name: RwLock::new((def.name.clone(), def.region.clone())),
         function: Mutex::new(Function::start_with_sink(def, sink).await?),
@@ -111,7 +113,7 @@ pub async fn run(ctx: &Ctx<'_>, args: &ServeArgs) -> Result<()> {
         .map_err(|e| Error::failed(format!("cannot handle SIGTERM: {e}")))?;
     tokio::select! {
         r = accept_loop(listener, Arc::clone(&state)) => r?,
-        _ = watch_loop(ctx, args, watched, Arc::clone(&state)), if args.watch => {}
+        _ = watch_loop(ctx, args, watched, initial, Arc::clone(&state)), if args.watch => {}
         _ = term.recv() => {
             ctx.ui.note("stopping (SIGTERM)");
         }
@@ -420,13 +422,19 @@ fn watch_paths(def: &LocalDef) -> Vec<PathBuf> {
 
 /// Poll a fingerprint of the watched files every 500 ms; restart the
 /// function once a change has settled (no further change for one poll).
-async fn watch_loop(ctx: &Ctx<'_>, args: &ServeArgs, mut paths: Vec<PathBuf>, state: Arc<State>) {
+async fn watch_loop(
+    ctx: &Ctx<'_>,
+    args: &ServeArgs,
+    mut paths: Vec<PathBuf>,
+    initial: u64,
+    state: Arc<State>,
+) {
     let scan = |paths: Vec<PathBuf>| async move {
         tokio::task::spawn_blocking(move || fingerprint(&paths))
             .await
             .unwrap_or(0)
     };
-    let mut last = scan(paths.clone()).await;
+    let mut last = initial;
     let mut settling = false;
     loop {
         tokio::time::sleep(WATCH_INTERVAL).await;

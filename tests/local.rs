@@ -549,7 +549,7 @@ def handler(event, context):
 #[test]
 fn python_crash_is_a_runtime_exit_error_and_the_next_invoke_recovers() {
     let d = python_fn(
-        "import os\ndef handler(event, context):\n    if event.get('crash'):\n        print('about to exit')\n        os._exit(7)\n    return 'alive'\n",
+        "import os, threading\ndef handler(event, context):\n    if event.get('crash'):\n        print('about to exit')\n        os._exit(7)\n    if event.get('die_when_idle'):\n        threading.Timer(0.1, lambda: os._exit(9)).start()\n    return 'alive'\n",
         "",
     );
     let s = serve(&["--dir", &dir_arg(&d)]);
@@ -573,6 +573,16 @@ fn python_crash_is_a_runtime_exit_error_and_the_next_invoke_recovers() {
     );
     let r = s.invoke_tail("t", "{}");
     assert_eq!(r.json(), "alive");
+
+    // A runtime that dies between invocations is replaced, not blamed.
+    assert_eq!(
+        s.invoke_tail("t", r#"{"die_when_idle": true}"#).json(),
+        "alive"
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    let r = s.invoke_tail("t", "{}");
+    assert_eq!(r.header("x-amz-function-error"), None, "{}", r.tail());
+    assert!(report_line(&r.tail(), &request_id(&r)).contains("Init Duration: "));
 }
 
 #[test]

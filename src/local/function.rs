@@ -205,6 +205,7 @@ impl Function {
                 )));
             }
         }
+        self.note_exit();
         if self.proc.as_ref().is_none_or(|p| p.exited.is_some()) {
             self.reap();
             self.spawn()?;
@@ -506,6 +507,38 @@ impl Function {
             rss_live,
             tail,
         )
+    }
+
+    /// Notice a runtime that died while idle, so the next invocation starts
+    /// a new one instead of being handed to a dead process.
+    fn note_exit(&mut self) {
+        let generation = self.generation();
+        let mut kept = Vec::new();
+        while let Ok(ev) = self.events.try_recv() {
+            match ev {
+                Event::Exited {
+                    generation: g,
+                    status,
+                } if g == generation => {
+                    if let Some(p) = self.proc.as_mut() {
+                        p.exited = Some(status);
+                    }
+                }
+                // Init ended (or failed) while nobody was waiting: keep it for wait_init.
+                Event::Next { generation: g, .. } | Event::InitError { generation: g, .. }
+                    if g == generation =>
+                {
+                    kept.push(ev)
+                }
+                _ => {}
+            }
+        }
+        if !kept.is_empty() {
+            // Re-queue in order; the sender lives as long as self.
+            for ev in kept {
+                let _ = self.events_tx.send(ev);
+            }
+        }
     }
 
     fn generation(&self) -> u64 {

@@ -41,6 +41,7 @@ Register-ArgumentCompleter -Native -CommandName 'lamctl' -ScriptBlock {
             [CompletionResult]::new('whoami', 'whoami', [CompletionResultType]::ParameterValue, 'Show the resolved profile, region, endpoint and AWS identity, and where each came from')
             [CompletionResult]::new('package', 'package', [CompletionResultType]::ParameterValue, 'Zip a directory deterministically and print its CodeSha256')
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Package and create or update the function; publish, alias, concurrency, function URL')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the function on this machine (no Docker) and serve the Lambda Invoke API for it')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -154,6 +155,37 @@ Register-ArgumentCompleter -Native -CommandName 'lamctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'lamctl;serve' {
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on, on 127.0.0.1; 0 picks a free one (the port is printed on stdout)')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The function''s code directory (its task root) [default: `source` in lamctl.toml, else .]')
+            [CompletionResult]::new('--function', '--function', [CompletionResultType]::ParameterName, 'The function''s name [lamctl.toml: name; default: the directory''s name]')
+            [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Runtime: python3.x, nodejs*, provided.al2023 or provided.al2 [lamctl.toml: runtime]')
+            [CompletionResult]::new('--handler', '--handler', [CompletionResultType]::ParameterName, 'Handler, e.g. app.handler [lamctl.toml: handler]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout in seconds, 1-900 [lamctl.toml: timeout; default: 3]')
+            [CompletionResult]::new('--memory', '--memory', [CompletionResultType]::ParameterName, 'Memory in MB, 128-10240, as reported to the function [lamctl.toml: memory; default: 128]')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment variable, repeatable; overrides the file''s [environment] entry of the same key')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'A dotenv file of environment variables (KEY=VALUE lines) [lamctl.toml: env_file]')
+            [CompletionResult]::new('--runtime-client', '--runtime-client', [CompletionResultType]::ParameterName, 'Which runtime client runs a Python handler: lamctl''s embedded one, or AWS''s `awslambdaric` (must be importable by the python3 on PATH)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from the shared config files [env: AWS_PROFILE]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region [env: AWS_REGION, AWS_DEFAULT_REGION]')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint (an emulator such as moto or LocalStack) [env: AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Format of the result on stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour stderr; NO_COLOR in the environment means never unless ''always''')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'The function definition file [default: ./lamctl.toml when present]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The function definition file [default: ./lamctl.toml when present]')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a TCP connection to an AWS endpoint (e.g. 5s, 500ms)')
+            [CompletionResult]::new('--read-timeout', '--read-timeout', [CompletionResultType]::ParameterName, 'How long to wait for an AWS endpoint to answer one attempt of a call (e.g. 30s, 2m)')
+            [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Restart the function when a file in its directory (or its lamctl.toml) changes')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the result and errors: no progress, no notes, no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the result and errors: no progress, no notes, no warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v explains steps, -vv adds debug tracing, -vvv the SDK''s own')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v explains steps, -vv adds debug tracing, -vvv the SDK''s own')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'lamctl;completions' {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from the shared config files [env: AWS_PROFILE]')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region [env: AWS_REGION, AWS_DEFAULT_REGION]')
@@ -198,6 +230,7 @@ Register-ArgumentCompleter -Native -CommandName 'lamctl' -ScriptBlock {
             [CompletionResult]::new('whoami', 'whoami', [CompletionResultType]::ParameterValue, 'Show the resolved profile, region, endpoint and AWS identity, and where each came from')
             [CompletionResult]::new('package', 'package', [CompletionResultType]::ParameterValue, 'Zip a directory deterministically and print its CodeSha256')
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Package and create or update the function; publish, alias, concurrency, function URL')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the function on this machine (no Docker) and serve the Lambda Invoke API for it')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -210,6 +243,9 @@ Register-ArgumentCompleter -Native -CommandName 'lamctl' -ScriptBlock {
             break
         }
         'lamctl;help;deploy' {
+            break
+        }
+        'lamctl;help;serve' {
             break
         }
         'lamctl;help;completions' {

@@ -31,6 +31,9 @@ _lamctl() {
             lamctl,package)
                 cmd="lamctl__subcmd__package"
                 ;;
+            lamctl,serve)
+                cmd="lamctl__subcmd__serve"
+                ;;
             lamctl,whoami)
                 cmd="lamctl__subcmd__whoami"
                 ;;
@@ -49,6 +52,9 @@ _lamctl() {
             lamctl__subcmd__help,package)
                 cmd="lamctl__subcmd__help__subcmd__package"
                 ;;
+            lamctl__subcmd__help,serve)
+                cmd="lamctl__subcmd__help__subcmd__serve"
+                ;;
             lamctl__subcmd__help,whoami)
                 cmd="lamctl__subcmd__help__subcmd__whoami"
                 ;;
@@ -59,7 +65,7 @@ _lamctl() {
 
     case "${cmd}" in
         lamctl)
-            opts="-q -v -c -h -V --profile --region --endpoint-url --output --quiet --verbose --color --config --connect-timeout --read-timeout --help --version whoami package deploy completions man help"
+            opts="-q -v -c -h -V --profile --region --endpoint-url --output --quiet --verbose --color --config --connect-timeout --read-timeout --help --version whoami package deploy serve completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -337,7 +343,7 @@ _lamctl() {
             return 0
             ;;
         lamctl__subcmd__help)
-            opts="whoami package deploy completions man help"
+            opts="whoami package deploy serve completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -407,6 +413,20 @@ _lamctl() {
             return 0
             ;;
         lamctl__subcmd__help__subcmd__package)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lamctl__subcmd__help__subcmd__serve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -505,6 +525,96 @@ _lamctl() {
                     ;;
                 --include)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --read-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lamctl__subcmd__serve)
+            opts="-q -v -c -h -V --port --watch --dir --function --runtime --handler --timeout --memory --env --env-file --runtime-client --profile --region --endpoint-url --output --quiet --verbose --color --config --connect-timeout --read-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --function)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --handler)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime-client)
+                    COMPREPLY=($(compgen -W "embedded official" -- "${cur}"))
                     return 0
                     ;;
                 --profile)

@@ -42,6 +42,7 @@ complete -c lamctl -n "__fish_lamctl_needs_command" -s V -l version -d 'Print ve
 complete -c lamctl -n "__fish_lamctl_needs_command" -f -a "whoami" -d 'Show the resolved profile, region, endpoint and AWS identity, and where each came from'
 complete -c lamctl -n "__fish_lamctl_needs_command" -f -a "package" -d 'Zip a directory deterministically and print its CodeSha256'
 complete -c lamctl -n "__fish_lamctl_needs_command" -f -a "deploy" -d 'Package and create or update the function; publish, alias, concurrency, function URL'
+complete -c lamctl -n "__fish_lamctl_needs_command" -f -a "serve" -d 'Run the function on this machine (no Docker) and serve the Lambda Invoke API for it'
 complete -c lamctl -n "__fish_lamctl_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c lamctl -n "__fish_lamctl_needs_command" -f -a "man" -d 'Print the man page (roff) to stdout'
 complete -c lamctl -n "__fish_lamctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -140,6 +141,33 @@ complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -s q -l quiet -d '
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -s v -l verbose -d 'More detail on stderr: -v explains steps, -vv adds debug tracing, -vvv the SDK\'s own'
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -s V -l version -d 'Print version'
+complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l port -d 'Port to listen on, on 127.0.0.1; 0 picks a free one (the port is printed on stdout)' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l dir -d 'The function\'s code directory (its task root) [default: `source` in lamctl.toml, else .]' -r -F
+complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l function -d 'The function\'s name [lamctl.toml: name; default: the directory\'s name]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l runtime -d 'Runtime: python3.x, nodejs*, provided.al2023 or provided.al2 [lamctl.toml: runtime]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l handler -d 'Handler, e.g. app.handler [lamctl.toml: handler]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l timeout -d 'Timeout in seconds, 1-900 [lamctl.toml: timeout; default: 3]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l memory -d 'Memory in MB, 128-10240, as reported to the function [lamctl.toml: memory; default: 128]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l env -d 'Environment variable, repeatable; overrides the file\'s [environment] entry of the same key' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l env-file -d 'A dotenv file of environment variables (KEY=VALUE lines) [lamctl.toml: env_file]' -r -F
+complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l runtime-client -d 'Which runtime client runs a Python handler: lamctl\'s embedded one, or AWS\'s `awslambdaric` (must be importable by the python3 on PATH)' -r -f -a "embedded\t'lamctl\'s own small runtime client (standard library only)'
+official\t'AWS\'s official client: Python\'s awslambdaric'"
+complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l profile -d 'AWS profile from the shared config files [env: AWS_PROFILE]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l region -d 'AWS region [env: AWS_REGION, AWS_DEFAULT_REGION]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto or LocalStack) [env: AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l output -d 'Format of the result on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document (stable keys) on stdout'"
+complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l color -d 'When to colour stderr; NO_COLOR in the environment means never unless \'always\'' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -s c -l config -d 'The function definition file [default: ./lamctl.toml when present]' -r -F
+complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l connect-timeout -d 'How long to wait for a TCP connection to an AWS endpoint (e.g. 5s, 500ms)' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l read-timeout -d 'How long to wait for an AWS endpoint to answer one attempt of a call (e.g. 30s, 2m)' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l watch -d 'Restart the function when a file in its directory (or its lamctl.toml) changes'
+complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -s q -l quiet -d 'Print only the result and errors: no progress, no notes, no warnings'
+complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -s v -l verbose -d 'More detail on stderr: -v explains steps, -vv adds debug tracing, -vvv the SDK\'s own'
+complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c lamctl -n "__fish_lamctl_using_subcommand completions" -l profile -d 'AWS profile from the shared config files [env: AWS_PROFILE]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand completions" -l region -d 'AWS region [env: AWS_REGION, AWS_DEFAULT_REGION]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand completions" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto or LocalStack) [env: AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>]' -r
@@ -170,9 +198,10 @@ complete -c lamctl -n "__fish_lamctl_using_subcommand man" -s q -l quiet -d 'Pri
 complete -c lamctl -n "__fish_lamctl_using_subcommand man" -s v -l verbose -d 'More detail on stderr: -v explains steps, -vv adds debug tracing, -vvv the SDK\'s own'
 complete -c lamctl -n "__fish_lamctl_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lamctl -n "__fish_lamctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy completions man help" -f -a "whoami" -d 'Show the resolved profile, region, endpoint and AWS identity, and where each came from'
-complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy completions man help" -f -a "package" -d 'Zip a directory deterministically and print its CodeSha256'
-complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy completions man help" -f -a "deploy" -d 'Package and create or update the function; publish, alias, concurrency, function URL'
-complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
-complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy serve completions man help" -f -a "whoami" -d 'Show the resolved profile, region, endpoint and AWS identity, and where each came from'
+complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy serve completions man help" -f -a "package" -d 'Zip a directory deterministically and print its CodeSha256'
+complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy serve completions man help" -f -a "deploy" -d 'Package and create or update the function; publish, alias, concurrency, function URL'
+complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy serve completions man help" -f -a "serve" -d 'Run the function on this machine (no Docker) and serve the Lambda Invoke API for it'
+complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy serve completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy serve completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy serve completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -37,6 +37,8 @@ pub enum Command {
     Package(commands::package::PackageArgs),
     /// Package and create or update the function; publish, alias, concurrency, function URL
     Deploy(Box<commands::deploy::DeployArgs>),
+    /// Run the function on this machine (no Docker) and serve the Lambda Invoke API for it
+    Serve(commands::serve::ServeArgs),
     /// Print a shell completion script to stdout
     Completions(commands::completions::CompletionsArgs),
     /// Print the man page (roff) to stdout

@@ -9,6 +9,7 @@ pub mod commands;
 pub mod error;
 pub mod interrupt;
 pub mod lambda;
+pub mod local;
 pub mod output;
 pub mod package;
 pub mod progress;

@@ -4,5 +4,6 @@ mod harness;
 
 mod cli;
 mod deploy;
+mod local;
 mod package;
 mod whoami;

@@ -5,6 +5,7 @@ pub mod completions;
 pub mod deploy;
 pub mod man;
 pub mod package;
+pub mod serve;
 pub mod whoami;
 
 use crate::aws::{AwsContext, ProcessEnv};
@@ -48,6 +49,7 @@ pub async fn run(cli: Cli, ui: &Ui) -> Result<()> {
         Command::Whoami(args) => whoami::run(&ctx, args).await,
         Command::Package(args) => package::run(&ctx, args).await,
         Command::Deploy(args) => deploy::run(&ctx, args).await,
+        Command::Serve(args) => serve::run(&ctx, args).await,
         Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),
     }
 }

@@ -1,0 +1,471 @@
+//! Where a local function's definition comes from: `--dir`, the definition
+//! flags, `DIR/lamctl.toml` or `./lamctl.toml`, an env file, and (when they
+//! can be found without asking anything) the user's AWS region and
+//! credentials. Nothing here needs an AWS account.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+
+use crate::aws::{AwsContext, ProcessEnv};
+use crate::commands::Ctx;
+use crate::error::{Error, Result};
+use crate::project::{DEFAULT_FILE, FunctionSpec, LogFormat, Project, parse_key_value};
+
+/// Lambda's defaults when neither the file nor a flag says.
+pub const DEFAULT_MEMORY_MB: i32 = 128;
+pub const DEFAULT_TIMEOUT_S: i32 = 3;
+/// The region the function sees when none is configured anywhere.
+pub const DEFAULT_REGION: &str = "us-east-1";
+
+/// The flags shared by every command that runs a function locally
+/// (`lamctl serve`, `lamctl invoke --local`).
+#[derive(Debug, Args, Clone, Default)]
+pub struct LocalArgs {
+    /// The function's code directory (its task root) [default: `source` in lamctl.toml, else .]
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub def: DefinitionFlags,
+
+    /// Which runtime client runs a Python handler: lamctl's embedded one, or
+    /// AWS's `awslambdaric` (must be importable by the python3 on PATH)
+    #[arg(long, value_enum, value_name = "CLIENT", default_value_t = RuntimeClient::Embedded)]
+    pub runtime_client: RuntimeClient,
+}
+
+impl LocalArgs {
+    pub async fn resolve(&self, ctx: &Ctx<'_>) -> Result<LocalDef> {
+        LocalDef::resolve(
+            ctx,
+            self.dir.as_deref(),
+            &self.def.to_spec(),
+            self.runtime_client,
+        )
+        .await
+    }
+}
+
+/// The subset of the definition flags that mean something on this machine
+/// (a role, tags or layers would be accepted and ignored, so they are not here).
+#[derive(Debug, Args, Clone, Default)]
+pub struct DefinitionFlags {
+    /// The function's name [lamctl.toml: name; default: the directory's name]
+    #[arg(long = "function", value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Runtime: python3.x, nodejs*, provided.al2023 or provided.al2 [lamctl.toml: runtime]
+    #[arg(long, value_name = "RUNTIME")]
+    pub runtime: Option<String>,
+
+    /// Handler, e.g. app.handler [lamctl.toml: handler]
+    #[arg(long, value_name = "HANDLER")]
+    pub handler: Option<String>,
+
+    /// Timeout in seconds, 1-900 [lamctl.toml: timeout; default: 3]
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<i32>,
+
+    /// Memory in MB, 128-10240, as reported to the function [lamctl.toml: memory; default: 128]
+    #[arg(long, value_name = "MB")]
+    pub memory: Option<i32>,
+
+    /// Environment variable, repeatable; overrides the file's [environment] entry of the same key
+    #[arg(long = "env", value_name = "KEY=VALUE", value_parser = parse_key_value)]
+    pub environment: Vec<(String, String)>,
+
+    /// A dotenv file of environment variables (KEY=VALUE lines) [lamctl.toml: env_file]
+    #[arg(long = "env-file", value_name = "FILE")]
+    pub env_file: Option<PathBuf>,
+}
+
+impl DefinitionFlags {
+    pub fn to_spec(&self) -> FunctionSpec {
+        FunctionSpec {
+            name: self.name.clone(),
+            runtime: self.runtime.clone(),
+            handler: self.handler.clone(),
+            timeout: self.timeout,
+            memory: self.memory,
+            environment: self.environment.clone(),
+            env_file: self.env_file.clone(),
+            ..Default::default()
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum RuntimeClient {
+    /// lamctl's own small runtime client (standard library only)
+    #[default]
+    Embedded,
+    /// AWS's official client: Python's awslambdaric
+    Official,
+}
+
+/// The language family lamctl knows how to start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuntimeKind {
+    Python,
+    Node,
+    Provided,
+}
+
+impl RuntimeKind {
+    pub fn of(runtime: &str) -> Option<RuntimeKind> {
+        if runtime.starts_with("python3.") {
+            Some(RuntimeKind::Python)
+        } else if runtime.starts_with("nodejs") {
+            Some(RuntimeKind::Node)
+        } else if runtime == "provided" || runtime.starts_with("provided.") {
+            Some(RuntimeKind::Provided)
+        } else {
+            None
+        }
+    }
+}
+
+/// Credentials handed to the function as AWS_ACCESS_KEY_ID & co. Debug
+/// never shows them.
+#[derive(Clone)]
+pub struct Credentials {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub session_token: Option<String>,
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Credentials(** redacted **)")
+    }
+}
+
+/// Everything needed to run one function locally, resolved and checked.
+#[derive(Debug, Clone)]
+pub struct LocalDef {
+    pub name: String,
+    pub runtime: String,
+    pub kind: RuntimeKind,
+    pub handler: String,
+    /// Absolute path of the code directory (LAMBDA_TASK_ROOT, the working directory).
+    pub task_root: PathBuf,
+    pub memory_mb: i32,
+    pub timeout: Duration,
+    /// The function's own variables, in precedence order already applied.
+    pub environment: Vec<(String, String)>,
+    pub region: String,
+    pub log_group: String,
+    pub client: RuntimeClient,
+    pub credentials: Option<Credentials>,
+    /// The lamctl.toml the definition was read from, if any.
+    pub config: Option<PathBuf>,
+}
+
+impl LocalDef {
+    /// Build the definition: flags over `-c FILE`, else `DIR/lamctl.toml`,
+    /// else `./lamctl.toml`; the task root is DIR, else the file's `source`,
+    /// else `.`. Bad input is a usage error (exit 2); no network is used.
+    pub async fn resolve(
+        ctx: &Ctx<'_>,
+        dir: Option<&Path>,
+        flags: &FunctionSpec,
+        client: RuntimeClient,
+    ) -> Result<LocalDef> {
+        flags.validate("flags")?;
+        if let Some(d) = dir
+            && !d.is_dir()
+        {
+            return Err(Error::usage(format!(
+                "--dir {} is not a directory",
+                d.display()
+            )));
+        }
+        // Read the file fresh (not ctx.project) so `serve --watch` sees edits.
+        let config = match (&ctx.global.config, dir) {
+            (Some(c), _) => Some(c.clone()),
+            (None, Some(d)) if d.join(DEFAULT_FILE).is_file() => Some(d.join(DEFAULT_FILE)),
+            _ if Path::new(DEFAULT_FILE).is_file() => Some(PathBuf::from(DEFAULT_FILE)),
+            _ => None,
+        };
+        let project = config.as_deref().map(Project::load).transpose()?;
+        let file = project.as_ref().map(|p| p.file.clone()).unwrap_or_default();
+        let spec = flags.over(&file);
+
+        let root = match dir {
+            Some(d) => d.to_path_buf(),
+            None => project
+                .as_ref()
+                .and_then(|p| p.source_dir())
+                .unwrap_or_else(|| PathBuf::from(".")),
+        };
+        if !root.is_dir() {
+            return Err(Error::usage(format!(
+                "the function's directory {} does not exist",
+                root.display()
+            ))
+            .with_hint("pass --dir DIR, or set `source` in lamctl.toml"));
+        }
+        let task_root = root.canonicalize().map_err(|e| Error::io(&root, e))?;
+        let from = config
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "flags".into());
+
+        let runtime = spec.runtime.clone().ok_or_else(|| {
+            Error::usage(format!("no runtime for the function in {}", task_root.display()))
+                .with_hint("set `runtime` in lamctl.toml or pass --runtime (e.g. python3.12, nodejs20.x, provided.al2023)")
+        })?;
+        let kind = RuntimeKind::of(&runtime).ok_or_else(|| {
+            Error::usage(format!("runtime '{runtime}' cannot run locally (from {from})")).with_hint(
+                "lamctl runs python3.x, nodejs* and provided.* (custom runtime) functions on this machine",
+            )
+        })?;
+        let handler = match (&spec.handler, kind) {
+            (Some(h), _) => h.clone(),
+            // A custom runtime's handler is free-form; the cloud requires one, any will do.
+            (None, RuntimeKind::Provided) => "bootstrap".into(),
+            (None, _) => {
+                return Err(
+                    Error::usage(format!("no handler for runtime {runtime}")).with_hint(
+                        "set `handler` in lamctl.toml or pass --handler (e.g. app.handler)",
+                    ),
+                );
+            }
+        };
+        if kind != RuntimeKind::Provided && !handler.contains('.') {
+            return Err(Error::usage(format!(
+                "handler '{handler}' is not MODULE.FUNCTION (from {from})"
+            ))
+            .with_hint("e.g. app.handler for a function `handler` in app.py or index.mjs"));
+        }
+        if client == RuntimeClient::Official && kind != RuntimeKind::Python {
+            return Err(Error::usage(format!(
+                "--runtime-client official is for Python functions; {runtime} uses lamctl's embedded client"
+            )));
+        }
+        if file.log_format == Some(LogFormat::Json) {
+            ctx.ui.warn(
+                "log_format = \"json\" is not reproduced locally: the local log is in the text format",
+            );
+        }
+        let name = match &spec.name {
+            Some(n) => n.clone(),
+            None => task_root
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .filter(|n| crate::project::validate_function_name(n).is_ok())
+                .unwrap_or_else(|| "function".into()),
+        };
+
+        // Environment: env file < [environment] < --env.
+        let mut environment = Vec::new();
+        let env_file = match (&flags.env_file, &file.env_file, &project) {
+            (Some(f), _, _) => Some(f.clone()),
+            (None, Some(f), Some(p)) => Some(p.dir().join(f)),
+            (None, Some(f), None) => Some(f.clone()),
+            _ => None,
+        };
+        if let Some(f) = &env_file {
+            environment.extend(read_env_file(f)?);
+        }
+        let mut set = |k: &str, v: &str| {
+            environment.retain(|(x, _)| x != k);
+            environment.push((k.to_string(), v.to_string()));
+        };
+        for (k, v) in file.environment.iter().chain(&flags.environment) {
+            set(k, v);
+        }
+
+        let (region, credentials) = aws_for_function(ctx, project.as_ref()).await;
+        Ok(LocalDef {
+            log_group: spec
+                .log_group
+                .clone()
+                .unwrap_or_else(|| format!("/aws/lambda/{name}")),
+            name,
+            runtime,
+            kind,
+            handler,
+            task_root,
+            memory_mb: spec.memory.unwrap_or(DEFAULT_MEMORY_MB),
+            timeout: Duration::from_secs(spec.timeout.unwrap_or(DEFAULT_TIMEOUT_S) as u64),
+            environment,
+            region,
+            client,
+            credentials,
+            config,
+        })
+    }
+
+    /// `arn:aws:lambda:REGION:000000000000:function:NAME` (no account locally).
+    pub fn arn(&self) -> String {
+        format!(
+            "arn:aws:lambda:{}:{}:function:{}",
+            self.region, LOCAL_ACCOUNT, self.name
+        )
+    }
+}
+
+/// The account id in local ARNs: there is no account to ask.
+pub const LOCAL_ACCOUNT: &str = "000000000000";
+
+/// KEY=VALUE lines; `#` comments, blank lines, an optional `export ` and
+/// matching quotes around the value are allowed, as in dotenv files.
+pub fn read_env_file(path: &Path) -> Result<Vec<(String, String)>> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            Error::usage(format!("env file {} does not exist", path.display()))
+        } else {
+            Error::io(path, e)
+        }
+    })?;
+    parse_env_file(&text).map_err(|(line, msg)| {
+        Error::usage(format!("{}:{line}: {msg}", path.display()))
+            .with_hint("an env file has KEY=VALUE lines; # starts a comment")
+    })
+}
+
+fn parse_env_file(text: &str) -> std::result::Result<Vec<(String, String)>, (usize, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let line = line.strip_prefix("export ").unwrap_or(line);
+        let Some((k, v)) = line.split_once('=') else {
+            return Err((i + 1, format!("'{line}' is not KEY=VALUE")));
+        };
+        let k = k.trim();
+        let ok = k
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !ok {
+            return Err((i + 1, format!("'{k}' is not a variable name")));
+        }
+        let v = v.trim();
+        let v = match (v.chars().next(), v.chars().last()) {
+            (Some(q @ ('"' | '\'')), Some(e)) if v.len() >= 2 && q == e => {
+                let inner = &v[1..v.len() - 1];
+                if q == '"' {
+                    inner.replace("\\n", "\n").replace("\\\"", "\"")
+                } else {
+                    inner.to_string()
+                }
+            }
+            // An unquoted value ends at an inline comment.
+            _ => v.split(" #").next().unwrap_or(v).trim_end().to_string(),
+        };
+        out.retain(|(x, _)| x != k);
+        out.push((k.to_string(), v));
+    }
+    Ok(out)
+}
+
+/// The region the function sees and the credentials it gets, when they can
+/// be found locally: environment keys first, then the selected profile's
+/// static keys, SSO or credential_process. Never the instance metadata
+/// service (this is a laptop), never an error: a local run needs no account.
+async fn aws_for_function(
+    ctx: &Ctx<'_>,
+    project: Option<&Project>,
+) -> (String, Option<Credentials>) {
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let file = project.map(|p| (&p.file.aws, p.path.as_path()));
+    // Region: the same precedence as every other command, without failing.
+    let resolved = AwsContext::resolve(ctx.global, file, &ProcessEnv).await;
+    let (region, profile) = match &resolved {
+        Ok(a) => (
+            a.region.value.clone(),
+            Some(a.profile.value.clone())
+                .filter(|_| a.profile.source != crate::aws::Origin::Default),
+        ),
+        Err(_) => (DEFAULT_REGION.to_string(), None),
+    };
+    if let (Some(id), Some(secret)) = (env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY")) {
+        return (
+            region,
+            Some(Credentials {
+                access_key_id: id,
+                secret_access_key: secret,
+                session_token: env("AWS_SESSION_TOKEN"),
+            }),
+        );
+    }
+    let Ok(aws) = resolved else {
+        return (region, None);
+    };
+    let has_files = aws.config_files.iter().any(|p| p.is_file());
+    if !has_files {
+        return (region, None);
+    }
+    let creds = {
+        use aws_credential_types::provider::ProvideCredentials;
+        let mut b = aws_config::profile::ProfileFileCredentialsProvider::builder();
+        if let Some(p) = &profile {
+            b = b.profile_name(p);
+        }
+        let provider = b.build();
+        tokio::time::timeout(Duration::from_secs(5), provider.provide_credentials()).await
+    };
+    match creds {
+        Ok(Ok(c)) => (
+            region,
+            Some(Credentials {
+                access_key_id: c.access_key_id().to_string(),
+                secret_access_key: c.secret_access_key().to_string(),
+                session_token: c.session_token().map(str::to_string),
+            }),
+        ),
+        Ok(Err(e)) => {
+            ctx.ui.detail(format!(
+                "no AWS credentials for the function: {}",
+                crate::error::chain(&e)
+            ));
+            (region, None)
+        }
+        Err(_) => {
+            ctx.ui
+                .warn("AWS credentials took over 5 s to resolve; the function runs without them");
+            (region, None)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_file_lines() {
+        let text = "# comment\n\nA=1\nexport B = two words # note\nC=\"quoted # kept\"\nD='single'\nA=again\n";
+        let v = parse_env_file(text).unwrap();
+        assert_eq!(
+            v,
+            vec![
+                ("B".into(), "two words".into()),
+                ("C".into(), "quoted # kept".into()),
+                ("D".into(), "single".into()),
+                ("A".into(), "again".into()),
+            ]
+        );
+        assert_eq!(parse_env_file("oops").unwrap_err().0, 1);
+        assert_eq!(parse_env_file("A=1\n1X=2").unwrap_err().0, 2);
+    }
+
+    #[test]
+    fn runtime_kinds() {
+        assert_eq!(RuntimeKind::of("python3.12"), Some(RuntimeKind::Python));
+        assert_eq!(RuntimeKind::of("nodejs22.x"), Some(RuntimeKind::Node));
+        assert_eq!(
+            RuntimeKind::of("provided.al2023"),
+            Some(RuntimeKind::Provided)
+        );
+        assert_eq!(RuntimeKind::of("java21"), None);
+    }
+}

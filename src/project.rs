@@ -648,4 +648,28 @@ cors_origins = ["*"]
         assert!(parse_key_value("novalue").is_err());
         assert!(parse_key_value("=x").is_err());
     }
+
+    #[test]
+    fn env_file_syntax_and_errors_without_values() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.env");
+        std::fs::write(
+            &p,
+            "# comment\n\nA=1\nexport B=\"two words\"\nC='single # kept'\nA=again\n",
+        )
+        .unwrap();
+        let v: BTreeMap<String, String> = read_env_file(&p).unwrap().into_iter().collect();
+        assert_eq!(v["A"], "again");
+        assert_eq!(v["B"], "two words");
+        assert_eq!(v["C"], "single # kept");
+
+        std::fs::write(&p, "GOOD=1\nTOKEN hunter2\n").unwrap();
+        let e = read_env_file(&p).unwrap_err();
+        assert_eq!(e.code(), 2);
+        assert!(e.to_string().contains("a.env line 2 does not parse"), "{e}");
+        assert!(
+            !e.to_string().contains("hunter2"),
+            "a value was echoed: {e}"
+        );
+    }
 }

@@ -403,7 +403,7 @@ def handler(event, context):
     );
     std::fs::write(
         d.path().join("vars.env"),
-        "# comment\nFROM_FILE=file\nFROM_TOML=file loses to toml\n",
+        "# comment\nFROM_FILE=file\nFROM_TOML=\"file loses to toml\"\n",
     )
     .unwrap();
     let s = serve(&[

@@ -260,24 +260,9 @@ impl LocalDef {
                 .unwrap_or_else(|| "function".into()),
         };
 
-        // Environment: env file < [environment] < --env.
-        let mut environment = Vec::new();
-        let env_file = match (&flags.env_file, &file.env_file, &project) {
-            (Some(f), _, _) => Some(f.clone()),
-            (None, Some(f), Some(p)) => Some(p.dir().join(f)),
-            (None, Some(f), None) => Some(f.clone()),
-            _ => None,
-        };
-        if let Some(f) = &env_file {
-            environment.extend(read_env_file(f)?);
-        }
-        let mut set = |k: &str, v: &str| {
-            environment.retain(|(x, _)| x != k);
-            environment.push((k.to_string(), v.to_string()));
-        };
-        for (k, v) in file.environment.iter().chain(&flags.environment) {
-            set(k, v);
-        }
+        // The same layering as deploy: file env_file < [environment] <
+        // --env-file < --env, reserved names refused.
+        let environment = crate::project::environment(project.as_ref(), flags)?.unwrap_or_default();
 
         let (region, credentials) = aws_for_function(ctx, project.as_ref()).await;
         Ok(LocalDef {
@@ -311,61 +296,6 @@ impl LocalDef {
 
 /// The account id in local ARNs: there is no account to ask.
 pub const LOCAL_ACCOUNT: &str = "000000000000";
-
-/// KEY=VALUE lines; `#` comments, blank lines, an optional `export ` and
-/// matching quotes around the value are allowed, as in dotenv files.
-pub fn read_env_file(path: &Path) -> Result<Vec<(String, String)>> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            Error::usage(format!("env file {} does not exist", path.display()))
-        } else {
-            Error::io(path, e)
-        }
-    })?;
-    parse_env_file(&text).map_err(|(line, msg)| {
-        Error::usage(format!("{}:{line}: {msg}", path.display()))
-            .with_hint("an env file has KEY=VALUE lines; # starts a comment")
-    })
-}
-
-fn parse_env_file(text: &str) -> std::result::Result<Vec<(String, String)>, (usize, String)> {
-    let mut out: Vec<(String, String)> = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
-        let line = raw.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let line = line.strip_prefix("export ").unwrap_or(line);
-        let Some((k, v)) = line.split_once('=') else {
-            return Err((i + 1, format!("'{line}' is not KEY=VALUE")));
-        };
-        let k = k.trim();
-        let ok = k
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-            && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        if !ok {
-            return Err((i + 1, format!("'{k}' is not a variable name")));
-        }
-        let v = v.trim();
-        let v = match (v.chars().next(), v.chars().last()) {
-            (Some(q @ ('"' | '\'')), Some(e)) if v.len() >= 2 && q == e => {
-                let inner = &v[1..v.len() - 1];
-                if q == '"' {
-                    inner.replace("\\n", "\n").replace("\\\"", "\"")
-                } else {
-                    inner.to_string()
-                }
-            }
-            // An unquoted value ends at an inline comment.
-            _ => v.split(" #").next().unwrap_or(v).trim_end().to_string(),
-        };
-        out.retain(|(x, _)| x != k);
-        out.push((k.to_string(), v));
-    }
-    Ok(out)
-}
 
 /// The region the function sees and the credentials it gets, when they can
 /// be found locally: environment keys first, then the selected profile's
@@ -440,23 +370,6 @@ async fn aws_for_function(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn env_file_lines() {
-        let text = "# comment\n\nA=1\nexport B = two words # note\nC=\"quoted # kept\"\nD='single'\nA=again\n";
-        let v = parse_env_file(text).unwrap();
-        assert_eq!(
-            v,
-            vec![
-                ("B".into(), "two words".into()),
-                ("C".into(), "quoted # kept".into()),
-                ("D".into(), "single".into()),
-                ("A".into(), "again".into()),
-            ]
-        );
-        assert_eq!(parse_env_file("oops").unwrap_err().0, 1);
-        assert_eq!(parse_env_file("A=1\n1X=2").unwrap_err().0, 2);
-    }
 
     #[test]
     fn runtime_kinds() {

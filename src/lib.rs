@@ -7,10 +7,12 @@ pub mod aws;
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod logfmt;
 pub mod output;
 pub mod package;
 pub mod progress;
 pub mod project;
+pub mod timewin;
 
 use std::process::ExitCode;
 use std::time::Duration;

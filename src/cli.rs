@@ -35,6 +35,8 @@ pub enum Command {
     Whoami(commands::whoami::WhoamiArgs),
     /// Zip a directory deterministically and print its CodeSha256
     Package(commands::package::PackageArgs),
+    /// Print a function's log events for a time window; -f follows new ones
+    Logs(commands::logs::LogsArgs),
     /// Print a shell completion script to stdout
     Completions(commands::completions::CompletionsArgs),
     /// Print the man page (roff) to stdout

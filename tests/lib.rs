@@ -3,5 +3,6 @@
 mod harness;
 
 mod cli;
+mod logs;
 mod package;
 mod whoami;

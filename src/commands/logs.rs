@@ -50,7 +50,7 @@ pub struct LogsArgs {
     #[arg(long, value_name = "PATTERN")]
     pub filter: Option<String>,
 
-    /// Only one invocation's lines, from its START to its REPORT line
+    /// Only one invocation's lines, from its START to its REPORT line (with -f: until it reports)
     #[arg(long, value_name = "ID")]
     pub request_id: Option<String>,
 
@@ -67,20 +67,26 @@ pub struct LogsArgs {
     pub follow: bool,
 
     /// With -f: stop following after this long (e.g. 30s, 5m)
-    #[arg(long, value_name = "DURATION", requires = "follow", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub follow_for: Option<Duration>,
 
     /// With -f: poll FilterLogEvents instead of using CloudWatch Live Tail
-    #[arg(long, requires = "follow")]
+    #[arg(long)]
     pub poll: bool,
 
-    /// How often to poll when following without Live Tail (doubles while throttled)
-    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = parse_duration)]
-    pub poll_interval: Duration,
+    /// With -f: how often to poll when not using Live Tail; doubles while throttled [default: 1s]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub poll_interval: Option<Duration>,
 
     /// How each event is printed as text [default: short]
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: Option<LogFormat>,
+}
+
+impl LogsArgs {
+    fn interval(&self) -> Duration {
+        self.poll_interval.unwrap_or(DEFAULT_POLL_INTERVAL)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -89,7 +95,7 @@ pub enum LogFormat {
     Short,
     /// Time, log stream and message
     Detailed,
-    /// The message only
+    /// The message only, exactly as logged
     Raw,
 }
 
@@ -111,6 +117,7 @@ const LOOKBACK_MS: i64 = 5_000;
 /// A Live Tail session that ends sooner than this is not a real one (an
 /// emulator answers with one snapshot): follow by polling instead.
 const SHORT_SESSION: Duration = Duration::from_secs(60);
+const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(1);
 const MAX_POLL_INTERVAL: Duration = Duration::from_secs(30);
 
 pub async fn run(ctx: &Ctx<'_>, args: &LogsArgs) -> Result<()> {
@@ -133,7 +140,20 @@ pub async fn run(ctx: &Ctx<'_>, args: &LogsArgs) -> Result<()> {
         return Err(Error::usage("--format applies to text output")
             .with_hint("--output json prints every field of each event, one object per line"));
     }
-    if args.poll_interval < Duration::from_millis(10) {
+    if !args.follow {
+        for (set, flag) in [
+            (args.follow_for.is_some(), "--follow-for"),
+            (args.poll, "--poll"),
+        ] {
+            if set {
+                return Err(
+                    Error::usage(format!("{flag} only applies with -f/--follow"))
+                        .with_hint(format!("add -f to follow new events, or leave out {flag}")),
+                );
+            }
+        }
+    }
+    if args.interval() < Duration::from_millis(10) {
         return Err(Error::usage("--poll-interval must be at least 10ms"));
     }
     if let Some(id) = &args.request_id
@@ -550,6 +570,12 @@ async fn request_id(
 ) -> Result<()> {
     let started = Instant::now();
     let deadline = follow_deadline(args, until);
+    if args.follow {
+        ctx.ui.detail(format!(
+            "following request {id} by polling FilterLogEvents every {} until its REPORT line",
+            secs(args.interval())
+        ));
+    }
     let mut printed: HashSet<String> = HashSet::new();
     loop {
         let (events, complete) = invocation(ctx, reader, id, since, until).await?;
@@ -571,7 +597,7 @@ async fn request_id(
             }
             return Ok(());
         }
-        let wait = args.poll_interval;
+        let wait = args.interval();
         if deadline.is_some_and(|d| started.elapsed() + wait >= d) {
             if let Some(d) = deadline {
                 tokio::time::sleep(d.saturating_sub(started.elapsed())).await;
@@ -813,7 +839,7 @@ async fn follow(
     };
     f.poll(printer).await?;
 
-    let mut interval = args.poll_interval;
+    let mut interval = args.interval();
     let mut sampled_warned = false;
     loop {
         let remaining = deadline.map(|d| d.saturating_sub(started.elapsed()));
@@ -901,9 +927,9 @@ async fn follow(
                     _ = &mut stop => break,
                 }
                 match f.poll(printer).await {
-                    Ok(()) => interval = args.poll_interval,
+                    Ok(()) => interval = args.interval(),
                     Err(e) if is_throttling(&e) => {
-                        interval = (interval * 2).min(MAX_POLL_INTERVAL.max(args.poll_interval));
+                        interval = (interval * 2).min(MAX_POLL_INTERVAL.max(args.interval()));
                         ctx.ui.detail(format!(
                             "FilterLogEvents is throttled: polling every {}",
                             secs(interval)
@@ -1095,15 +1121,19 @@ impl Printer {
             self.buf.push('\n');
             return Ok(());
         }
+        if self.format == LogFormat::Raw {
+            // As stored, so JSON-format lines can go straight into jq.
+            self.buf.push_str(e.message.trim_end_matches(['\n', '\r']));
+            self.buf.push('\n');
+            return Ok(());
+        }
         let l = logfmt::render(&e.message);
         let p = &self.paint;
-        if self.format != LogFormat::Raw {
-            let _ = write!(
-                self.buf,
-                "{} ",
-                p.paint(output::DIM, self.clock.format(e.timestamp))
-            );
-        }
+        let _ = write!(
+            self.buf,
+            "{} ",
+            p.paint(output::DIM, self.clock.format(e.timestamp))
+        );
         if self.format == LogFormat::Detailed {
             let _ = write!(self.buf, "{} ", p.paint(output::HINT, &e.stream));
         }

@@ -1178,3 +1178,72 @@ fn polling_backs_off_while_throttled() {
     );
     assert!(stderr.contains("polling every 400ms"), "{stderr}");
 }
+
+#[test]
+fn following_a_request_id_ends_at_its_report_line() {
+    let g = unique("/test/follow-req");
+    let id = "44444444-4444-4444-8444-444444444444";
+    let t = now_ms() - 2_000;
+    seed(
+        &g,
+        "s",
+        &[
+            ev(t, &format!("START RequestId: {id} Version: $LATEST\n")),
+            ev(t + 1, "working\n"),
+        ],
+    );
+    let f = follow(
+        &[
+            "logs",
+            "--log-group",
+            &g,
+            "--request-id",
+            id,
+            "-f",
+            "--poll-interval",
+            "300ms",
+            "--follow-for",
+            "60s",
+            "--format",
+            "raw",
+        ],
+        &moto().endpoint,
+    );
+    assert_eq!(
+        f.next_within(Duration::from_secs(15)).as_deref(),
+        Some(format!("START RequestId: {id} Version: $LATEST").as_str())
+    );
+    assert_eq!(
+        f.next_within(Duration::from_secs(5)).as_deref(),
+        Some("working")
+    );
+    let now = now_ms();
+    seed(
+        &g,
+        "s",
+        &[
+            ev(now, "done\n"),
+            ev(now + 1, &format!("END RequestId: {id}\n")),
+            ev(
+                now + 1,
+                &format!("REPORT RequestId: {id}\tDuration: 3.00 ms\n"),
+            ),
+            // The environment's next invocation is not part of it.
+            ev(
+                now + 2,
+                "START RequestId: 55555555-5555-4555-8555-555555555555 Version: $LATEST\n",
+            ),
+        ],
+    );
+    // Bounded well below --follow-for: it ends at the REPORT line.
+    let (code, rest, stderr) = f.finish(Duration::from_secs(30));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        rest,
+        [
+            "done".to_string(),
+            format!("END RequestId: {id}"),
+            format!("REPORT RequestId: {id}\tDuration: 3.00 ms"),
+        ]
+    );
+}

@@ -195,6 +195,10 @@ fn bad_input_is_exit_2_without_any_aws_call() {
             "--poll only applies with -f/--follow",
         ),
         (
+            &["logs", "f", "--poll-interval", "2s"],
+            "--poll-interval only applies with -f/--follow",
+        ),
+        (
             &["logs", "f", "--format", "raw", "--output", "json"],
             "--format applies to text output",
         ),
@@ -920,7 +924,8 @@ fn follow_by_polling_prints_each_new_event_once_within_two_intervals() {
 fn follow_without_poll_tries_live_tail_then_polls_and_until_ends_it() {
     let g = unique("/test/follow-lt");
     let t = now_ms() - MIN;
-    seed(&g, "s", &[ev(t, "before")]);
+    // moto's Live Tail sends a snapshot of old events: printed once all the same.
+    seed(&g, "s", &[ev(t - 7 * MIN, "long before"), ev(t, "before")]);
     let until = rfc3339(now_ms() + 6_000);
     let f = follow(
         &[
@@ -940,6 +945,10 @@ fn follow_without_poll_tries_live_tail_then_polls_and_until_ends_it() {
     );
     assert_eq!(
         f.next_within(Duration::from_secs(15)).as_deref(),
+        Some("long before")
+    );
+    assert_eq!(
+        f.next_within(Duration::from_secs(5)).as_deref(),
         Some("before")
     );
     seed(&g, "s", &[(now_ms(), "during".to_string())]);

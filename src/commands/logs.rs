@@ -144,6 +144,7 @@ pub async fn run(ctx: &Ctx<'_>, args: &LogsArgs) -> Result<()> {
         for (set, flag) in [
             (args.follow_for.is_some(), "--follow-for"),
             (args.poll, "--poll"),
+            (args.poll_interval.is_some(), "--poll-interval"),
         ] {
             if set {
                 return Err(
@@ -218,6 +219,7 @@ pub async fn run(ctx: &Ctx<'_>, args: &LogsArgs) -> Result<()> {
         client: &client,
         group: &group,
         group_origin: &group_origin,
+        from_function: matches!(source, GroupSource::Function(_)),
         filter: args.filter.as_deref(),
         streams,
     };
@@ -411,6 +413,8 @@ struct Reader<'a> {
     client: &'a Client,
     group: &'a str,
     group_origin: &'a str,
+    /// The group is a function's (not --log-group).
+    from_function: bool,
     filter: Option<&'a str>,
     streams: StreamSelect,
 }
@@ -506,7 +510,7 @@ impl Reader<'_> {
                 "log group '{}' does not exist in {}",
                 self.group, self.aws.region.value
             ),
-            hint: Some(if self.group_origin.contains("function") {
+            hint: Some(if self.from_function {
                 format!(
                     "it is {}; Lambda creates it at the first invocation that logs (the role needs logs:CreateLogGroup)",
                     self.group_origin
@@ -578,6 +582,7 @@ async fn request_id(
     }
     let mut printed: HashSet<String> = HashSet::new();
     loop {
+        let last = !args.follow || deadline.is_some_and(|d| started.elapsed() >= d);
         let (events, complete) = invocation(ctx, reader, id, since, until).await?;
         let fresh: Vec<Event> = events
             .into_iter()
@@ -588,7 +593,7 @@ async fn request_id(
             })
             .collect();
         printer.print(&fresh)?;
-        if !args.follow || complete {
+        if last || complete {
             if printed.is_empty() {
                 ctx.ui.note(format!(
                     "no log events of request {id} in {} in this window (widen it with --since)",
@@ -597,22 +602,11 @@ async fn request_id(
             }
             return Ok(());
         }
-        let wait = args.interval();
-        if deadline.is_some_and(|d| started.elapsed() + wait >= d) {
-            if let Some(d) = deadline {
-                tokio::time::sleep(d.saturating_sub(started.elapsed())).await;
-            }
-            let (events, _) = invocation(ctx, reader, id, since, until).await?;
-            let fresh: Vec<Event> = events
-                .into_iter()
-                .filter(|e| {
-                    e.event_id
-                        .as_ref()
-                        .is_none_or(|i| printed.insert(i.clone()))
-                })
-                .collect();
-            return printer.print(&fresh);
-        }
+        // At the deadline, one last look, then stop.
+        let wait = match deadline {
+            Some(d) => args.interval().min(d.saturating_sub(started.elapsed())),
+            None => args.interval(),
+        };
         tokio::time::sleep(wait).await;
     }
 }
@@ -772,10 +766,14 @@ impl Seen {
         self.newest = Some(self.newest.map_or(ts, |n| n.max(ts)));
     }
 
-    /// Forget what a poll starting at `floor` can no longer return.
-    fn prune(&mut self, floor: i64) {
+    /// Forget what a poll starting at `floor` can no longer return. While
+    /// a Live Tail session runs, keep what polls printed: Live Tail may
+    /// still send it (late arrivals; an emulator's snapshot of old events).
+    fn prune(&mut self, floor: i64, live_tail: bool) {
         self.ids.retain(|_, ts| *ts >= floor);
-        self.polled.retain(|_, (_, ts)| *ts >= floor);
+        if !live_tail {
+            self.polled.retain(|_, (_, ts)| *ts >= floor);
+        }
         self.live.retain(|_, (_, ts)| *ts >= floor);
     }
 }
@@ -787,6 +785,8 @@ struct Follower<'r, 'a> {
     seen: Seen,
     /// Where the next poll starts: only moves forward.
     floor: i64,
+    /// A Live Tail session is running.
+    live_tail: bool,
 }
 
 impl Follower<'_, '_> {
@@ -801,7 +801,7 @@ impl Follower<'_, '_> {
         if let Some(newest) = self.seen.newest {
             let f = newest.min(timewin::now_ms()) - LOOKBACK_MS;
             self.floor = self.floor.max(f).max(self.since);
-            self.seen.prune(self.floor);
+            self.seen.prune(self.floor, self.live_tail);
         }
         Ok(())
     }
@@ -823,6 +823,7 @@ async fn follow(
         until,
         seen: Seen::default(),
         floor: since,
+        live_tail: false,
     };
     if until.is_some_and(|u| u <= timewin::now_ms()) {
         ctx.ui.detail("--until is in the past: nothing to follow");
@@ -837,6 +838,7 @@ async fn follow(
     } else {
         start_live_tail(ctx, reader).await?
     };
+    f.live_tail = session.is_some();
     f.poll(printer).await?;
 
     let mut interval = args.interval();
@@ -917,6 +919,7 @@ async fn follow(
                             // then fill the gap from FilterLogEvents.
                             session = start_live_tail(ctx, reader).await?;
                         }
+                        f.live_tail = session.is_some();
                         f.poll(printer).await?;
                     }
                 }
@@ -1202,7 +1205,7 @@ mod tests {
         assert!(s.admit_live(&c));
         c.event_id = Some("4".into());
         assert!(!s.admit_polled(&c));
-        s.prune(2500);
+        s.prune(2500, false);
         assert!(!s.ids.contains_key("1") && s.ids.contains_key("4"));
     }
 

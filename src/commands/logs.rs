@@ -19,7 +19,7 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 
 use crate::aws::{AwsContext, Service};
-use crate::cli::{ColorChoice, parse_duration};
+use crate::cli::parse_duration;
 use crate::commands::Ctx;
 use crate::error::{Error, Result};
 use crate::logfmt::{self, Marker};
@@ -1081,12 +1081,13 @@ struct Printer {
 
 impl Printer {
     fn new(ctx: &Ctx<'_>, args: &LogsArgs, clock: Clock) -> Self {
+        // Colour follows stdout here (the log lines are the result).
         let mut paint = ctx.ui.clone();
-        paint.color = match ctx.global.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => ctx.ui.color && ctx.ui.stdout_tty,
-        };
+        paint.color = output::use_color(
+            ctx.global.color,
+            ctx.ui.stdout_tty,
+            std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        );
         Printer {
             json: ctx.ui.json(),
             format: args.format.unwrap_or(LogFormat::Short),

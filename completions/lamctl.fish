@@ -43,6 +43,7 @@ complete -c lamctl -n "__fish_lamctl_needs_command" -f -a "whoami" -d 'Show the 
 complete -c lamctl -n "__fish_lamctl_needs_command" -f -a "package" -d 'Zip a directory deterministically and print its CodeSha256'
 complete -c lamctl -n "__fish_lamctl_needs_command" -f -a "deploy" -d 'Package and create or update the function; publish, alias, concurrency, function URL'
 complete -c lamctl -n "__fish_lamctl_needs_command" -f -a "serve" -d 'Run the function on this machine (no Docker) and serve the Lambda Invoke API for it'
+complete -c lamctl -n "__fish_lamctl_needs_command" -f -a "logs" -d 'Print a function\'s log events for a time window; -f follows new ones'
 complete -c lamctl -n "__fish_lamctl_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c lamctl -n "__fish_lamctl_needs_command" -f -a "man" -d 'Print the man page (roff) to stdout'
 complete -c lamctl -n "__fish_lamctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -168,6 +169,35 @@ complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -s q -l quiet -d 'P
 complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -s v -l verbose -d 'More detail on stderr: -v explains steps, -vv adds debug tracing, -vvv the SDK\'s own'
 complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c lamctl -n "__fish_lamctl_using_subcommand logs" -l log-group -d 'Read this log group instead of a function\'s (makes no Lambda call)' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand logs" -l since -d 'Start of the window: a duration ago (30s, 5m, 2h, 1d) or a time (2024-05-01 12:00, RFC 3339); local time unless a zone is given' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand logs" -l until -d 'End of the window, in the same forms as --since [default: now; with -f: open]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand logs" -l filter -d 'Only events matching this CloudWatch filter pattern (passed through as written)' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand logs" -l request-id -d 'Only one invocation\'s lines, from its START to its REPORT line (with -f: until it reports)' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand logs" -l stream-prefix -d 'Only log streams whose name starts with PREFIX' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand logs" -l qualifier -d 'Only what this version ran (a number, $LATEST, or an alias of NAME)' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand logs" -l follow-for -d 'With -f: stop following after this long (e.g. 30s, 5m)' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand logs" -l poll-interval -d 'With -f: how often to poll when not using Live Tail; doubles while throttled [default: 1s]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand logs" -l format -d 'How each event is printed as text [default: short]' -r -f -a "short\t'Time and message'
+detailed\t'Time, log stream and message'
+raw\t'The message only, exactly as logged'"
+complete -c lamctl -n "__fish_lamctl_using_subcommand logs" -l profile -d 'AWS profile from the shared config files [env: AWS_PROFILE]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand logs" -l region -d 'AWS region [env: AWS_REGION, AWS_DEFAULT_REGION]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand logs" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto or LocalStack) [env: AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand logs" -l output -d 'Format of the result on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document (stable keys) on stdout'"
+complete -c lamctl -n "__fish_lamctl_using_subcommand logs" -l color -d 'When to colour stderr; NO_COLOR in the environment means never unless \'always\'' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c lamctl -n "__fish_lamctl_using_subcommand logs" -s c -l config -d 'The function definition file [default: ./lamctl.toml when present]' -r -F
+complete -c lamctl -n "__fish_lamctl_using_subcommand logs" -l connect-timeout -d 'How long to wait for a TCP connection to an AWS endpoint (e.g. 5s, 500ms)' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand logs" -l read-timeout -d 'How long to wait for an AWS endpoint to answer one attempt of a call (e.g. 30s, 2m)' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand logs" -s f -l follow -d 'Keep printing new events as they arrive (Ctrl-C, --until or --follow-for ends it)'
+complete -c lamctl -n "__fish_lamctl_using_subcommand logs" -l poll -d 'With -f: poll FilterLogEvents instead of using CloudWatch Live Tail'
+complete -c lamctl -n "__fish_lamctl_using_subcommand logs" -s q -l quiet -d 'Print only the result and errors: no progress, no notes, no warnings'
+complete -c lamctl -n "__fish_lamctl_using_subcommand logs" -s v -l verbose -d 'More detail on stderr: -v explains steps, -vv adds debug tracing, -vvv the SDK\'s own'
+complete -c lamctl -n "__fish_lamctl_using_subcommand logs" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lamctl -n "__fish_lamctl_using_subcommand logs" -s V -l version -d 'Print version'
 complete -c lamctl -n "__fish_lamctl_using_subcommand completions" -l profile -d 'AWS profile from the shared config files [env: AWS_PROFILE]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand completions" -l region -d 'AWS region [env: AWS_REGION, AWS_DEFAULT_REGION]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand completions" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto or LocalStack) [env: AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>]' -r
@@ -198,10 +228,11 @@ complete -c lamctl -n "__fish_lamctl_using_subcommand man" -s q -l quiet -d 'Pri
 complete -c lamctl -n "__fish_lamctl_using_subcommand man" -s v -l verbose -d 'More detail on stderr: -v explains steps, -vv adds debug tracing, -vvv the SDK\'s own'
 complete -c lamctl -n "__fish_lamctl_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lamctl -n "__fish_lamctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy serve completions man help" -f -a "whoami" -d 'Show the resolved profile, region, endpoint and AWS identity, and where each came from'
-complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy serve completions man help" -f -a "package" -d 'Zip a directory deterministically and print its CodeSha256'
-complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy serve completions man help" -f -a "deploy" -d 'Package and create or update the function; publish, alias, concurrency, function URL'
-complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy serve completions man help" -f -a "serve" -d 'Run the function on this machine (no Docker) and serve the Lambda Invoke API for it'
-complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy serve completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy serve completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
-complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy serve completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy serve logs completions man help" -f -a "whoami" -d 'Show the resolved profile, region, endpoint and AWS identity, and where each came from'
+complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy serve logs completions man help" -f -a "package" -d 'Zip a directory deterministically and print its CodeSha256'
+complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy serve logs completions man help" -f -a "deploy" -d 'Package and create or update the function; publish, alias, concurrency, function URL'
+complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy serve logs completions man help" -f -a "serve" -d 'Run the function on this machine (no Docker) and serve the Lambda Invoke API for it'
+complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy serve logs completions man help" -f -a "logs" -d 'Print a function\'s log events for a time window; -f follows new ones'
+complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy serve logs completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy serve logs completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy serve logs completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -39,6 +39,8 @@ pub enum Command {
     Deploy(Box<commands::deploy::DeployArgs>),
     /// Run the function on this machine (no Docker) and serve the Lambda Invoke API for it
     Serve(commands::serve::ServeArgs),
+    /// Print a function's log events for a time window; -f follows new ones
+    Logs(commands::logs::LogsArgs),
     /// Print a shell completion script to stdout
     Completions(commands::completions::CompletionsArgs),
     /// Print the man page (roff) to stdout

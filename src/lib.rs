@@ -10,11 +10,13 @@ pub mod error;
 pub mod interrupt;
 pub mod lambda;
 pub mod local;
+pub mod logfmt;
 pub mod output;
 pub mod package;
 pub mod progress;
 pub mod project;
 pub mod s3upload;
+pub mod timewin;
 
 use std::process::ExitCode;
 use std::time::Duration;

@@ -5,5 +5,6 @@ mod harness;
 mod cli;
 mod deploy;
 mod local;
+mod logs;
 mod package;
 mod whoami;

@@ -3,6 +3,7 @@
 
 pub mod completions;
 pub mod deploy;
+pub mod logs;
 pub mod man;
 pub mod package;
 pub mod serve;
@@ -50,6 +51,7 @@ pub async fn run(cli: Cli, ui: &Ui) -> Result<()> {
         Command::Package(args) => package::run(&ctx, args).await,
         Command::Deploy(args) => deploy::run(&ctx, args).await,
         Command::Serve(args) => serve::run(&ctx, args).await,
+        Command::Logs(args) => logs::run(&ctx, args).await,
         Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),
     }
 }

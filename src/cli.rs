@@ -35,6 +35,9 @@ pub enum Command {
     Whoami(commands::whoami::WhoamiArgs),
     /// Zip a directory deterministically and print its CodeSha256
     Package(commands::package::PackageArgs),
+    /// Invoke a function: its response on stdout, its log tail (--tail) on stderr, exit 3 when it
+    /// reports an error
+    Invoke(commands::invoke::InvokeArgs),
     /// Print a shell completion script to stdout
     Completions(commands::completions::CompletionsArgs),
     /// Print the man page (roff) to stdout

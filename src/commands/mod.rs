@@ -2,6 +2,7 @@
 //! bottom as the user's story: resolve, check, act, report.
 
 pub mod completions;
+pub mod invoke;
 pub mod man;
 pub mod package;
 pub mod whoami;
@@ -46,6 +47,7 @@ pub async fn run(cli: Cli, ui: &Ui) -> Result<()> {
     match &cli.command {
         Command::Whoami(args) => whoami::run(&ctx, args).await,
         Command::Package(args) => package::run(&ctx, args).await,
+        Command::Invoke(args) => invoke::run(&ctx, args).await,
         Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),
     }
 }

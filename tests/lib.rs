@@ -3,5 +3,6 @@
 mod harness;
 
 mod cli;
+mod invoke;
 mod package;
 mod whoami;

@@ -446,6 +446,17 @@ fn function_error_is_exit_3_with_type_message_and_stack() {
     // The error document is still the payload, for scripts that read it.
     assert_eq!(out.stdout, ERROR_DOC.as_bytes());
 
+    // --out still gets the error document; the exit code is still 3.
+    let t = tempfile::tempdir().unwrap();
+    let file = t.path().join("err.json");
+    let out = at(
+        &proxy.endpoint,
+        &["invoke", "broken", "--out", file.to_str().unwrap()],
+    )
+    .run();
+    out.fails(3, "ValueError: bad value for k");
+    assert_eq!(std::fs::read(&file).unwrap(), ERROR_DOC.as_bytes());
+
     let out = at(&proxy.endpoint, &["invoke", "broken", "--output", "json"]).run();
     assert_eq!(out.code, 3);
     let v = out.json();
@@ -799,6 +810,34 @@ fn ndjson_exit_3_when_any_function_failed() {
 }
 
 #[test]
+fn ndjson_call_failure_is_exit_1_and_the_rest_still_run() {
+    let proxy = Proxy::moto();
+    let f = shared_function();
+    proxy.inject(
+        |r| is_invoke(r) && r.body == br#"{"busy":true}"#,
+        Canned::aws_error(429, "TooManyRequestsException", "Rate Exceeded."),
+        None,
+    );
+    let input = "{\"busy\":true}\n{\"ok\":2}\n";
+    let out = at(&proxy.endpoint, &["invoke", f, "--ndjson"])
+        .stdin(input)
+        .run();
+    out.fails(
+        1,
+        "1 of 2 invocations failed; the first, line 1: Lambda throttled",
+    );
+    let lines: Vec<serde_json::Value> = out
+        .stdout()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["line"], 1);
+    assert!(lines[0]["error"].as_str().unwrap().contains("throttled"));
+    assert_eq!(lines[1]["payload"], serde_json::json!({"ok": 2}));
+}
+
+#[test]
 fn broken_pipe_on_stdout_is_exit_0() {
     let f = shared_function();
     let t = tempfile::tempdir().unwrap();
@@ -818,6 +857,8 @@ fn broken_pipe_on_stdout_is_exit_0() {
             "--region",
             REGION,
         ])
+        .env_clear()
+        .env("HOME", t.path())
         .env("AWS_ACCESS_KEY_ID", "testing")
         .env("AWS_SECRET_ACCESS_KEY", "testing")
         .env("AWS_EC2_METADATA_DISABLED", "true")

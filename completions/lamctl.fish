@@ -44,6 +44,7 @@ complete -c lamctl -n "__fish_lamctl_needs_command" -f -a "package" -d 'Zip a di
 complete -c lamctl -n "__fish_lamctl_needs_command" -f -a "deploy" -d 'Package and create or update the function; publish, alias, concurrency, function URL'
 complete -c lamctl -n "__fish_lamctl_needs_command" -f -a "serve" -d 'Run the function on this machine (no Docker) and serve the Lambda Invoke API for it'
 complete -c lamctl -n "__fish_lamctl_needs_command" -f -a "logs" -d 'Print a function\'s log events for a time window; -f follows new ones'
+complete -c lamctl -n "__fish_lamctl_needs_command" -f -a "invoke" -d 'Invoke a function: its response on stdout, its log tail (--tail) on stderr, exit 3 when it reports an error'
 complete -c lamctl -n "__fish_lamctl_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c lamctl -n "__fish_lamctl_needs_command" -f -a "man" -d 'Print the man page (roff) to stdout'
 complete -c lamctl -n "__fish_lamctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -198,6 +199,35 @@ complete -c lamctl -n "__fish_lamctl_using_subcommand logs" -s q -l quiet -d 'Pr
 complete -c lamctl -n "__fish_lamctl_using_subcommand logs" -s v -l verbose -d 'More detail on stderr: -v explains steps, -vv adds debug tracing, -vvv the SDK\'s own'
 complete -c lamctl -n "__fish_lamctl_using_subcommand logs" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lamctl -n "__fish_lamctl_using_subcommand logs" -s V -l version -d 'Print version'
+complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -s p -l payload -d 'The event: inline JSON, @FILE, or - for standard input [default: standard input when it is not a terminal, else {}]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l invocation-type -d 'How Lambda runs the function [default: request-response]' -r -f -a "request-response\t'Wait for the function and return its response (synchronous)'
+event\t'Queue the event; Lambda answers 202 at once (asynchronous)'
+dry-run\t'Check the parameters and permissions without running the function (204)'"
+complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l qualifier -d 'Invoke this version or alias instead of $LATEST' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l client-context -d 'A JSON object the function sees as its client context (synchronous invocations only)' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -s o -l out -d 'Write the response payload to FILE instead of stdout' -r -F
+complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l parallel -d 'With --ndjson: how many invocations run at once [default: 1]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l profile -d 'AWS profile from the shared config files [env: AWS_PROFILE]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l region -d 'AWS region [env: AWS_REGION, AWS_DEFAULT_REGION]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto or LocalStack) [env: AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l output -d 'Format of the result on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document (stable keys) on stdout'"
+complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l color -d 'When to colour stderr; NO_COLOR in the environment means never unless \'always\'' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -s c -l config -d 'The function definition file [default: ./lamctl.toml when present]' -r -F
+complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l connect-timeout -d 'How long to wait for a TCP connection to an AWS endpoint (e.g. 5s, 500ms)' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l read-timeout -d 'How long to wait for an AWS endpoint to answer one attempt of a call (e.g. 30s, 2m)' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l raw -d 'Send the payload bytes as they are, without checking that they are JSON'
+complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l async -d 'Queue the event and return at once (short for --invocation-type event)'
+complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -s t -l tail -d 'Print the function\'s log tail (Lambda\'s last 4 KB) to stderr'
+complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l pretty -d 'Pretty-print a JSON response (the default when stdout is a terminal)'
+complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l ndjson -d 'Invoke once per line of the input (newline-delimited JSON) and print one JSON result line per invocation, in input order'
+complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l stream -d 'Use InvokeWithResponseStream and write the response as it arrives (for functions that stream their response)'
+complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -s q -l quiet -d 'Print only the result and errors: no progress, no notes, no warnings'
+complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -s v -l verbose -d 'More detail on stderr: -v explains steps, -vv adds debug tracing, -vvv the SDK\'s own'
+complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -s V -l version -d 'Print version'
 complete -c lamctl -n "__fish_lamctl_using_subcommand completions" -l profile -d 'AWS profile from the shared config files [env: AWS_PROFILE]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand completions" -l region -d 'AWS region [env: AWS_REGION, AWS_DEFAULT_REGION]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand completions" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto or LocalStack) [env: AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>]' -r
@@ -228,11 +258,12 @@ complete -c lamctl -n "__fish_lamctl_using_subcommand man" -s q -l quiet -d 'Pri
 complete -c lamctl -n "__fish_lamctl_using_subcommand man" -s v -l verbose -d 'More detail on stderr: -v explains steps, -vv adds debug tracing, -vvv the SDK\'s own'
 complete -c lamctl -n "__fish_lamctl_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lamctl -n "__fish_lamctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy serve logs completions man help" -f -a "whoami" -d 'Show the resolved profile, region, endpoint and AWS identity, and where each came from'
-complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy serve logs completions man help" -f -a "package" -d 'Zip a directory deterministically and print its CodeSha256'
-complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy serve logs completions man help" -f -a "deploy" -d 'Package and create or update the function; publish, alias, concurrency, function URL'
-complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy serve logs completions man help" -f -a "serve" -d 'Run the function on this machine (no Docker) and serve the Lambda Invoke API for it'
-complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy serve logs completions man help" -f -a "logs" -d 'Print a function\'s log events for a time window; -f follows new ones'
-complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy serve logs completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy serve logs completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
-complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy serve logs completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy serve logs invoke completions man help" -f -a "whoami" -d 'Show the resolved profile, region, endpoint and AWS identity, and where each came from'
+complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy serve logs invoke completions man help" -f -a "package" -d 'Zip a directory deterministically and print its CodeSha256'
+complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy serve logs invoke completions man help" -f -a "deploy" -d 'Package and create or update the function; publish, alias, concurrency, function URL'
+complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy serve logs invoke completions man help" -f -a "serve" -d 'Run the function on this machine (no Docker) and serve the Lambda Invoke API for it'
+complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy serve logs invoke completions man help" -f -a "logs" -d 'Print a function\'s log events for a time window; -f follows new ones'
+complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy serve logs invoke completions man help" -f -a "invoke" -d 'Invoke a function: its response on stdout, its log tail (--tail) on stderr, exit 3 when it reports an error'
+complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy serve logs invoke completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy serve logs invoke completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c lamctl -n "__fish_lamctl_using_subcommand help; and not __fish_seen_subcommand_from whoami package deploy serve logs invoke completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

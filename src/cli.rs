@@ -41,6 +41,9 @@ pub enum Command {
     Serve(commands::serve::ServeArgs),
     /// Print a function's log events for a time window; -f follows new ones
     Logs(commands::logs::LogsArgs),
+    /// Invoke a function: its response on stdout, its log tail (--tail) on stderr, exit 3 when it
+    /// reports an error
+    Invoke(commands::invoke::InvokeArgs),
     /// Print a shell completion script to stdout
     Completions(commands::completions::CompletionsArgs),
     /// Print the man page (roff) to stdout

@@ -4,6 +4,7 @@ mod harness;
 
 mod cli;
 mod deploy;
+mod invoke;
 mod local;
 mod logs;
 mod package;

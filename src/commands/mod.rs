@@ -3,6 +3,7 @@
 
 pub mod completions;
 pub mod deploy;
+pub mod invoke;
 pub mod logs;
 pub mod man;
 pub mod package;
@@ -52,6 +53,7 @@ pub async fn run(cli: Cli, ui: &Ui) -> Result<()> {
         Command::Deploy(args) => deploy::run(&ctx, args).await,
         Command::Serve(args) => serve::run(&ctx, args).await,
         Command::Logs(args) => logs::run(&ctx, args).await,
+        Command::Invoke(args) => invoke::run(&ctx, args).await,
         Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),
     }
 }

@@ -495,7 +495,7 @@ _lamctl() {
             return 0
             ;;
         lamctl__subcmd__invoke)
-            opts="-p -t -o -q -v -c -h -V --payload --raw --invocation-type --async --qualifier --client-context --tail --pretty --out --ndjson --parallel --stream --profile --region --endpoint-url --output --quiet --verbose --color --config --connect-timeout --read-timeout --help --version"
+            opts="-p -t -o -q -v -c -h -V --payload --raw --invocation-type --async --qualifier --client-context --tail --pretty --out --ndjson --parallel --stream --local --dir --function --runtime --handler --timeout --memory --env --env-file --runtime-client --profile --region --endpoint-url --output --quiet --verbose --color --config --connect-timeout --read-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -531,6 +531,42 @@ _lamctl() {
                     ;;
                 --parallel)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --function)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --handler)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime-client)
+                    COMPREPLY=($(compgen -W "embedded official" -- "${cur}"))
                     return 0
                     ;;
                 --profile)

@@ -207,6 +207,16 @@ complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l qualifier -d 'I
 complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l client-context -d 'A JSON object the function sees as its client context (synchronous invocations only)' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -s o -l out -d 'Write the response payload to FILE instead of stdout' -r -F
 complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l parallel -d 'With --ndjson: how many invocations run at once [default: 1]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l dir -d 'The function\'s code directory (its task root) [default: `source` in lamctl.toml, else .]' -r -F
+complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l function -d 'The function\'s name [lamctl.toml: name; default: the directory\'s name]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l runtime -d 'Runtime: python3.x, nodejs*, provided.al2023 or provided.al2 [lamctl.toml: runtime]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l handler -d 'Handler, e.g. app.handler [lamctl.toml: handler]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l timeout -d 'Timeout in seconds, 1-900 [lamctl.toml: timeout; default: 3]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l memory -d 'Memory in MB, 128-10240, as reported to the function [lamctl.toml: memory; default: 128]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l env -d 'Environment variable, repeatable; overrides the file\'s [environment] entry of the same key' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l env-file -d 'A dotenv file of environment variables (KEY=VALUE lines) [lamctl.toml: env_file]' -r -F
+complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l runtime-client -d 'Which runtime client runs a Python handler: lamctl\'s embedded one, or AWS\'s `awslambdaric` (must be importable by the python3 on PATH)' -r -f -a "embedded\t'lamctl\'s own small runtime client (standard library only)'
+official\t'AWS\'s official client: Python\'s awslambdaric'"
 complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l profile -d 'AWS profile from the shared config files [env: AWS_PROFILE]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l region -d 'AWS region [env: AWS_REGION, AWS_DEFAULT_REGION]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto or LocalStack) [env: AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>]' -r
@@ -224,6 +234,7 @@ complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -s t -l tail -d 'P
 complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l pretty -d 'Pretty-print a JSON response (the default when stdout is a terminal)'
 complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l ndjson -d 'Invoke once per line of the input (newline-delimited JSON) and print one JSON result line per invocation, in input order'
 complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l stream -d 'Use InvokeWithResponseStream and write the response as it arrives (for functions that stream their response)'
+complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l local -d 'Run the function on this machine (no Docker, no AWS account) with the same output and exit codes as a cloud invoke'
 complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -s q -l quiet -d 'Print only the result and errors: no progress, no notes, no warnings'
 complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -s v -l verbose -d 'More detail on stderr: -v explains steps, -vv adds debug tracing, -vvv the SDK\'s own'
 complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -94,16 +94,23 @@ fn clap_error(e: clap::Error) -> ExitCode {
         _ => {}
     }
     let text = e.render().to_string();
-    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
-    let message = lines
+    // clap's message is its first paragraph (a line, sometimes followed by
+    // indented detail such as the missing argument); tips and usage follow.
+    let mut paragraphs = text.split("\n\n").map(str::trim).filter(|p| !p.is_empty());
+    let message = paragraphs
         .next()
         .unwrap_or("invalid arguments")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
         .trim_start_matches("error:")
         .trim()
         .to_string();
     let mut hints = Vec::new();
     let mut usage = None;
-    for l in lines {
+    for l in paragraphs.flat_map(str::lines).map(str::trim) {
         if let Some(u) = l.strip_prefix("Usage:") {
             usage = Some(u.trim().to_string());
         } else if let Some(t) = l.strip_prefix("tip:") {

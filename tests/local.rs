@@ -1301,3 +1301,199 @@ fn bad_definitions_are_usage_errors() {
         .run()
         .fails(1, &format!("cannot listen on 127.0.0.1:{port}"));
 }
+
+// ------------------------------------------------- lamctl invoke --local
+
+fn invoke_local(d: &tempfile::TempDir, extra: &[&str]) -> Out {
+    let dir = dir_arg(d);
+    let mut args = vec!["invoke", "--local", "--dir", dir.as_str()];
+    args.extend_from_slice(extra);
+    lamctl(args)
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .run()
+}
+
+#[test]
+fn invoke_local_runs_the_bundled_example_like_the_cloud() {
+    // The README's first command: no AWS account, no region.
+    let out = lamctl([
+        "invoke",
+        "--local",
+        "--dir",
+        &format!("{REPO}/examples/hello-python"),
+        "--tail",
+        "--payload",
+        r#"{"name": "lamctl"}"#,
+    ])
+    .env_remove("AWS_ACCESS_KEY_ID")
+    .env_remove("AWS_SECRET_ACCESS_KEY")
+    .run();
+    out.success();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["body"], r#"{"message": "hello, lamctl"}"#);
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert!(
+        lines[0].starts_with("START RequestId: ") && lines[0].ends_with("Version: $LATEST"),
+        "{}",
+        out.stderr
+    );
+    assert!(lines.contains(&"greeting lamctl"), "{}", out.stderr);
+    assert!(
+        lines.iter().any(|l| l.starts_with("END RequestId: ")),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("REPORT RequestId: ") && l.contains("Init Duration: ")),
+        "{}",
+        out.stderr
+    );
+
+    // --output json: the same object as a cloud invoke.
+    let out = lamctl([
+        "invoke",
+        "--local",
+        "--dir",
+        &format!("{REPO}/examples/hello-python"),
+        "--output",
+        "json",
+        "--tail",
+    ])
+    .run();
+    out.success();
+    let v = out.json();
+    assert_eq!(
+        (v["status_code"].as_i64(), v["executed_version"].as_str()),
+        (Some(200), Some("$LATEST"))
+    );
+    assert!(v["log_tail"].as_str().unwrap().contains("greeting world"));
+    assert_eq!(v["payload"]["statusCode"], 200);
+}
+
+#[test]
+fn invoke_local_function_error_is_exit_3_and_flags_are_checked() {
+    let d = python_fn(
+        "def handler(event, context):\n    raise ValueError('bad input: ' + event['k'])\n",
+        "",
+    );
+    let out = invoke_local(&d, &["--payload", r#"{"k": "x"}"#]);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("error: ValueError: bad input: x"),
+        "{}",
+        out.stderr
+    );
+    let body: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(body["errorType"], "ValueError");
+
+    // An event runs and is answered 202 with no payload; a dry run runs nothing.
+    let ok = python_fn(
+        "def handler(event, context):\n    print('ran', event)\n    return event\n",
+        "",
+    );
+    let out = invoke_local(&ok, &["--async", "--output", "json"]);
+    out.success();
+    assert_eq!(out.json()["status_code"], 202);
+    let out = invoke_local(&ok, &["--invocation-type", "dry-run", "--output", "json"]);
+    out.success();
+    assert_eq!(out.json()["status_code"], 204);
+
+    // Several payloads, in order, one instance.
+    let out = invoke_local(&ok, &["--ndjson", "--parallel", "2"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = lamctl(["invoke", "--local", "--dir", &dir_arg(&ok), "--ndjson"])
+        .stdin("{\"n\": 1}\n{\"n\": 2}\n")
+        .run();
+    out.success();
+    let lines: Vec<serde_json::Value> = out
+        .stdout()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(
+        (
+            lines[0]["payload"]["n"].as_i64(),
+            lines[1]["payload"]["n"].as_i64()
+        ),
+        (Some(1), Some(2))
+    );
+
+    // Local-only flags without --local, and cloud-only ones with it: exit 2, no call.
+    let sink = Sink::start();
+    lamctl([
+        "invoke",
+        "f",
+        "--dir",
+        "x",
+        "--region",
+        REGION,
+        "--endpoint-url",
+        &sink.endpoint,
+    ])
+    .run()
+    .fails(2, "describe a local run");
+    invoke_local(&ok, &["--qualifier", "live"]).fails(2, "a local function has only $LATEST");
+    invoke_local(&ok, &["--stream"]).fails(2, "--stream is not supported with --local");
+    invoke_local(&ok, &["other", "--function", "t"])
+        .fails(2, "NAME 'other' and --function 't' differ");
+    assert_eq!(sink.connections(), 0);
+}
+
+#[test]
+fn lamctl_invoke_against_lamctl_serve_matches_the_cloud() {
+    let d = python_fn(
+        "def handler(event, context):\n    print('hi from', context.function_name)\n    if event.get('fail'):\n        raise RuntimeError('asked to fail')\n    return {'echo': event}\n",
+        "",
+    );
+    let s = serve(&["--dir", &dir_arg(&d)]);
+    let ep = format!("http://127.0.0.1:{}", s.port);
+    let out = lamctl([
+        "invoke",
+        "t",
+        "--endpoint-url",
+        &ep,
+        "--region",
+        REGION,
+        "--tail",
+        "--payload",
+        r#"{"a": 1}"#,
+    ])
+    .run();
+    out.success();
+    assert_eq!(out.stdout(), r#"{"echo": {"a": 1}}"#);
+    assert!(
+        out.stderr.contains("hi from t") && out.stderr.contains("REPORT RequestId: "),
+        "{}",
+        out.stderr
+    );
+
+    let out = lamctl([
+        "invoke",
+        "t",
+        "--endpoint-url",
+        &ep,
+        "--region",
+        REGION,
+        "--payload",
+        r#"{"fail": true}"#,
+        "--output",
+        "json",
+        "--tail",
+    ])
+    .run();
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    let v = out.json();
+    assert_eq!(v["function_error"], "Unhandled");
+    assert_eq!(v["payload"]["errorType"], "RuntimeError");
+    assert!(
+        v["log_tail"].as_str().unwrap().contains("asked to fail"),
+        "{v}"
+    );
+
+    let out = lamctl(["invoke", "nope", "--endpoint-url", &ep, "--region", REGION]).run();
+    out.fails(1, "nope");
+}

@@ -105,6 +105,15 @@ pub struct InvokeArgs {
     /// stream their response)
     #[arg(long, conflicts_with = "pretty")]
     pub stream: bool,
+
+    /// Run the function on this machine (no Docker, no AWS account) with the same output and
+    /// exit codes as a cloud invoke
+    #[arg(long)]
+    pub local: bool,
+
+    /// With --local: where the function and its definition come from
+    #[command(flatten, next_help_heading = "Local function (with --local)")]
+    pub local_def: crate::local::LocalArgs,
 }
 
 /// How Lambda runs the function.
@@ -201,6 +210,15 @@ pub struct InvokeOutcome {
 }
 
 pub async fn run(ctx: &Ctx<'_>, args: &InvokeArgs) -> Result<()> {
+    if args.local {
+        return run_local(ctx, args).await;
+    }
+    if args.local_def.is_set() {
+        return Err(Error::usage(
+            "--dir, --function, --runtime, --handler, --timeout, --memory, --env, --env-file and --runtime-client describe a local run",
+        )
+        .with_hint("add --local to run the function here, or use `lamctl deploy` to change the deployed one"));
+    }
     let mut req = InvokeRequest::resolve(ctx, args).await?;
     let aws = Arc::new(ctx.aws().await?);
     let cloud = Cloud::new(aws, &req.invocation).await;
@@ -231,6 +249,113 @@ pub async fn run(ctx: &Ctx<'_>, args: &InvokeArgs) -> Result<()> {
         outcome?
     };
     report(ui, &req, &outcome)
+}
+
+// ------------------------------------------------------------- --local
+
+/// `invoke --local`: the same request, report and exit codes, with the
+/// function run by the Docker-free runtime in `crate::local`.
+async fn run_local(ctx: &Ctx<'_>, args: &InvokeArgs) -> Result<()> {
+    use crate::local::{Function, InvokeRequest as LocalRequest};
+
+    if args.qualifier.is_some() {
+        return Err(
+            Error::usage("--qualifier: a local function has only $LATEST")
+                .with_hint("leave out --qualifier, or invoke the deployed version without --local"),
+        );
+    }
+    if args.stream {
+        return Err(Error::usage("--stream is not supported with --local")
+            .with_hint("the local runtime clients return buffered responses; leave out --stream"));
+    }
+    // NAME and --function both name the local function; they must agree.
+    let mut local = args.local_def.clone();
+    match (&args.name, &local.def.name) {
+        (Some(a), Some(b)) if a != b => {
+            return Err(
+                Error::usage(format!("NAME '{a}' and --function '{b}' differ"))
+                    .with_hint("give the function's name once"),
+            );
+        }
+        (Some(a), None) => local.def.name = Some(a.clone()),
+        _ => {}
+    }
+    let def = local.resolve(ctx).await?;
+    let mut named = args.clone();
+    named.name = Some(def.name.clone());
+    let mut req = InvokeRequest::resolve(ctx, &named).await?;
+    let ui = ctx.ui;
+    let kind = req.invocation.invocation_type;
+    // JSON text for the runtime (the API's header is base64 of it).
+    let client_context = match &req.invocation.client_context {
+        Some(b64) => Some(
+            String::from_utf8(
+                base64::engine::general_purpose::STANDARD
+                    .decode(b64)
+                    .unwrap_or_default(),
+            )
+            .unwrap_or_default(),
+        ),
+        None => None,
+    };
+    let tail = req.invocation.tail;
+    let function = Arc::new(tokio::sync::Mutex::new(Function::start(def).await?));
+    let call = {
+        let function = Arc::clone(&function);
+        move |payload: Vec<u8>| {
+            let (function, client_context) = (Arc::clone(&function), client_context.clone());
+            async move {
+                // Dry run checks the request and runs nothing, as in the cloud.
+                if kind == InvocationType::DryRun {
+                    return Ok(InvokeOutcome {
+                        status_code: 204,
+                        ..Default::default()
+                    });
+                }
+                let mut f = function.lock().await;
+                let o = f
+                    .invoke(LocalRequest {
+                        payload,
+                        client_context,
+                        cognito_identity: None,
+                        tail,
+                    })
+                    .await?;
+                // An event is run to completion here, then answered like the
+                // cloud's 202: no payload, no function error for the caller.
+                if kind == InvocationType::Event {
+                    return Ok(InvokeOutcome {
+                        status_code: 202,
+                        request_id: o.request_id,
+                        ..Default::default()
+                    });
+                }
+                Ok(InvokeOutcome {
+                    status_code: o.status_code,
+                    executed_version: o.executed_version,
+                    request_id: o.request_id,
+                    function_error: o.function_error,
+                    payload: o.payload,
+                    log_tail: o.log_tail,
+                    error_details: None,
+                    streamed: false,
+                })
+            }
+        }
+    };
+    let result = if let Some(parallel) = req.batch {
+        // One local instance runs one invocation at a time, like one
+        // execution environment; --parallel only queues them.
+        run_batch(ui, &req, parallel, call).await
+    } else {
+        let payload = std::mem::take(&mut req.payloads[0].bytes);
+        match call(payload).await {
+            Ok(outcome) => report(ui, &req, &outcome),
+            Err(e) => Err(e),
+        }
+    };
+    function.lock().await.stop().await;
+    result
 }
 
 // ---------------------------------------------------------------- resolve

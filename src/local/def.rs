@@ -38,6 +38,20 @@ pub struct LocalArgs {
 }
 
 impl LocalArgs {
+    /// Whether any of these flags was given (they mean nothing without a local run).
+    pub fn is_set(&self) -> bool {
+        let d = &self.def;
+        self.dir.is_some()
+            || d.name.is_some()
+            || d.runtime.is_some()
+            || d.handler.is_some()
+            || d.timeout.is_some()
+            || d.memory.is_some()
+            || !d.environment.is_empty()
+            || d.env_file.is_some()
+            || self.runtime_client != RuntimeClient::Embedded
+    }
+
     pub async fn resolve(&self, ctx: &Ctx<'_>) -> Result<LocalDef> {
         LocalDef::resolve(
             ctx,
@@ -54,7 +68,7 @@ impl LocalArgs {
 #[derive(Debug, Args, Clone, Default)]
 pub struct DefinitionFlags {
     /// The function's name [lamctl.toml: name; default: the directory's name]
-    #[arg(long = "function", value_name = "NAME")]
+    #[arg(id = "function", long = "function", value_name = "NAME")]
     pub name: Option<String>,
 
     /// Runtime: python3.x, nodejs*, provided.al2023 or provided.al2 [lamctl.toml: runtime]

@@ -287,17 +287,10 @@ async fn run_local(ctx: &Ctx<'_>, args: &InvokeArgs) -> Result<()> {
     let ui = ctx.ui;
     let kind = req.invocation.invocation_type;
     // JSON text for the runtime (the API's header is base64 of it).
-    let client_context = match &req.invocation.client_context {
-        Some(b64) => Some(
-            String::from_utf8(
-                base64::engine::general_purpose::STANDARD
-                    .decode(b64)
-                    .unwrap_or_default(),
-            )
-            .unwrap_or_default(),
-        ),
-        None => None,
-    };
+    let client_context =
+        req.invocation.client_context.as_ref().map(|b64| {
+            String::from_utf8(BASE64.decode(b64).unwrap_or_default()).unwrap_or_default()
+        });
     let tail = req.invocation.tail;
     let function = Arc::new(tokio::sync::Mutex::new(Function::start(def).await?));
     let call = {

@@ -4,7 +4,7 @@
 //! by path, a fixed timestamp, permissions normalised to 0644/0755, no extra
 //! fields. Files are compressed on all cores into prepared entries that one
 //! writer appends in order, within a bounded window, so memory stays small
-//! whatever the tree; big files are streamed by the writer itself.
+//! whatever the tree; files over 32 MiB are streamed by the writer itself.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -42,8 +42,12 @@ const STORED_EXTENSIONS: &[&str] = &[
 /// Files at most this big are compressed by the workers in memory; bigger
 /// ones are streamed by the writer so no whole file is ever held.
 const IN_MEMORY_MAX: u64 = 4 * 1024 * 1024;
+/// Files up to this size are still compressed by a worker (streamed from
+/// disk into memory), one such big file at a time so memory stays bounded;
+/// only bigger ones, and already-compressed big ones, go through the writer.
+const BIG_MAX: u64 = 32 * 1024 * 1024;
 /// Compressed bytes that may wait for the writer at once.
-const WINDOW_BYTES: u64 = 8 * 1024 * 1024;
+const WINDOW_BYTES: u64 = 16 * 1024 * 1024;
 /// zlib-rs level 7: the lowest whose archives are no larger than Info-ZIP's
 /// default (zlib level 6) on both benchmark trees (docs/benchmarks.md); at 6,
 /// machine code comes out about 1% larger.
@@ -112,6 +116,7 @@ struct Entry {
 
 /// Package `opts.root` into `opts.output`.
 pub fn package(opts: &PackageOptions, obs: &dyn Observer) -> Result<PackageReport> {
+    limit_malloc_arenas();
     let root = check_root(&opts.root)?;
     let entries = collect(&root, opts, obs)?;
     if !entries.iter().any(|e| !matches!(e.kind, Kind::EmptyDir)) {
@@ -126,6 +131,18 @@ pub fn package(opts: &PackageOptions, obs: &dyn Observer) -> Result<PackageRepor
         return Err(too_big(&entries, uncompressed));
     }
     write_zip(&entries, opts, uncompressed, obs)
+}
+
+/// glibc gives each thread its own heap, and buffers of varying size freed
+/// on one thread and allocated on another leave them fragmented: peak memory
+/// then grows with the run's length. Two arenas keep it near the live data.
+fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only adjusts allocator tuning; it is called before
+    // the worker threads start.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
 }
 
 impl Entry {
@@ -478,13 +495,23 @@ struct Window {
     written: usize,
     done: BTreeMap<usize, Result<Prepared>>,
     pending_bytes: u64,
+    /// A worker is compressing a big file.
+    big_busy: bool,
     cancelled: bool,
+}
+
+/// Whether a worker compresses it in memory as a big file (one at a time).
+fn is_big(entry: &Entry) -> bool {
+    matches!(entry.kind, Kind::File { size, .. } if size > IN_MEMORY_MAX && size <= BIG_MAX && !is_precompressed(&entry.name))
 }
 
 fn prepare(entry: &Entry) -> Result<Prepared> {
     let Kind::File { size, executable } = entry.kind else {
         return Ok(Prepared::Inline);
     };
+    if is_big(entry) {
+        return prepare_big(entry, file_mode(executable));
+    }
     if size > IN_MEMORY_MAX {
         return Ok(Prepared::Inline);
     }
@@ -514,6 +541,29 @@ fn prepare(entry: &Entry) -> Result<Prepared> {
     };
     let len = prepared.compressed_size();
     Ok(Prepared::Ready(prepared, len))
+}
+
+/// A big file, streamed from disk into the compressor (only its compressed
+/// form is held); stored instead when deflating does not shrink it.
+fn prepare_big(entry: &Entry, mode: u32) -> Result<Prepared> {
+    let zip_err =
+        |e: zip::result::ZipError| Error::failed(format!("cannot compress {}: {e}", entry.name));
+    let mut f = File::open(&entry.path).map_err(|e| Error::io(&entry.path, e))?;
+    let mut b = ZipFileBuilder::new(&entry.name, options(CompressionMethod::Deflated, mode))
+        .map_err(zip_err)?;
+    io::copy(&mut f, &mut b).map_err(|e| Error::io(&entry.path, e))?;
+    let mut p = b.finish().map_err(zip_err)?;
+    if p.compressed_size() >= p.uncompressed_size() {
+        drop(p);
+        p = PreparedZipFile::from_path(
+            &entry.name,
+            &entry.path,
+            options(CompressionMethod::Stored, mode),
+        )
+        .map_err(zip_err)?;
+    }
+    let len = p.compressed_size();
+    Ok(Prepared::Ready(p, len))
 }
 
 /// SHA-256 and length of a file just written (read back from the page cache).
@@ -602,11 +652,14 @@ fn write_entries(
             written: 0,
             done: BTreeMap::new(),
             pending_bytes: 0,
+            big_busy: false,
             cancelled: false,
         }),
         cond: Condvar::new(),
     };
-    let max_ahead = threads * 16;
+    // Far enough ahead that a worker never idles behind a big file; the
+    // memory bound is WINDOW_BYTES, not the entry count.
+    let max_ahead = 65_536;
     let io_err = |e: io::Error| Error::io(tmp, e);
     let zip_err = |name: &str, e: zip::result::ZipError| match e {
         zip::result::ZipError::Io(io) => Error::io(tmp, io),
@@ -712,25 +765,34 @@ fn write_entries(
 
 fn worker(entries: &[Entry], shared: &Shared, max_ahead: usize) {
     loop {
-        let i = {
+        let (i, big) = {
             let mut st = shared.state.lock().expect("package window lock");
             loop {
                 if st.cancelled || st.next >= entries.len() {
                     return;
                 }
-                // Bounded memory: stop taking work while too much waits.
-                if st.pending_bytes < WINDOW_BYTES && st.next - st.written < max_ahead {
+                // Bounded memory: stop taking work while too much waits,
+                // and hold at most one big file in memory.
+                let big = is_big(&entries[st.next]);
+                if st.pending_bytes < WINDOW_BYTES
+                    && st.next - st.written < max_ahead
+                    && !(big && st.big_busy)
+                {
+                    st.big_busy |= big;
                     break;
                 }
                 st = shared.cond.wait(st).expect("package window lock");
             }
             st.next += 1;
-            st.next - 1
+            (st.next - 1, is_big(&entries[st.next - 1]))
         };
         let r = prepare(&entries[i]);
         let mut st = shared.state.lock().expect("package window lock");
         if let Ok(Prepared::Ready(_, n)) = &r {
             st.pending_bytes += n;
+        }
+        if big {
+            st.big_busy = false;
         }
         st.done.insert(i, r);
         shared.cond.notify_all();

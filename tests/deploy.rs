@@ -955,3 +955,117 @@ fn missing_definition_fields_name_flag_and_key() {
         proxy.requests().iter().map(|r| &r.path).collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn every_definition_field_reaches_the_function() {
+    let f = Fixture::new();
+    let layer = rt().block_on(async {
+        let l = aws_sdk_lambda::Client::new(&sdk().await);
+        let zip = std::fs::read(package_dir(f.dir.path())).unwrap();
+        l.publish_layer_version()
+            .layer_name(unique("layer"))
+            .content(
+                aws_sdk_lambda::types::LayerVersionContentInput::builder()
+                    .zip_file(aws_sdk_lambda::primitives::Blob::new(zip))
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap()
+            .layer_version_arn()
+            .unwrap()
+            .to_string()
+    });
+    std::fs::write(
+        f.dir.path().join("prod.env"),
+        "# deploy settings\nFROM_FILE=1\nQUOTED=\"a b\"\n",
+    )
+    .unwrap();
+    let out = f.deploy(&[
+        "--description",
+        "made by lamctl",
+        "--architecture",
+        "arm64",
+        "--ephemeral-storage",
+        "1024",
+        "--log-format",
+        "json",
+        "--log-group",
+        "/custom/group",
+        "--env-file",
+        "prod.env",
+        "--layer",
+        &layer,
+        "--output",
+        "json",
+    ]);
+    out.success();
+    let c = config(&f.name);
+    assert_eq!(c.description(), Some("made by lamctl"));
+    assert_eq!(
+        c.architectures()
+            .iter()
+            .map(|a| a.as_str())
+            .collect::<Vec<_>>(),
+        ["arm64"]
+    );
+    assert_eq!(c.ephemeral_storage().map(|e| e.size()), Some(1024));
+    assert_eq!(
+        c.layers()
+            .iter()
+            .filter_map(|l| l.arn())
+            .collect::<Vec<_>>(),
+        [layer.as_str()]
+    );
+    let vars = c.environment().unwrap().variables().unwrap();
+    assert_eq!(vars.get("FROM_FILE").map(String::as_str), Some("1"));
+    assert_eq!(vars.get("QUOTED").map(String::as_str), Some("a b"));
+    assert_eq!(
+        vars.get("STAGE").map(String::as_str),
+        Some("test"),
+        "lamctl.toml's [environment] is kept"
+    );
+    // moto drops LoggingConfig, so check what lamctl sent.
+    let create = f
+        .proxy
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "POST" && r.path.ends_with("/functions"))
+        .unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&create.body).unwrap();
+    assert_eq!(
+        body["LoggingConfig"],
+        serde_json::json!({"LogFormat": "JSON", "LogGroup": "/custom/group"})
+    );
+
+    // A re-run with the same definition changes nothing.
+    f.proxy.clear();
+    f.deploy(&[
+        "--description",
+        "made by lamctl",
+        "--architecture",
+        "arm64",
+        "--ephemeral-storage",
+        "1024",
+        "--env-file",
+        "prod.env",
+        "--layer",
+        &layer,
+    ])
+    .success();
+    assert_eq!(f.mutations(), Vec::<String>::new());
+}
+
+/// A zip of `dir` made by lamctl (used as layer content).
+fn package_dir(dir: &Path) -> std::path::PathBuf {
+    let out = dir.join("layer.zip");
+    lamctl([
+        "package",
+        dir.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ])
+    .run()
+    .success();
+    out
+}

@@ -1024,3 +1024,44 @@ fn bad_input_is_exit_2_and_reaches_no_endpoint() {
     assert!(out.stderr.contains("hint: pass its NAME"), "{}", out.stderr);
     assert_eq!(sink.connections(), 0, "bad input reached the endpoint");
 }
+
+#[test]
+fn json_is_pretty_printed_when_stdout_is_a_terminal() {
+    // `script` (util-linux) gives lamctl a pseudo-terminal as stdout.
+    let name = shared_function();
+    let cmd = format!(
+        "'{}' invoke {name} --endpoint-url {} --region {REGION} --payload '{{\"a\":[1,2],\"b\":\"x\"}}'",
+        env!("CARGO_BIN_EXE_lamctl"),
+        moto().endpoint
+    );
+    let out = std::process::Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env("TERM", "dumb")
+        .output()
+        .expect("script (util-linux)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let text = String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n");
+    assert!(
+        text.contains("{\n  \"a\": ["),
+        "not pretty-printed on a terminal: {text:?}"
+    );
+
+    // The same call into a pipe: byte for byte.
+    let piped = at(
+        &moto().endpoint,
+        &["invoke", name, "--payload", r#"{"a":[1,2],"b":"x"}"#],
+    )
+    .run();
+    piped.success();
+    assert_eq!(piped.stdout(), r#"{"a":[1,2],"b":"x"}"#);
+}

@@ -151,25 +151,9 @@ fn version_goes_to_stdout() {
 
 #[test]
 fn broken_pipe_on_stdout_is_exit_0() {
-    let (reader, writer) = std::io::pipe().unwrap();
-    drop(reader);
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_lamctl"))
-        .args(["man"])
-        .stdout(writer)
-        .stderr(std::process::Stdio::piped())
-        .output()
-        .unwrap();
-    assert_eq!(
-        status.status.code(),
-        Some(0),
-        "stderr: {}",
-        String::from_utf8_lossy(&status.stderr)
-    );
-    assert!(
-        status.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
-    );
+    let out = lamctl(["man"]).run_closed_stdout();
+    out.success();
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
 }
 
 #[test]

@@ -323,6 +323,25 @@ impl Lamctl {
         self
     }
 
+    /// Run with stdout a pipe whose reader is already gone, as in
+    /// `lamctl … | head -c0`: every write to stdout fails with EPIPE.
+    pub fn run_closed_stdout(mut self) -> Out {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let o = self
+            .cmd
+            .stdin(Stdio::null())
+            .stdout(writer)
+            .stderr(Stdio::piped())
+            .output()
+            .expect("run lamctl");
+        Out {
+            code: o.status.code().unwrap_or(-1),
+            stdout: Vec::new(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+
     /// Start it without waiting (stdout and stderr piped), e.g. to send a signal.
     pub fn spawn(mut self) -> (std::process::Child, tempfile::TempDir) {
         self.cmd

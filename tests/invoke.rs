@@ -844,40 +844,9 @@ fn broken_pipe_on_stdout_is_exit_0() {
     let big = t.path().join("big.json");
     std::fs::write(&big, format!("{{\"data\":\"{}\"}}", "x".repeat(200_000))).unwrap();
     let big = format!("@{}", big.display());
-    let (reader, writer) = std::io::pipe().unwrap();
-    drop(reader);
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lamctl"))
-        .args([
-            "invoke",
-            f,
-            "--payload",
-            &big,
-            "--endpoint-url",
-            &moto().endpoint,
-            "--region",
-            REGION,
-        ])
-        .env_clear()
-        .env("HOME", t.path())
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .stdin(std::process::Stdio::null())
-        .stdout(writer)
-        .stderr(std::process::Stdio::piped())
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = at(&moto().endpoint, &["invoke", f, "--payload", &big]).run_closed_stdout();
+    out.success();
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
 }
 
 #[test]

@@ -111,6 +111,18 @@ fn lambda<T>(f: impl AsyncFnOnce(aws_sdk_lambda::Client) -> T) -> T {
     rt().block_on(async { f(aws_sdk_lambda::Client::new(&sdk().await)).await })
 }
 
+fn get_alias(function: &str, alias: &str) -> aws_sdk_lambda::operation::get_alias::GetAliasOutput {
+    let (function, alias) = (function.to_string(), alias.to_string());
+    lambda(async move |l| {
+        l.get_alias()
+            .function_name(function)
+            .name(alias)
+            .send()
+            .await
+            .unwrap()
+    })
+}
+
 fn config(name: &str) -> aws_sdk_lambda::types::FunctionConfiguration {
     let name = name.to_string();
     lambda(async move |c| {
@@ -324,15 +336,7 @@ fn publish_alias_canary_and_keep_versions() {
     out.success();
     let v2 = out.json()["version"].as_str().unwrap().to_string();
     assert_ne!(v1, v2);
-    let name = f.name.clone();
-    let alias = lambda(async move |l| {
-        l.get_alias()
-            .function_name(name)
-            .name("live")
-            .send()
-            .await
-            .unwrap()
-    });
+    let alias = get_alias(&f.name, "live");
     assert_eq!(alias.function_version(), Some(v1.as_str()));
     let weights = alias
         .routing_config()
@@ -366,15 +370,7 @@ fn publish_alias_canary_and_keep_versions() {
     out.success();
     let v = out.json();
     let v3 = v["version"].as_str().unwrap().to_string();
-    let name = f.name.clone();
-    let alias = lambda(async move |l| {
-        l.get_alias()
-            .function_name(name)
-            .name("live")
-            .send()
-            .await
-            .unwrap()
-    });
+    let alias = get_alias(&f.name, "live");
     assert_eq!(alias.function_version(), Some(v3.as_str()));
     assert!(
         alias

@@ -2,22 +2,24 @@
 //!
 //! The same directory content always gives the same bytes: entries sorted
 //! by path, a fixed timestamp, permissions normalised to 0644/0755, no extra
-//! fields. Files are compressed on all cores into prepared entries that one
-//! writer appends in order, within a bounded window, so memory stays small
-//! whatever the tree; files over 32 MiB are streamed by the writer itself.
+//! fields. Files are compressed on all cores with libdeflate (`compress`)
+//! and appended in order by one writer (`pipeline`) within a bounded window,
+//! so memory stays small whatever the tree; files over 32 MiB are streamed
+//! by the writer itself through the zip crate's own deflate.
+
+mod compress;
+mod pipeline;
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{self, BufWriter, Read, Write};
+use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::Arc;
 
-use base64::Engine;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
-use zip::write::{FullFileOptions, PreparedZipFile, SimpleFileOptions, ZipFileBuilder};
-use zip::{CompressionMethod, DateTime, ZipWriter};
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime};
 
 use crate::error::{Error, Result};
 
@@ -39,19 +41,15 @@ const STORED_EXTENSIONS: &[&str] = &[
     "opus", "webm", "mov", "woff", "woff2", "pdf",
 ];
 
-/// Files at most this big are compressed by the workers in memory; bigger
-/// ones are streamed by the writer so no whole file is ever held.
+/// Files at most this big are compressed by workers with buffers they reuse.
 const IN_MEMORY_MAX: u64 = 4 * 1024 * 1024;
-/// Files up to this size are still compressed by a worker (streamed from
-/// disk into memory), one such big file at a time so memory stays bounded;
-/// only bigger ones, and already-compressed big ones, go through the writer.
+/// Files up to this size are still read whole and compressed by a worker,
+/// one such big file at a time so memory stays bounded; only bigger ones,
+/// and already-compressed big ones, are streamed through the writer.
 const BIG_MAX: u64 = 32 * 1024 * 1024;
-/// Compressed bytes that may wait for the writer at once.
-const WINDOW_BYTES: u64 = 16 * 1024 * 1024;
-/// zlib-rs level 7: the lowest whose archives are no larger than Info-ZIP's
-/// default (zlib level 6) on both benchmark trees (docs/benchmarks.md); at 6,
-/// machine code comes out about 1% larger.
-const DEFLATE_LEVEL: i64 = 7;
+/// zlib-rs level for the files the writer streams (over `BIG_MAX`): at 7 its
+/// output is closest to libdeflate's level 7 used for all others.
+const STREAM_LEVEL: i64 = 7;
 
 #[derive(Debug, Clone)]
 pub struct PackageOptions {
@@ -136,12 +134,16 @@ pub fn package(opts: &PackageOptions, obs: &dyn Observer) -> Result<PackageRepor
 /// glibc gives each thread its own heap, and buffers of varying size freed
 /// on one thread and allocated on another leave them fragmented: peak memory
 /// then grows with the run's length. Two arenas keep it near the live data.
+/// A fixed mmap threshold keeps every buffer over 1 MiB in its own mapping
+/// (glibc would otherwise raise the threshold after the first big free):
+/// returned to the system when freed, and zero pages until written.
 fn limit_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only adjusts allocator tuning; it is called before
     // the worker threads start.
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, 2);
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1024 * 1024);
     }
 }
 
@@ -468,120 +470,13 @@ fn is_precompressed(name: &str) -> bool {
 fn options(method: CompressionMethod, mode: u32) -> SimpleFileOptions {
     SimpleFileOptions::default()
         .compression_method(method)
-        .compression_level((method == CompressionMethod::Deflated).then_some(DEFLATE_LEVEL))
+        .compression_level((method == CompressionMethod::Deflated).then_some(STREAM_LEVEL))
         .last_modified_time(DateTime::default())
         .unix_permissions(mode)
 }
 
 fn file_mode(executable: bool) -> u32 {
     if executable { 0o755 } else { 0o644 }
-}
-
-/// One unit of work a worker hands to the writer, in entry order.
-enum Prepared {
-    Ready(PreparedZipFile, u64),
-    /// The writer handles it itself (big file, link, directory).
-    Inline,
-}
-
-struct Shared {
-    state: Mutex<Window>,
-    cond: Condvar,
-}
-
-struct Window {
-    /// The next entry a worker takes, and the next the writer writes.
-    next: usize,
-    written: usize,
-    done: BTreeMap<usize, Result<Prepared>>,
-    pending_bytes: u64,
-    /// A worker is compressing a big file.
-    big_busy: bool,
-    cancelled: bool,
-}
-
-/// Whether a worker compresses it in memory as a big file (one at a time).
-fn is_big(entry: &Entry) -> bool {
-    matches!(entry.kind, Kind::File { size, .. } if size > IN_MEMORY_MAX && size <= BIG_MAX && !is_precompressed(&entry.name))
-}
-
-fn prepare(entry: &Entry) -> Result<Prepared> {
-    let Kind::File { size, executable } = entry.kind else {
-        return Ok(Prepared::Inline);
-    };
-    if is_big(entry) {
-        return prepare_big(entry, file_mode(executable));
-    }
-    if size > IN_MEMORY_MAX {
-        return Ok(Prepared::Inline);
-    }
-    let mut data = Vec::with_capacity(size as usize);
-    File::open(&entry.path)
-        .and_then(|mut f| f.read_to_end(&mut data))
-        .map_err(|e| Error::io(&entry.path, e))?;
-    let mode = file_mode(executable);
-    let zip_err =
-        |e: zip::result::ZipError| Error::failed(format!("cannot compress {}: {e}", entry.name));
-    let stored =
-        || PreparedZipFile::from_data(&entry.name, options(CompressionMethod::Stored, mode), &data);
-    let prepared = if data.is_empty() || is_precompressed(&entry.name) {
-        stored().map_err(zip_err)?
-    } else {
-        let mut b = ZipFileBuilder::new(&entry.name, options(CompressionMethod::Deflated, mode))
-            .map_err(zip_err)?;
-        b.write_all(&data)
-            .map_err(|e| Error::failed(format!("cannot compress {}: {e}", entry.name)))?;
-        let p = b.finish().map_err(zip_err)?;
-        // Like Info-ZIP: data that does not shrink is stored.
-        if p.compressed_size() >= p.uncompressed_size() {
-            stored().map_err(zip_err)?
-        } else {
-            p
-        }
-    };
-    let len = prepared.compressed_size();
-    Ok(Prepared::Ready(prepared, len))
-}
-
-/// A big file, streamed from disk into the compressor (only its compressed
-/// form is held); stored instead when deflating does not shrink it.
-fn prepare_big(entry: &Entry, mode: u32) -> Result<Prepared> {
-    let zip_err =
-        |e: zip::result::ZipError| Error::failed(format!("cannot compress {}: {e}", entry.name));
-    let mut f = File::open(&entry.path).map_err(|e| Error::io(&entry.path, e))?;
-    let mut b = ZipFileBuilder::new(&entry.name, options(CompressionMethod::Deflated, mode))
-        .map_err(zip_err)?;
-    io::copy(&mut f, &mut b).map_err(|e| Error::io(&entry.path, e))?;
-    let mut p = b.finish().map_err(zip_err)?;
-    if p.compressed_size() >= p.uncompressed_size() {
-        drop(p);
-        p = PreparedZipFile::from_path(
-            &entry.name,
-            &entry.path,
-            options(CompressionMethod::Stored, mode),
-        )
-        .map_err(zip_err)?;
-    }
-    let len = p.compressed_size();
-    Ok(Prepared::Ready(p, len))
-}
-
-/// SHA-256 and length of a file just written (read back from the page cache).
-fn sha256_of(mut file: File) -> io::Result<([u8; 32], u64)> {
-    use std::io::Seek;
-    file.seek(io::SeekFrom::Start(0))?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1024 * 1024];
-    let mut len = 0u64;
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-        len += n as u64;
-    }
-    Ok((hasher.finalize().into(), len))
 }
 
 fn write_zip(
@@ -610,14 +505,7 @@ fn write_zip(
             .truncate(true)
             .open(&tmp)
             .map_err(|e| Error::io(&tmp, e))?;
-        let report = write_entries(
-            entries,
-            opts,
-            total,
-            obs,
-            BufWriter::with_capacity(256 * 1024, file),
-            &tmp,
-        )?;
+        let report = pipeline::write(entries, opts, total, obs, file, &tmp)?;
         std::fs::rename(&tmp, output).map_err(|e| Error::io(output, e))?;
         Ok(report)
     })();
@@ -625,201 +513,6 @@ fn write_zip(
         let _ = std::fs::remove_file(&tmp);
     }
     result
-}
-
-fn write_entries(
-    entries: &[Entry],
-    opts: &PackageOptions,
-    total: u64,
-    obs: &dyn Observer,
-    out: BufWriter<File>,
-    tmp: &Path,
-) -> Result<PackageReport> {
-    let threads = if opts.threads == 0 {
-        std::thread::available_parallelism().map_or(2, |n| n.get())
-    } else {
-        opts.threads
-    };
-    let files = entries
-        .iter()
-        .filter(|e| !matches!(e.kind, Kind::EmptyDir))
-        .count() as u64;
-    obs.start(files, total);
-
-    let shared = Shared {
-        state: Mutex::new(Window {
-            next: 0,
-            written: 0,
-            done: BTreeMap::new(),
-            pending_bytes: 0,
-            big_busy: false,
-            cancelled: false,
-        }),
-        cond: Condvar::new(),
-    };
-    // Far enough ahead that a worker never idles behind a big file; the
-    // memory bound is WINDOW_BYTES, not the entry count.
-    let max_ahead = 65_536;
-    let io_err = |e: io::Error| Error::io(tmp, e);
-    let zip_err = |name: &str, e: zip::result::ZipError| match e {
-        zip::result::ZipError::Io(io) => Error::io(tmp, io),
-        other => Error::failed(format!("cannot add {name} to the zip: {other}")),
-    };
-
-    std::thread::scope(|scope| -> Result<PackageReport> {
-        for _ in 0..threads {
-            scope.spawn(|| worker(entries, &shared, max_ahead));
-        }
-        // A seekable file lets the zip crate write sizes into the local
-        // headers (no 16-byte data descriptor per entry); the digest is
-        // taken afterwards from the finished file.
-        let mut zip = ZipWriter::new(out);
-        let mut stored = 0u64;
-        let run = (|| -> Result<()> {
-            for (i, e) in entries.iter().enumerate() {
-                let item = {
-                    let mut st = shared.state.lock().expect("package window lock");
-                    loop {
-                        if let Some(r) = st.done.remove(&i) {
-                            if let Ok(Prepared::Ready(_, n)) = &r {
-                                st.pending_bytes -= n;
-                            }
-                            st.written = i + 1;
-                            shared.cond.notify_all();
-                            break r;
-                        }
-                        st = shared.cond.wait(st).expect("package window lock");
-                    }
-                }?;
-                match item {
-                    Prepared::Ready(p, _) => {
-                        if p.compressed_size() == p.uncompressed_size() && p.uncompressed_size() > 0
-                        {
-                            stored += 1;
-                        }
-                        let n = p.uncompressed_size();
-                        zip.add_prepared_file(p)
-                            .map_err(|err| zip_err(&e.name, err))?;
-                        obs.advance(n);
-                    }
-                    Prepared::Inline => match &e.kind {
-                        Kind::File { size, executable } => {
-                            let method = if is_precompressed(&e.name) {
-                                stored += 1;
-                                CompressionMethod::Stored
-                            } else {
-                                CompressionMethod::Deflated
-                            };
-                            let mut f =
-                                File::open(&e.path).map_err(|err| Error::io(&e.path, err))?;
-                            let o: FullFileOptions = options(method, file_mode(*executable))
-                                .large_file(*size >= u32::MAX as u64 - 1024)
-                                .into_full_options();
-                            zip.start_file(e.name.as_str(), o)
-                                .map_err(|err| zip_err(&e.name, err))?;
-                            copy_reporting(&mut f, &mut zip, obs).map_err(|err| match err {
-                                CopyError::Read(io) => Error::io(&e.path, io),
-                                CopyError::Write(io) => io_err(io),
-                            })?;
-                        }
-                        Kind::Symlink { target } => {
-                            let o = options(CompressionMethod::Stored, 0o777);
-                            zip.add_symlink(e.name.as_str(), target.as_str(), o)
-                                .map_err(|err| zip_err(&e.name, err))?;
-                        }
-                        Kind::EmptyDir => {
-                            let o = options(CompressionMethod::Stored, 0o755);
-                            zip.add_directory(e.name.as_str(), o)
-                                .map_err(|err| zip_err(&e.name, err))?;
-                        }
-                    },
-                }
-            }
-            Ok(())
-        })();
-        if let Err(e) = run {
-            let mut st = shared.state.lock().expect("package window lock");
-            st.cancelled = true;
-            shared.cond.notify_all();
-            return Err(e);
-        }
-        let mut w = zip
-            .finish()
-            .map_err(|err| zip_err("the central directory", err))?;
-        w.flush().map_err(io_err)?;
-        let file = w.into_inner().map_err(|e| io_err(e.into_error()))?;
-        // No fsync: the rename makes the zip appear whole, and a zip lost in
-        // a power cut is simply built again.
-        let (digest, size) = sha256_of(file).map_err(io_err)?;
-        Ok(PackageReport {
-            path: opts.output.clone(),
-            code_sha256: base64::engine::general_purpose::STANDARD.encode(digest),
-            sha256_hex: hex::encode(digest),
-            size,
-            uncompressed_size: total,
-            files,
-            stored,
-        })
-    })
-}
-
-fn worker(entries: &[Entry], shared: &Shared, max_ahead: usize) {
-    loop {
-        let (i, big) = {
-            let mut st = shared.state.lock().expect("package window lock");
-            loop {
-                if st.cancelled || st.next >= entries.len() {
-                    return;
-                }
-                // Bounded memory: stop taking work while too much waits,
-                // and hold at most one big file in memory.
-                let big = is_big(&entries[st.next]);
-                if st.pending_bytes < WINDOW_BYTES
-                    && st.next - st.written < max_ahead
-                    && !(big && st.big_busy)
-                {
-                    st.big_busy |= big;
-                    break;
-                }
-                st = shared.cond.wait(st).expect("package window lock");
-            }
-            st.next += 1;
-            (st.next - 1, is_big(&entries[st.next - 1]))
-        };
-        let r = prepare(&entries[i]);
-        let mut st = shared.state.lock().expect("package window lock");
-        if let Ok(Prepared::Ready(_, n)) = &r {
-            st.pending_bytes += n;
-        }
-        if big {
-            st.big_busy = false;
-        }
-        st.done.insert(i, r);
-        shared.cond.notify_all();
-    }
-}
-
-enum CopyError {
-    Read(io::Error),
-    Write(io::Error),
-}
-
-fn copy_reporting(
-    r: &mut impl Read,
-    w: &mut impl Write,
-    obs: &dyn Observer,
-) -> std::result::Result<(), CopyError> {
-    let mut buf = vec![0u8; 256 * 1024];
-    loop {
-        let n = match r.read(&mut buf) {
-            Ok(0) => return Ok(()),
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(CopyError::Read(e)),
-        };
-        w.write_all(&buf[..n]).map_err(CopyError::Write)?;
-        obs.advance(n as u64);
-    }
 }
 
 #[cfg(test)]

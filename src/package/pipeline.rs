@@ -1,0 +1,528 @@
+//! Workers compress files in parallel; one writer appends them to the zip
+//! in entry order. At most one big file is held whole at a time, and it
+//! counts with the output waiting for the writer against `WINDOW_BYTES`, so
+//! memory stays small whatever the tree.
+//!
+//! A big file takes long, and everything after it waits for it. So a free
+//! worker starts the next big file early, once the files before it are
+//! about as big as it is: the other worker reaches it as it finishes, and
+//! little output piles up behind it. A big file that would wait for another
+//! is passed over and taken by the next free worker, so no core idles.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::fs::File;
+use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::Path;
+use std::sync::{Condvar, Mutex};
+
+use base64::Engine;
+use sha2::{Digest, Sha256};
+use zip::write::FullFileOptions;
+use zip::{CompressionMethod, DateTime, ZipWriter};
+
+use super::compress::{Deflater, Framed, handles};
+use super::{
+    Entry, IN_MEMORY_MAX, Kind, Observer, PackageOptions, PackageReport, file_mode,
+    is_precompressed, options,
+};
+use crate::error::{Error, Result};
+
+/// Bytes held for the writer: its waiting output, plus the big file being
+/// compressed. Workers take no small file while this much is held.
+const WINDOW_BYTES: u64 = 40 * 1024 * 1024;
+
+/// What a worker hands to the writer.
+enum Prepared {
+    Framed(Framed),
+    /// The writer handles it itself (biggest files, links, directories).
+    Inline,
+}
+
+struct Shared {
+    state: Mutex<Window>,
+    /// The big files' indexes, in order.
+    bigs: Vec<usize>,
+    /// `before[i]`: the size of the files before entry `i`.
+    before: Vec<u64>,
+    /// The writer waits here for its next entry.
+    ready: Condvar,
+    /// Workers wait here for room in the window.
+    room: Condvar,
+}
+
+struct Window {
+    /// The next entry no worker has looked at yet.
+    next: usize,
+    /// Big files passed over while another big file was being compressed.
+    deferred: VecDeque<usize>,
+    /// Big files started before their turn.
+    early: BTreeSet<usize>,
+    /// In `bigs`, the first that may not have been started.
+    next_big: usize,
+    /// The next entry the writer writes.
+    written: usize,
+    done: BTreeMap<usize, Result<Prepared>>,
+    /// Output waiting for the writer, plus the big file in flight.
+    held: u64,
+    big_busy: bool,
+    writer_waiting: bool,
+    workers_waiting: usize,
+    cancelled: bool,
+}
+
+impl Shared {
+    fn new(entries: &[Entry]) -> Self {
+        Shared {
+            state: Mutex::new(Window {
+                next: 0,
+                deferred: VecDeque::new(),
+                early: BTreeSet::new(),
+                next_big: 0,
+                written: 0,
+                done: BTreeMap::new(),
+                held: 0,
+                big_busy: false,
+                writer_waiting: false,
+                workers_waiting: 0,
+                cancelled: false,
+            }),
+            ready: Condvar::new(),
+            room: Condvar::new(),
+            bigs: (0..entries.len())
+                .filter(|&i| is_big(&entries[i]))
+                .collect(),
+            before: entries
+                .iter()
+                .scan(0, |sum, e| {
+                    let b = *sum;
+                    *sum += e.size();
+                    Some(b)
+                })
+                .collect(),
+        }
+    }
+}
+
+fn is_big(entry: &Entry) -> bool {
+    entry.size() > IN_MEMORY_MAX && handles(entry)
+}
+
+/// Compress and write `entries` into `file`, then digest it.
+pub(super) fn write(
+    entries: &[Entry],
+    opts: &PackageOptions,
+    total: u64,
+    obs: &dyn Observer,
+    file: File,
+    tmp: &Path,
+) -> Result<PackageReport> {
+    let threads = if opts.threads == 0 {
+        std::thread::available_parallelism().map_or(2, |n| n.get())
+    } else {
+        opts.threads
+    };
+    let files = entries
+        .iter()
+        .filter(|e| !matches!(e.kind, Kind::EmptyDir))
+        .count() as u64;
+    obs.start(files, total);
+
+    let shared = Shared::new(entries);
+    let io_err = |e: io::Error| Error::io(tmp, e);
+    let zip_err = |name: &str, e: zip::result::ZipError| match e {
+        zip::result::ZipError::Io(io) => Error::io(tmp, io),
+        other => Error::failed(format!("cannot add {name} to the zip: {other}")),
+    };
+
+    std::thread::scope(|scope| -> Result<PackageReport> {
+        for _ in 0..threads {
+            scope.spawn(|| worker(entries, &shared));
+        }
+        // A seekable file lets the zip crate write sizes into the local
+        // headers (no 16-byte data descriptor per entry).
+        let mut zip = ZipWriter::new(Tracked::new(file));
+        let mut stored = 0u64;
+        let run = (|| -> Result<()> {
+            for (i, e) in entries.iter().enumerate() {
+                match take(&shared, i)? {
+                    Prepared::Framed(f) => {
+                        if f.stored && e.size() > 0 {
+                            stored += 1;
+                        }
+                        let mut data = f.bytes.as_slice();
+                        let entry = zip::read::read_zipfile_from_stream(&mut data)
+                            .and_then(|entry| {
+                                entry.ok_or(zip::result::ZipError::InvalidArchive(
+                                    "a framed entry without a local header".into(),
+                                ))
+                            })
+                            .map_err(|err| zip_err(&e.name, err))?;
+                        zip.raw_copy_file_touch(entry, DateTime::default(), Some(f.mode))
+                            .map_err(|err| zip_err(&e.name, err))?;
+                        obs.advance(e.size());
+                    }
+                    Prepared::Inline => match &e.kind {
+                        Kind::File { size, executable } => {
+                            let method = if is_precompressed(&e.name) {
+                                stored += 1;
+                                CompressionMethod::Stored
+                            } else {
+                                CompressionMethod::Deflated
+                            };
+                            let mut f =
+                                File::open(&e.path).map_err(|err| Error::io(&e.path, err))?;
+                            let o: FullFileOptions = options(method, file_mode(*executable))
+                                .large_file(*size >= u32::MAX as u64 - 1024)
+                                .into_full_options();
+                            zip.start_file(e.name.as_str(), o)
+                                .map_err(|err| zip_err(&e.name, err))?;
+                            copy_reporting(&mut f, &mut zip, obs).map_err(|err| match err {
+                                CopyError::Read(io) => Error::io(&e.path, io),
+                                CopyError::Write(io) => io_err(io),
+                            })?;
+                        }
+                        Kind::Symlink { target } => {
+                            let o = options(CompressionMethod::Stored, 0o777);
+                            zip.add_symlink(e.name.as_str(), target.as_str(), o)
+                                .map_err(|err| zip_err(&e.name, err))?;
+                        }
+                        Kind::EmptyDir => {
+                            let o = options(CompressionMethod::Stored, 0o755);
+                            zip.add_directory(e.name.as_str(), o)
+                                .map_err(|err| zip_err(&e.name, err))?;
+                        }
+                    },
+                }
+            }
+            Ok(())
+        })();
+        if let Err(e) = run {
+            let mut st = shared.state.lock().expect("package window lock");
+            st.cancelled = true;
+            shared.room.notify_all();
+            return Err(e);
+        }
+        let out = zip
+            .finish()
+            .map_err(|err| zip_err("the central directory", err))?;
+        // No fsync: the rename makes the zip appear whole, and a zip lost in
+        // a power cut is simply built again.
+        let (digest, size) = out.finish().map_err(io_err)?;
+        Ok(PackageReport {
+            path: opts.output.clone(),
+            code_sha256: base64::engine::general_purpose::STANDARD.encode(digest),
+            sha256_hex: hex::encode(digest),
+            size,
+            uncompressed_size: total,
+            files,
+            stored,
+        })
+    })
+}
+
+/// The writer's wait for entry `i`.
+fn take(shared: &Shared, i: usize) -> Result<Prepared> {
+    let mut st = shared.state.lock().expect("package window lock");
+    loop {
+        if let Some(r) = st.done.remove(&i) {
+            if let Ok(Prepared::Framed(f)) = &r {
+                st.held -= f.bytes.len() as u64;
+            }
+            st.written = i + 1;
+            if st.workers_waiting > 0 {
+                shared.room.notify_all();
+            }
+            return r;
+        }
+        st.writer_waiting = true;
+        st = shared.ready.wait(st).expect("package window lock");
+        st.writer_waiting = false;
+    }
+}
+
+fn worker(entries: &[Entry], shared: &Shared) {
+    let mut deflater = Deflater::new();
+    loop {
+        let (i, big) = {
+            let mut st = shared.state.lock().expect("package window lock");
+            loop {
+                if st.cancelled {
+                    return;
+                }
+                if let Some(i) = pick(&mut st, shared, entries) {
+                    break (i, is_big(&entries[i]));
+                }
+                // Out of work for now: whatever is ready goes out first.
+                wake_writer(&st, shared, true);
+                if st.next >= entries.len() && st.deferred.is_empty() {
+                    return;
+                }
+                st.workers_waiting += 1;
+                st = shared.room.wait(st).expect("package window lock");
+                st.workers_waiting -= 1;
+            }
+        };
+        let r = if handles(&entries[i]) {
+            deflater.prepare(&entries[i]).map(Prepared::Framed)
+        } else {
+            Ok(Prepared::Inline)
+        };
+        let mut st = shared.state.lock().expect("package window lock");
+        if let Ok(Prepared::Framed(f)) = &r {
+            st.held += f.bytes.len() as u64;
+        }
+        if big {
+            st.held -= entries[i].size();
+            st.big_busy = false;
+            if st.workers_waiting > 0 {
+                shared.room.notify_all();
+            }
+        }
+        st.done.insert(i, r);
+        wake_writer(&st, shared, false);
+    }
+}
+
+/// Entries ready before the writer is woken: waking it for each would cost
+/// a context switch per file on a busy core.
+const WAKE_BATCH: usize = 64;
+
+fn wake_writer(st: &Window, shared: &Shared, force: bool) {
+    if st.writer_waiting
+        && st.done.contains_key(&st.written)
+        && (force || st.done.len() >= WAKE_BATCH || st.held >= WINDOW_BYTES / 2)
+    {
+        shared.ready.notify_one();
+    }
+}
+
+/// The next entry for a free worker, if one may start now. A big file is
+/// started only when no other is held: a deferred one first, then the next
+/// one early if its turn is near; when its turn comes while another is held
+/// it is passed over. Anything else starts only while less than
+/// `WINDOW_BYTES` is held. The entry the writer waits for can always start,
+/// so the pipeline never stalls.
+fn pick(st: &mut Window, shared: &Shared, entries: &[Entry]) -> Option<usize> {
+    if !st.big_busy {
+        if let Some(i) = st.deferred.pop_front() {
+            st.big_busy = true;
+            st.held += entries[i].size();
+            return Some(i);
+        }
+        while shared.bigs.get(st.next_big).is_some_and(|&k| k < st.next) {
+            st.next_big += 1;
+        }
+        if let Some(&k) = shared.bigs.get(st.next_big) {
+            let size = entries[k].size();
+            if shared.before[k] - shared.before[st.next] <= size {
+                st.next_big += 1;
+                st.early.insert(k);
+                st.big_busy = true;
+                st.held += size;
+                return Some(k);
+            }
+        }
+    }
+    while st.next < entries.len() {
+        let i = st.next;
+        if st.early.remove(&i) {
+            st.next += 1;
+            continue;
+        }
+        if is_big(&entries[i]) {
+            st.next += 1;
+            if st.big_busy {
+                st.deferred.push_back(i);
+                continue;
+            }
+            st.big_busy = true;
+            st.held += entries[i].size();
+            return Some(i);
+        }
+        if st.held >= WINDOW_BYTES && i != st.written {
+            return None;
+        }
+        st.next += 1;
+        return Some(i);
+    }
+    None
+}
+
+/// The output file, buffered, with the digest taken as it is written.
+///
+/// The zip crate asks for the stream position around every entry; through
+/// a plain `BufWriter` each ask is a flush and an lseek, two system calls
+/// per file. Here the position is tracked instead. Only a real seek (to
+/// patch the header of a file streamed by the writer) drops the running
+/// digest, which is then taken by reading the finished file back.
+struct Tracked {
+    inner: BufWriter<File>,
+    pos: u64,
+    digest: Option<Sha256>,
+}
+
+impl Tracked {
+    fn new(file: File) -> Self {
+        Tracked {
+            inner: BufWriter::with_capacity(256 * 1024, file),
+            pos: 0,
+            digest: Some(Sha256::new()),
+        }
+    }
+
+    /// Flush and return the SHA-256 and length of the whole file.
+    fn finish(mut self) -> io::Result<([u8; 32], u64)> {
+        self.inner.flush()?;
+        if let Some(d) = self.digest.take() {
+            return Ok((d.finalize().into(), self.pos));
+        }
+        let mut file = self.inner.into_inner().map_err(|e| e.into_error())?;
+        file.seek(SeekFrom::Start(0))?;
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; 1024 * 1024];
+        let mut len = 0u64;
+        loop {
+            let n = file.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+            len += n as u64;
+        }
+        Ok((hasher.finalize().into(), len))
+    }
+}
+
+impl Write for Tracked {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        if let Some(d) = &mut self.digest {
+            d.update(&buf[..n]);
+        }
+        self.pos += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+impl Seek for Tracked {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        if to == SeekFrom::Current(0) {
+            return Ok(self.pos);
+        }
+        self.pos = self.inner.seek(to)?;
+        self.digest = None;
+        Ok(self.pos)
+    }
+
+    fn stream_position(&mut self) -> io::Result<u64> {
+        Ok(self.pos)
+    }
+}
+
+enum CopyError {
+    Read(io::Error),
+    Write(io::Error),
+}
+
+fn copy_reporting(
+    r: &mut impl Read,
+    w: &mut impl Write,
+    obs: &dyn Observer,
+) -> std::result::Result<(), CopyError> {
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        let n = match r.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(CopyError::Read(e)),
+        };
+        w.write_all(&buf[..n]).map_err(CopyError::Write)?;
+        obs.advance(n as u64);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MIB: u64 = 1024 * 1024;
+
+    fn file(name: &str, size: u64) -> Entry {
+        Entry {
+            name: name.into(),
+            path: name.into(),
+            kind: Kind::File {
+                size,
+                executable: false,
+            },
+        }
+    }
+
+    /// Take every entry as one worker would, finishing big ones at once.
+    fn take_all(entries: &[Entry]) -> Vec<usize> {
+        let shared = Shared::new(entries);
+        let mut st = shared.state.lock().unwrap();
+        let mut order = Vec::new();
+        while let Some(i) = pick(&mut st, &shared, entries) {
+            order.push(i);
+            if is_big(&entries[i]) {
+                st.big_busy = false;
+                st.held -= entries[i].size();
+            }
+        }
+        order
+    }
+
+    #[test]
+    fn a_big_file_starts_once_the_files_before_it_are_about_its_size() {
+        let mut entries: Vec<Entry> = (0..10).map(|i| file(&format!("a{i}"), MIB)).collect();
+        entries.push(file("big", 8 * MIB));
+        entries.push(file("z", 1));
+        // The files before "big" add up to 10 MiB: two go first, then the
+        // remaining 8 MiB equal its size and it starts early.
+        assert_eq!(take_all(&entries), [0, 1, 10, 2, 3, 4, 5, 6, 7, 8, 9, 11]);
+    }
+
+    #[test]
+    fn a_big_file_whose_turn_comes_while_another_is_held_is_passed_over() {
+        let entries = vec![
+            file("big1", 6 * MIB),
+            file("big2", 5 * MIB),
+            file("c", 10),
+            file("d", 10),
+        ];
+        let shared = Shared::new(&entries);
+        let mut st = shared.state.lock().unwrap();
+        assert_eq!(pick(&mut st, &shared, &entries), Some(0));
+        assert_eq!(st.held, 6 * MIB, "the big file in flight is held");
+        // big2 is passed over while big1 is held; the small files go on.
+        assert_eq!(pick(&mut st, &shared, &entries), Some(2));
+        assert_eq!(st.deferred, [1]);
+        assert_eq!(pick(&mut st, &shared, &entries), Some(3));
+        assert_eq!(pick(&mut st, &shared, &entries), None);
+        st.big_busy = false;
+        st.held -= 6 * MIB;
+        assert_eq!(pick(&mut st, &shared, &entries), Some(1));
+        assert!(st.big_busy);
+    }
+
+    #[test]
+    fn a_full_window_stops_small_files_but_never_the_writers_next() {
+        let entries = vec![file("a", 10), file("b", 10), file("c", 10)];
+        let shared = Shared::new(&entries);
+        let mut st = shared.state.lock().unwrap();
+        st.held = WINDOW_BYTES;
+        // Entry 0 is the one the writer waits for: it starts regardless.
+        assert_eq!(pick(&mut st, &shared, &entries), Some(0));
+        assert_eq!(pick(&mut st, &shared, &entries), None);
+        st.written = 1;
+        assert_eq!(pick(&mut st, &shared, &entries), Some(1));
+        st.held = 0;
+        assert_eq!(pick(&mut st, &shared, &entries), Some(2));
+    }
+}

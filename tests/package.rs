@@ -213,6 +213,86 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// Compressible text of `n` bytes that differs from line to line.
+fn text(n: usize, seed: u64) -> Vec<u8> {
+    let mut out = Vec::with_capacity(n + 64);
+    let mut i = seed;
+    while out.len() < n {
+        i = i.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        out.extend_from_slice(
+            format!("export const k{} = \"{}\";\n", i >> 50, i % 9973).as_bytes(),
+        );
+    }
+    out.truncate(n);
+    out
+}
+
+/// Compression method of each entry, as Python's zipfile reads it.
+fn methods(path: &Path) -> Vec<(String, u32)> {
+    let script = "import json, sys, zipfile\nprint(json.dumps([[i.filename, i.compress_type] for i in zipfile.ZipFile(sys.argv[1]).infolist()]))";
+    let o = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(path)
+        .output()
+        .expect("python3");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+#[test]
+fn every_size_path_reads_back_and_hashes() {
+    // Files small and big (held whole, one at a time, started early or
+    // passed over), incompressible ones stored, and one over 32 MiB that the
+    // writer streams itself (so the digest is taken by reading back).
+    let t = tempfile::tempdir().unwrap();
+    let src = t.path().join("src");
+    let mib = 1024 * 1024;
+    for i in 0..300 {
+        write(
+            &src,
+            &format!("a/lib{i:03}.js"),
+            &text(2000 + 97 * i, i as u64),
+        );
+    }
+    write(&src, "b/big1.js", &text(6 * mib, 1));
+    write(&src, "b/big2.js", &text(5 * mib, 2));
+    write(&src, "b/noise.bin", &pseudo_random(5 * mib));
+    write(&src, "c/huge.txt", &text(34 * mib, 3));
+    write(&src, "c/small-noise.dat", &pseudo_random(70_000));
+    write(&src, "d/empty", b"");
+    let zip = t.path().join("f.zip");
+    let out = package(&src, &zip, &[]);
+    out.success();
+    let v = out.json();
+    assert_eq!(v["files"], 306);
+    assert_eq!(v["stored"], 2, "the two incompressible files");
+    let bytes = std::fs::read(&zip).unwrap();
+    assert_eq!(v["code_sha256"], sha2_b64(&bytes));
+    assert_eq!(v["size"].as_u64().unwrap(), bytes.len() as u64);
+    assert!(
+        bytes.len() < 25 * mib,
+        "text is deflated: {} bytes",
+        bytes.len()
+    );
+
+    for (name, _, data) in read_zip(&zip) {
+        assert_eq!(data, std::fs::read(src.join(&name)).unwrap(), "{name}");
+    }
+    let stored: Vec<String> = methods(&zip)
+        .into_iter()
+        .filter(|(_, m)| *m == 0)
+        .map(|(n, _)| n)
+        .collect();
+    assert_eq!(stored, ["b/noise.bin", "c/small-noise.dat", "d/empty"]);
+
+    package(&src, &t.path().join("again.zip"), &[]).success();
+    assert_eq!(
+        bytes,
+        std::fs::read(t.path().join("again.zip")).unwrap(),
+        "byte-identical"
+    );
+}
+
 #[test]
 fn code_sha256_matches_what_moto_reports() {
     let t = tempfile::tempdir().unwrap();

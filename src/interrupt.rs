@@ -15,6 +15,11 @@ pub fn trigger() {
     SIGNAL.send_replace(true);
 }
 
+/// Whether Ctrl-C has been pressed (for blocking code that polls).
+pub fn triggered() -> bool {
+    *SIGNAL.borrow()
+}
+
 /// Resolves once Ctrl-C has been pressed.
 pub async fn interrupted() {
     let mut rx = SIGNAL.subscribe();

@@ -497,6 +497,12 @@ fn write_zip(
         file_name.to_string_lossy(),
         std::process::id()
     ));
+    // Ctrl-C stops the writer at the next entry or chunk; main waits for
+    // that, so the temporary file is removed, not left behind.
+    let _cleanup = crate::interrupt::CleanupGuard::new();
+    if crate::interrupt::triggered() {
+        return Err(Error::Interrupted);
+    }
     let result = (|| {
         let file = File::options()
             .read(true)

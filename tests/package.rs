@@ -294,6 +294,51 @@ fn every_size_path_reads_back_and_hashes() {
 }
 
 #[test]
+fn ctrl_c_while_packaging_leaves_no_partial_zip() {
+    let t = tempfile::tempdir().unwrap();
+    let src = t.path().join("src");
+    // 96 MiB that deflate cannot shrink, streamed by the writer: seconds of
+    // work. A 1 MiB block repeated is as incompressible (deflate looks back
+    // 32 KiB only) and quick to make.
+    let block = pseudo_random(1024 * 1024);
+    let mut data = Vec::with_capacity(96 * block.len());
+    for _ in 0..96 {
+        data.extend_from_slice(&block);
+    }
+    write(&src, "model.bin", &data);
+    let out_dir = t.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let zip = out_dir.join("f.zip");
+    let (child, _home) = lamctl([
+        "package",
+        src.to_str().unwrap(),
+        "-o",
+        zip.to_str().unwrap(),
+    ])
+    .spawn();
+    // Wait until the writer has started, then interrupt it.
+    let started = std::time::Instant::now();
+    while std::fs::read_dir(&out_dir).unwrap().next().is_none() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "packaging never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert_eq!(stderr.trim(), "error: interrupted");
+    let left: Vec<_> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
+
+#[test]
 fn code_sha256_matches_what_moto_reports() {
     let t = tempfile::tempdir().unwrap();
     let src = t.path().join("src");

@@ -144,6 +144,9 @@ pub(super) fn write(
         let mut stored = 0u64;
         let run = (|| -> Result<()> {
             for (i, e) in entries.iter().enumerate() {
+                if crate::interrupt::triggered() {
+                    return Err(Error::Interrupted);
+                }
                 match take(&shared, i)? {
                     Prepared::Framed(f) => {
                         if f.stored && e.size() > 0 {
@@ -179,6 +182,7 @@ pub(super) fn write(
                             copy_reporting(&mut f, &mut zip, obs).map_err(|err| match err {
                                 CopyError::Read(io) => Error::io(&e.path, io),
                                 CopyError::Write(io) => io_err(io),
+                                CopyError::Interrupted => Error::Interrupted,
                             })?;
                         }
                         Kind::Symlink { target } => {
@@ -426,6 +430,7 @@ impl Seek for Tracked {
 enum CopyError {
     Read(io::Error),
     Write(io::Error),
+    Interrupted,
 }
 
 fn copy_reporting(
@@ -435,6 +440,9 @@ fn copy_reporting(
 ) -> std::result::Result<(), CopyError> {
     let mut buf = vec![0u8; 256 * 1024];
     loop {
+        if crate::interrupt::triggered() {
+            return Err(CopyError::Interrupted);
+        }
         let n = match r.read(&mut buf) {
             Ok(0) => return Ok(()),
             Ok(n) => n,

@@ -72,7 +72,6 @@ impl Deflater {
             crc32: crc,
             size: len,
             compressed: len,
-            stored: true,
         };
         let compressible = len > 0 && !is_precompressed(&entry.name);
         let bytes = if !compressible {
@@ -88,7 +87,6 @@ impl Deflater {
                     out.truncate(head + n);
                     out.shrink_to_fit();
                     header.compressed = n;
-                    header.stored = false;
                     header.write(&mut out[..head]);
                     Some(out)
                 }
@@ -102,7 +100,6 @@ impl Deflater {
             let n = deflate(&mut self.compressor, &self.input[head..], &mut self.scratch);
             n.map(|n| {
                 header.compressed = n;
-                header.stored = false;
                 let mut out = Vec::with_capacity(head + n);
                 out.resize(head, 0);
                 header.write(&mut out);
@@ -161,8 +158,8 @@ struct Header<'a> {
     name: &'a str,
     crc32: u32,
     size: usize,
+    /// Equal to `size` when stored: deflate output is kept only if smaller.
     compressed: usize,
-    stored: bool,
 }
 
 impl Header<'_> {
@@ -173,7 +170,7 @@ impl Header<'_> {
         const UTF8_NAME: u16 = 1 << 11;
         const JAN_1_1980: u16 = (1 << 5) | 1;
         let flags = if self.name.is_ascii() { 0 } else { UTF8_NAME };
-        let method: u16 = if self.stored { 0 } else { 8 };
+        let method: u16 = if self.compressed < self.size { 8 } else { 0 };
         let u32_of = |n: usize| u32::try_from(n).expect("framed files are under 4 GiB");
         let name_len = u16::try_from(self.name.len()).expect("zip names are under 64 KiB");
         let mut w = Cursor(out);

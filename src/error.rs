@@ -17,10 +17,15 @@ pub enum Error {
     },
 
     /// An AWS call failed: service error, network, timeout, credentials (exit 1).
+    /// `code` is the service's error code (`ResourceNotFoundException`) and
+    /// `status` the HTTP status, when the service answered: callers match
+    /// on those, never on the text.
     #[error("{message}")]
     Aws {
         message: String,
         hint: Option<String>,
+        code: Option<String>,
+        status: Option<u16>,
     },
 
     /// A local file operation failed (exit 1).
@@ -66,6 +71,65 @@ impl Error {
         }
     }
 
+    /// A failed AWS call without a service error code (network, credentials).
+    pub fn aws(message: impl Into<String>) -> Self {
+        Error::Aws {
+            message: message.into(),
+            hint: None,
+            code: None,
+            status: None,
+        }
+    }
+
+    /// The AWS service's error code, when the service answered with one.
+    pub fn aws_code(&self) -> Option<&str> {
+        match self {
+            Error::Aws { code, .. } => code.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of the AWS answer, when there was one.
+    pub fn aws_status(&self) -> Option<u16> {
+        match self {
+            Error::Aws { status, .. } => *status,
+            _ => None,
+        }
+    }
+
+    /// Whether the service said the thing asked for does not exist.
+    pub fn is_not_found(&self) -> bool {
+        matches!(
+            self.aws_code(),
+            Some(
+                "ResourceNotFoundException"
+                    | "NoSuchEntity"
+                    | "ProvisionedConcurrencyConfigNotFoundException"
+                    | "NoSuchKey"
+                    | "NotFound"
+            )
+        )
+    }
+
+    /// Whether the service throttled the call.
+    pub fn is_throttling(&self) -> bool {
+        matches!(
+            self.aws_code(),
+            Some("ThrottlingException" | "TooManyRequestsException" | "Throttling")
+        ) || self.aws_status() == Some(429)
+    }
+
+    /// Replace the message, keeping the code, status and hint.
+    pub fn with_message(mut self, new: impl Into<String>) -> Self {
+        match &mut self {
+            Error::Usage { message, .. }
+            | Error::Aws { message, .. }
+            | Error::Failed { message, .. } => *message = new.into(),
+            _ => {}
+        }
+        self
+    }
+
     pub fn io(path: impl AsRef<Path>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.as_ref().to_path_buf(),
@@ -101,6 +165,16 @@ impl Error {
             Error::Interrupted => 130,
             Error::BrokenPipe => 0,
         }
+    }
+}
+
+/// The one "not found → None" mapping: a result whose error says the thing
+/// does not exist becomes `Ok(None)`.
+pub fn optional<T>(r: Result<T>) -> Result<Option<T>> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(e),
     }
 }
 

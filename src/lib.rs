@@ -14,26 +14,26 @@ pub mod logfmt;
 pub mod output;
 pub mod package;
 pub mod progress;
-pub mod project;
 pub mod s3upload;
 pub mod timewin;
 
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::Parser;
-use clap::error::ErrorKind;
+use clap::{CommandFactory, Parser};
 
-use crate::cli::Cli;
-use crate::error::Error;
+use crate::cli::config::Project;
+use crate::cli::{Cli, Command};
+use crate::commands::Ctx;
+use crate::error::{Error, Result};
 use crate::output::Ui;
 
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) => return clap_error(e),
+        Err(e) => return cli::errors::report(e),
     };
-    let ui = Ui::new(&cli.global);
+    let ui = Ui::new(&cli.global.ui());
     init_tracing(&ui);
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -49,7 +49,7 @@ pub fn main() -> ExitCode {
         }
     };
     let result = runtime.block_on(async {
-        let command = commands::run(cli, &ui);
+        let command = run(cli, &ui);
         tokio::pin!(command);
         tokio::select! {
             r = &mut command => r,
@@ -79,61 +79,37 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// Clap's usage errors in our format: `error: …` and `hint: …`, exit 2.
-/// Help and version go to stdout with exit 0.
-fn clap_error(e: clap::Error) -> ExitCode {
-    match e.kind() {
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            let _ = e.print();
-            return ExitCode::SUCCESS;
+/// Turn the parsed flags and lamctl.toml into each command's plain
+/// settings, then run the command: the only place that sees both layers.
+async fn run(cli: Cli, ui: &Ui) -> Result<()> {
+    // Generators need no config file; everything else reads lamctl.toml first
+    // so a broken file is reported before any work.
+    match &cli.command {
+        Command::Completions(args) => {
+            return commands::completions::run(args.shell, Cli::command());
         }
-        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            let _ = e.print();
-            return ExitCode::from(2);
-        }
+        Command::Man(_) => return commands::man::run(Cli::command()),
         _ => {}
     }
-    let text = e.render().to_string();
-    // clap's message is its first paragraph (a line, sometimes followed by
-    // indented detail such as the missing argument); tips and usage follow.
-    let mut paragraphs = text.split("\n\n").map(str::trim).filter(|p| !p.is_empty());
-    let message = paragraphs
-        .next()
-        .unwrap_or("invalid arguments")
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-        .trim_start_matches("error:")
-        .trim()
-        .to_string();
-    let mut hints = Vec::new();
-    let mut usage = None;
-    for l in paragraphs.flat_map(str::lines).map(str::trim) {
-        if let Some(u) = l.strip_prefix("Usage:") {
-            usage = Some(u.trim().to_string());
-        } else if let Some(t) = l.strip_prefix("tip:") {
-            hints.push(t.trim().to_string());
-        } else if l.starts_with('[') {
-            hints.push(l.trim_matches(|c| c == '[' || c == ']').to_string());
+    let project = Project::discover(cli.global.config.as_deref())?;
+    let ctx = Ctx {
+        ui,
+        aws_overrides: cli.global.aws(project.as_ref()),
+        config: cli.global.config.clone(),
+        project,
+    };
+    match &cli.command {
+        Command::Whoami(_) => commands::whoami::run(&ctx).await,
+        Command::Package(args) => {
+            let settings = args.settings(ctx.project.as_ref())?;
+            commands::package::run(&ctx, &settings).await
         }
+        Command::Deploy(args) => commands::deploy::run(&ctx, args).await,
+        Command::Serve(args) => commands::serve::run(&ctx, args).await,
+        Command::Logs(args) => commands::logs::run(&ctx, args).await,
+        Command::Invoke(args) => commands::invoke::run(&ctx, args).await,
+        Command::Completions(_) | Command::Man(_) => Ok(()),
     }
-    if let Some(u) = usage {
-        let cmd: Vec<&str> = u
-            .split_whitespace()
-            .take_while(|w| !w.starts_with(['[', '<', '-']))
-            .collect();
-        hints.push(format!("usage: {u} (see '{} --help')", cmd.join(" ")));
-    }
-    let mut err = Error::usage(message);
-    if !hints.is_empty() {
-        err = err.with_hint(hints.join("; "));
-    }
-    // Parsing failed, so the --color flag is unknown: honour NO_COLOR and the terminal only.
-    let ui = Ui::new(&cli::GlobalArgs::default());
-    ui.error(&err);
-    ExitCode::from(2)
 }
 
 fn init_tracing(ui: &Ui) {

@@ -12,33 +12,72 @@ pub enum Marker {
     Report,
 }
 
-/// Which platform line `message` is and for which request id, in the
-/// text format (`START RequestId: ID Version: 1`) or the JSON format
+/// A line the Lambda platform (not the function) writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Platform {
+    InitStart,
+    InitReport,
+    Start,
+    End,
+    Report,
+}
+
+/// The one platform-line detector, for log tails, log events and the
+/// local runtime alike: which platform line `message` is, and its request
+/// id when it has one, in the text format (`START RequestId: ID Version: 1`,
+/// `INIT_START Runtime Version: …`) or the JSON format
 /// (`{"type":"platform.start","record":{"requestId":"ID",…}}`).
-pub fn marker(message: &str) -> Option<(Marker, String)> {
+pub fn platform(message: &str) -> Option<(Platform, Option<String>)> {
     let m = message.trim_start();
     for (word, kind) in [
-        ("START RequestId: ", Marker::Start),
-        ("END RequestId: ", Marker::End),
-        ("REPORT RequestId: ", Marker::Report),
+        ("START RequestId: ", Platform::Start),
+        ("END RequestId: ", Platform::End),
+        ("REPORT RequestId: ", Platform::Report),
     ] {
         if let Some(rest) = m.strip_prefix(word) {
             let id = rest.split_whitespace().next().unwrap_or_default();
-            return Some((kind, id.to_string()));
+            return Some((kind, Some(id.to_string())));
+        }
+    }
+    for (word, kind) in [
+        ("INIT_START ", Platform::InitStart),
+        ("INIT_REPORT ", Platform::InitReport),
+    ] {
+        if m.starts_with(word) {
+            return Some((kind, None));
         }
     }
     if m.starts_with('{') && m.contains("\"platform.") {
         let v: Value = serde_json::from_str(m).ok()?;
         let kind = match v.get("type")?.as_str()? {
-            "platform.start" => Marker::Start,
-            "platform.runtimeDone" => Marker::End,
-            "platform.report" => Marker::Report,
+            "platform.initStart" => Platform::InitStart,
+            "platform.initReport" => Platform::InitReport,
+            "platform.start" => Platform::Start,
+            "platform.runtimeDone" => Platform::End,
+            "platform.report" => Platform::Report,
             _ => return None,
         };
-        let id = v.get("record")?.get("requestId")?.as_str()?;
-        return Some((kind, id.to_string()));
+        let id = v
+            .get("record")
+            .and_then(|r| r.get("requestId"))
+            .and_then(Value::as_str)
+            .map(String::from);
+        return Some((kind, id));
     }
     None
+}
+
+/// Which per-request platform line `message` is (START, END, REPORT) and
+/// for which request id.
+pub fn marker(message: &str) -> Option<(Marker, String)> {
+    let (kind, id) = platform(message)?;
+    let kind = match kind {
+        Platform::Start => Marker::Start,
+        Platform::End => Marker::End,
+        Platform::Report => Marker::Report,
+        Platform::InitStart | Platform::InitReport => return None,
+    };
+    Some((kind, id?))
 }
 
 /// A message as text output shows it: an optional level and the text.

@@ -9,8 +9,33 @@ use std::io::{IsTerminal, Write};
 use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 
-use crate::cli::{ColorChoice, GlobalArgs, OutputFormat};
 use crate::error::{Error, Result, stdout_error};
+
+/// The format of the result on stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OutputFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+/// When to colour stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// What the user asked of the output (the CLI layer fills it).
+#[derive(Debug, Clone, Default)]
+pub struct UiSettings {
+    pub format: OutputFormat,
+    pub quiet: bool,
+    pub verbose: u8,
+    pub color: ColorChoice,
+}
 
 #[derive(Debug, Clone)]
 pub struct Ui {
@@ -21,6 +46,8 @@ pub struct Ui {
     pub color: bool,
     pub stderr_tty: bool,
     pub stdout_tty: bool,
+    /// What the user chose (`--color`), for painting another stream.
+    pub color_choice: ColorChoice,
 }
 
 pub const ERROR: Style = AnsiColor::Red.on_default().bold();
@@ -31,20 +58,25 @@ pub const BOLD: Style = Style::new().bold();
 pub const GOOD: Style = AnsiColor::Green.on_default();
 
 impl Ui {
-    pub fn new(g: &GlobalArgs) -> Self {
+    pub fn new(g: &UiSettings) -> Self {
         let stderr_tty = std::io::stderr().is_terminal();
         Ui {
-            format: g.output,
+            format: g.format,
             quiet: g.quiet,
             verbose: g.verbose,
-            color: use_color(
-                g.color,
-                stderr_tty,
-                std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
-            ),
+            color: use_color(g.color, stderr_tty, no_color_env()),
             stderr_tty,
             stdout_tty: std::io::stdout().is_terminal(),
+            color_choice: g.color,
         }
+    }
+
+    /// A copy that colours by stdout's terminal instead of stderr's, for
+    /// results that are themselves coloured text (log lines).
+    pub fn for_stdout(&self) -> Ui {
+        let mut ui = self.clone();
+        ui.color = use_color(self.color_choice, self.stdout_tty, no_color_env());
+        ui
     }
 
     pub fn json(&self) -> bool {
@@ -63,10 +95,7 @@ impl Ui {
     /// Print a command's result on stdout: JSON (one document) or text.
     pub fn result<T: Serialize + Display>(&self, value: &T) -> Result<()> {
         let text = if self.json() {
-            let mut s = serde_json::to_string_pretty(value)
-                .map_err(|e| Error::failed(format!("cannot render JSON: {e}")))?;
-            s.push('\n');
-            s
+            json(value, true)?
         } else {
             let mut s = value.to_string();
             if !s.is_empty() && !s.ends_with('\n') {
@@ -112,6 +141,19 @@ impl Ui {
     }
 }
 
+/// The one JSON renderer: a document (pretty) or a line (compact), ending
+/// in a newline.
+pub fn json<T: Serialize + ?Sized>(value: &T, pretty: bool) -> Result<String> {
+    let text = if pretty {
+        serde_json::to_string_pretty(value)
+    } else {
+        serde_json::to_string(value)
+    };
+    let mut text = text.map_err(|e| Error::failed(format!("cannot render JSON: {e}")))?;
+    text.push('\n');
+    Ok(text)
+}
+
 /// Write bytes to stdout and flush, a closed pipe becoming `BrokenPipe`.
 pub fn write_stdout(bytes: &[u8]) -> Result<()> {
     let mut out = std::io::stdout().lock();
@@ -125,6 +167,10 @@ fn one_line(s: &str) -> String {
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+fn no_color_env() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
 }
 
 pub fn use_color(choice: ColorChoice, tty: bool, no_color: bool) -> bool {

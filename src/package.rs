@@ -9,6 +9,9 @@
 
 mod compress;
 mod pipeline;
+mod shown;
+
+pub use shown::{package_shown, summary};
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -24,9 +27,9 @@ use zip::{CompressionMethod, DateTime};
 use crate::error::{Error, Result};
 
 /// Lambda's limit for a zip uploaded directly in the API call.
-pub const DIRECT_UPLOAD_LIMIT: u64 = 50 * 1024 * 1024;
+pub use crate::lambda::limits::DIRECT_UPLOAD_BYTES as DIRECT_UPLOAD_LIMIT;
 /// Lambda's limit for the unzipped size of a function and its layers.
-pub const UNZIPPED_LIMIT: u64 = 262_144_000;
+pub use crate::lambda::limits::UNZIPPED_BYTES as UNZIPPED_LIMIT;
 /// The ignore file read from the packaged directory's root.
 pub const IGNORE_FILE: &str = ".lamctlignore";
 

@@ -87,6 +87,8 @@ where
             hint: Some(
                 "create it, or name another with --s3-bucket (or [deploy] s3_bucket)".into(),
             ),
+            code: None,
+            status: None,
         };
     }
     aws.error(Service::S3, op, e)
@@ -245,6 +247,8 @@ impl From<PartError> for Error {
         Error::Aws {
             message: format!("UploadPart {n} failed: {detail}"),
             hint: None,
+            code: None,
+            status: None,
         }
     }
 }

@@ -38,7 +38,7 @@ pub fn parse_in(s: &str, tz: &TimeZone) -> Result<TimeArg, String> {
     }
     // A duration starts with a digit and has no '-' or ':' (dates do).
     if t.starts_with(|c: char| c.is_ascii_digit()) && !t.contains(['-', ':']) {
-        return humantime::parse_duration(t)
+        return parse_span(t)
             .map(TimeArg::Ago)
             .map_err(|e| format!("'{s}' is not a duration ({e}): {FORMS}"));
     }
@@ -63,6 +63,37 @@ pub fn parse_in(s: &str, tz: &TimeZone) -> Result<TimeArg, String> {
             .map(|z| TimeArg::At(z.timestamp()))
             .map_err(|e| format!("'{s}' is not a valid local time: {e}")),
         Err(_) => Err(format!("'{s}' is not a time: {FORMS}")),
+    }
+}
+
+/// A duration such as `30s`, `5m`, `1h30m`, `250ms` or `1d` (a day is 24
+/// hours): the one duration parser of every flag.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    parse_span(s.trim()).map_err(|e| format!("'{s}' is not a duration ({e}); use e.g. 30s, 5m, 2h"))
+}
+
+fn parse_span(s: &str) -> Result<Duration, String> {
+    let span: jiff::Span = s.parse().map_err(|e: jiff::Error| short_error(&e))?;
+    let d = span
+        .to_duration(jiff::SpanRelativeTo::days_are_24_hours())
+        .map_err(|e| short_error(&e))?;
+    Duration::try_from(d).map_err(|_| "a duration cannot be negative".to_string())
+}
+
+/// jiff's message without its "failed to parse … format:" preamble.
+fn short_error(e: &jiff::Error) -> String {
+    let text = e.to_string();
+    match text.split_once("format: ") {
+        Some((_, rest)) => rest.to_string(),
+        None => text,
+    }
+}
+
+/// `15m`, `1h 30m`, `250ms`: how durations are written in messages.
+pub fn format_duration(d: Duration) -> String {
+    match jiff::SignedDuration::try_from(d) {
+        Ok(d) => format!("{d:#}"),
+        Err(_) => format!("{}s", d.as_secs()),
     }
 }
 

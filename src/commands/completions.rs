@@ -1,28 +1,19 @@
 //! `lamctl completions SHELL`: completion scripts generated from the clap
 //! definition, so they always know every flag.
 
-use clap::{Args, CommandFactory};
 use clap_complete::Shell;
 
-use crate::cli::Cli;
 use crate::error::Result;
 use crate::output::write_stdout;
 
-#[derive(Debug, Args)]
-pub struct CompletionsArgs {
-    /// The shell to generate for
-    #[arg(value_enum)]
-    pub shell: Shell,
-}
-
-pub fn run(args: &CompletionsArgs) -> Result<()> {
-    write_stdout(&render(args.shell))
+pub fn run(shell: Shell, cli: clap::Command) -> Result<()> {
+    write_stdout(&render(shell, cli))
 }
 
 /// The script for one shell (also what `completions/` holds).
-pub fn render(shell: Shell) -> Vec<u8> {
+pub fn render(shell: Shell, mut cli: clap::Command) -> Vec<u8> {
     let mut buf = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "lamctl", &mut buf);
+    clap_complete::generate(shell, &mut cli, "lamctl", &mut buf);
     buf
 }
 

@@ -26,15 +26,15 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use aws_types::request_id::RequestId;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use clap::{Args, ValueEnum};
 use serde::{Serialize, Serializer};
 
+use super::Ctx;
 use crate::aws::{AwsContext, Service};
-use crate::commands::Ctx;
+use crate::cli::invoke::{InvocationType, InvokeArgs};
 use crate::error::{Error, Result, stdout_error};
+use crate::lambda::names::function_name as validate_function_name;
 use crate::output::{DIM, ERROR, HINT, Ui, bytes, write_stdout};
 use crate::progress;
-use crate::project::validate_function_name;
 
 /// Lambda's request limit for synchronous invocations (6 MB; the API's own
 /// error says "smaller than 6291456 bytes").
@@ -48,86 +48,6 @@ pub const LOG_TAIL_LIMIT: usize = 4 * 1024;
 pub const CLIENT_CONTEXT_LIMIT: usize = 3583;
 /// The longest a function may run (15 minutes), plus time for the answer.
 const LONGEST_RUN: Duration = Duration::from_secs(15 * 60 + 15);
-
-#[derive(Debug, Args, Clone, Default)]
-pub struct InvokeArgs {
-    /// Function name, ARN or partial ARN [default: `name` in lamctl.toml]
-    #[arg(value_name = "NAME")]
-    pub name: Option<String>,
-
-    /// The event: inline JSON, @FILE, or - for standard input [default: standard input when it
-    /// is not a terminal, else {}]
-    #[arg(short, long, value_name = "JSON|@FILE|-", allow_hyphen_values = true)]
-    pub payload: Option<String>,
-
-    /// Send the payload bytes as they are, without checking that they are JSON
-    #[arg(long)]
-    pub raw: bool,
-
-    /// How Lambda runs the function [default: request-response]
-    #[arg(long, value_enum, value_name = "TYPE")]
-    pub invocation_type: Option<InvocationType>,
-
-    /// Queue the event and return at once (short for --invocation-type event)
-    #[arg(long = "async", conflicts_with = "invocation_type")]
-    pub is_async: bool,
-
-    /// Invoke this version or alias instead of $LATEST
-    #[arg(long, value_name = "VERSION|ALIAS")]
-    pub qualifier: Option<String>,
-
-    /// A JSON object the function sees as its client context (synchronous invocations only)
-    #[arg(long, value_name = "JSON")]
-    pub client_context: Option<String>,
-
-    /// Print the function's log tail (Lambda's last 4 KB) to stderr
-    #[arg(short, long)]
-    pub tail: bool,
-
-    /// Pretty-print a JSON response (the default when stdout is a terminal)
-    #[arg(long)]
-    pub pretty: bool,
-
-    /// Write the response payload to FILE instead of stdout
-    #[arg(short, long, value_name = "FILE")]
-    pub out: Option<PathBuf>,
-
-    /// Invoke once per line of the input (newline-delimited JSON) and print one JSON result line
-    /// per invocation, in input order
-    #[arg(long, conflicts_with_all = ["out", "pretty", "stream"])]
-    pub ndjson: bool,
-
-    /// With --ndjson: how many invocations run at once [default: 1]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=100))]
-    pub parallel: Option<u16>,
-
-    /// Use InvokeWithResponseStream and write the response as it arrives (for functions that
-    /// stream their response)
-    #[arg(long, conflicts_with = "pretty")]
-    pub stream: bool,
-
-    /// Run the function on this machine (no Docker, no AWS account) with the same output and
-    /// exit codes as a cloud invoke
-    #[arg(long)]
-    pub local: bool,
-
-    /// With --local: where the function and its definition come from
-    #[command(flatten, next_help_heading = "Local function (with --local)")]
-    pub local_def: crate::local::LocalArgs,
-}
-
-/// How Lambda runs the function.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize, Default)]
-#[serde(rename_all = "kebab-case")]
-pub enum InvocationType {
-    /// Wait for the function and return its response (synchronous)
-    #[default]
-    RequestResponse,
-    /// Queue the event; Lambda answers 202 at once (asynchronous)
-    Event,
-    /// Check the parameters and permissions without running the function (204)
-    DryRun,
-}
 
 impl InvocationType {
     /// The request-size limit Lambda enforces for this type, and its name.
@@ -769,6 +689,8 @@ impl Cloud {
                         None => "check the name and --region; `lamctl deploy` creates the function"
                             .into(),
                     }),
+                    code: None,
+                    status: None,
                 };
             }
             if code == Some("TooManyRequestsException") || status == 429 {
@@ -781,6 +703,8 @@ impl Cloud {
                     hint: Some(
                         "the function or account concurrency limit is reached; retry later or raise the function's reserved concurrency".into(),
                     ),
+                    code: None,
+                    status: None,
                 };
             }
         }
@@ -1280,6 +1204,8 @@ where
                 failed_calls.len()
             ),
             hint: e.hint().map(String::from),
+            code: None,
+            status: None,
         };
         return Err(err);
     }

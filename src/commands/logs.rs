@@ -15,88 +15,21 @@ use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextMut;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
-use clap::{Args, ValueEnum};
 use serde::Serialize;
 
+use super::Ctx;
 use crate::aws::{AwsContext, Service};
-use crate::cli::parse_duration;
-use crate::commands::Ctx;
+use crate::cli::logs::{LogFormat, LogsArgs};
 use crate::error::{Error, Result};
+use crate::lambda::names::function_name as validate_function_name;
 use crate::logfmt::{self, Marker};
 use crate::output::{self, Ui, write_stdout};
-use crate::project::validate_function_name;
-use crate::timewin::{self, Clock, TimeArg, parse_time_arg};
-
-#[derive(Debug, Args)]
-pub struct LogsArgs {
-    /// The function whose logs to read [default: `name` in lamctl.toml]
-    #[arg(value_name = "NAME", conflicts_with = "log_group")]
-    pub name: Option<String>,
-
-    /// Read this log group instead of a function's (makes no Lambda call)
-    #[arg(long, value_name = "GROUP")]
-    pub log_group: Option<String>,
-
-    /// Start of the window: a duration ago (30s, 5m, 2h, 1d) or a time (2024-05-01 12:00,
-    /// RFC 3339); local time unless a zone is given
-    #[arg(long, value_name = "TIME", default_value = "10m", value_parser = parse_time_arg)]
-    pub since: TimeArg,
-
-    /// End of the window, in the same forms as --since [default: now; with -f: open]
-    #[arg(long, value_name = "TIME", value_parser = parse_time_arg)]
-    pub until: Option<TimeArg>,
-
-    /// Only events matching this CloudWatch filter pattern (passed through as written)
-    #[arg(long, value_name = "PATTERN")]
-    pub filter: Option<String>,
-
-    /// Only one invocation's lines, from its START to its REPORT line (with -f: until it reports)
-    #[arg(long, value_name = "ID")]
-    pub request_id: Option<String>,
-
-    /// Only log streams whose name starts with PREFIX
-    #[arg(long, value_name = "PREFIX", conflicts_with = "qualifier")]
-    pub stream_prefix: Option<String>,
-
-    /// Only what this version ran (a number, $LATEST, or an alias of NAME)
-    #[arg(long, value_name = "VERSION")]
-    pub qualifier: Option<String>,
-
-    /// Keep printing new events as they arrive (Ctrl-C, --until or --follow-for ends it)
-    #[arg(short, long)]
-    pub follow: bool,
-
-    /// With -f: stop following after this long (e.g. 30s, 5m)
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
-    pub follow_for: Option<Duration>,
-
-    /// With -f: poll FilterLogEvents instead of using CloudWatch Live Tail
-    #[arg(long)]
-    pub poll: bool,
-
-    /// With -f: how often to poll when not using Live Tail; doubles while throttled [default: 1s]
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
-    pub poll_interval: Option<Duration>,
-
-    /// How each event is printed as text [default: short]
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub format: Option<LogFormat>,
-}
+use crate::timewin::{self, Clock};
 
 impl LogsArgs {
     fn interval(&self) -> Duration {
         self.poll_interval.unwrap_or(DEFAULT_POLL_INTERVAL)
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum LogFormat {
-    /// Time and message
-    Short,
-    /// Time, log stream and message
-    Detailed,
-    /// The message only, exactly as logged
-    Raw,
 }
 
 /// One log event; with `--output json` one such object per line.
@@ -330,6 +263,8 @@ fn function_not_found(aws: &AwsContext, name: &str) -> Error {
             "check the name and the region (from {}); `lamctl whoami` shows where calls go",
             aws.region.from
         )),
+        code: None,
+        status: None,
     }
 }
 
@@ -361,6 +296,8 @@ async fn resolve_alias(
                         aws.region.value
                     ),
                     hint: Some("--qualifier takes a version number, $LATEST or an alias".into()),
+                    code: None,
+                    status: None,
                 }
             } else {
                 aws.error(Service::Lambda, "GetAlias", e)
@@ -518,6 +455,8 @@ impl Reader<'_> {
             } else {
                 "check the name; `aws logs describe-log-groups` lists them".into()
             }),
+            code: None,
+            status: None,
         }
     }
 
@@ -956,7 +895,7 @@ fn is_throttling(e: &Error) -> bool {
 }
 
 fn secs(d: Duration) -> String {
-    humantime::format_duration(Duration::from_millis(d.as_millis() as u64)).to_string()
+    timewin::format_duration(Duration::from_millis(d.as_millis() as u64))
 }
 
 struct LiveSession {
@@ -1082,12 +1021,7 @@ struct Printer {
 impl Printer {
     fn new(ctx: &Ctx<'_>, args: &LogsArgs, clock: Clock) -> Self {
         // Colour follows stdout here (the log lines are the result).
-        let mut paint = ctx.ui.clone();
-        paint.color = output::use_color(
-            ctx.global.color,
-            ctx.ui.stdout_tty,
-            std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
-        );
+        let paint = ctx.ui.for_stdout();
         Printer {
             json: ctx.ui.json(),
             format: args.format.unwrap_or(LogFormat::Short),

@@ -1,22 +1,15 @@
 //! `lamctl man`: the man page, rendered from the clap definition: the main
 //! page, then a section per command with its own synopsis and options.
 
-use clap::{Args, CommandFactory};
-
-use crate::cli::Cli;
 use crate::error::{Error, Result};
 use crate::output::write_stdout;
 
-#[derive(Debug, Args)]
-pub struct ManArgs {}
-
-pub fn run(_args: &ManArgs) -> Result<()> {
-    write_stdout(&render()?)
+pub fn run(cli: clap::Command) -> Result<()> {
+    write_stdout(&render(cli)?)
 }
 
-pub fn render() -> Result<Vec<u8>> {
+pub fn render(cmd: clap::Command) -> Result<Vec<u8>> {
     let fail = |e: std::io::Error| Error::failed(format!("cannot render the man page: {e}"));
-    let cmd = Cli::command();
     let mut buf = Vec::new();
     let man = clap_mangen::Man::new(cmd.clone());
     man.render(&mut buf).map_err(fail)?;

@@ -1,5 +1,6 @@
-//! One file per command: its flags on top, then `run`, reading top to
-//! bottom as the user's story: resolve, check, act, report.
+//! One file (or folder) per command, reading top to bottom as the user's
+//! story: resolve, check, act (through the Lambda core), report. A command
+//! takes plain settings, never clap types, and imports no other command.
 
 pub mod completions;
 pub mod deploy;
@@ -10,50 +11,25 @@ pub mod package;
 pub mod serve;
 pub mod whoami;
 
-use crate::aws::{AwsContext, ProcessEnv};
-use crate::cli::{Cli, Command, GlobalArgs};
+use std::path::PathBuf;
+
+use crate::aws::{AwsContext, AwsOverrides, ProcessEnv};
+use crate::cli::config::Project;
 use crate::error::Result;
 use crate::output::Ui;
-use crate::project::Project;
 
-/// What every command gets: the global flags, the renderer and lamctl.toml.
+/// What every command gets: the renderer and the AWS overrides.
 pub struct Ctx<'a> {
-    pub global: &'a GlobalArgs,
     pub ui: &'a Ui,
+    pub aws_overrides: AwsOverrides,
+    /// `-c FILE` as given.
+    pub config: Option<PathBuf>,
     pub project: Option<Project>,
 }
 
 impl Ctx<'_> {
     /// Resolve the AWS settings (no network); only AWS commands call this.
     pub async fn aws(&self) -> Result<AwsContext> {
-        let file = self
-            .project
-            .as_ref()
-            .map(|p| (&p.file.aws, p.path.as_path()));
-        AwsContext::resolve(self.global, file, &ProcessEnv).await
-    }
-}
-
-pub async fn run(cli: Cli, ui: &Ui) -> Result<()> {
-    // Generators need no config file; everything else reads lamctl.toml first
-    // so a broken file is reported before any work.
-    match &cli.command {
-        Command::Completions(args) => return completions::run(args),
-        Command::Man(args) => return man::run(args),
-        _ => {}
-    }
-    let ctx = Ctx {
-        global: &cli.global,
-        ui,
-        project: Project::discover(cli.global.config.as_deref())?,
-    };
-    match &cli.command {
-        Command::Whoami(args) => whoami::run(&ctx, args).await,
-        Command::Package(args) => package::run(&ctx, args).await,
-        Command::Deploy(args) => deploy::run(&ctx, args).await,
-        Command::Serve(args) => serve::run(&ctx, args).await,
-        Command::Logs(args) => logs::run(&ctx, args).await,
-        Command::Invoke(args) => invoke::run(&ctx, args).await,
-        Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),
+        AwsContext::resolve(&self.aws_overrides, &ProcessEnv).await
     }
 }

@@ -11,7 +11,6 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use base64::Engine;
-use clap::Args;
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper::{Method, Request, Response, StatusCode};
@@ -20,32 +19,17 @@ use serde::Serialize;
 use tokio::net::TcpListener;
 use tokio::sync::Mutex;
 
-use crate::commands::Ctx;
+use super::Ctx;
+use crate::cli::serve::ServeArgs;
 use crate::error::{Error, Result};
 use crate::local::def::LOCAL_ACCOUNT;
-use crate::local::{
-    Function, InvokeRequest, LocalArgs, LocalDef, LocalOutcome, LogSink, MAX_REQUEST_BYTES,
-};
+use crate::local::{Function, InvokeRequest, LocalDef, LocalOutcome, LogSink, MAX_REQUEST_BYTES};
 use crate::output::Ui;
 
 /// The largest event of an asynchronous (`Event`) invoke.
 const MAX_EVENT_BYTES: usize = 1_048_576;
 /// How often `--watch` looks at the function's files.
 const WATCH_INTERVAL: Duration = Duration::from_millis(500);
-
-#[derive(Debug, Args)]
-pub struct ServeArgs {
-    /// Port to listen on, on 127.0.0.1; 0 picks a free one (the port is printed on stdout)
-    #[arg(long, value_name = "PORT", default_value_t = 3001)]
-    pub port: u16,
-
-    /// Restart the function when a file in its directory (or its lamctl.toml) changes
-    #[arg(long)]
-    pub watch: bool,
-
-    #[command(flatten)]
-    pub local: LocalArgs,
-}
 
 /// The result on stdout: the bound port (text), or this document (JSON).
 #[derive(Debug, Serialize)]

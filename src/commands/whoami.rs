@@ -3,15 +3,11 @@
 
 use std::fmt;
 
-use clap::Args;
 use serde::Serialize;
 
+use super::Ctx;
 use crate::aws::{Service, Setting};
-use crate::commands::Ctx;
 use crate::error::Result;
-
-#[derive(Debug, Args)]
-pub struct WhoamiArgs {}
 
 #[derive(Debug, Serialize)]
 pub struct Whoami {
@@ -26,7 +22,7 @@ pub struct Whoami {
     pub user_id: String,
 }
 
-pub async fn run(ctx: &Ctx<'_>, _args: &WhoamiArgs) -> Result<()> {
+pub async fn run(ctx: &Ctx<'_>) -> Result<()> {
     let aws = ctx.aws().await?;
     let identity = aws
         .sts()

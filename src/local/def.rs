@@ -7,35 +7,17 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use clap::{Args, ValueEnum};
-
 use crate::aws::{AwsContext, ProcessEnv};
+use crate::cli::config::{DEFAULT_FILE, FunctionSpec, LogFormat, Project};
+use crate::cli::serve::{DefinitionFlags, LocalArgs, RuntimeClient};
 use crate::commands::Ctx;
 use crate::error::{Error, Result};
-use crate::project::{DEFAULT_FILE, FunctionSpec, LogFormat, Project, parse_key_value};
 
 /// Lambda's defaults when neither the file nor a flag says.
 pub const DEFAULT_MEMORY_MB: i32 = 128;
 pub const DEFAULT_TIMEOUT_S: i32 = 3;
 /// The region the function sees when none is configured anywhere.
 pub const DEFAULT_REGION: &str = "us-east-1";
-
-/// The flags shared by every command that runs a function locally
-/// (`lamctl serve`, `lamctl invoke --local`).
-#[derive(Debug, Args, Clone, Default)]
-pub struct LocalArgs {
-    /// The function's code directory (its task root) [default: `source` in lamctl.toml, else .]
-    #[arg(long, value_name = "DIR")]
-    pub dir: Option<PathBuf>,
-
-    #[command(flatten)]
-    pub def: DefinitionFlags,
-
-    /// Which runtime client runs a Python handler: lamctl's embedded one, or
-    /// AWS's `awslambdaric` (must be importable by the python3 on PATH)
-    #[arg(long, value_enum, value_name = "CLIENT", default_value_t = RuntimeClient::Embedded)]
-    pub runtime_client: RuntimeClient,
-}
 
 impl LocalArgs {
     /// Whether any of these flags was given (they mean nothing without a local run).
@@ -63,39 +45,6 @@ impl LocalArgs {
     }
 }
 
-/// The subset of the definition flags that mean something on this machine
-/// (a role, tags or layers would be accepted and ignored, so they are not here).
-#[derive(Debug, Args, Clone, Default)]
-pub struct DefinitionFlags {
-    /// The function's name [lamctl.toml: name; default: the directory's name]
-    #[arg(id = "function", long = "function", value_name = "NAME")]
-    pub name: Option<String>,
-
-    /// Runtime: python3.x, nodejs*, provided.al2023 or provided.al2 [lamctl.toml: runtime]
-    #[arg(long, value_name = "RUNTIME")]
-    pub runtime: Option<String>,
-
-    /// Handler, e.g. app.handler [lamctl.toml: handler]
-    #[arg(long, value_name = "HANDLER")]
-    pub handler: Option<String>,
-
-    /// Timeout in seconds, 1-900 [lamctl.toml: timeout; default: 3]
-    #[arg(long, value_name = "SECONDS")]
-    pub timeout: Option<i32>,
-
-    /// Memory in MB, 128-10240, as reported to the function [lamctl.toml: memory; default: 128]
-    #[arg(long, value_name = "MB")]
-    pub memory: Option<i32>,
-
-    /// Environment variable, repeatable; overrides the file's [environment] entry of the same key
-    #[arg(long = "env", value_name = "KEY=VALUE", value_parser = parse_key_value)]
-    pub environment: Vec<(String, String)>,
-
-    /// A dotenv file of environment variables (KEY=VALUE lines) [lamctl.toml: env_file]
-    #[arg(long = "env-file", value_name = "FILE")]
-    pub env_file: Option<PathBuf>,
-}
-
 impl DefinitionFlags {
     pub fn to_spec(&self) -> FunctionSpec {
         FunctionSpec {
@@ -109,15 +58,6 @@ impl DefinitionFlags {
             ..Default::default()
         }
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum RuntimeClient {
-    /// lamctl's own small runtime client (standard library only)
-    #[default]
-    Embedded,
-    /// AWS's official client: Python's awslambdaric
-    Official,
 }
 
 /// The language family lamctl knows how to start.
@@ -198,7 +138,7 @@ impl LocalDef {
             )));
         }
         // Read the file fresh (not ctx.project) so `serve --watch` sees edits.
-        let config = match (&ctx.global.config, dir) {
+        let config = match (&ctx.config, dir) {
             (Some(c), _) => Some(c.clone()),
             (None, Some(d)) if d.join(DEFAULT_FILE).is_file() => Some(d.join(DEFAULT_FILE)),
             _ if Path::new(DEFAULT_FILE).is_file() => Some(PathBuf::from(DEFAULT_FILE)),
@@ -270,13 +210,14 @@ impl LocalDef {
             None => task_root
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
-                .filter(|n| crate::project::validate_function_name(n).is_ok())
+                .filter(|n| crate::lambda::names::function_name(n).is_ok())
                 .unwrap_or_else(|| "function".into()),
         };
 
         // The same layering as deploy: file env_file < [environment] <
         // --env-file < --env, reserved names refused.
-        let environment = crate::project::environment(project.as_ref(), flags)?.unwrap_or_default();
+        let environment =
+            crate::cli::env::environment(project.as_ref(), flags)?.unwrap_or_default();
 
         let (region, credentials) = aws_for_function(ctx, project.as_ref()).await;
         Ok(LocalDef {
@@ -320,9 +261,15 @@ async fn aws_for_function(
     project: Option<&Project>,
 ) -> (String, Option<Credentials>) {
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-    let file = project.map(|p| (&p.file.aws, p.path.as_path()));
+    let mut overrides = ctx.aws_overrides.clone();
+    overrides.file = project.map(|p| crate::aws::FileAws {
+        path: p.path.clone(),
+        profile: p.file.aws.profile.clone(),
+        region: p.file.aws.region.clone(),
+        endpoint_url: p.file.aws.endpoint_url.clone(),
+    });
     // Region: the same precedence as every other command, without failing.
-    let resolved = AwsContext::resolve(ctx.global, file, &ProcessEnv).await;
+    let resolved = AwsContext::resolve(&overrides, &ProcessEnv).await;
     let (region, profile) = match &resolved {
         Ok(a) => (
             a.region.value.clone(),

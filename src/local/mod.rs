@@ -36,6 +36,7 @@ pub mod launch;
 pub mod log;
 pub mod report;
 
-pub use def::{DefinitionFlags, LocalArgs, LocalDef, RuntimeClient, RuntimeKind};
+pub use crate::cli::serve::{DefinitionFlags, LocalArgs, RuntimeClient};
+pub use def::{LocalDef, RuntimeKind};
 pub use function::{Function, InvokeRequest, LocalOutcome, MAX_REQUEST_BYTES};
 pub use log::LogSink;

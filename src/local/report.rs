@@ -1,7 +1,6 @@
 //! The platform's log lines (INIT_START, START, END, REPORT, …) in the
 //! cloud's exact formats, the 4 KB log tail, and the ids Lambda hands out.
 
-use std::io::Read;
 use std::time::{Duration, SystemTime};
 
 /// The most `X-Amz-Log-Result` carries: the last 4 KB of the invocation's log.
@@ -93,7 +92,7 @@ pub fn report(r: &Report<'_>) -> String {
 pub fn timeout_line(request_id: &str, timeout: Duration) -> String {
     format!(
         "{} {request_id} Task timed out after {:.2} seconds\n",
-        humantime::format_rfc3339_millis(SystemTime::now()),
+        format_args!("{:.3}", jiff::Timestamp::now()),
         timeout.as_secs_f64()
     )
 }
@@ -115,45 +114,14 @@ pub fn tail(log: &[u8]) -> &[u8] {
     &log[start..]
 }
 
-/// 16 random bytes from the kernel (no extra crate for ids).
-fn random16() -> [u8; 16] {
-    let mut b = [0u8; 16];
-    let ok = std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| f.read_exact(&mut b))
-        .is_ok();
-    if !ok {
-        // Never expected on Linux; fall back to time and a counter.
-        use std::sync::atomic::{AtomicU64, Ordering};
-        static N: AtomicU64 = AtomicU64::new(0);
-        let t = SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_nanos() as u64;
-        b[..8].copy_from_slice(&t.to_le_bytes());
-        b[8..].copy_from_slice(&N.fetch_add(1, Ordering::Relaxed).to_le_bytes());
-    }
-    b
-}
-
 /// A version-4 UUID, the shape of Lambda's request ids.
 pub fn request_id() -> String {
-    let mut b = random16();
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h = hex::encode(b);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..]
-    )
+    uuid::Uuid::new_v4().to_string()
 }
 
 /// An X-Ray trace header as the Runtime API hands it to the function.
 pub fn trace_id() -> String {
-    let b = random16();
+    let b = *uuid::Uuid::new_v4().as_bytes();
     let secs = SystemTime::now()
         .duration_since(SystemTime::UNIX_EPOCH)
         .unwrap_or_default()
@@ -167,9 +135,8 @@ pub fn trace_id() -> String {
 
 /// `2026/11/21/[$LATEST]<32 hex>`: the log stream name of a fresh sandbox.
 pub fn log_stream_name() -> String {
-    let now = humantime::format_rfc3339(SystemTime::now()).to_string();
-    let date = now.get(..10).unwrap_or("1970-01-01").replace('-', "/");
-    format!("{date}/[$LATEST]{}", hex::encode(random16()))
+    let date = jiff::Timestamp::now().strftime("%Y/%m/%d");
+    format!("{date}/[$LATEST]{}", uuid::Uuid::new_v4().simple())
 }
 
 #[cfg(test)]

@@ -1,12 +1,26 @@
-//! The command-line surface: clap definitions only, no logic.
-//! Each command's own flags live beside its logic in `commands/`.
+//! The input layer ("low args"): every clap type, and `lamctl.toml` (one
+//! struct is both a file table and flags). Nothing outside `src/cli/`,
+//! `lib.rs` and `main.rs` imports this module; it hands the layers below
+//! plain settings structs that they own (`AwsOverrides`, `UiSettings`, …).
+
+pub mod config;
+pub mod deploy;
+pub mod env;
+pub mod errors;
+pub mod invoke;
+pub mod logs;
+pub mod package;
+pub mod serve;
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::Shell;
 
-use crate::commands;
+use crate::aws::{AwsOverrides, FileAws};
+use crate::output::{ColorChoice, OutputFormat, UiSettings};
+use crate::timewin::parse_duration;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -32,23 +46,36 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Show the resolved profile, region, endpoint and AWS identity, and where each came from
-    Whoami(commands::whoami::WhoamiArgs),
+    Whoami(WhoamiArgs),
     /// Zip a directory deterministically and print its CodeSha256
-    Package(commands::package::PackageArgs),
+    Package(package::PackageArgs),
     /// Package and create or update the function; publish, alias, concurrency, function URL
-    Deploy(Box<commands::deploy::DeployArgs>),
+    Deploy(Box<deploy::DeployArgs>),
     /// Run the function on this machine (no Docker) and serve the Lambda Invoke API for it
-    Serve(commands::serve::ServeArgs),
+    Serve(serve::ServeArgs),
     /// Print a function's log events for a time window; -f follows new ones
-    Logs(commands::logs::LogsArgs),
+    Logs(logs::LogsArgs),
     /// Invoke a function: its response on stdout, its log tail (--tail) on stderr, exit 3 when it
     /// reports an error
-    Invoke(commands::invoke::InvokeArgs),
+    Invoke(invoke::InvokeArgs),
     /// Print a shell completion script to stdout
-    Completions(commands::completions::CompletionsArgs),
+    Completions(CompletionsArgs),
     /// Print the man page (roff) to stdout
-    Man(commands::man::ManArgs),
+    Man(ManArgs),
 }
+
+#[derive(Debug, Args)]
+pub struct WhoamiArgs {}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to generate for
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {}
 
 /// Flags accepted by every command.
 #[derive(Debug, Args, Clone, Default)]
@@ -68,8 +95,8 @@ pub struct GlobalArgs {
     pub endpoint_url: Option<String>,
 
     /// Format of the result on stdout
-    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Text)]
-    pub output: OutputFormat,
+    #[arg(long, global = true, value_enum, default_value_t = OutputArg::Text)]
+    pub output: OutputArg,
 
     /// Print only the result and errors: no progress, no notes, no warnings
     #[arg(short, long, global = true)]
@@ -80,8 +107,8 @@ pub struct GlobalArgs {
     pub verbose: u8,
 
     /// When to colour stderr; NO_COLOR in the environment means never unless 'always'
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    #[arg(long, global = true, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
 
     /// The function definition file [default: ./lamctl.toml when present]
     #[arg(short = 'c', long = "config", global = true, value_name = "FILE")]
@@ -97,7 +124,7 @@ pub struct GlobalArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum OutputFormat {
+pub enum OutputArg {
     /// Human-readable text
     #[default]
     Text,
@@ -106,7 +133,7 @@ pub enum OutputFormat {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum ColorChoice {
+pub enum ColorArg {
     /// Colour when stderr is a terminal and NO_COLOR is unset
     #[default]
     Auto,
@@ -114,8 +141,38 @@ pub enum ColorChoice {
     Never,
 }
 
-/// A duration such as `30s`, `5m`, `1h30m` or `250ms`.
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    humantime::parse_duration(s)
-        .map_err(|e| format!("'{s}' is not a duration ({e}); use e.g. 30s, 5m, 2h"))
+impl GlobalArgs {
+    /// The output settings the renderers use.
+    pub fn ui(&self) -> UiSettings {
+        UiSettings {
+            format: match self.output {
+                OutputArg::Text => OutputFormat::Text,
+                OutputArg::Json => OutputFormat::Json,
+            },
+            quiet: self.quiet,
+            verbose: self.verbose,
+            color: match self.color {
+                ColorArg::Auto => ColorChoice::Auto,
+                ColorArg::Always => ColorChoice::Always,
+                ColorArg::Never => ColorChoice::Never,
+            },
+        }
+    }
+
+    /// The AWS overrides: these flags and lamctl.toml's `[aws]` table.
+    pub fn aws(&self, project: Option<&config::Project>) -> AwsOverrides {
+        AwsOverrides {
+            profile: self.profile.clone(),
+            region: self.region.clone(),
+            endpoint_url: self.endpoint_url.clone(),
+            connect_timeout: self.connect_timeout,
+            read_timeout: self.read_timeout,
+            file: project.map(|p| FileAws {
+                path: p.path.clone(),
+                profile: p.file.aws.profile.clone(),
+                region: p.file.aws.region.clone(),
+                endpoint_url: p.file.aws.endpoint_url.clone(),
+            }),
+        }
+    }
 }

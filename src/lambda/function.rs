@@ -1,5 +1,6 @@
-//! Lambda helpers shared by commands: reading a function, waiting until it
-//! is ready, and retrying a mutation that met an update in progress.
+//! Reading a function, the one "function not found" error, waiting until a
+//! function is ready (with a spinner), and retrying a change that met an
+//! update in progress.
 
 use std::future::Future;
 use std::time::Duration;
@@ -11,13 +12,11 @@ use aws_sdk_lambda::types::{FunctionConfiguration, LastUpdateStatus, State};
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
+use super::limits::{CONFLICT_RETRY_FOR, READY_TIMEOUT};
 use crate::aws::{AwsContext, Service};
-use crate::error::{Error, Result};
-
-/// How long to wait for a function to become ready before giving up.
-pub const READY_TIMEOUT: Duration = Duration::from_secs(15 * 60);
-/// How long to keep retrying a mutation that meets "an update is in progress".
-const CONFLICT_RETRY_FOR: Duration = Duration::from_secs(10 * 60);
+use crate::error::{Error, Result, optional};
+use crate::output::Ui;
+use crate::timewin::format_duration;
 
 /// `GetFunction`, or `None` when the function does not exist.
 pub async fn get_function(
@@ -25,22 +24,62 @@ pub async fn get_function(
     aws: &AwsContext,
     name: &str,
 ) -> Result<Option<GetFunctionOutput>> {
-    match client.get_function().function_name(name).send().await {
-        Ok(out) => Ok(Some(out)),
-        Err(e) if e.code() == Some("ResourceNotFoundException") => Ok(None),
-        Err(e) => Err(aws.error(Service::Lambda, "GetFunction", e)),
+    optional(
+        client
+            .get_function()
+            .function_name(name)
+            .send()
+            .await
+            .map_err(|e| aws.error(Service::Lambda, "GetFunction", e)),
+    )
+}
+
+/// The one error for a function (or its version or alias) that does not
+/// exist: it names the function as the user wrote it and the region, and
+/// keeps the service's code.
+pub fn not_found(aws: &AwsContext, function: &str, qualifier: Option<&str>) -> Error {
+    let label = match qualifier {
+        Some(q) => format!("{function}:{q}"),
+        None => function.to_string(),
+    };
+    Error::Aws {
+        message: format!("function '{label}' not found in {}", aws.region.value),
+        hint: Some(match qualifier {
+            Some(_) => format!(
+                "check the name, the version or alias, and the region (from {}); `lamctl whoami` shows where calls go",
+                aws.region.from
+            ),
+            None => format!(
+                "check the name and the region (from {}); `lamctl whoami` shows where calls go",
+                aws.region.from
+            ),
+        }),
+        code: Some("ResourceNotFoundException".into()),
+        status: Some(404),
     }
 }
 
-/// The error for a function that does not exist, naming it and the region.
-pub fn not_found(aws: &AwsContext, name: &str) -> Error {
-    Error::Aws {
-        message: format!("function '{name}' not found in {}", aws.region.value),
-        hint: Some(format!(
-            "check the name and the region (from {}); `lamctl whoami` shows the account",
-            aws.region.from
-        )),
+/// Map a failed call's error: "not found" becomes [`not_found`].
+pub fn or_not_found(aws: &AwsContext, function: &str, qualifier: Option<&str>, e: Error) -> Error {
+    if e.is_not_found() {
+        not_found(aws, function, qualifier)
+    } else {
+        e
     }
+}
+
+/// [`wait_ready`] with a spinner on stderr saying what is awaited.
+pub async fn wait_ready_shown(
+    client: &Client,
+    aws: &AwsContext,
+    ui: &Ui,
+    name: &str,
+    message: &str,
+) -> Result<()> {
+    let spinner = crate::progress::spinner(ui, message);
+    let waited = wait_ready(client, aws, name).await;
+    spinner.finish_and_clear();
+    waited
 }
 
 /// Wait until the function is Active and no update is in progress, with the
@@ -88,7 +127,7 @@ async fn wait_failed(
                 Some(c) => failed_state(name, &c).unwrap_or_else(|| {
                     Error::failed(format!(
                         "function '{name}' did not {what} within {}",
-                        humantime::format_duration(READY_TIMEOUT)
+                        format_duration(READY_TIMEOUT)
                     ))
                 }),
                 None => Error::failed(format!("function '{name}' did not {what}")),

@@ -11,6 +11,7 @@ use clap::{Args, ValueEnum};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::{Error, Result};
+use crate::lambda::{limits, names};
 
 pub const DEFAULT_FILE: &str = "lamctl.toml";
 
@@ -330,94 +331,35 @@ impl FunctionSpec {
         }
     }
 
-    /// Check every value against Lambda's documented limits. `from` names
-    /// where the values came from (a file, or "flags").
+    /// Check every value against Lambda's documented limits (the rules
+    /// live in `lambda::names` and `lambda::limits`). `from` names where
+    /// the values came from (a file, or "flags").
     pub fn validate(&self, from: &str) -> Result<()> {
-        let bad = |what: String, hint: &str| {
-            Err(Error::usage(format!("{what} (from {from})")).with_hint(hint.to_string()))
-        };
+        let usage = |e: String| Error::usage(format!("{e} (from {from})"));
         if let Some(n) = &self.name {
-            validate_function_name(n).map_err(|e| Error::usage(format!("{e} (from {from})")))?;
+            names::function_name(n).map_err(usage)?;
         }
-        if let Some(m) = self.memory
-            && !(128..=10240).contains(&m)
-        {
-            return bad(
-                format!("memory {m} MB is outside 128-10240"),
-                "Lambda accepts 128 to 10240 MB",
-            );
+        for (v, range) in [
+            (self.memory, &limits::MEMORY),
+            (self.timeout, &limits::TIMEOUT),
+            (self.ephemeral_storage, &limits::EPHEMERAL_STORAGE),
+        ] {
+            if let Some(v) = v {
+                range
+                    .check(v)
+                    .map_err(|e| usage(e).with_hint(range.hint()))?;
+            }
         }
-        if let Some(t) = self.timeout
-            && !(1..=900).contains(&t)
-        {
-            return bad(
-                format!("timeout {t} s is outside 1-900"),
-                "Lambda accepts 1 to 900 seconds",
-            );
-        }
-        if let Some(s) = self.ephemeral_storage
-            && !(512..=10240).contains(&s)
-        {
-            return bad(
-                format!("ephemeral storage {s} MB is outside 512-10240"),
-                "Lambda accepts 512 to 10240 MB of /tmp",
-            );
-        }
-        if let Some(r) = &self.runtime
-            && !is_known_runtime(r)
-        {
-            return bad(
-                format!("unknown runtime '{r}'"),
+        if let Some(r) = &self.runtime {
+            names::runtime(r).map_err(|e| usage(e).with_hint(
                 "use one of Lambda's runtime ids, e.g. python3.12, nodejs20.x, java21, provided.al2023",
-            );
+            ))?;
         }
         for (k, _) in self.environment.iter() {
-            check_env_key(k).map_err(|e| Error::usage(format!("{e} (from {from})")))?;
+            names::env_key(k).map_err(usage)?;
         }
         Ok(())
     }
-}
-
-/// Lambda's function-name rule: 1-64 letters, digits, hyphens or
-/// underscores, or a full/partial ARN.
-pub fn validate_function_name(name: &str) -> std::result::Result<(), String> {
-    if name.starts_with("arn:") {
-        return Ok(());
-    }
-    let ok = !name.is_empty()
-        && name.len() <= 64
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "invalid function name '{name}': use 1-64 letters, digits, hyphens or underscores"
-        ))
-    }
-}
-
-fn check_env_key(k: &str) -> std::result::Result<(), String> {
-    let mut chars = k.chars();
-    let ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "invalid environment variable name '{k}': start with a letter, then letters, digits or _"
-        ))
-    }
-}
-
-/// Runtime families Lambda has shipped; a typo such as `pyhton3.12` is
-/// caught here instead of as an AWS error after packaging.
-pub fn is_known_runtime(r: &str) -> bool {
-    const PREFIXES: &[&str] = &["python3.", "nodejs", "java", "dotnet", "ruby3.", "provided"];
-    PREFIXES.iter().any(|p| r.starts_with(p))
-        && r.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
 }
 
 /// `KEY=VALUE` for `--env` and `--tag`.
@@ -439,93 +381,6 @@ fn ser_map<S: serde::Serializer>(
 ) -> std::result::Result<S::Ok, S::Error> {
     let m: BTreeMap<&str, &str> = v.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     m.serialize(s)
-}
-
-/// Environment variables Lambda sets itself and refuses in a definition.
-pub const RESERVED_ENV: &[&str] = &[
-    "_HANDLER",
-    "_X_AMZN_TRACE_ID",
-    "AWS_DEFAULT_REGION",
-    "AWS_REGION",
-    "AWS_EXECUTION_ENV",
-    "AWS_LAMBDA_FUNCTION_NAME",
-    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
-    "AWS_LAMBDA_FUNCTION_VERSION",
-    "AWS_LAMBDA_INITIALIZATION_TYPE",
-    "AWS_LAMBDA_LOG_GROUP_NAME",
-    "AWS_LAMBDA_LOG_STREAM_NAME",
-    "AWS_ACCESS_KEY",
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "AWS_LAMBDA_RUNTIME_API",
-    "LAMBDA_TASK_ROOT",
-    "LAMBDA_RUNTIME_DIR",
-];
-
-/// The function's environment, layered lowest first: the file's `env_file`,
-/// its `[environment]`, the `--env-file` flag, then `--env` flags. `None`
-/// when nothing defines it (deploy then leaves the deployed variables alone).
-pub fn environment(
-    file: Option<&Project>,
-    flags: &FunctionSpec,
-) -> Result<Option<Vec<(String, String)>>> {
-    let mut env: BTreeMap<String, String> = BTreeMap::new();
-    let mut defined = false;
-    if let Some(p) = file {
-        if let Some(f) = &p.file.env_file {
-            env.extend(read_env_file(&p.dir().join(f))?);
-            defined = true;
-        }
-        defined |= !p.file.environment.is_empty();
-        env.extend(p.file.environment.iter().cloned());
-    }
-    if let Some(f) = &flags.env_file {
-        env.extend(read_env_file(f)?);
-        defined = true;
-    }
-    defined |= !flags.environment.is_empty();
-    env.extend(flags.environment.iter().cloned());
-    for k in env.keys() {
-        check_env_key(k).map_err(Error::usage)?;
-        if RESERVED_ENV.contains(&k.as_str()) {
-            return Err(
-                Error::usage(format!("environment variable {k} is reserved by Lambda"))
-                    .with_hint("Lambda sets it itself; choose another name"),
-            );
-        }
-    }
-    Ok(defined.then(|| env.into_iter().collect()))
-}
-
-/// A dotenv file (KEY=VALUE lines, quotes, comments, `export`).
-pub fn read_env_file(path: &Path) -> Result<Vec<(String, String)>> {
-    let iter = dotenvy::from_path_iter(path).map_err(|e| env_file_error(path, e))?;
-    iter.map(|item| item.map_err(|e| env_file_error(path, e)))
-        .collect()
-}
-
-fn env_file_error(path: &Path, e: dotenvy::Error) -> Error {
-    match e {
-        dotenvy::Error::Io(io) if io.kind() == std::io::ErrorKind::NotFound => {
-            Error::usage(format!("env file {} does not exist", path.display()))
-        }
-        dotenvy::Error::Io(io) => Error::io(path, io),
-        // Name the line by number: its text may hold a secret.
-        dotenvy::Error::LineParse(line, at) => {
-            let number = std::fs::read_to_string(path)
-                .ok()
-                .and_then(|t| t.lines().position(|l| l.contains(line.trim())))
-                .map_or(String::new(), |n| format!(" line {}", n + 1));
-            Error::usage(format!(
-                "env file {}{number} does not parse (at character {})",
-                path.display(),
-                at + 1
-            ))
-            .with_hint("use KEY=VALUE lines; quote values with spaces")
-        }
-        other => Error::usage(format!("env file {}: {other}", path.display())),
-    }
 }
 
 #[cfg(test)]
@@ -647,29 +502,5 @@ cors_origins = ["*"]
         );
         assert!(parse_key_value("novalue").is_err());
         assert!(parse_key_value("=x").is_err());
-    }
-
-    #[test]
-    fn env_file_syntax_and_errors_without_values() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("a.env");
-        std::fs::write(
-            &p,
-            "# comment\n\nA=1\nexport B=\"two words\"\nC='single # kept'\nA=again\n",
-        )
-        .unwrap();
-        let v: BTreeMap<String, String> = read_env_file(&p).unwrap().into_iter().collect();
-        assert_eq!(v["A"], "again");
-        assert_eq!(v["B"], "two words");
-        assert_eq!(v["C"], "single # kept");
-
-        std::fs::write(&p, "GOOD=1\nTOKEN hunter2\n").unwrap();
-        let e = read_env_file(&p).unwrap_err();
-        assert_eq!(e.code(), 2);
-        assert!(e.to_string().contains("a.env line 2 does not parse"), "{e}");
-        assert!(
-            !e.to_string().contains("hunter2"),
-            "a value was echoed: {e}"
-        );
     }
 }

@@ -1,0 +1,113 @@
+//! Lambda's limits, in one table. Each is cited from the Lambda developer
+//! guide's quotas page or the API reference; every check in lamctl reads
+//! them from here.
+
+use std::ops::RangeInclusive;
+use std::time::Duration;
+
+/// A numeric setting's allowed range, with its unit for messages.
+#[derive(Debug, Clone)]
+pub struct Range {
+    /// The setting as users know it (`memory`), also the lamctl.toml key.
+    pub key: &'static str,
+    pub unit: &'static str,
+    pub range: RangeInclusive<i32>,
+}
+
+impl Range {
+    /// `Err("memory 64 MB is outside 128-10240")` when out of range.
+    pub fn check(&self, v: i32) -> Result<(), String> {
+        if self.range.contains(&v) {
+            Ok(())
+        } else {
+            Err(format!(
+                "{} {v} {} is outside {}-{}",
+                self.key.replace('_', " "),
+                self.unit,
+                self.range.start(),
+                self.range.end()
+            ))
+        }
+    }
+
+    /// `Lambda accepts 128 to 10240 MB`.
+    pub fn hint(&self) -> String {
+        format!(
+            "Lambda accepts {} to {} {}",
+            self.range.start(),
+            self.range.end(),
+            self.unit
+        )
+    }
+}
+
+/// MemorySize: 128-10240 MB.
+pub const MEMORY: Range = Range {
+    key: "memory",
+    unit: "MB",
+    range: 128..=10240,
+};
+/// Timeout: 1-900 seconds.
+pub const TIMEOUT: Range = Range {
+    key: "timeout",
+    unit: "s",
+    range: 1..=900,
+};
+/// EphemeralStorage.Size: 512-10240 MB of /tmp.
+pub const EPHEMERAL_STORAGE: Range = Range {
+    key: "ephemeral_storage",
+    unit: "MB",
+    range: 512..=10240,
+};
+/// Function URL Cors.MaxAge: 0-86400 seconds.
+pub const CORS_MAX_AGE: Range = Range {
+    key: "cors_max_age",
+    unit: "s",
+    range: 0..=86400,
+};
+
+/// A zip uploaded directly in CreateFunction/UpdateFunctionCode: 50 MB.
+pub const DIRECT_UPLOAD_BYTES: u64 = 50 * 1024 * 1024;
+/// The unzipped deployment package, layers included: 250 MB.
+pub const UNZIPPED_BYTES: u64 = 262_144_000;
+/// A synchronous invocation's request (and response): 6 MB, enforced as
+/// 6291456 bytes ("smaller than 6291456 bytes").
+pub const SYNC_PAYLOAD_BYTES: usize = 6 * 1024 * 1024;
+/// An asynchronous invocation's request: 1 MB since 2025 (it was 256 KB).
+pub const ASYNC_PAYLOAD_BYTES: usize = 1024 * 1024;
+/// LogResult holds at most the last 4 KB of the log.
+pub const LOG_TAIL_BYTES: usize = 4 * 1024;
+/// ClientContext: up to 3583 bytes once base64-encoded.
+pub const CLIENT_CONTEXT_BYTES: usize = 3583;
+/// The longest a function may run.
+pub const LONGEST_RUN: Duration = Duration::from_secs(900);
+/// How long lamctl waits for a function (or version, or provisioned
+/// concurrency) to become ready before giving up.
+pub const READY_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+/// How long lamctl keeps retrying a change that meets "an update is in
+/// progress" (ResourceConflictException).
+pub const CONFLICT_RETRY_FOR: Duration = Duration::from_secs(10 * 60);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_check_and_explain() {
+        assert!(MEMORY.check(128).is_ok());
+        assert!(MEMORY.check(10240).is_ok());
+        assert_eq!(
+            MEMORY.check(64).unwrap_err(),
+            "memory 64 MB is outside 128-10240"
+        );
+        assert_eq!(
+            TIMEOUT.check(901).unwrap_err(),
+            "timeout 901 s is outside 1-900"
+        );
+        assert_eq!(
+            EPHEMERAL_STORAGE.check(100).unwrap_err(),
+            "ephemeral storage 100 MB is outside 512-10240"
+        );
+        assert_eq!(MEMORY.hint(), "Lambda accepts 128 to 10240 MB");
+    }
+}

@@ -450,3 +450,32 @@ fn proxy_records_calls_and_injects_errors() {
         out.stderr
     );
 }
+
+#[test]
+fn a_non_aws_error_body_names_the_status_and_endpoint() {
+    // A proxy's HTML error page is no AWS error document: the user must see
+    // the HTTP status and who answered, never "UnknownError: no message".
+    let proxy = Proxy::moto();
+    proxy.inject(
+        |r| String::from_utf8_lossy(&r.body).contains("GetCallerIdentity"),
+        Canned::new(502, "<html><body><h1>502 Bad Gateway</h1></body></html>")
+            .header("Content-Type", "text/html"),
+        None,
+    );
+    let out = lamctl([
+        "whoami",
+        "--region",
+        REGION,
+        "--endpoint-url",
+        &proxy.endpoint,
+    ])
+    .run();
+    out.fails(
+        1,
+        &format!(
+            "GetCallerIdentity failed in us-east-1: STS endpoint {} answered HTTP 502",
+            proxy.endpoint
+        ),
+    );
+    assert!(!out.stderr.contains("UnknownError"), "{}", out.stderr);
+}

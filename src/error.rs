@@ -214,3 +214,34 @@ impl fmt::Display for Listing<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn aws(code: Option<&str>, status: Option<u16>) -> Error {
+        Error::Aws {
+            message: "GetFunction failed".into(),
+            hint: None,
+            code: code.map(String::from),
+            status,
+        }
+    }
+
+    #[test]
+    fn callers_match_on_the_code_not_the_text() {
+        let missing = aws(Some("ResourceNotFoundException"), Some(404));
+        assert!(missing.is_not_found());
+        assert_eq!(optional::<()>(Err(missing)).unwrap(), None);
+        assert_eq!(optional(Ok(5)).unwrap(), Some(5));
+        let denied = aws(Some("AccessDeniedException"), Some(403));
+        assert!(!denied.is_not_found());
+        assert!(optional::<()>(Err(denied)).is_err());
+        // The message alone never decides.
+        let text_only = Error::aws("ResourceNotFoundException ThrottlingException");
+        assert!(!text_only.is_not_found() && !text_only.is_throttling());
+        assert!(aws(Some("TooManyRequestsException"), Some(429)).is_throttling());
+        assert!(aws(None, Some(429)).is_throttling());
+        assert_eq!(aws(Some("X"), Some(500)).code(), 1);
+    }
+}

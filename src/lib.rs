@@ -106,7 +106,10 @@ async fn run(cli: Cli, ui: &Ui) -> Result<()> {
         }
         Command::Deploy(args) => commands::deploy::run(&ctx, args).await,
         Command::Serve(args) => commands::serve::run(&ctx, args).await,
-        Command::Logs(args) => commands::logs::run(&ctx, args).await,
+        Command::Logs(args) => {
+            let settings = args.settings(ctx.project.as_ref(), ctx.ui.format)?;
+            commands::logs::run(&ctx, &settings).await
+        }
         Command::Invoke(args) => commands::invoke::run(&ctx, args).await,
         Command::Completions(_) | Command::Man(_) => Ok(()),
     }

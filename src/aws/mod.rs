@@ -4,6 +4,7 @@
 //! only when a command asks for one.
 
 mod error;
+pub mod live_tail;
 mod resolve;
 
 use std::collections::BTreeMap;

@@ -1,10 +1,21 @@
-//! `lamctl logs`'s flags.
+//! `lamctl logs`'s flags, and their conversion into the command's plain
+//! settings: every mistake in them is reported there, before any AWS call.
 
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
-use crate::timewin::{TimeArg, parse_duration, parse_time_arg};
+use super::config::Project;
+use crate::commands::logs::{Follow, Format, LogsSettings, Source};
+use crate::error::{Error, Result};
+use crate::lambda::names::{self, Qualifier};
+use crate::output::OutputFormat;
+use crate::timewin::{self, Clock, TimeArg, parse_duration, parse_time_arg};
+
+/// How often `-f` polls when not told.
+const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(1);
+/// Polling faster than this only earns throttling.
+const MIN_POLL_INTERVAL: Duration = Duration::from_millis(10);
 
 #[derive(Debug, Args)]
 pub struct LogsArgs {
@@ -70,4 +81,288 @@ pub enum LogFormat {
     Detailed,
     /// The message only, exactly as logged
     Raw,
+}
+
+impl From<LogFormat> for Format {
+    fn from(f: LogFormat) -> Format {
+        match f {
+            LogFormat::Short => Format::Short,
+            LogFormat::Detailed => Format::Detailed,
+            LogFormat::Raw => Format::Raw,
+        }
+    }
+}
+
+impl LogsArgs {
+    /// Check the flags and resolve them, with lamctl.toml's `name` as the
+    /// default function and the window against one "now", into the
+    /// settings `lamctl logs` runs with.
+    pub fn settings(
+        &self,
+        project: Option<&Project>,
+        output: OutputFormat,
+    ) -> Result<LogsSettings> {
+        let default_name = project.and_then(|p| p.file.name.as_deref());
+        self.settings_at(default_name, output, timewin::now_ms(), &Clock::local())
+    }
+
+    fn settings_at(
+        &self,
+        default_name: Option<&str>,
+        output: OutputFormat,
+        now: i64,
+        clock: &Clock,
+    ) -> Result<LogsSettings> {
+        let since = self.since.resolve(now);
+        let until = self.until.as_ref().map(|u| u.resolve(now));
+        if let Some(u) = until
+            && u < since
+        {
+            return Err(Error::usage(format!(
+                "--until ({}) is before --since ({})",
+                clock.format_with_zone(u),
+                clock.format_with_zone(since)
+            ))
+            .with_hint("--until is the end of the window; relative values count back from now"));
+        }
+        if self.format.is_some() && output == OutputFormat::Json {
+            return Err(Error::usage("--format applies to text output")
+                .with_hint("--output json prints every field of each event, one object per line"));
+        }
+        if !self.follow {
+            for (set, flag) in [
+                (self.follow_for.is_some(), "--follow-for"),
+                (self.poll, "--poll"),
+                (self.poll_interval.is_some(), "--poll-interval"),
+            ] {
+                if set {
+                    return Err(
+                        Error::usage(format!("{flag} only applies with -f/--follow"))
+                            .with_hint(format!("add -f to follow new events, or leave out {flag}")),
+                    );
+                }
+            }
+        }
+        let interval = self.poll_interval.unwrap_or(DEFAULT_POLL_INTERVAL);
+        if interval < MIN_POLL_INTERVAL {
+            return Err(Error::usage("--poll-interval must be at least 10ms"));
+        }
+        if let Some(id) = &self.request_id
+            && (id.is_empty() || id.contains(|c: char| c.is_whitespace() || c == '"'))
+        {
+            return Err(Error::usage(format!("'{id}' is not a request id"))
+                .with_hint("request ids look like 6e3c6d04-5a54-4c2d-9d3b-0f2c1f6f1c11"));
+        }
+        if self.stream_prefix.as_deref() == Some("") {
+            return Err(Error::usage("--stream-prefix is empty"));
+        }
+        // A log group as given, or a function: named, else lamctl.toml's.
+        let mut source = match &self.log_group {
+            Some(g) if g.trim().is_empty() => return Err(Error::usage("--log-group is empty")),
+            Some(g) => Source::Group {
+                name: g.clone(),
+                version: None,
+            },
+            None => {
+                let name = self.name.as_deref().or(default_name).ok_or_else(|| {
+                    Error::usage("no function given").with_hint(
+                        "name one (lamctl logs NAME), set `name` in lamctl.toml, or pass --log-group GROUP",
+                    )
+                })?;
+                names::function_name(name).map_err(Error::usage)?;
+                Source::Function {
+                    name: name.to_string(),
+                    qualifier: None,
+                }
+            }
+        };
+        if let Some(q) = &self.qualifier {
+            match (&mut source, names::qualifier(q).map_err(Error::usage)?) {
+                (Source::Function { qualifier, .. }, q) => *qualifier = Some(q),
+                (Source::Group { version, .. }, Qualifier::Version(v)) => *version = Some(v),
+                (Source::Group { .. }, Qualifier::Alias(a)) => {
+                    return Err(Error::usage(format!(
+                        "--qualifier '{a}' is an alias, which needs a function to resolve"
+                    ))
+                    .with_hint(
+                        "name the function instead of --log-group, or give a version number",
+                    ));
+                }
+            }
+        }
+        Ok(LogsSettings {
+            source,
+            since,
+            until,
+            filter: self.filter.clone(),
+            request_id: self.request_id.clone(),
+            stream_prefix: self.stream_prefix.clone(),
+            follow: self.follow.then_some(Follow {
+                stop_after: self.follow_for,
+                poll: self.poll,
+                interval,
+            }),
+            format: self.format.map(Format::from).unwrap_or_default(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Cmd {
+        #[command(flatten)]
+        args: LogsArgs,
+    }
+
+    const NOW: i64 = 1_714_564_800_000;
+
+    fn settings(
+        argv: &[&str],
+        default_name: Option<&str>,
+        output: OutputFormat,
+    ) -> Result<LogsSettings> {
+        let args = Cmd::try_parse_from(std::iter::once("logs").chain(argv.iter().copied()))
+            .unwrap()
+            .args;
+        args.settings_at(
+            default_name,
+            output,
+            NOW,
+            &Clock::in_zone(jiff::tz::TimeZone::UTC),
+        )
+    }
+
+    fn ok(argv: &[&str]) -> LogsSettings {
+        settings(argv, None, OutputFormat::Text).unwrap()
+    }
+
+    fn usage(argv: &[&str]) -> String {
+        match settings(argv, None, OutputFormat::Text) {
+            Err(e @ Error::Usage { .. }) => e.to_string(),
+            other => panic!("{argv:?}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn defaults_window_and_format() {
+        let s = ok(&["f"]);
+        assert_eq!(
+            s.source,
+            Source::Function {
+                name: "f".into(),
+                qualifier: None
+            }
+        );
+        assert_eq!((s.since, s.until), (NOW - 600_000, None));
+        assert_eq!(s.format, Format::Short);
+        assert!(s.follow.is_none() && s.request_id.is_none());
+        let s = ok(&["f", "--since", "5m", "--until", "1m", "--format", "raw"]);
+        assert_eq!((s.since, s.until), (NOW - 300_000, Some(NOW - 60_000)));
+        assert_eq!(s.format, Format::Raw);
+    }
+
+    #[test]
+    fn the_function_name_comes_from_lamctl_toml_unless_given() {
+        let from_file = |argv: &[&str]| {
+            settings(argv, Some("from-file"), OutputFormat::Text)
+                .unwrap()
+                .source
+        };
+        assert_eq!(
+            from_file(&[]),
+            Source::Function {
+                name: "from-file".into(),
+                qualifier: None
+            }
+        );
+        assert_eq!(
+            from_file(&["given"]),
+            Source::Function {
+                name: "given".into(),
+                qualifier: None
+            }
+        );
+        // --log-group makes the file's name irrelevant.
+        assert_eq!(
+            from_file(&["--log-group", "/g"]),
+            Source::Group {
+                name: "/g".into(),
+                version: None
+            }
+        );
+        assert!(usage(&[]).contains("no function given"));
+    }
+
+    #[test]
+    fn a_qualifier_is_a_version_or_an_alias_of_a_function() {
+        let q = |argv: &[&str]| ok(argv).source;
+        assert_eq!(
+            q(&["f", "--qualifier", "live"]),
+            Source::Function {
+                name: "f".into(),
+                qualifier: Some(Qualifier::Alias("live".into()))
+            }
+        );
+        assert_eq!(
+            q(&["--log-group", "/g", "--qualifier", "$LATEST"]),
+            Source::Group {
+                name: "/g".into(),
+                version: Some("$LATEST".into())
+            }
+        );
+        assert!(usage(&["--log-group", "/g", "--qualifier", "live"]).contains("needs a function"));
+        assert!(usage(&["f", "--qualifier", "a.b"]).contains("invalid qualifier 'a.b'"));
+    }
+
+    #[test]
+    fn follow_settings_only_with_follow() {
+        let s = ok(&["f", "-f"]);
+        assert_eq!(
+            s.follow,
+            Some(Follow {
+                stop_after: None,
+                poll: false,
+                interval: DEFAULT_POLL_INTERVAL
+            })
+        );
+        let s = ok(&[
+            "f",
+            "-f",
+            "--poll",
+            "--poll-interval",
+            "250ms",
+            "--follow-for",
+            "1m",
+        ]);
+        assert_eq!(
+            s.follow,
+            Some(Follow {
+                stop_after: Some(Duration::from_secs(60)),
+                poll: true,
+                interval: Duration::from_millis(250)
+            })
+        );
+        assert!(usage(&["f", "--poll"]).contains("--poll only applies with -f/--follow"));
+        assert!(usage(&["f", "-f", "--poll-interval", "5ms"]).contains("at least 10ms"));
+    }
+
+    #[test]
+    fn bad_values_are_usage_errors() {
+        assert!(usage(&["f", "--since", "1m", "--until", "5m"]).contains("is before --since"));
+        assert!(usage(&["not a name"]).contains("invalid function name"));
+        assert!(usage(&["f", "--request-id", "a\"b"]).contains("is not a request id"));
+        assert!(usage(&["f", "--stream-prefix", ""]).contains("--stream-prefix is empty"));
+        assert!(usage(&["--log-group", " "]).contains("--log-group is empty"));
+        let json = settings(&["f", "--format", "short"], None, OutputFormat::Json);
+        assert!(
+            json.unwrap_err()
+                .to_string()
+                .contains("--format applies to text output")
+        );
+    }
 }

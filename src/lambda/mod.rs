@@ -6,6 +6,7 @@
 pub mod alias;
 pub mod function;
 pub mod limits;
+pub mod logs;
 pub mod names;
 
 pub use function::{

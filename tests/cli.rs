@@ -204,16 +204,110 @@ fn verbose_quiet_and_colour_go_to_stderr_only() {
     let out = lamctl(["whoami", "--output", "json"]).moto().run();
     assert!(out.stderr.is_empty(), "quiet by default: {}", out.stderr);
 
+    // Forced colour reaches stderr even when it is a pipe.
     let out = lamctl(["whoami", "--region", "bad region", "--color", "always"]).run();
     assert!(
-        out.stderr.starts_with("\u{1b}["),
+        out.stderr.starts_with(&coloured_error()),
         "coloured: {:?}",
         out.stderr
     );
-    let out = lamctl(["whoami", "--region", "bad region"])
+}
+
+// Colour on a terminal. Each runs lamctl with stderr on a pseudo-terminal:
+// on a pipe colour is off anyway, so only a terminal shows that NO_COLOR,
+// --color and TERM=dumb turn it off (and that it is on without them).
+
+/// `error:` as lamctl paints it.
+fn coloured_error() -> String {
+    let style = lamctl::output::ERROR;
+    format!("{style}error:{style:#} ")
+}
+
+/// A bad-input failure (exit 2, no AWS call) on a terminal.
+fn bad_region_on_tty(extra: &[&str], env: &[(&str, &str)]) -> Out {
+    let mut args = vec!["whoami", "--region", "bad region"];
+    args.extend_from_slice(extra);
+    let mut cmd = lamctl(args);
+    for (k, v) in env {
+        cmd = cmd.env(k, v);
+    }
+    let out = cmd.run_tty(Tty::Stderr);
+    out.plain()
+        .fails(2, "'bad region' (from --region) is not an AWS region");
+    out
+}
+
+#[track_caller]
+fn assert_coloured(out: &Out) {
+    assert!(
+        out.stderr.starts_with(&coloured_error()),
+        "expected a coloured `error:`: {:?}",
+        out.stderr
+    );
+}
+
+#[track_caller]
+fn assert_plain(out: &Out) {
+    assert!(
+        out.stderr.starts_with("error: ") && !out.stderr.contains('\u{1b}'),
+        "expected no escape codes: {:?}",
+        out.stderr
+    );
+}
+
+#[test]
+fn terminal_gets_colour_by_default() {
+    assert_coloured(&bad_region_on_tty(&[], &[]));
+    // An empty NO_COLOR is unset (no-color.org).
+    assert_coloured(&bad_region_on_tty(&[], &[("NO_COLOR", "")]));
+}
+
+#[test]
+fn no_color_turns_colour_off_on_a_terminal() {
+    assert_plain(&bad_region_on_tty(&[], &[("NO_COLOR", "1")]));
+}
+
+#[test]
+fn color_never_turns_colour_off_on_a_terminal() {
+    assert_plain(&bad_region_on_tty(&["--color", "never"], &[]));
+}
+
+#[test]
+fn color_always_beats_no_color() {
+    assert_coloured(&bad_region_on_tty(
+        &["--color", "always"],
+        &[("NO_COLOR", "1")],
+    ));
+}
+
+#[test]
+fn dumb_terminal_gets_no_colour() {
+    assert_plain(&bad_region_on_tty(&[], &[("TERM", "dumb")]));
+}
+
+#[test]
+fn usage_errors_are_coloured_on_a_terminal_unless_no_color() {
+    // clap failed, so --color is unknown: the terminal and NO_COLOR decide.
+    let out = lamctl(["whoami", "--colr", "never"]).run_tty(Tty::Stderr);
+    out.plain().fails(2, "unexpected argument '--colr' found");
+    assert_coloured(&out);
+    let out = lamctl(["whoami", "--colr", "never"])
         .env("NO_COLOR", "1")
-        .run();
-    assert!(!out.stderr.contains('\u{1b}'), "{:?}", out.stderr);
-    let out = lamctl(["whoami", "--region", "bad region", "--color", "never"]).run();
-    assert!(!out.stderr.contains('\u{1b}'), "{:?}", out.stderr);
+        .run_tty(Tty::Stderr);
+    out.plain().fails(2, "unexpected argument '--colr' found");
+    assert_plain(&out);
+}
+
+#[test]
+fn tty_runner_puts_the_chosen_streams_on_a_terminal() {
+    let version = format!("lamctl {}", env!("CARGO_PKG_VERSION"));
+    let out = lamctl(["--version"]).run_tty(Tty::StdoutAndStderr);
+    out.success();
+    assert!(out.stdout.is_empty(), "{:?}", out.stdout());
+    assert_eq!(out.stderr, format!("{version}\n"), "the terminal showed");
+    let out = lamctl(["--version"]).run_tty(Tty::Stderr);
+    out.success();
+    assert_eq!(out.stdout().trim(), version);
+    assert!(out.stderr.is_empty(), "{:?}", out.stderr);
+    assert_eq!(strip_ansi(&format!("{}x", coloured_error())), "error: x");
 }

@@ -204,6 +204,16 @@ impl Out {
         self
     }
 
+    /// The same run with colour and other escape sequences (CSI) removed
+    /// from stderr, to check the text of coloured output.
+    pub fn plain(&self) -> Out {
+        Out {
+            code: self.code,
+            stdout: self.stdout.clone(),
+            stderr: strip_ansi(&self.stderr),
+        }
+    }
+
     /// A clean failure: the exit code, `error: …` naming `needle`, at most a
     /// `hint: …` line after it, no panic and no Debug dump.
     #[track_caller]
@@ -248,6 +258,26 @@ impl Out {
         }
         self
     }
+}
+
+/// `s` without CSI escape sequences (`ESC [ … final-byte`).
+pub fn strip_ansi(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' && chars.peek() == Some(&'[') {
+            chars.next();
+            // Parameters and intermediates, then one final byte in @..=~.
+            for c in chars.by_ref() {
+                if ('@'..='~').contains(&c) {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A lamctl run being set up: real binary, cleared environment, throwaway
@@ -371,6 +401,165 @@ impl Lamctl {
             stdout: o.stdout,
             stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
         }
+    }
+}
+
+/// Which of lamctl's streams a pseudo-terminal stands in for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tty {
+    /// stderr on the terminal, stdout a pipe (`lamctl … | jq` at a shell).
+    Stderr,
+    /// Both on the terminal (`lamctl …` at a shell).
+    StdoutAndStderr,
+}
+
+impl Lamctl {
+    /// Run as at an interactive shell, with stderr (and, with
+    /// `Tty::StdoutAndStderr`, stdout) on a pseudo-terminal: what colour and
+    /// progress depend on. `Out::stderr` is what the terminal showed, with
+    /// the terminal's "\r\n" as "\n"; `Out::stdout` is what went to the pipe
+    /// (empty when stdout was the terminal). TERM is xterm-256color unless
+    /// the test set it. The test fails if lamctl runs for over 60 s.
+    pub fn run_tty(self, tty: Tty) -> Out {
+        use std::os::fd::AsRawFd;
+
+        let Lamctl {
+            mut cmd,
+            stdin,
+            home: _home,
+        } = self;
+        let (master, slave) = openpty();
+        if !cmd.get_envs().any(|(k, _)| k == "TERM") {
+            cmd.env("TERM", "xterm-256color");
+        }
+        cmd.stderr(Stdio::from(slave.try_clone().expect("dup pty")));
+        cmd.stdout(match tty {
+            Tty::Stderr => Stdio::piped(),
+            Tty::StdoutAndStderr => Stdio::from(slave.try_clone().expect("dup pty")),
+        });
+        cmd.stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        });
+        let mut child = cmd.spawn().expect("run lamctl");
+        // The Command keeps its copies of the terminal's fds: close them and
+        // ours, so the master reads EOF (EIO) once lamctl is gone.
+        drop(cmd);
+        drop(slave);
+        if let Some(data) = stdin {
+            let mut w = child.stdin.take().unwrap();
+            std::thread::spawn(move || {
+                let _ = w.write_all(&data);
+            });
+        }
+        let piped = child.stdout.take().map(|mut out| {
+            std::thread::spawn(move || {
+                let mut v = Vec::new();
+                let _ = out.read_to_end(&mut v);
+                v
+            })
+        });
+
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let mut master = std::fs::File::from(master);
+        let mut shown = Vec::new();
+        let mut buf = [0u8; 4096];
+        let mut status = None;
+        loop {
+            if status.is_none() && Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!(
+                    "lamctl on a terminal ran for over 60 s; it showed: {}",
+                    String::from_utf8_lossy(&shown)
+                );
+            }
+            let mut pfd = libc::pollfd {
+                fd: master.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            if unsafe { libc::poll(&mut pfd, 1, 100) } > 0 {
+                match master.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => {
+                        shown.extend_from_slice(&buf[..n]);
+                        continue;
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    // EIO: every copy of the terminal's slave side is closed.
+                    Err(_) => break,
+                }
+            }
+            // Quiet for 100 ms after lamctl exited: all it wrote has been
+            // read. (A child of another test that inherited the slave fd in
+            // the moment before it was marked close-on-exec would otherwise
+            // keep the terminal open.)
+            if status.is_some() {
+                break;
+            }
+            status = child.try_wait().expect("wait for lamctl");
+        }
+        let status = match status {
+            Some(s) => s,
+            None => wait_until(&mut child, deadline),
+        };
+        Out {
+            code: status.code().unwrap_or(-1),
+            stdout: piped.map(|t| t.join().unwrap()).unwrap_or_default(),
+            stderr: String::from_utf8_lossy(&shown).replace("\r\n", "\n"),
+        }
+    }
+}
+
+/// A pseudo-terminal (80x24): (master, slave), both close-on-exec so only
+/// the child that is given the slave holds it.
+fn openpty() -> (std::os::fd::OwnedFd, std::os::fd::OwnedFd) {
+    use std::os::fd::FromRawFd;
+
+    let (mut master, mut slave) = (-1, -1);
+    let size = libc::winsize {
+        ws_row: 24,
+        ws_col: 80,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    let rc = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            &size,
+        )
+    };
+    assert_eq!(rc, 0, "openpty: {}", std::io::Error::last_os_error());
+    for fd in [master, slave] {
+        let rc = unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
+        assert_eq!(rc, 0, "fcntl: {}", std::io::Error::last_os_error());
+    }
+    unsafe {
+        (
+            std::os::fd::OwnedFd::from_raw_fd(master),
+            std::os::fd::OwnedFd::from_raw_fd(slave),
+        )
+    }
+}
+
+/// Wait for a child that closed its output, failing the test (and killing
+/// it) past the deadline.
+fn wait_until(child: &mut std::process::Child, deadline: Instant) -> std::process::ExitStatus {
+    loop {
+        if let Some(s) = child.try_wait().expect("wait for lamctl") {
+            return s;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("lamctl closed its terminal but did not exit within 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 

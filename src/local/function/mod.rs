@@ -1,30 +1,30 @@
 //! A function running locally: one runtime process at a time (restarted
 //! after a crash, a timeout or an init failure), fed one invocation at a
 //! time through the Runtime API, with the cloud's log lines around it.
+//! `init` handles the init phase and its failures; `process` starts,
+//! watches and stops the runtime process.
+
+mod init;
+mod process;
 
 use std::net::SocketAddr;
-use std::os::fd::OwnedFd;
-use std::process::{ExitStatus, Stdio};
+use std::process::ExitStatus;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use hyper::body::Bytes;
-use serde::Serialize;
-use tokio::net::unix::pipe;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use super::api::{self, Answer, Event, Invocation, Shared};
 use super::def::LocalDef;
 use super::launch::{self, Launcher};
-use super::log::{LogBuf, LogSink, spawn_reader};
+use super::log::{LogBuf, LogSink};
 use super::report::{self, Report, Status};
 use crate::error::{Error, Result};
+use crate::lambda::invoke::InvokeOutcome;
+use crate::lambda::limits::{SYNC_PAYLOAD_BYTES, SYNC_RESPONSE_BYTES};
 
-/// The largest request payload of a synchronous invoke (the service's figure).
-pub const MAX_REQUEST_BYTES: usize = 6_291_456;
-/// How long the init phase may last, as in the cloud.
-pub const INIT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a runtime gets between SIGTERM and SIGKILL when lamctl stops it.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_millis(500);
 
@@ -42,25 +42,15 @@ pub struct InvokeRequest {
     pub tail: bool,
 }
 
-/// One invocation's result, shaped like the cloud's Invoke response.
-#[derive(Debug, Clone, Serialize)]
+/// One invocation's result: what a cloud invoke returns (always 200 and
+/// `$LATEST`; `Unhandled` when the handler failed, timed out, crashed or
+/// its init failed; the log tail, with `tail`, is the last 4 KB of this
+/// invocation's log, START to REPORT), and the whole log.
+#[derive(Debug, Clone)]
 pub struct LocalOutcome {
-    /// Always 200 for a synchronous invoke, as in the cloud (even on a function error).
-    pub status_code: i32,
-    /// `$LATEST`.
-    pub executed_version: Option<String>,
-    pub request_id: Option<String>,
-    /// `Unhandled` when the function failed (handler error, timeout, crash, init error).
-    pub function_error: Option<String>,
-    /// The runtime's response or error body, verbatim.
-    #[serde(skip)]
-    pub payload: Vec<u8>,
-    /// With `tail`: the last 4 KB of this invocation's log (START to
-    /// REPORT), starting on a UTF-8 boundary. Plain text, not base64.
-    pub log_tail: Option<String>,
+    pub outcome: InvokeOutcome,
     /// Everything logged since the previous invocation: INIT_START and the
     /// init phase's output on a cold start, then START … REPORT.
-    #[serde(skip)]
     pub log: String,
 }
 
@@ -186,9 +176,9 @@ impl Function {
 
     /// Run one invocation, starting the runtime first if it is not running.
     pub async fn invoke(&mut self, req: InvokeRequest) -> Result<LocalOutcome> {
-        if req.payload.len() > MAX_REQUEST_BYTES {
+        if req.payload.len() > SYNC_PAYLOAD_BYTES {
             return Err(Error::usage(format!(
-                "the payload is {} bytes, over Lambda's limit of {MAX_REQUEST_BYTES} bytes for a synchronous invoke",
+                "the payload is {} bytes, over Lambda's limit of {SYNC_PAYLOAD_BYTES} bytes for a synchronous invoke",
                 req.payload.len()
             )));
         }
@@ -264,7 +254,7 @@ impl Function {
             }
             End::Answer(Answer::TooLarge, at) => {
                 let body = serde_json::json!({
-                    "errorMessage": format!("Response payload size exceeded maximum allowed payload size ({} bytes).", api::MAX_RESPONSE_BYTES),
+                    "errorMessage": format!("Response payload size exceeded maximum allowed payload size ({} bytes).", SYNC_RESPONSE_BYTES),
                     "errorType": "Function.ResponseSizeTooLarge",
                 });
                 (
@@ -367,12 +357,15 @@ impl Function {
             self.reap();
         }
         LocalOutcome {
-            status_code: 200,
-            executed_version: Some("$LATEST".into()),
-            request_id: Some(id.to_string()),
-            function_error: function_error.map(str::to_string),
-            payload,
-            log_tail: tail.then(|| String::from_utf8_lossy(report::tail(section)).into_owned()),
+            outcome: InvokeOutcome {
+                status_code: 200,
+                executed_version: Some("$LATEST".into()),
+                request_id: Some(id.to_string()),
+                function_error: function_error.map(str::to_string),
+                payload,
+                log_tail: tail.then(|| String::from_utf8_lossy(report::tail(section)).into_owned()),
+                ..Default::default()
+            },
             log: String::from_utf8_lossy(&log).into_owned(),
         }
     }
@@ -385,290 +378,7 @@ impl Function {
         }
     }
 
-    async fn wait_init(&mut self) -> std::result::Result<(), InitEnd> {
-        let generation = self.generation();
-        let spawned = self.proc.as_ref().map_or_else(Instant::now, |p| p.spawned);
-        let limit = spawned + INIT_TIMEOUT;
-        loop {
-            tokio::select! {
-                ev = self.events.recv() => match ev {
-                    Some(Event::Next { generation: g, at }) if g == generation => {
-                        if let Some(p) = self.proc.as_mut() {
-                            p.init = Some(at.saturating_duration_since(p.spawned));
-                        }
-                        return Ok(());
-                    }
-                    Some(Event::InitError { generation: g, body, error_type, at }) if g == generation => {
-                        return Err(InitEnd::Error { body, error_type, at });
-                    }
-                    Some(Event::Exited { generation: g, status }) if g == generation => {
-                        if let Some(p) = self.proc.as_mut() {
-                            p.exited = Some(status);
-                        }
-                        return Err(InitEnd::Exited(status));
-                    }
-                    Some(_) => {}
-                    None => return Err(InitEnd::Timeout),
-                },
-                _ = tokio::time::sleep_until(limit.into()) => return Err(InitEnd::Timeout),
-            }
-        }
-    }
-
-    /// The outcome of an invocation whose runtime never finished its init.
-    async fn failed_init(&mut self, id: &str, end: InitEnd, tail: bool) -> LocalOutcome {
-        let (pid, spawned) = self
-            .proc
-            .as_ref()
-            .map_or((0, Instant::now()), |p| (p.pid, p.spawned));
-        let rss_live = launch::peak_rss(pid);
-        let (init, error_type, payload, init_status) = match end {
-            InitEnd::Error {
-                body,
-                error_type,
-                at,
-            } => {
-                // The runtime normally exits after reporting; give it a moment.
-                if self.wait_exit(Duration::from_secs(1)).await.is_none() {
-                    launch::kill_group(pid, libc::SIGKILL);
-                    self.wait_exit(Duration::from_secs(2)).await;
-                }
-                let t = error_type
-                    .or_else(|| {
-                        serde_json::from_slice::<serde_json::Value>(&body)
-                            .ok()
-                            .and_then(|v| v["errorType"].as_str().map(str::to_string))
-                    })
-                    .unwrap_or_else(|| "Runtime.Unknown".into());
-                (
-                    at.saturating_duration_since(spawned),
-                    t,
-                    body.to_vec(),
-                    None,
-                )
-            }
-            InitEnd::Exited(exit) => {
-                let message = format!(
-                    "RequestId: {id} Error: Runtime exited with error: {}",
-                    launch::describe_exit(&exit)
-                );
-                let body =
-                    serde_json::json!({"errorType": "Runtime.ExitError", "errorMessage": message});
-                (
-                    spawned.elapsed(),
-                    "Runtime.ExitError".to_string(),
-                    body.to_string().into_bytes(),
-                    Some(message),
-                )
-            }
-            InitEnd::Timeout => {
-                launch::kill_group(pid, libc::SIGKILL);
-                self.wait_exit(Duration::from_secs(2)).await;
-                let body = serde_json::json!({
-                    "errorType": "Sandbox.Timedout",
-                    "errorMessage": format!("RequestId: {id} Error: INIT timed out after {:.2} seconds", INIT_TIMEOUT.as_secs_f64()),
-                });
-                (
-                    INIT_TIMEOUT,
-                    "Sandbox.Timedout".to_string(),
-                    body.to_string().into_bytes(),
-                    None,
-                )
-            }
-        };
-        if error_type == "Sandbox.Timedout" {
-            self.log.line(&format!(
-                "INIT_REPORT Init Duration: {:.2} ms\tPhase: init\tStatus: timeout\n",
-                report::ms(init)
-            ));
-        } else {
-            self.log.line(&report::init_report_error(init, &error_type));
-        }
-        let start_offset = self.log.line(&report::start(id));
-        if let Some(m) = init_status {
-            self.log.line(&format!("{m}\nRuntime.ExitError\n"));
-        }
-        if let Some(p) = self.proc.as_mut() {
-            p.init = Some(init);
-            if p.exited.is_none() {
-                // Killed above but not yet reaped: it is gone all the same.
-                p.exited = Some(std::os::unix::process::ExitStatusExt::from_raw(
-                    libc::SIGKILL,
-                ));
-            }
-        }
-        self.close(
-            id,
-            start_offset,
-            Duration::ZERO,
-            Status::Error(error_type),
-            Some("Unhandled"),
-            payload,
-            rss_live,
-            tail,
-        )
-    }
-
-    /// Notice a runtime that died while idle, so the next invocation starts
-    /// a new one instead of being handed to a dead process.
-    fn note_exit(&mut self) {
-        let generation = self.generation();
-        let mut kept = Vec::new();
-        while let Ok(ev) = self.events.try_recv() {
-            match ev {
-                Event::Exited {
-                    generation: g,
-                    status,
-                } if g == generation => {
-                    if let Some(p) = self.proc.as_mut() {
-                        p.exited = Some(status);
-                    }
-                }
-                // Init ended (or failed) while nobody was waiting: keep it for wait_init.
-                Event::Next { generation: g, .. } | Event::InitError { generation: g, .. }
-                    if g == generation =>
-                {
-                    kept.push(ev)
-                }
-                _ => {}
-            }
-        }
-        if !kept.is_empty() {
-            // Re-queue in order; the sender lives as long as self.
-            for ev in kept {
-                let _ = self.events_tx.send(ev);
-            }
-        }
-    }
-
     fn generation(&self) -> u64 {
         self.proc.as_ref().map_or(0, |p| p.generation)
-    }
-
-    /// Wait up to `limit` for the current runtime process to end.
-    async fn wait_exit(&mut self, limit: Duration) -> Option<ExitStatus> {
-        let generation = self.generation();
-        if let Some(s) = self.proc.as_ref().and_then(|p| p.exited) {
-            return Some(s);
-        }
-        let until = tokio::time::Instant::now() + limit;
-        loop {
-            tokio::select! {
-                ev = self.events.recv() => match ev {
-                    Some(Event::Exited { generation: g, status }) if g == generation => {
-                        if let Some(p) = self.proc.as_mut() {
-                            p.exited = Some(status);
-                        }
-                        return Some(status);
-                    }
-                    Some(_) => {}
-                    None => return None,
-                },
-                _ = tokio::time::sleep_until(until) => return None,
-            }
-        }
-    }
-
-    /// Forget the ended process: kill anything left in its group, read the
-    /// rest of its output.
-    fn reap(&mut self) {
-        if let Some(p) = self.proc.take() {
-            launch::kill_group(p.pid, libc::SIGKILL);
-            self.log.sync();
-            p.reader.abort();
-        }
-    }
-
-    fn spawn(&mut self) -> Result<()> {
-        let generation = self.shared.new_generation();
-        let program = &self.launcher.program;
-        let (reader, writer) = std::io::pipe().map_err(|e| {
-            Error::failed(format!(
-                "cannot create a pipe for the function's output: {e}"
-            ))
-        })?;
-        let writer2 = writer.try_clone().map_err(|e| {
-            Error::failed(format!(
-                "cannot create a pipe for the function's output: {e}"
-            ))
-        })?;
-        let mut cmd = tokio::process::Command::new(program);
-        cmd.args(&self.launcher.args)
-            .current_dir(&self.def.task_root)
-            .env_clear()
-            .envs(launch::environment(&self.def, self.addr))
-            .stdin(Stdio::null())
-            .stdout(writer)
-            .stderr(writer2);
-        let parent = unsafe { libc::getpid() };
-        unsafe {
-            cmd.pre_exec(move || {
-                // Its own process group, so a timeout or Ctrl-C reaches every
-                // process the function started, and the terminal's Ctrl-C
-                // reaches lamctl only.
-                if libc::setpgid(0, 0) != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                // Backstop: die with lamctl even if lamctl is SIGKILLed.
-                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-                if libc::getppid() != parent {
-                    libc::_exit(1);
-                }
-                Ok(())
-            });
-        }
-        self.log
-            .line(&report::init_start(&self.def.runtime, &self.def.region));
-        let spawned = Instant::now();
-        let mut child = cmd
-            .spawn()
-            .map_err(|e| Error::failed(format!("cannot start {}: {e}", program.display())))?;
-        // Our copies of the write end must close, or EOF never comes.
-        drop(cmd);
-        let pid = child.id().map(|p| p as i32).unwrap_or(0);
-        let pipe = pipe::Receiver::from_owned_fd(OwnedFd::from(reader))
-            .map(Arc::new)
-            .map_err(|e| Error::failed(format!("cannot read the function's output: {e}")))?;
-        self.log.attach(Arc::clone(&pipe));
-        let reader = spawn_reader(Arc::clone(&self.log), pipe);
-        let tx = self.events_tx.clone();
-        tokio::spawn(async move {
-            if let Ok(status) = child.wait().await {
-                let _ = tx.send(Event::Exited { generation, status });
-            }
-        });
-        tracing::debug!("started {} (pid {pid})", program.display());
-        self.proc = Some(Proc {
-            pid,
-            generation,
-            spawned,
-            init: None,
-            warm: false,
-            exited: None,
-            max_rss: 0,
-            reader,
-        });
-        Ok(())
-    }
-}
-
-impl Drop for Function {
-    fn drop(&mut self) {
-        if let Some(p) = &self.proc
-            && p.exited.is_none()
-        {
-            // No async here: SIGTERM, poll the leader briefly, then SIGKILL.
-            launch::kill_group(p.pid, libc::SIGTERM);
-            let until = Instant::now() + SHUTDOWN_GRACE;
-            while Instant::now() < until && launch::leader_running(p.pid) {
-                std::thread::sleep(Duration::from_millis(5));
-            }
-            launch::kill_group(p.pid, libc::SIGKILL);
-            self.log.sync();
-        }
-        if let Some(p) = &self.proc {
-            p.reader.abort();
-        }
-        self.server.abort();
     }
 }

@@ -105,12 +105,18 @@ async fn run(cli: Cli, ui: &Ui) -> Result<()> {
             commands::package::run(&ctx, &settings).await
         }
         Command::Deploy(args) => commands::deploy::run(&ctx, args).await,
-        Command::Serve(args) => commands::serve::run(&ctx, args).await,
+        Command::Serve(args) => {
+            let settings = args.settings(&cli.global)?;
+            commands::serve::run(&ctx, settings).await
+        }
         Command::Logs(args) => {
             let settings = args.settings(ctx.project.as_ref(), ctx.ui.format)?;
             commands::logs::run(&ctx, &settings).await
         }
-        Command::Invoke(args) => commands::invoke::run(&ctx, args).await,
+        Command::Invoke(args) => {
+            let settings = args.settings(&cli.global, ctx.project.as_ref())?;
+            commands::invoke::run(&ctx, settings).await
+        }
         Command::Completions(_) | Command::Man(_) => Ok(()),
     }
 }

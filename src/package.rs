@@ -524,6 +524,50 @@ fn write_zip(
     result
 }
 
+/// What packaging leaves out of a directory (the default excludes,
+/// `.lamctlignore`, excludes and includes, VCS directories), for other
+/// layers to ask: `serve --watch` ignores changes to the same files.
+pub struct IgnoreRules {
+    ig: Gitignore,
+    has_includes: bool,
+}
+
+impl IgnoreRules {
+    /// The rules for `root` (canonical), with gitignore-style `excludes`
+    /// and `includes` as in [`PackageOptions`].
+    pub fn new(root: &Path, excludes: &[String], includes: &[String]) -> Result<IgnoreRules> {
+        let opts = PackageOptions {
+            root: root.to_path_buf(),
+            output: PathBuf::new(),
+            excludes: excludes.to_vec(),
+            includes: includes.to_vec(),
+            keep_symlinks: false,
+            size_check: false,
+            threads: 0,
+        };
+        Ok(IgnoreRules {
+            ig: matcher(root, &opts)?,
+            has_includes: !includes.is_empty(),
+        })
+    }
+
+    /// Whether the file or directory `rel` (relative to the root) is left out.
+    pub fn is_ignored(&self, rel: &Path, is_dir: bool) -> bool {
+        // VCS directories are left out at any depth (a file named .git is not).
+        let dirs = if is_dir { Some(rel) } else { rel.parent() };
+        dirs.is_some_and(|d| d.iter().any(|c| NEVER_INCLUDED.iter().any(|v| c == *v)))
+            || self.ig.matched_path_or_any_parents(rel, is_dir).is_ignore()
+    }
+
+    /// Whether nothing below the directory `rel` is packaged, so a walk
+    /// need not enter it (with includes, anything below may be put back).
+    pub fn prunes(&self, rel: &Path) -> bool {
+        rel.file_name()
+            .is_some_and(|n| NEVER_INCLUDED.iter().any(|v| n == *v))
+            || (!self.has_includes && self.ig.matched_path_or_any_parents(rel, true).is_ignore())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -290,11 +290,11 @@ fn missing_function_is_exit_1_naming_it_and_the_region() {
         None,
     );
     let out = at(&proxy.endpoint, &["invoke", &name]).run();
-    out.fails(1, &format!("function {name} not found in {REGION}"));
+    out.fails(1, &format!("function '{name}' not found in {REGION}"));
     assert!(out.stdout.is_empty());
 
     let out = at(&proxy.endpoint, &["invoke", &name, "--qualifier", "live"]).run();
-    out.fails(1, &format!("function {name}:live not found in {REGION}"));
+    out.fails(1, &format!("function '{name}:live' not found in {REGION}"));
 }
 
 fn log_tail(text: &str) -> String {

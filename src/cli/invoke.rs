@@ -1,9 +1,16 @@
-//! `lamctl invoke`'s flags.
+//! `lamctl invoke`'s flags, and their conversion into the command's plain
+//! settings (with `--local`, the local function's input).
 
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use serde::Serialize;
+
+use super::GlobalArgs;
+use super::config::Project;
+use crate::commands::invoke::InvokeSettings;
+use crate::error::{Error, Result};
+use crate::lambda::invoke::InvocationType;
+use crate::local::LocalInput;
 
 #[derive(Debug, Args, Clone, Default)]
 pub struct InvokeArgs {
@@ -22,7 +29,7 @@ pub struct InvokeArgs {
 
     /// How Lambda runs the function [default: request-response]
     #[arg(long, value_enum, value_name = "TYPE")]
-    pub invocation_type: Option<InvocationType>,
+    pub invocation_type: Option<InvocationTypeArg>,
 
     /// Queue the event and return at once (short for --invocation-type event)
     #[arg(long = "async", conflicts_with = "invocation_type")]
@@ -73,9 +80,8 @@ pub struct InvokeArgs {
 }
 
 /// How Lambda runs the function.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize, Default)]
-#[serde(rename_all = "kebab-case")]
-pub enum InvocationType {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum InvocationTypeArg {
     /// Wait for the function and return its response (synchronous)
     #[default]
     RequestResponse,
@@ -83,4 +89,85 @@ pub enum InvocationType {
     Event,
     /// Check the parameters and permissions without running the function (204)
     DryRun,
+}
+
+impl InvokeArgs {
+    /// The command's settings: NAME defaults to `name` in lamctl.toml
+    /// (`project`); with `--local`, the local function's input (its
+    /// lamctl.toml read here). Flags that mean nothing together fail here.
+    pub fn settings(
+        &self,
+        global: &GlobalArgs,
+        project: Option<&Project>,
+    ) -> Result<InvokeSettings> {
+        let local = if self.local {
+            Some(self.local_input(global)?)
+        } else {
+            if self.local_def.is_set() {
+                return Err(Error::usage(
+                    "--dir, --function, --runtime, --handler, --timeout, --memory, --env, --env-file and --runtime-client describe a local run",
+                )
+                .with_hint("add --local to run the function here, or use `lamctl deploy` to change the deployed one"));
+            }
+            None
+        };
+        let invocation_type = if self.is_async {
+            InvocationType::Event
+        } else {
+            match self.invocation_type.unwrap_or_default() {
+                InvocationTypeArg::RequestResponse => InvocationType::RequestResponse,
+                InvocationTypeArg::Event => InvocationType::Event,
+                InvocationTypeArg::DryRun => InvocationType::DryRun,
+            }
+        };
+        Ok(InvokeSettings {
+            function: self
+                .name
+                .clone()
+                .or_else(|| project.and_then(|p| p.file.name.clone())),
+            payload: self.payload.clone(),
+            raw: self.raw,
+            invocation_type,
+            qualifier: self.qualifier.clone(),
+            client_context: self.client_context.clone(),
+            tail: self.tail,
+            pretty: self.pretty,
+            out: self.out.clone(),
+            ndjson: self.ndjson,
+            parallel: self.parallel,
+            stream: self.stream,
+            local,
+        })
+    }
+
+    /// `--local`: what a local function cannot do, then its input.
+    fn local_input(&self, global: &GlobalArgs) -> Result<LocalInput> {
+        if self.qualifier.is_some() {
+            return Err(
+                Error::usage("--qualifier: a local function has only $LATEST").with_hint(
+                    "leave out --qualifier, or invoke the deployed version without --local",
+                ),
+            );
+        }
+        if self.stream {
+            return Err(
+                Error::usage("--stream is not supported with --local").with_hint(
+                    "the local runtime clients return buffered responses; leave out --stream",
+                ),
+            );
+        }
+        // NAME and --function both name the local function; they must agree.
+        let mut local = self.local_def.clone();
+        match (&self.name, &local.def.name) {
+            (Some(a), Some(b)) if a != b => {
+                return Err(
+                    Error::usage(format!("NAME '{a}' and --function '{b}' differ"))
+                        .with_hint("give the function's name once"),
+                );
+            }
+            (Some(a), None) => local.def.name = Some(a.clone()),
+            _ => {}
+        }
+        local.input(global)
+    }
 }

@@ -1,10 +1,16 @@
-//! `lamctl serve`'s flags, and the local function flags it shares with `invoke --local`.
+//! `lamctl serve`'s flags, the local function flags it shares with
+//! `invoke --local`, and their conversion into the local layer's plain
+//! input (flags over lamctl.toml, read fresh each time).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
-use super::config::parse_key_value;
+use super::GlobalArgs;
+use super::config::{DEFAULT_FILE, FunctionSpec, LogFormat, Project, parse_key_value};
+use crate::commands::serve::{Reload, ServeSettings};
+use crate::error::{Error, Result};
+use crate::local::{LocalInput, RuntimeClient};
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -33,8 +39,8 @@ pub struct LocalArgs {
 
     /// Which runtime client runs a Python handler: lamctl's embedded one, or
     /// AWS's `awslambdaric` (must be importable by the python3 on PATH)
-    #[arg(long, value_enum, value_name = "CLIENT", default_value_t = RuntimeClient::Embedded)]
-    pub runtime_client: RuntimeClient,
+    #[arg(long, value_enum, value_name = "CLIENT", default_value_t = RuntimeClientArg::Embedded)]
+    pub runtime_client: RuntimeClientArg,
 }
 
 /// The subset of the definition flags that mean something on this machine
@@ -71,10 +77,108 @@ pub struct DefinitionFlags {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum RuntimeClient {
+pub enum RuntimeClientArg {
     /// lamctl's own small runtime client (standard library only)
     #[default]
     Embedded,
     /// AWS's official client: Python's awslambdaric
     Official,
+}
+
+impl ServeArgs {
+    pub fn settings(&self, global: &GlobalArgs) -> Result<ServeSettings> {
+        let local = self.local.input(global)?;
+        let watch = self.watch.then(|| {
+            let (args, global) = (self.local.clone(), global.clone());
+            Box::new(move || args.input(&global)) as Reload
+        });
+        Ok(ServeSettings {
+            port: self.port,
+            local,
+            watch,
+        })
+    }
+}
+
+impl LocalArgs {
+    /// Whether any of these flags was given (they mean nothing without a local run).
+    pub fn is_set(&self) -> bool {
+        let d = &self.def;
+        self.dir.is_some()
+            || d.name.is_some()
+            || d.runtime.is_some()
+            || d.handler.is_some()
+            || d.timeout.is_some()
+            || d.memory.is_some()
+            || !d.environment.is_empty()
+            || d.env_file.is_some()
+            || self.runtime_client != RuntimeClientArg::Embedded
+    }
+
+    /// The local function's input: flags over `-c FILE`, else
+    /// `DIR/lamctl.toml`, else `./lamctl.toml`; the directory is `--dir`,
+    /// else the file's `source`. The file is read here each time (not the
+    /// one read at start), so `serve --watch` sees edits.
+    pub fn input(&self, global: &GlobalArgs) -> Result<LocalInput> {
+        let flags = self.def.to_spec();
+        flags.validate("flags")?;
+        let dir = self.dir.as_deref();
+        if let Some(d) = dir
+            && !d.is_dir()
+        {
+            return Err(Error::usage(format!(
+                "--dir {} is not a directory",
+                d.display()
+            )));
+        }
+        let config = match (&global.config, dir) {
+            (Some(c), _) => Some(c.clone()),
+            (None, Some(d)) if d.join(DEFAULT_FILE).is_file() => Some(d.join(DEFAULT_FILE)),
+            _ if Path::new(DEFAULT_FILE).is_file() => Some(PathBuf::from(DEFAULT_FILE)),
+            _ => None,
+        };
+        let project = config.as_deref().map(Project::load).transpose()?;
+        let file = project.as_ref().map(|p| p.file.clone()).unwrap_or_default();
+        let spec = flags.over(&file);
+        // The same layering as deploy: file env_file < [environment] <
+        // --env-file < --env, reserved names refused.
+        let environment = super::env::environment(project.as_ref(), &flags)?.unwrap_or_default();
+        Ok(LocalInput {
+            dir: match dir {
+                Some(d) => Some(d.to_path_buf()),
+                None => project.as_ref().and_then(|p| p.source_dir()),
+            },
+            config,
+            name: spec.name,
+            runtime: spec.runtime,
+            handler: spec.handler,
+            timeout: spec.timeout,
+            memory: spec.memory,
+            log_group: spec.log_group,
+            json_logs: file.log_format == Some(LogFormat::Json),
+            environment,
+            client: match self.runtime_client {
+                RuntimeClientArg::Embedded => RuntimeClient::Embedded,
+                RuntimeClientArg::Official => RuntimeClient::Official,
+            },
+            aws: global.aws(project.as_ref()),
+            exclude: file.package.exclude.clone(),
+            include: file.package.include.clone(),
+        })
+    }
+}
+
+impl DefinitionFlags {
+    pub fn to_spec(&self) -> FunctionSpec {
+        FunctionSpec {
+            name: self.name.clone(),
+            runtime: self.runtime.clone(),
+            handler: self.handler.clone(),
+            timeout: self.timeout,
+            memory: self.memory,
+            environment: self.environment.clone(),
+            env_file: self.env_file.clone(),
+            ..Default::default()
+        }
+    }
 }

@@ -79,8 +79,13 @@ pub const ASYNC_PAYLOAD_BYTES: usize = 1024 * 1024;
 pub const LOG_TAIL_BYTES: usize = 4 * 1024;
 /// ClientContext: up to 3583 bytes once base64-encoded.
 pub const CLIENT_CONTEXT_BYTES: usize = 3583;
+/// The largest response a synchronous invocation may return, as the
+/// service counts it ("maximum allowed payload size (6291556 bytes)").
+pub const SYNC_RESPONSE_BYTES: usize = 6_291_556;
 /// The longest a function may run.
 pub const LONGEST_RUN: Duration = Duration::from_secs(900);
+/// The longest a function's init phase may last.
+pub const INIT_PHASE: Duration = Duration::from_secs(10);
 /// How long lamctl waits for a function (or version, or provisioned
 /// concurrency) to become ready before giving up.
 pub const READY_TIMEOUT: Duration = Duration::from_secs(15 * 60);

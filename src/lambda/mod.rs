@@ -5,6 +5,7 @@
 
 pub mod alias;
 pub mod function;
+pub mod invoke;
 pub mod limits;
 pub mod logs;
 pub mod names;

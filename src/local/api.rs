@@ -18,9 +18,7 @@ use tokio::sync::{Notify, mpsc};
 
 use super::log::LogBuf;
 use super::report;
-
-/// The largest response a function may return (the service's figure).
-pub const MAX_RESPONSE_BYTES: usize = 6_291_556;
+use crate::lambda::limits::SYNC_RESPONSE_BYTES;
 
 const PREFIX: &str = "/2018-06-01/runtime";
 
@@ -42,7 +40,7 @@ pub(crate) enum Answer {
     Response(Bytes),
     /// The body is the runtime's error document, verbatim.
     Error(Bytes),
-    /// A response over [`MAX_RESPONSE_BYTES`]; the runtime got 413.
+    /// A response over [`SYNC_RESPONSE_BYTES`]; the runtime got 413.
     TooLarge,
 }
 
@@ -392,16 +390,16 @@ async fn read_body(mut body: Incoming) -> Result<Bytes, Resp> {
         };
         if let Ok(data) = frame.into_data() {
             total += data.len();
-            if total <= MAX_RESPONSE_BYTES {
+            if total <= SYNC_RESPONSE_BYTES {
                 buf.extend_from_slice(&data);
             }
         }
     }
-    if total > MAX_RESPONSE_BYTES {
+    if total > SYNC_RESPONSE_BYTES {
         return Err(problem(
             StatusCode::PAYLOAD_TOO_LARGE,
             "RequestEntityTooLarge",
-            &format!("Exceeded maximum allowed payload size ({MAX_RESPONSE_BYTES} bytes)."),
+            &format!("Exceeded maximum allowed payload size ({SYNC_RESPONSE_BYTES} bytes)."),
         ));
     }
     Ok(Bytes::from(buf))

@@ -1,17 +1,16 @@
-//! Where a local function's definition comes from: `--dir`, the definition
-//! flags, `DIR/lamctl.toml` or `./lamctl.toml`, an env file, and (when they
-//! can be found without asking anything) the user's AWS region and
-//! credentials. Nothing here needs an AWS account.
+//! A local function's definition, resolved and checked: the input layer
+//! reads `--dir`, the definition flags, lamctl.toml and the env files into
+//! a plain [`LocalInput`]; [`LocalDef::resolve`] checks it and finds (when
+//! that needs no question) the user's AWS region and credentials. Nothing
+//! here needs an AWS account.
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::aws::{AwsContext, ProcessEnv};
-use crate::cli::config::{DEFAULT_FILE, FunctionSpec, LogFormat, Project};
-use crate::cli::serve::{DefinitionFlags, LocalArgs, RuntimeClient};
-use crate::commands::Ctx;
+use crate::aws::{AwsContext, AwsOverrides, Origin, ProcessEnv};
 use crate::error::{Error, Result};
+use crate::output::Ui;
 
 /// Lambda's defaults when neither the file nor a flag says.
 pub const DEFAULT_MEMORY_MB: i32 = 128;
@@ -19,45 +18,43 @@ pub const DEFAULT_TIMEOUT_S: i32 = 3;
 /// The region the function sees when none is configured anywhere.
 pub const DEFAULT_REGION: &str = "us-east-1";
 
-impl LocalArgs {
-    /// Whether any of these flags was given (they mean nothing without a local run).
-    pub fn is_set(&self) -> bool {
-        let d = &self.def;
-        self.dir.is_some()
-            || d.name.is_some()
-            || d.runtime.is_some()
-            || d.handler.is_some()
-            || d.timeout.is_some()
-            || d.memory.is_some()
-            || !d.environment.is_empty()
-            || d.env_file.is_some()
-            || self.runtime_client != RuntimeClient::Embedded
-    }
-
-    pub async fn resolve(&self, ctx: &Ctx<'_>) -> Result<LocalDef> {
-        LocalDef::resolve(
-            ctx,
-            self.dir.as_deref(),
-            &self.def.to_spec(),
-            self.runtime_client,
-        )
-        .await
-    }
+/// Which runtime client runs a Python handler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RuntimeClient {
+    /// lamctl's own small runtime client (standard library only).
+    #[default]
+    Embedded,
+    /// AWS's official client: Python's awslambdaric.
+    Official,
 }
 
-impl DefinitionFlags {
-    pub fn to_spec(&self) -> FunctionSpec {
-        FunctionSpec {
-            name: self.name.clone(),
-            runtime: self.runtime.clone(),
-            handler: self.handler.clone(),
-            timeout: self.timeout,
-            memory: self.memory,
-            environment: self.environment.clone(),
-            env_file: self.env_file.clone(),
-            ..Default::default()
-        }
-    }
+/// A local function as the input layer read it: flags already over
+/// lamctl.toml, the environment already layered; not yet checked.
+#[derive(Debug, Clone, Default)]
+pub struct LocalInput {
+    /// The code directory: `--dir`, else lamctl.toml's `source` (against
+    /// the file's directory); `.` when neither says.
+    pub dir: Option<PathBuf>,
+    /// The lamctl.toml the definition was read from, if any.
+    pub config: Option<PathBuf>,
+    pub name: Option<String>,
+    pub runtime: Option<String>,
+    pub handler: Option<String>,
+    pub timeout: Option<i32>,
+    pub memory: Option<i32>,
+    pub log_group: Option<String>,
+    /// lamctl.toml asks for Lambda's JSON log format.
+    pub json_logs: bool,
+    /// The function's own variables, in precedence order already applied.
+    pub environment: Vec<(String, String)>,
+    pub client: RuntimeClient,
+    /// Where the function's region and credentials come from: the same
+    /// precedence as every AWS command.
+    pub aws: AwsOverrides,
+    /// lamctl.toml's `[package]` exclude and include patterns: what
+    /// packaging (and so `serve --watch`) leaves out of the directory.
+    pub exclude: Vec<String>,
+    pub include: Vec<String>,
 }
 
 /// The language family lamctl knows how to start.
@@ -116,45 +113,18 @@ pub struct LocalDef {
     pub credentials: Option<Credentials>,
     /// The lamctl.toml the definition was read from, if any.
     pub config: Option<PathBuf>,
+    /// What packaging leaves out of the task root besides its defaults and
+    /// `.lamctlignore` (lamctl.toml's `[package]` patterns).
+    pub exclude: Vec<String>,
+    pub include: Vec<String>,
 }
 
 impl LocalDef {
-    /// Build the definition: flags over `-c FILE`, else `DIR/lamctl.toml`,
-    /// else `./lamctl.toml`; the task root is DIR, else the file's `source`,
-    /// else `.`. Bad input is a usage error (exit 2); no network is used.
-    pub async fn resolve(
-        ctx: &Ctx<'_>,
-        dir: Option<&Path>,
-        flags: &FunctionSpec,
-        client: RuntimeClient,
-    ) -> Result<LocalDef> {
-        flags.validate("flags")?;
-        if let Some(d) = dir
-            && !d.is_dir()
-        {
-            return Err(Error::usage(format!(
-                "--dir {} is not a directory",
-                d.display()
-            )));
-        }
-        // Read the file fresh (not ctx.project) so `serve --watch` sees edits.
-        let config = match (&ctx.config, dir) {
-            (Some(c), _) => Some(c.clone()),
-            (None, Some(d)) if d.join(DEFAULT_FILE).is_file() => Some(d.join(DEFAULT_FILE)),
-            _ if Path::new(DEFAULT_FILE).is_file() => Some(PathBuf::from(DEFAULT_FILE)),
-            _ => None,
-        };
-        let project = config.as_deref().map(Project::load).transpose()?;
-        let file = project.as_ref().map(|p| p.file.clone()).unwrap_or_default();
-        let spec = flags.over(&file);
-
-        let root = match dir {
-            Some(d) => d.to_path_buf(),
-            None => project
-                .as_ref()
-                .and_then(|p| p.source_dir())
-                .unwrap_or_else(|| PathBuf::from(".")),
-        };
+    /// Check the input and fill in the defaults: the task root is the
+    /// input's directory, else `.`; the name defaults to the directory's.
+    /// Bad input is a usage error (exit 2); no network is used.
+    pub async fn resolve(input: &LocalInput, ui: &Ui) -> Result<LocalDef> {
+        let root = input.dir.clone().unwrap_or_else(|| PathBuf::from("."));
         if !root.is_dir() {
             return Err(Error::usage(format!(
                 "the function's directory {} does not exist",
@@ -163,12 +133,13 @@ impl LocalDef {
             .with_hint("pass --dir DIR, or set `source` in lamctl.toml"));
         }
         let task_root = root.canonicalize().map_err(|e| Error::io(&root, e))?;
-        let from = config
+        let from = input
+            .config
             .as_ref()
             .map(|p| p.display().to_string())
             .unwrap_or_else(|| "flags".into());
 
-        let runtime = spec.runtime.clone().ok_or_else(|| {
+        let runtime = input.runtime.clone().ok_or_else(|| {
             Error::usage(format!("no runtime for the function in {}", task_root.display()))
                 .with_hint("set `runtime` in lamctl.toml or pass --runtime (e.g. python3.12, nodejs20.x, provided.al2023)")
         })?;
@@ -177,7 +148,7 @@ impl LocalDef {
                 "lamctl runs python3.x, nodejs* and provided.* (custom runtime) functions on this machine",
             )
         })?;
-        let handler = match (&spec.handler, kind) {
+        let handler = match (&input.handler, kind) {
             (Some(h), _) => h.clone(),
             // A custom runtime's handler is free-form; the cloud requires one, any will do.
             (None, RuntimeKind::Provided) => "bootstrap".into(),
@@ -195,17 +166,17 @@ impl LocalDef {
             ))
             .with_hint("e.g. app.handler for a function `handler` in app.py or index.mjs"));
         }
-        if client == RuntimeClient::Official && kind != RuntimeKind::Python {
+        if input.client == RuntimeClient::Official && kind != RuntimeKind::Python {
             return Err(Error::usage(format!(
                 "--runtime-client official is for Python functions; {runtime} uses lamctl's embedded client"
             )));
         }
-        if file.log_format == Some(LogFormat::Json) {
-            ctx.ui.warn(
+        if input.json_logs {
+            ui.warn(
                 "log_format = \"json\" is not reproduced locally: the local log is in the text format",
             );
         }
-        let name = match &spec.name {
+        let name = match &input.name {
             Some(n) => n.clone(),
             None => task_root
                 .file_name()
@@ -214,14 +185,9 @@ impl LocalDef {
                 .unwrap_or_else(|| "function".into()),
         };
 
-        // The same layering as deploy: file env_file < [environment] <
-        // --env-file < --env, reserved names refused.
-        let environment =
-            crate::cli::env::environment(project.as_ref(), flags)?.unwrap_or_default();
-
-        let (region, credentials) = aws_for_function(ctx, project.as_ref()).await;
+        let (region, credentials) = aws_for_function(&input.aws, ui).await;
         Ok(LocalDef {
-            log_group: spec
+            log_group: input
                 .log_group
                 .clone()
                 .unwrap_or_else(|| format!("/aws/lambda/{name}")),
@@ -230,13 +196,15 @@ impl LocalDef {
             kind,
             handler,
             task_root,
-            memory_mb: spec.memory.unwrap_or(DEFAULT_MEMORY_MB),
-            timeout: Duration::from_secs(spec.timeout.unwrap_or(DEFAULT_TIMEOUT_S) as u64),
-            environment,
+            memory_mb: input.memory.unwrap_or(DEFAULT_MEMORY_MB),
+            timeout: Duration::from_secs(input.timeout.unwrap_or(DEFAULT_TIMEOUT_S) as u64),
+            environment: input.environment.clone(),
             region,
-            client,
+            client: input.client,
             credentials,
-            config,
+            config: input.config.clone(),
+            exclude: input.exclude.clone(),
+            include: input.include.clone(),
         })
     }
 
@@ -256,25 +224,14 @@ pub const LOCAL_ACCOUNT: &str = "000000000000";
 /// be found locally: environment keys first, then the selected profile's
 /// static keys, SSO or credential_process. Never the instance metadata
 /// service (this is a laptop), never an error: a local run needs no account.
-async fn aws_for_function(
-    ctx: &Ctx<'_>,
-    project: Option<&Project>,
-) -> (String, Option<Credentials>) {
+async fn aws_for_function(overrides: &AwsOverrides, ui: &Ui) -> (String, Option<Credentials>) {
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-    let mut overrides = ctx.aws_overrides.clone();
-    overrides.file = project.map(|p| crate::aws::FileAws {
-        path: p.path.clone(),
-        profile: p.file.aws.profile.clone(),
-        region: p.file.aws.region.clone(),
-        endpoint_url: p.file.aws.endpoint_url.clone(),
-    });
     // Region: the same precedence as every other command, without failing.
-    let resolved = AwsContext::resolve(&overrides, &ProcessEnv).await;
+    let resolved = AwsContext::resolve(overrides, &ProcessEnv).await;
     let (region, profile) = match &resolved {
         Ok(a) => (
             a.region.value.clone(),
-            Some(a.profile.value.clone())
-                .filter(|_| a.profile.source != crate::aws::Origin::Default),
+            Some(a.profile.value.clone()).filter(|_| a.profile.source != Origin::Default),
         ),
         Err(_) => (DEFAULT_REGION.to_string(), None),
     };
@@ -314,15 +271,14 @@ async fn aws_for_function(
             }),
         ),
         Ok(Err(e)) => {
-            ctx.ui.detail(format!(
+            ui.detail(format!(
                 "no AWS credentials for the function: {}",
                 crate::error::chain(&e)
             ));
             (region, None)
         }
         Err(_) => {
-            ctx.ui
-                .warn("AWS credentials took over 5 s to resolve; the function runs without them");
+            ui.warn("AWS credentials took over 5 s to resolve; the function runs without them");
             (region, None)
         }
     }

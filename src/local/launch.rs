@@ -7,9 +7,8 @@ use std::io::Read;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use super::def::{LocalDef, RuntimeKind};
+use super::def::{LocalDef, RuntimeClient, RuntimeKind};
 use super::report;
-use crate::cli::serve::RuntimeClient;
 use crate::error::{Error, Result};
 
 const PYTHON_SHIM: &str = include_str!("shims/runtime.py");

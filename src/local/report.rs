@@ -3,8 +3,7 @@
 
 use std::time::{Duration, SystemTime};
 
-/// The most `X-Amz-Log-Result` carries: the last 4 KB of the invocation's log.
-pub const TAIL_BYTES: usize = 4096;
+use crate::lambda::limits::LOG_TAIL_BYTES;
 
 /// `python3.12` -> `python:3.12`, `nodejs20.x` -> `nodejs:20`,
 /// `provided.al2023` -> `provided:al2023`: the cloud's runtime-version names.
@@ -101,10 +100,11 @@ pub fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-/// The last [`TAIL_BYTES`] of `log`, starting on a UTF-8 character
-/// boundary so the text never begins with half a character.
+/// The last [`LOG_TAIL_BYTES`] of `log` (what `X-Amz-Log-Result`
+/// carries), starting on a UTF-8 character boundary so the text never
+/// begins with half a character.
 pub fn tail(log: &[u8]) -> &[u8] {
-    let mut start = log.len().saturating_sub(TAIL_BYTES);
+    let mut start = log.len().saturating_sub(LOG_TAIL_BYTES);
     // Skip continuation bytes (10xxxxxx): at most 3 in valid UTF-8.
     let mut skipped = 0;
     while start < log.len() && skipped < 3 && (log[start] & 0xC0) == 0x80 {
@@ -191,15 +191,15 @@ mod tests {
             let mut log = "x".repeat(pad).into_bytes();
             log.extend("€".repeat(2000).as_bytes());
             let t = tail(&log);
-            assert!(t.len() <= TAIL_BYTES && t.len() >= TAIL_BYTES - 2);
+            assert!(t.len() <= LOG_TAIL_BYTES && t.len() >= LOG_TAIL_BYTES - 2);
             assert!(std::str::from_utf8(t).is_ok(), "pad {pad}");
         }
         let log = "é".repeat(3000);
         let t = tail(log.as_bytes());
-        assert_eq!(t.len(), TAIL_BYTES);
+        assert_eq!(t.len(), LOG_TAIL_BYTES);
         assert!(std::str::from_utf8(t).is_ok());
         let log = format!("x{}", "é".repeat(2048));
-        assert_eq!(tail(log.as_bytes()).len(), TAIL_BYTES);
+        assert_eq!(tail(log.as_bytes()).len(), LOG_TAIL_BYTES);
         let short = b"short";
         assert_eq!(tail(short), short);
     }

@@ -1,0 +1,161 @@
+//! `lamctl invoke [NAME]`: invoke a function and hand its answer to a
+//! script: the response payload on stdout, the decoded log tail on stderr,
+//! and an exit code that says whether the function itself failed (3).
+//!
+//! The story: `InvokeRequest::resolve` (request.rs, payload.rs) reads and
+//! checks all input before any call; the cloud (`lambda::invoke`) or the
+//! local runtime (`--local`) turns each payload into an `InvokeOutcome`;
+//! `report` (report.rs) or `run_batch` for `--ndjson` (batch.rs) renders
+//! outcomes. `--local` shares every flag, output and exit code.
+
+mod batch;
+mod payload;
+mod pretty;
+mod report;
+mod request;
+mod sink;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+
+use super::Ctx;
+use crate::error::Result;
+use crate::lambda::invoke::{InvocationType, InvokeOutcome, Invoker};
+use crate::local::{Function, InvokeRequest as LocalRequest, LocalDef, LocalInput};
+use crate::progress;
+use batch::run_batch;
+use report::report;
+use request::InvokeRequest;
+use sink::PayloadSink;
+
+/// What `invoke` was asked to do, as flags and lamctl.toml said it.
+#[derive(Debug, Clone, Default)]
+pub struct InvokeSettings {
+    /// NAME, else `name` in lamctl.toml (with `--local`: the local
+    /// function's name is used).
+    pub function: Option<String>,
+    /// `--payload`: inline JSON, `@FILE` or `-`.
+    pub payload: Option<String>,
+    pub raw: bool,
+    pub invocation_type: InvocationType,
+    pub qualifier: Option<String>,
+    /// The client context as JSON text.
+    pub client_context: Option<String>,
+    pub tail: bool,
+    pub pretty: bool,
+    pub out: Option<PathBuf>,
+    pub ndjson: bool,
+    pub parallel: Option<u16>,
+    pub stream: bool,
+    /// `--local`: run this function on this machine instead.
+    pub local: Option<LocalInput>,
+}
+
+pub async fn run(ctx: &Ctx<'_>, settings: InvokeSettings) -> Result<()> {
+    if let Some(local) = &settings.local {
+        return run_local(ctx, local, &settings).await;
+    }
+    let ui = ctx.ui;
+    let mut req = InvokeRequest::resolve(ui, &settings).await?;
+    let aws = Arc::new(ctx.aws().await?);
+    let cloud = Invoker::new(aws, &req.invocation).await;
+
+    if let Some(parallel) = req.batch {
+        let inv = Arc::new(req.invocation.clone());
+        return run_batch(ui, &req, parallel, move |payload| {
+            let (cloud, inv) = (cloud.clone(), Arc::clone(&inv));
+            async move { cloud.invoke(&inv, payload).await }
+        })
+        .await;
+    }
+
+    // The one payload moves into the call; the report does not need it.
+    let payload = std::mem::take(&mut req.payloads[0].bytes);
+    let outcome = if req.invocation.stream {
+        let mut sink = PayloadSink::for_stream(ui, &req);
+        let mut outcome = cloud
+            .invoke_stream(&req.invocation, payload, &mut |chunk| sink.write(chunk))
+            .await?;
+        sink.finish()?;
+        outcome.streamed = sink.delivers();
+        outcome.payload = sink.take_kept();
+        outcome
+    } else {
+        let spinner = progress::spinner(ui, &format!("invoking {}", req.invocation.label()));
+        let outcome = cloud.invoke(&req.invocation, payload).await;
+        spinner.finish_and_clear();
+        outcome?
+    };
+    report(ui, &req, &outcome)
+}
+
+/// `invoke --local`: the same request, report and exit codes, with the
+/// function run by the Docker-free runtime in `crate::local`.
+async fn run_local(ctx: &Ctx<'_>, local: &LocalInput, settings: &InvokeSettings) -> Result<()> {
+    let ui = ctx.ui;
+    let def = LocalDef::resolve(local, ui).await?;
+    let named = InvokeSettings {
+        function: Some(def.name.clone()),
+        ..settings.clone()
+    };
+    let mut req = InvokeRequest::resolve(ui, &named).await?;
+    let kind = req.invocation.invocation_type;
+    // JSON text for the runtime (the API's header is base64 of it).
+    let client_context =
+        req.invocation.client_context.as_ref().map(|b64| {
+            String::from_utf8(BASE64.decode(b64).unwrap_or_default()).unwrap_or_default()
+        });
+    let tail = req.invocation.tail;
+    let function = Arc::new(tokio::sync::Mutex::new(Function::start(def).await?));
+    let call = {
+        let function = Arc::clone(&function);
+        move |payload: Vec<u8>| {
+            let (function, client_context) = (Arc::clone(&function), client_context.clone());
+            async move {
+                // Dry run checks the request and runs nothing, as in the cloud.
+                if kind == InvocationType::DryRun {
+                    return Ok(InvokeOutcome {
+                        status_code: 204,
+                        ..Default::default()
+                    });
+                }
+                let local = function
+                    .lock()
+                    .await
+                    .invoke(LocalRequest {
+                        payload,
+                        client_context,
+                        cognito_identity: None,
+                        tail,
+                    })
+                    .await?;
+                // An event is run to completion here, then answered like the
+                // cloud's 202: no payload, no function error for the caller.
+                if kind == InvocationType::Event {
+                    return Ok(InvokeOutcome {
+                        status_code: 202,
+                        request_id: local.outcome.request_id,
+                        ..Default::default()
+                    });
+                }
+                Ok(local.outcome)
+            }
+        }
+    };
+    let result = if let Some(parallel) = req.batch {
+        // One local instance runs one invocation at a time, like one
+        // execution environment; --parallel only queues them.
+        run_batch(ui, &req, parallel, call).await
+    } else {
+        let payload = std::mem::take(&mut req.payloads[0].bytes);
+        match call(payload).await {
+            Ok(outcome) => report(ui, &req, &outcome),
+            Err(e) => Err(e),
+        }
+    };
+    function.lock().await.stop().await;
+    result
+}

@@ -1,0 +1,384 @@
+//! A function running locally: one runtime process at a time (restarted
+//! after a crash, a timeout or an init failure), fed one invocation at a
+//! time through the Runtime API, with the cloud's log lines around it.
+//! `init` handles the init phase and its failures; `process` starts,
+//! watches and stops the runtime process.
+
+mod init;
+mod process;
+
+use std::net::SocketAddr;
+use std::process::ExitStatus;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use hyper::body::Bytes;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use super::api::{self, Answer, Event, Invocation, Shared};
+use super::def::LocalDef;
+use super::launch::{self, Launcher};
+use super::log::{LogBuf, LogSink};
+use super::report::{self, Report, Status};
+use crate::error::{Error, Result};
+use crate::lambda::invoke::InvokeOutcome;
+use crate::lambda::limits::{SYNC_PAYLOAD_BYTES, SYNC_RESPONSE_BYTES};
+
+/// How long a runtime gets between SIGTERM and SIGKILL when lamctl stops it.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_millis(500);
+
+/// One invocation's input.
+#[derive(Debug, Clone, Default)]
+pub struct InvokeRequest {
+    /// The event, as bytes (normally JSON).
+    pub payload: Vec<u8>,
+    /// The client context as JSON text (the Invoke API's X-Amz-Client-Context
+    /// header is this, base64-encoded). Passed on as Lambda-Runtime-Client-Context.
+    pub client_context: Option<String>,
+    /// A Cognito identity as JSON text, passed on as Lambda-Runtime-Cognito-Identity.
+    pub cognito_identity: Option<String>,
+    /// Fill `log_tail` (the Invoke API's `LogType: Tail`).
+    pub tail: bool,
+}
+
+/// One invocation's result: what a cloud invoke returns (always 200 and
+/// `$LATEST`; `Unhandled` when the handler failed, timed out, crashed or
+/// its init failed; the log tail, with `tail`, is the last 4 KB of this
+/// invocation's log, START to REPORT), and the whole log.
+#[derive(Debug, Clone)]
+pub struct LocalOutcome {
+    pub outcome: InvokeOutcome,
+    /// Everything logged since the previous invocation: INIT_START and the
+    /// init phase's output on a cold start, then START … REPORT.
+    pub log: String,
+}
+
+struct Proc {
+    pid: i32,
+    generation: u64,
+    spawned: Instant,
+    /// How long init took, once the runtime first asked for work.
+    init: Option<Duration>,
+    /// It has answered an invocation (so the next REPORT has no Init Duration).
+    warm: bool,
+    exited: Option<ExitStatus>,
+    max_rss: u64,
+    reader: JoinHandle<()>,
+}
+
+/// A locally running function. Dropping it stops the runtime (SIGTERM, a
+/// short grace, SIGKILL to its process group).
+pub struct Function {
+    def: LocalDef,
+    launcher: Launcher,
+    shared: Arc<Shared>,
+    log: Arc<LogBuf>,
+    events_tx: mpsc::UnboundedSender<Event>,
+    events: mpsc::UnboundedReceiver<Event>,
+    addr: SocketAddr,
+    server: JoinHandle<()>,
+    proc: Option<Proc>,
+}
+
+enum InitEnd {
+    Error {
+        body: Bytes,
+        error_type: Option<String>,
+        at: Instant,
+    },
+    Exited(ExitStatus),
+    Timeout,
+}
+
+enum End {
+    Answer(Answer, Instant),
+    Exited(ExitStatus),
+    Timeout,
+}
+
+impl Function {
+    /// Check the definition, start the Runtime API server and the runtime
+    /// process (its init runs in the background; the first `invoke` waits
+    /// for it). The log is only collected.
+    pub async fn start(def: LocalDef) -> Result<Function> {
+        Function::start_with_sink(def, None).await
+    }
+
+    /// Like [`Function::start`], also handing each piece of the log to
+    /// `sink` as it is written (`serve` prints it live).
+    pub async fn start_with_sink(def: LocalDef, sink: Option<LogSink>) -> Result<Function> {
+        let launcher = launch::launcher(&def).await?;
+        let log = LogBuf::new(sink);
+        let (events_tx, events) = mpsc::unbounded_channel();
+        let shared = Shared::new(events_tx.clone(), Arc::clone(&log));
+        let (addr, server) = api::serve(Arc::clone(&shared))
+            .await
+            .map_err(|e| Error::failed(format!("cannot start the Runtime API server: {e}")))?;
+        let mut f = Function {
+            def,
+            launcher,
+            shared,
+            log,
+            events_tx,
+            events,
+            addr,
+            server,
+            proc: None,
+        };
+        f.spawn()?;
+        Ok(f)
+    }
+
+    pub fn def(&self) -> &LocalDef {
+        &self.def
+    }
+
+    /// The Runtime API's `host:port` (the runtime's AWS_LAMBDA_RUNTIME_API).
+    pub fn runtime_api(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The runtime process's id (also its process group id), while it runs.
+    pub fn pid(&self) -> Option<i32> {
+        self.proc
+            .as_ref()
+            .filter(|p| p.exited.is_none())
+            .map(|p| p.pid)
+    }
+
+    /// Replace the definition and start a fresh runtime process (the old
+    /// one is stopped first). Used by `serve --watch`.
+    pub async fn restart(&mut self, def: LocalDef) -> Result<()> {
+        let launcher = launch::launcher(&def).await?;
+        self.stop().await;
+        self.log.take();
+        self.def = def;
+        self.launcher = launcher;
+        self.spawn()
+    }
+
+    /// Stop the runtime: SIGTERM, a short grace, then SIGKILL to its
+    /// process group. The function can still be invoked (it starts again).
+    pub async fn stop(&mut self) {
+        let Some((pid, exited)) = self.proc.as_ref().map(|p| (p.pid, p.exited)) else {
+            return;
+        };
+        if exited.is_none() {
+            launch::kill_group(pid, libc::SIGTERM);
+            if self.wait_exit(SHUTDOWN_GRACE).await.is_none() {
+                launch::kill_group(pid, libc::SIGKILL);
+                self.wait_exit(Duration::from_secs(2)).await;
+            }
+        }
+        self.reap();
+    }
+
+    /// Run one invocation, starting the runtime first if it is not running.
+    pub async fn invoke(&mut self, req: InvokeRequest) -> Result<LocalOutcome> {
+        if req.payload.len() > SYNC_PAYLOAD_BYTES {
+            return Err(Error::usage(format!(
+                "the payload is {} bytes, over Lambda's limit of {SYNC_PAYLOAD_BYTES} bytes for a synchronous invoke",
+                req.payload.len()
+            )));
+        }
+        for (what, v) in [
+            ("client context", &req.client_context),
+            ("cognito identity", &req.cognito_identity),
+        ] {
+            if let Some(v) = v
+                && (serde_json::from_str::<serde_json::Value>(v).is_err()
+                    || !v.bytes().all(|b| (0x20..0x7f).contains(&b)))
+            {
+                return Err(Error::usage(format!(
+                    "the {what} must be JSON on one line of printable ASCII"
+                )));
+            }
+        }
+        self.note_exit();
+        if self.proc.as_ref().is_none_or(|p| p.exited.is_some()) {
+            self.reap();
+            self.spawn()?;
+        }
+        let id = report::request_id();
+        if self.proc.as_ref().is_some_and(|p| p.init.is_none())
+            && let Err(end) = self.wait_init().await
+        {
+            return Ok(self.failed_init(&id, end, req.tail).await);
+        }
+
+        let timeout = self.def.timeout;
+        let deadline = Instant::now() + timeout;
+        let deadline_ms = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_millis() as u64
+            + timeout.as_millis() as u64;
+        self.shared.submit(Invocation {
+            id: id.clone(),
+            payload: Bytes::from(req.payload),
+            deadline_ms,
+            arn: self.def.arn(),
+            trace_id: report::trace_id(),
+            client_context: req.client_context,
+            cognito_identity: req.cognito_identity,
+        });
+        let generation = self.generation();
+        let mut started: Option<(Instant, usize)> = None;
+        let end = loop {
+            tokio::select! {
+                ev = self.events.recv() => match ev {
+                    Some(Event::Dispatched { id: d, at, log_offset }) if d == id => {
+                        started = Some((at, log_offset));
+                    }
+                    Some(Event::Answer { id: a, answer, at }) if a == id => break End::Answer(answer, at),
+                    Some(Event::Exited { generation: g, status }) if g == generation => {
+                        if let Some(p) = self.proc.as_mut() {
+                            p.exited = Some(status);
+                        }
+                        break End::Exited(status);
+                    }
+                    Some(_) => {}
+                    None => return Err(Error::failed("the local runtime's supervisor stopped")),
+                },
+                _ = tokio::time::sleep_until(deadline.into()) => break End::Timeout,
+            }
+        };
+
+        let pid = self.proc.as_ref().map_or(0, |p| p.pid);
+        let rss_live = launch::peak_rss(pid);
+        let (status, function_error, payload, finished) = match end {
+            End::Answer(Answer::Response(body), at) => (Status::Success, None, body.to_vec(), at),
+            End::Answer(Answer::Error(body), at) => {
+                (Status::Success, Some("Unhandled"), body.to_vec(), at)
+            }
+            End::Answer(Answer::TooLarge, at) => {
+                let body = serde_json::json!({
+                    "errorMessage": format!("Response payload size exceeded maximum allowed payload size ({} bytes).", SYNC_RESPONSE_BYTES),
+                    "errorType": "Function.ResponseSizeTooLarge",
+                });
+                (
+                    Status::Success,
+                    Some("Unhandled"),
+                    body.to_string().into_bytes(),
+                    at,
+                )
+            }
+            End::Exited(exit) => {
+                self.shared.withdraw(&id);
+                let now = Instant::now();
+                self.ensure_started(&id, &mut started);
+                let message = format!(
+                    "RequestId: {id} Error: Runtime exited with error: {}",
+                    launch::describe_exit(&exit)
+                );
+                self.log.line(&format!("{message}\nRuntime.ExitError\n"));
+                let body =
+                    serde_json::json!({"errorType": "Runtime.ExitError", "errorMessage": message});
+                (
+                    Status::Error("Runtime.ExitError".into()),
+                    Some("Unhandled"),
+                    body.to_string().into_bytes(),
+                    now,
+                )
+            }
+            End::Timeout => {
+                launch::kill_group(pid, libc::SIGKILL);
+                let now = Instant::now();
+                self.wait_exit(Duration::from_secs(2)).await;
+                self.shared.withdraw(&id);
+                self.ensure_started(&id, &mut started);
+                self.log.line(&report::timeout_line(&id, timeout));
+                let body = serde_json::json!({
+                    "errorType": "Sandbox.Timedout",
+                    "errorMessage": format!("RequestId: {id} Error: Task timed out after {:.2} seconds", timeout.as_secs_f64()),
+                });
+                (
+                    Status::Timeout,
+                    Some("Unhandled"),
+                    body.to_string().into_bytes(),
+                    now,
+                )
+            }
+        };
+        let (start_at, start_offset) = started.unwrap_or((finished, 0));
+        let duration = finished.saturating_duration_since(start_at);
+        Ok(self.close(
+            &id,
+            start_offset,
+            duration,
+            status,
+            function_error,
+            payload,
+            rss_live,
+            req.tail,
+        ))
+    }
+
+    /// END and REPORT, then the outcome; the process is cleaned up if it ended.
+    #[allow(clippy::too_many_arguments)]
+    fn close(
+        &mut self,
+        id: &str,
+        start_offset: usize,
+        duration: Duration,
+        status: Status,
+        function_error: Option<&str>,
+        payload: Vec<u8>,
+        rss_live: u64,
+        tail: bool,
+    ) -> LocalOutcome {
+        let (init, max_rss) = match self.proc.as_mut() {
+            Some(p) => {
+                let init = if p.warm { None } else { p.init };
+                p.warm = true;
+                let rss = if p.exited.is_some() {
+                    launch::waited_children_max_rss()
+                } else {
+                    rss_live
+                };
+                p.max_rss = p.max_rss.max(rss).max(rss_live);
+                (init, p.max_rss)
+            }
+            None => (None, launch::waited_children_max_rss()),
+        };
+        self.log.line(&report::end(id));
+        self.log.line(&report::report(&Report {
+            request_id: id,
+            duration,
+            init,
+            memory_mb: self.def.memory_mb,
+            max_memory_bytes: max_rss,
+            status,
+        }));
+        let log = self.log.take();
+        let section = log.get(start_offset..).unwrap_or(&log);
+        if self.proc.as_ref().is_some_and(|p| p.exited.is_some()) {
+            self.reap();
+        }
+        LocalOutcome {
+            outcome: InvokeOutcome {
+                status_code: 200,
+                executed_version: Some("$LATEST".into()),
+                request_id: Some(id.to_string()),
+                function_error: function_error.map(str::to_string),
+                payload,
+                log_tail: tail.then(|| String::from_utf8_lossy(report::tail(section)).into_owned()),
+                ..Default::default()
+            },
+            log: String::from_utf8_lossy(&log).into_owned(),
+        }
+    }
+
+    /// Write START if the runtime never received the event.
+    fn ensure_started(&self, id: &str, started: &mut Option<(Instant, usize)>) {
+        if started.is_none() {
+            let off = self.log.line(&report::start(id));
+            *started = Some((Instant::now(), off));
+        }
+    }
+
+    fn generation(&self) -> u64 {
+        self.proc.as_ref().map_or(0, |p| p.generation)
+    }
+}

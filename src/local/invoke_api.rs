@@ -1,0 +1,425 @@
+//! The Lambda Invoke API for one locally running function (`lamctl
+//! serve`): `POST /2015-03-31/functions/NAME/invocations` on 127.0.0.1,
+//! with the service's headers, status codes and error documents, so the
+//! AWS CLI, the SDKs and `lamctl invoke --endpoint-url` can call it.
+
+use std::convert::Infallible;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Bytes, Incoming};
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::sync::Mutex;
+
+use super::def::{LOCAL_ACCOUNT, LocalDef};
+use super::function::{Function, InvokeRequest, LocalOutcome};
+use super::report::request_id;
+use crate::error::{Error, Result};
+use crate::lambda::invoke::{InvocationType, InvokeOutcome};
+use crate::lambda::names;
+use crate::output::Ui;
+
+type Resp = Response<Full<Bytes>>;
+
+/// A function behind the Invoke API. Invocations are queued on its mutex:
+/// one runs at a time, like one execution environment.
+pub struct InvokeApi {
+    function: Mutex<Function>,
+    /// The served name and region (they change when `serve --watch`
+    /// re-reads lamctl.toml).
+    served: RwLock<(String, String)>,
+    ui: Ui,
+}
+
+impl InvokeApi {
+    pub fn new(function: Function, ui: Ui) -> Arc<InvokeApi> {
+        let served = (function.def().name.clone(), function.def().region.clone());
+        Arc::new(InvokeApi {
+            function: Mutex::new(function),
+            served: RwLock::new(served),
+            ui,
+        })
+    }
+
+    /// Answer connections on `listener` until the task is dropped.
+    pub async fn serve(self: &Arc<Self>, listener: TcpListener) -> Result<()> {
+        loop {
+            let (stream, _) = match listener.accept().await {
+                Ok(s) => s,
+                Err(e) => {
+                    tracing::warn!("accept failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            };
+            let _ = stream.set_nodelay(true);
+            let api = Arc::clone(self);
+            tokio::spawn(async move {
+                let svc = hyper::service::service_fn(move |req| {
+                    let api = Arc::clone(&api);
+                    async move { Ok::<_, Infallible>(api.handle(req).await) }
+                });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .keep_alive(true)
+                    .serve_connection(TokioIo::new(stream), svc)
+                    .await;
+            });
+        }
+    }
+
+    /// Serve a new definition: the runtime restarts once the invocation
+    /// in progress, if any, has finished.
+    pub async fn restart(&self, def: LocalDef) -> Result<()> {
+        let served = (def.name.clone(), def.region.clone());
+        self.function.lock().await.restart(def).await?;
+        *self.served.write().unwrap_or_else(|p| p.into_inner()) = served;
+        Ok(())
+    }
+
+    /// Stop the runtime (and everything it started).
+    pub async fn stop(&self) {
+        self.function.lock().await.stop().await;
+    }
+
+    async fn handle(self: Arc<Self>, req: Request<Incoming>) -> Resp {
+        let path = req.uri().path().to_string();
+        let target = path
+            .strip_prefix("/2015-03-31/functions/")
+            .and_then(|r| r.strip_suffix("/invocations"));
+        let (Some(raw_name), true) = (target, req.method() == Method::POST) else {
+            return aws_error(
+                StatusCode::NOT_FOUND,
+                "UnknownOperationException",
+                &format!(
+                    "lamctl serve implements only Invoke (POST /2015-03-31/functions/NAME/invocations), not {} {path}",
+                    req.method()
+                ),
+            );
+        };
+        let (name, qualifier) = decode_target(raw_name, req.uri().query());
+        let (served, region) = self
+            .served
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        if !names_function(&name, qualifier.as_deref(), &served) {
+            let shown = match &qualifier {
+                Some(q) => format!("{name}:{q}"),
+                None => name.clone(),
+            };
+            let arn = if shown.starts_with("arn:") {
+                shown
+            } else {
+                format!("arn:aws:lambda:{region}:{LOCAL_ACCOUNT}:function:{shown}")
+            };
+            return aws_error(
+                StatusCode::NOT_FOUND,
+                "ResourceNotFoundException",
+                &format!("Function not found: {arn}"),
+            );
+        }
+        let header = |n: &str| {
+            req.headers()
+                .get(n)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let tail = match header("x-amz-log-type").as_deref() {
+            None | Some("None") => false,
+            Some("Tail") => true,
+            Some(other) => {
+                return bad_parameter(&format!("LogType '{other}' is not valid: use None or Tail"));
+            }
+        };
+        let client_context = match header("x-amz-client-context") {
+            None => None,
+            Some(b64) => match BASE64
+                .decode(b64.trim())
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+            {
+                Some(json) => Some(json),
+                None => {
+                    return bad_parameter(
+                        "Client context must be a valid Base64-encoded JSON object.",
+                    );
+                }
+            },
+        };
+        let kind = match header("x-amz-invocation-type") {
+            None => InvocationType::RequestResponse,
+            Some(t) => match InvocationType::from_api_name(&t) {
+                Some(k) => k,
+                None => {
+                    return bad_parameter(&format!(
+                        "InvocationType '{t}' is not valid: use RequestResponse, Event or DryRun"
+                    ));
+                }
+            },
+        };
+        let payload = match req.into_body().collect().await {
+            Ok(b) => b.to_bytes(),
+            Err(_) => {
+                return aws_error(
+                    StatusCode::BAD_REQUEST,
+                    "InvalidRequestContentException",
+                    "the request body could not be read",
+                );
+            }
+        };
+        let (limit, _) = kind.payload_limit();
+        if payload.len() > limit {
+            return aws_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "RequestEntityTooLargeException",
+                &format!(
+                    "Request must be smaller than {limit} bytes for the InvokeFunction operation"
+                ),
+            );
+        }
+        if !payload.is_empty()
+            && let Err(e) = serde_json::from_slice::<serde_json::Value>(&payload)
+        {
+            return aws_error(
+                StatusCode::BAD_REQUEST,
+                "InvalidRequestContentException",
+                &format!("Could not parse request body into json: {e}"),
+            );
+        }
+        let request = InvokeRequest {
+            payload: payload.to_vec(),
+            client_context,
+            cognito_identity: None,
+            tail,
+        };
+        match kind {
+            InvocationType::DryRun => empty(StatusCode::NO_CONTENT),
+            InvocationType::Event => {
+                let api = Arc::clone(&self);
+                // Queued behind any running invocation, like the cloud's event queue.
+                tokio::spawn(async move {
+                    let r = api.function.lock().await.invoke(request).await;
+                    log_outcome(&api.ui, "Event", &r);
+                });
+                empty(StatusCode::ACCEPTED)
+            }
+            InvocationType::RequestResponse => {
+                let started = Instant::now();
+                let r = self.function.lock().await.invoke(request).await;
+                let took = format!("{:.1} ms", started.elapsed().as_secs_f64() * 1000.0);
+                log_outcome(&self.ui, &took, &r);
+                match r {
+                    Ok(local) => invoke_response(local.outcome),
+                    Err(e) => failure(&e),
+                }
+            }
+        }
+    }
+}
+
+/// The function name (percent-decoded path segment) and the `Qualifier`
+/// query parameter of an Invoke request.
+fn decode_target(raw_name: &str, query: Option<&str>) -> (String, Option<String>) {
+    let name = percent_encoding::percent_decode_str(raw_name)
+        .decode_utf8_lossy()
+        .into_owned();
+    let qualifier = form_urlencoded::parse(query.unwrap_or("").as_bytes())
+        .find(|(k, _)| k == "Qualifier")
+        .map(|(_, v)| v.into_owned());
+    (name, qualifier)
+}
+
+/// Does the request's FunctionName (name, partial or full ARN, with an
+/// optional `:QUALIFIER`) and `Qualifier` name the served function? A
+/// local function has only `$LATEST`.
+fn names_function(name: &str, qualifier: Option<&str>, served: &str) -> bool {
+    let Ok(r) = names::function_ref(name) else {
+        return false;
+    };
+    let latest = |q: Option<&str>| q.is_none_or(|q| q == "$LATEST");
+    r.name == served && latest(r.qualifier.as_deref()) && latest(qualifier)
+}
+
+/// An error in the Lambda REST-JSON wire format, which the SDKs and the
+/// AWS CLI turn into their typed exceptions.
+fn aws_error(status: StatusCode, code: &str, message: &str) -> Resp {
+    Response::builder()
+        .status(status)
+        .header("Content-Type", "application/json")
+        .header("x-amzn-ErrorType", code)
+        .header("x-amzn-RequestId", request_id())
+        .body(Full::new(Bytes::from(
+            serde_json::json!({ "Type": "User", "message": message }).to_string(),
+        )))
+        .expect("static response")
+}
+
+fn bad_parameter(message: &str) -> Resp {
+    aws_error(
+        StatusCode::BAD_REQUEST,
+        "InvalidParameterValueException",
+        message,
+    )
+}
+
+/// The answer to an invocation that failed before the function answered,
+/// chosen by the error's kind: the caller's bad input is a 400, anything
+/// else the service's own failure.
+fn failure(e: &Error) -> Resp {
+    let (status, code) = error_status(e);
+    aws_error(status, code, &e.to_string())
+}
+
+fn error_status(e: &Error) -> (StatusCode, &str) {
+    match e {
+        Error::Usage { .. } => (StatusCode::BAD_REQUEST, "InvalidRequestContentException"),
+        Error::Aws {
+            code: Some(code),
+            status: Some(status),
+            ..
+        } => (
+            StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            code,
+        ),
+        _ => (StatusCode::INTERNAL_SERVER_ERROR, "ServiceException"),
+    }
+}
+
+fn empty(status: StatusCode) -> Resp {
+    Response::builder()
+        .status(status)
+        .header("x-amzn-RequestId", request_id())
+        .body(Full::new(Bytes::new()))
+        .expect("static response")
+}
+
+fn invoke_response(o: InvokeOutcome) -> Resp {
+    let mut b = Response::builder()
+        .status(StatusCode::from_u16(o.status_code as u16).unwrap_or(StatusCode::OK))
+        .header("Content-Type", "application/json");
+    if let Some(v) = &o.executed_version {
+        b = b.header("X-Amz-Executed-Version", v);
+    }
+    if let Some(id) = &o.request_id {
+        b = b.header("x-amzn-RequestId", id);
+    }
+    if let Some(fe) = &o.function_error {
+        b = b.header("X-Amz-Function-Error", fe);
+    }
+    if let Some(t) = &o.log_tail {
+        b = b.header("X-Amz-Log-Result", BASE64.encode(t.as_bytes()));
+    }
+    b.body(Full::new(Bytes::from(o.payload)))
+        .expect("valid headers")
+}
+
+fn log_outcome(ui: &Ui, what: &str, r: &Result<LocalOutcome>) {
+    match r {
+        Ok(local) => ui.detail(format!(
+            "invoked ({what}): {}{}",
+            local.outcome.request_id.as_deref().unwrap_or("-"),
+            local
+                .outcome
+                .function_error
+                .as_deref()
+                .map(|e| format!(", function error {e}"))
+                .unwrap_or_default()
+        )),
+        Err(e) => ui.warn(format!("invoke failed: {e}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn function_names_and_qualifiers() {
+        assert!(names_function("hello", None, "hello"));
+        assert!(names_function("hello", Some("$LATEST"), "hello"));
+        assert!(names_function("hello:$LATEST", None, "hello"));
+        assert!(names_function(
+            "arn:aws:lambda:us-east-1:123456789012:function:hello",
+            None,
+            "hello"
+        ));
+        assert!(names_function(
+            "arn:aws:lambda:us-east-1:000000000000:function:hello:$LATEST",
+            None,
+            "hello"
+        ));
+        assert!(names_function("123456789012:function:hello", None, "hello"));
+        assert!(!names_function("hello", Some("live"), "hello"));
+        assert!(!names_function("hello:live", None, "hello"));
+        assert!(!names_function("other", None, "hello"));
+        assert!(!names_function("arn:aws:s3:::bucket", None, "hello"));
+        assert!(!names_function("", None, "hello"));
+    }
+
+    #[test]
+    fn targets_are_percent_decoded() {
+        let t = |name: &str, query: Option<&str>| decode_target(name, query);
+        assert_eq!(
+            t(
+                "arn%3Aaws%3Alambda%3Aus-east-1%3A000000000000%3Afunction%3Ahello",
+                None
+            ),
+            (
+                "arn:aws:lambda:us-east-1:000000000000:function:hello".into(),
+                None
+            )
+        );
+        assert_eq!(
+            t("hello", Some("Qualifier=%24LATEST")),
+            ("hello".into(), Some("$LATEST".into()))
+        );
+        // A lone or broken escape stays as it is.
+        assert_eq!(t("plain%2", None).0, "plain%2");
+        assert_eq!(t("a%zzb", None).0, "a%zzb");
+        // The parameter is found among others, in any order; an empty
+        // value is a value; other keys (even a prefix of it) are not it.
+        assert_eq!(
+            t("f", Some("x=1&Qualifier=live&y=2")).1.as_deref(),
+            Some("live")
+        );
+        assert_eq!(t("f", Some("Qualifier=")).1.as_deref(), Some(""));
+        assert_eq!(t("f", Some("Qualifiers=live&q=1")).1, None);
+        assert_eq!(t("f", Some("")).1, None);
+        // Not UTF-8: replaced, never a panic.
+        assert_eq!(t("f%FF", None).0, "f\u{FFFD}");
+    }
+
+    #[test]
+    fn failures_are_answered_by_kind() {
+        assert_eq!(
+            error_status(&Error::usage("bad client context")),
+            (StatusCode::BAD_REQUEST, "InvalidRequestContentException")
+        );
+        assert_eq!(
+            error_status(&Error::failed("cannot start python3")),
+            (StatusCode::INTERNAL_SERVER_ERROR, "ServiceException")
+        );
+        let e = Error::Aws {
+            message: "slow down".into(),
+            hint: None,
+            code: Some("TooManyRequestsException".into()),
+            status: Some(429),
+        };
+        assert_eq!(
+            error_status(&e),
+            (StatusCode::TOO_MANY_REQUESTS, "TooManyRequestsException")
+        );
+        // An exit code of 2 or 3 says nothing here: a function's own error
+        // is an answer, not a failure of the call.
+        let e = Error::Function {
+            error_type: "ValueError".into(),
+            message: "x".into(),
+        };
+        assert_eq!(error_status(&e).0, StatusCode::INTERNAL_SERVER_ERROR);
+    }
+}

@@ -4,9 +4,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
+use aws_sdk_lambda::operation::create_function::builders::CreateFunctionFluentBuilder;
+use aws_sdk_lambda::operation::update_function_configuration::builders::UpdateFunctionConfigurationFluentBuilder;
 use aws_sdk_lambda::types::{
     Architecture as SdkArchitecture, Environment, EphemeralStorage, FunctionConfiguration,
-    LogFormat as SdkLogFormat, LoggingConfig,
+    LogFormat as SdkLogFormat, LoggingConfig, Runtime,
 };
 use serde::Serialize;
 
@@ -224,7 +226,49 @@ pub fn tag_changes(
 
 // ------------------------------------------------------------ SDK inputs
 
-pub(crate) fn environment(def: &Definition) -> Option<Environment> {
+/// The definition as CreateFunction's input: everything but the name, the
+/// role and the code.
+pub(crate) fn create_input(
+    b: CreateFunctionFluentBuilder,
+    def: &Definition,
+) -> Result<CreateFunctionFluentBuilder> {
+    Ok(
+        b.runtime(Runtime::from(def.runtime.as_deref().unwrap_or_default()))
+            .handler(def.handler.clone().unwrap_or_default())
+            .set_memory_size(def.memory)
+            .set_timeout(def.timeout)
+            .set_description(def.description.clone())
+            .set_environment(environment(def))
+            .set_layers(layers(def))
+            .set_tags((!def.tags.is_empty()).then(|| def.tags.clone().into_iter().collect()))
+            .set_architectures(def.architecture.map(|a| vec![a.sdk()]))
+            .set_ephemeral_storage(ephemeral_storage(def)?)
+            .set_logging_config(logging(def, None).map(|l| l.sdk())),
+    )
+}
+
+/// The definition as UpdateFunctionConfiguration's input: `role` only when
+/// it changes, `logging` as [`logging`] merged it with the deployed one.
+/// (The architecture goes with the code, the tags through TagResource.)
+pub(crate) fn update_input(
+    b: UpdateFunctionConfigurationFluentBuilder,
+    def: &Definition,
+    role: Option<&str>,
+    logging: Option<&Logging>,
+) -> Result<UpdateFunctionConfigurationFluentBuilder> {
+    Ok(b.set_runtime(def.runtime.as_deref().map(Runtime::from))
+        .set_handler(def.handler.clone())
+        .set_role(role.map(String::from))
+        .set_memory_size(def.memory)
+        .set_timeout(def.timeout)
+        .set_description(def.description.clone())
+        .set_environment(environment(def))
+        .set_layers(layers(def))
+        .set_ephemeral_storage(ephemeral_storage(def)?)
+        .set_logging_config(logging.map(Logging::sdk)))
+}
+
+fn environment(def: &Definition) -> Option<Environment> {
     def.environment.as_ref().map(|e| {
         Environment::builder()
             .set_variables(Some(e.clone().into_iter().collect()))
@@ -232,18 +276,14 @@ pub(crate) fn environment(def: &Definition) -> Option<Environment> {
     })
 }
 
-pub(crate) fn ephemeral_storage(def: &Definition) -> Result<Option<EphemeralStorage>> {
+fn ephemeral_storage(def: &Definition) -> Result<Option<EphemeralStorage>> {
     def.ephemeral_storage
         .map(|s| EphemeralStorage::builder().size(s).build())
         .transpose()
         .map_err(|e| Error::usage(e.to_string()))
 }
 
-pub(crate) fn architectures(def: &Definition) -> Option<Vec<SdkArchitecture>> {
-    def.architecture.map(|a| vec![a.sdk()])
-}
-
-pub(crate) fn layers(def: &Definition) -> Option<Vec<String>> {
+fn layers(def: &Definition) -> Option<Vec<String>> {
     (!def.layers.is_empty()).then(|| def.layers.clone())
 }
 
@@ -278,7 +318,7 @@ pub fn logging(def: &Definition, deployed: Option<&FunctionConfiguration>) -> Op
 }
 
 impl Logging {
-    pub(crate) fn sdk(&self) -> LoggingConfig {
+    fn sdk(&self) -> LoggingConfig {
         LoggingConfig::builder()
             .set_log_format(self.format.map(|f| match f {
                 LogFormat::Json => SdkLogFormat::Json,
@@ -292,7 +332,7 @@ impl Logging {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aws_sdk_lambda::types::{EnvironmentResponse, Runtime};
+    use aws_sdk_lambda::types::EnvironmentResponse;
 
     fn deployed() -> FunctionConfiguration {
         FunctionConfiguration::builder()

@@ -3,12 +3,12 @@
 //! is in progress".
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use aws_sdk_lambda::Client;
 use aws_sdk_lambda::primitives::Blob;
-use aws_sdk_lambda::types::{FunctionCode, Runtime};
+use aws_sdk_lambda::types::FunctionCode;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use serde::Serialize;
 
@@ -42,7 +42,7 @@ impl CodeSource {
     }
 }
 
-async fn read_zip(p: &PathBuf) -> Result<Blob> {
+async fn read_zip(p: &Path) -> Result<Blob> {
     Ok(Blob::new(
         tokio::fs::read(p).await.map_err(|e| Error::io(p, e))?,
     ))
@@ -65,30 +65,18 @@ pub async fn create_function(
     role: &str,
     code: &CodeSource,
 ) -> Result<String> {
-    let function_code = code.function_code().await?;
-    let storage = config::ephemeral_storage(def)?;
-    let tags = (!def.tags.is_empty()).then(|| def.tags.clone().into_iter().collect());
-    let start = std::time::Instant::now();
-    let out = loop {
-        let r = client
+    let request = config::create_input(
+        client
             .create_function()
             .function_name(name)
-            .runtime(Runtime::from(def.runtime.as_deref().unwrap_or_default()))
-            .handler(def.handler.clone().unwrap_or_default())
             .role(role)
-            .code(function_code.clone())
-            .set_memory_size(def.memory)
-            .set_timeout(def.timeout)
-            .set_description(def.description.clone())
-            .set_environment(config::environment(def))
-            .set_layers(config::layers(def))
-            .set_tags(tags.clone())
-            .set_architectures(config::architectures(def))
-            .set_ephemeral_storage(storage.clone())
-            .set_logging_config(config::logging(def, None).map(|l| l.sdk()))
-            .publish(false)
-            .send()
-            .await;
+            .code(code.function_code().await?)
+            .publish(false),
+        def,
+    )?;
+    let start = std::time::Instant::now();
+    let out = loop {
+        let r = request.clone().send().await;
         match r {
             Ok(out) => break out,
             // A new role takes seconds to reach Lambda; that is not a
@@ -132,24 +120,14 @@ pub async fn update_configuration(
     role: Option<&str>,
     logging: Option<&Logging>,
 ) -> Result<()> {
-    let storage = config::ephemeral_storage(def)?;
-    let env = config::environment(def);
-    let logging = logging.map(Logging::sdk);
+    let request = config::update_input(
+        client.update_function_configuration().function_name(name),
+        def,
+        role,
+        logging,
+    )?;
     retry_conflict(client, aws, name, "UpdateFunctionConfiguration", || {
-        client
-            .update_function_configuration()
-            .function_name(name)
-            .set_runtime(def.runtime.as_deref().map(Runtime::from))
-            .set_handler(def.handler.clone())
-            .set_role(role.map(String::from))
-            .set_memory_size(def.memory)
-            .set_timeout(def.timeout)
-            .set_description(def.description.clone())
-            .set_environment(env.clone())
-            .set_layers(config::layers(def))
-            .set_ephemeral_storage(storage.clone())
-            .set_logging_config(logging.clone())
-            .send()
+        request.clone().send()
     })
     .await?;
     wait_ready(client, aws, name).await

@@ -306,49 +306,7 @@ pub fn plan(want: &Desired, deployed: &Deployed, code: &Code, region: &str) -> R
             });
             (Vec::new(), def.tags.clone(), Vec::new())
         }
-        Some(f) => {
-            actions.push(Action::WaitReady);
-            let changes =
-                config::changes(def, role.as_ref().map(RoleRef::shown).as_deref(), &f.config);
-            // The architecture changes with the code, not the configuration.
-            if changes.iter().all(|c| c.field == "architecture") {
-                actions.push(Action::ConfigurationUnchanged);
-            } else {
-                actions.push(Action::UpdateConfiguration {
-                    changes: changes.clone(),
-                    role: role.filter(|_| changes.iter().any(|c| c.field == "role")),
-                    logging: config::logging(def, Some(&f.config)),
-                });
-            }
-            actions.push(if upload {
-                Action::UpdateCode {
-                    source,
-                    code_sha256: code.sha256.clone(),
-                    deployed_code_sha256: deployed_sha.clone(),
-                    architecture: def.architecture,
-                    force: want.force,
-                }
-            } else {
-                Action::CodeUnchanged {
-                    code_sha256: code.sha256.clone(),
-                }
-            });
-            let (set, removed) = config::tag_changes(&def.tags, &f.tags);
-            let arn = f.config.function_arn().unwrap_or_default();
-            if !set.is_empty() {
-                actions.push(Action::Tag {
-                    resource: arn.to_string(),
-                    tags: set.clone(),
-                });
-            }
-            if !removed.is_empty() {
-                actions.push(Action::Untag {
-                    resource: arn.to_string(),
-                    keys: removed.clone(),
-                });
-            }
-            (changes, set, removed)
-        }
+        Some(f) => plan_update(want, f, role, upload.then_some(source), code, &mut actions),
     };
 
     plan_versions(want, deployed, code, &mut actions);
@@ -381,6 +339,59 @@ pub fn plan(want: &Desired, deployed: &Deployed, code: &Code, region: &str) -> R
         deployed_url: deployed.url.as_ref().map(|u| u.url.clone()),
         actions,
     })
+}
+
+/// An existing function: wait until it is ready, then update what differs
+/// (configuration, code, tags). Returns the changes and the tags to set and
+/// remove. `upload` is where the code comes from when it is uploaded.
+fn plan_update(
+    want: &Desired,
+    f: &FunctionState,
+    role: Option<RoleRef>,
+    upload: Option<CodeSource>,
+    code: &Code,
+    actions: &mut Vec<Action>,
+) -> (Vec<FieldChange>, BTreeMap<String, String>, Vec<String>) {
+    let def = &want.definition;
+    actions.push(Action::WaitReady);
+    let changes = config::changes(def, role.as_ref().map(RoleRef::shown).as_deref(), &f.config);
+    // The architecture changes with the code, not the configuration.
+    if changes.iter().all(|c| c.field == "architecture") {
+        actions.push(Action::ConfigurationUnchanged);
+    } else {
+        actions.push(Action::UpdateConfiguration {
+            changes: changes.clone(),
+            role: role.filter(|_| changes.iter().any(|c| c.field == "role")),
+            logging: config::logging(def, Some(&f.config)),
+        });
+    }
+    actions.push(match upload {
+        Some(source) => Action::UpdateCode {
+            source,
+            code_sha256: code.sha256.clone(),
+            deployed_code_sha256: f.config.code_sha256().map(String::from),
+            architecture: def.architecture,
+            force: want.force,
+        },
+        None => Action::CodeUnchanged {
+            code_sha256: code.sha256.clone(),
+        },
+    });
+    let (set, removed) = config::tag_changes(&def.tags, &f.tags);
+    let arn = f.config.function_arn().unwrap_or_default();
+    if !set.is_empty() {
+        actions.push(Action::Tag {
+            resource: arn.to_string(),
+            tags: set.clone(),
+        });
+    }
+    if !removed.is_empty() {
+        actions.push(Action::Untag {
+            resource: arn.to_string(),
+            keys: removed.clone(),
+        });
+    }
+    (changes, set, removed)
 }
 
 /// A function that does not exist needs a runtime, a handler and a role.

@@ -104,7 +104,14 @@ async fn run(cli: Cli, ui: &Ui) -> Result<()> {
             let settings = args.settings(ctx.project.as_ref())?;
             commands::package::run(&ctx, &settings).await
         }
-        Command::Deploy(args) => commands::deploy::run(&ctx, args).await,
+        Command::Deploy(args) => {
+            let settings = commands::deploy::Settings {
+                desired: args.desired(ctx.project.as_ref())?,
+                package: args.package_options(ctx.project.as_ref())?,
+                dry_run: args.dry_run,
+            };
+            commands::deploy::run(&ctx, &settings).await
+        }
         Command::Serve(args) => {
             let settings = args.settings(&cli.global)?;
             commands::serve::run(&ctx, settings).await

@@ -319,8 +319,63 @@ fn dry_run_changes_nothing() {
     let json = f.deploy(&["--dry-run", "--output", "json", "--memory", "512"]);
     json.success();
     let v = json.json();
-    assert_eq!(v["dry_run"], true);
-    assert_eq!(v["config_changes"][0]["field"], "memory");
+    assert_eq!(
+        v["config_changes"],
+        serde_json::json!([{"field": "memory", "from": "128", "to": "512"}])
+    );
+    assert_eq!(v["code"], "upload");
+    let deployed_sha = config(&f.name).code_sha256().map(String::from);
+    assert_eq!(v["deployed_code_sha256"].as_str(), deployed_sha.as_deref());
+    assert_ne!(v["code_sha256"].as_str(), deployed_sha.as_deref());
+    // The plan lists the very actions a real run would take, in order.
+    let actions: Vec<&str> = v["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["wait_ready", "update_configuration", "update_code"]
+    );
+    assert_eq!(v["actions"][1]["changes"], v["config_changes"]);
+    assert_eq!(v["actions"][2]["code_sha256"], v["code_sha256"]);
+
+    // Nothing changed: configuration, code, alias, concurrency, URL.
+    assert_eq!(f.mutations(), Vec::<String>::new());
+    assert_eq!(format!("{:?}", config(&f.name)), before, "state identical");
+    let name = f.name.clone();
+    let (alias_missing, reserved, url_missing) = lambda(async move |l| {
+        let alias = l.get_alias().function_name(&name).name("live").send().await;
+        let reserved = l
+            .get_function_concurrency()
+            .function_name(&name)
+            .send()
+            .await
+            .unwrap()
+            .reserved_concurrent_executions();
+        let url = l
+            .get_function_url_config()
+            .function_name(&name)
+            .send()
+            .await;
+        (
+            alias.err().and_then(|e| {
+                e.into_service_error()
+                    .is_resource_not_found_exception()
+                    .then_some(())
+            }),
+            reserved,
+            url.err().and_then(|e| {
+                e.into_service_error()
+                    .is_resource_not_found_exception()
+                    .then_some(())
+            }),
+        )
+    });
+    assert_eq!(alias_missing, Some(()), "no alias was created");
+    assert_eq!(reserved, None, "no concurrency was reserved");
+    assert_eq!(url_missing, Some(()), "no URL was created");
 }
 
 #[test]
@@ -425,6 +480,8 @@ fn reserved_concurrency_set_and_removed() {
     assert_eq!(get(), None);
 }
 
+/// The statement ids of the function's resource policy: none only when it
+/// has no policy (ResourceNotFoundException); any other failure is a bug.
 fn policy_sids(name: &str) -> Vec<String> {
     let name = name.to_string();
     lambda(
@@ -438,7 +495,13 @@ fn policy_sids(name: &str) -> Vec<String> {
                     .map(|s| s["Sid"].as_str().unwrap().to_string())
                     .collect()
             }
-            Err(_) => Vec::new(),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_resource_not_found_exception()) =>
+            {
+                Vec::new()
+            }
+            Err(e) => panic!("GetPolicy failed: {e:?}"),
         },
     )
 }

@@ -1,12 +1,19 @@
-//! `lamctl deploy`'s flags.
+//! `lamctl deploy`'s flags, and their conversion (over lamctl.toml) into
+//! the plain, validated settings the deploy runs on.
 
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use serde::Serialize;
 
-use super::config::FunctionSpec;
+use super::config::{self as project, FunctionSpec, Project};
 use super::package::PackFlags;
+use crate::error::{Error, Result};
+use crate::lambda::concurrency::Concurrency;
+use crate::lambda::config::{self as def, Definition};
+use crate::lambda::plan::Desired;
+use crate::lambda::url::{self, Cors, UrlConfig, UrlWant};
+use crate::lambda::{limits, names};
+use crate::package::PackageOptions;
 
 #[derive(Debug, Args, Clone, Default)]
 pub struct DeployArgs {
@@ -115,18 +122,34 @@ pub struct DeployArgs {
     pub dry_run: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum UrlAuth {
     None,
     AwsIam,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize)]
-#[serde(rename_all = "kebab-case")]
+impl From<UrlAuth> for url::UrlAuth {
+    fn from(a: UrlAuth) -> Self {
+        match a {
+            UrlAuth::None => url::UrlAuth::None,
+            UrlAuth::AwsIam => url::UrlAuth::AwsIam,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum InvokeMode {
     Buffered,
     ResponseStream,
+}
+
+impl From<InvokeMode> for url::InvokeMode {
+    fn from(m: InvokeMode) -> Self {
+        match m {
+            InvokeMode::Buffered => url::InvokeMode::Buffered,
+            InvokeMode::ResponseStream => url::InvokeMode::ResponseStream,
+        }
+    }
 }
 
 fn parse_percent(s: &str) -> std::result::Result<f64, String> {
@@ -135,5 +158,183 @@ fn parse_percent(s: &str) -> std::result::Result<f64, String> {
         _ => Err(format!(
             "'{s}' is not a percentage between 0 and 100 (exclusive)"
         )),
+    }
+}
+
+impl DeployArgs {
+    /// The deploy's settings: flags over lamctl.toml, validated before any
+    /// work (bad input is a usage error).
+    pub fn desired(&self, project: Option<&Project>) -> Result<Desired> {
+        self.spec.validate("flags")?;
+        let file = project.map(|p| p.file.clone()).unwrap_or_default();
+        let spec = self.spec.over(&file);
+        let d = &file.deploy;
+        let name = spec.name.clone().ok_or_else(|| {
+            Error::usage("no function name")
+                .with_hint("pass --function NAME or set `name` in lamctl.toml")
+        })?;
+        let environment = super::env::environment(project, &self.spec)?;
+
+        let alias = self.alias.clone().or_else(|| d.alias.clone());
+        if let Some(a) = &alias {
+            names::alias(a).map_err(Error::usage)?;
+        }
+        let provisioned = self.provisioned.or(d.provisioned);
+        if provisioned.is_some() && alias.is_none() {
+            return Err(Error::usage("--provisioned needs an alias to configure")
+                .with_hint("add --alias NAME"));
+        }
+        if let Some(n) = provisioned.filter(|n| *n < 1) {
+            return Err(Error::usage(format!(
+                "provisioned concurrency {n} must be at least 1"
+            )));
+        }
+        let concurrency = if self.no_concurrency {
+            Some(Concurrency::Remove)
+        } else {
+            self.concurrency.or(d.concurrency).map(Concurrency::Set)
+        };
+        if let Some(Concurrency::Set(n)) = concurrency
+            && n < 0
+        {
+            return Err(Error::usage(format!(
+                "reserved concurrency {n} must be 0 or more"
+            )));
+        }
+        if self.keep_versions == Some(0) || d.keep_versions == Some(0) {
+            return Err(Error::usage("--keep-versions must be at least 1"));
+        }
+
+        let url = self.url_want(d.url.as_ref())?;
+        if self.create_role && file.role.is_some() {
+            return Err(
+                Error::usage("--create-role: lamctl.toml already names a role")
+                    .with_hint("remove `role` from lamctl.toml or leave out --create-role"),
+            );
+        }
+        Ok(Desired {
+            name,
+            definition: definition(&spec, environment),
+            create_role: self.create_role,
+            force: self.force,
+            s3_bucket: self.s3_bucket.clone().or_else(|| d.s3_bucket.clone()),
+            s3_key: self.s3_key.clone().or_else(|| d.s3_key.clone()),
+            publish: self.publish || d.publish.unwrap_or(false) || alias.is_some(),
+            alias,
+            canary: self.canary,
+            keep_versions: self.keep_versions.or(d.keep_versions),
+            concurrency,
+            provisioned,
+            url,
+        })
+    }
+
+    /// What to package: DIR and the packaging flags over lamctl.toml.
+    pub fn package_options(&self, project: Option<&Project>) -> Result<PackageOptions> {
+        super::package::options(self.dir.as_deref(), &self.pack, project)
+    }
+
+    /// The function URL flags over `[deploy.url]`.
+    fn url_want(&self, file: Option<&project::UrlSettings>) -> Result<Option<UrlWant>> {
+        let cors_flags = !self.cors_origin.is_empty()
+            || !self.cors_method.is_empty()
+            || !self.cors_header.is_empty()
+            || self.cors_max_age.is_some()
+            || self.cors_credentials;
+        if self.no_url {
+            return Ok(Some(UrlWant::Remove));
+        }
+        if !self.url && file.is_none() {
+            if cors_flags || self.url_auth.is_some() || self.invoke_mode.is_some() {
+                return Err(Error::usage(
+                    "--url-auth, --invoke-mode and --cors-* configure the function URL",
+                )
+                .with_hint("add --url (or a [deploy.url] table in lamctl.toml)"));
+            }
+            return Ok(None);
+        }
+        let f = file.cloned().unwrap_or_default();
+        let file_auth = file_enum(&f.auth, "auth", &["none", "aws-iam"])?;
+        let auth = match (self.url_auth, file_auth.as_deref()) {
+            (Some(a), _) => a.into(),
+            (None, Some("none")) => url::UrlAuth::None,
+            _ => url::UrlAuth::AwsIam,
+        };
+        let file_mode = file_enum(
+            &f.invoke_mode,
+            "invoke_mode",
+            &["buffered", "response-stream"],
+        )?;
+        let invoke_mode = match (self.invoke_mode, file_mode.as_deref()) {
+            (Some(m), _) => m.into(),
+            (None, Some("response-stream")) => url::InvokeMode::ResponseStream,
+            _ => url::InvokeMode::Buffered,
+        };
+        let pick = |flag: &Vec<String>, file: &Vec<String>| {
+            if flag.is_empty() {
+                file.clone()
+            } else {
+                flag.clone()
+            }
+        };
+        let cors = Cors {
+            origins: pick(&self.cors_origin, &f.cors_origins),
+            methods: pick(&self.cors_method, &f.cors_methods)
+                .into_iter()
+                .map(|m| m.to_uppercase())
+                .collect(),
+            headers: pick(&self.cors_header, &f.cors_headers),
+            max_age: self.cors_max_age.or(f.cors_max_age),
+            credentials: self.cors_credentials || f.cors_credentials.unwrap_or(false),
+        };
+        let range = &limits::CORS_MAX_AGE.range;
+        if let Some(m) = cors.max_age.filter(|m| !range.contains(m)) {
+            return Err(Error::usage(format!(
+                "CORS max age {m} is outside {}-{} seconds",
+                range.start(),
+                range.end()
+            )));
+        }
+        Ok(Some(UrlWant::Attach(UrlConfig {
+            auth,
+            invoke_mode,
+            cors: (cors != Cors::default()).then_some(cors),
+        })))
+    }
+}
+
+/// A `[deploy.url]` value that must be one of `allowed`.
+fn file_enum(v: &Option<String>, key: &str, allowed: &[&str]) -> Result<Option<String>> {
+    match v {
+        Some(s) if !allowed.contains(&s.as_str()) => Err(Error::usage(format!(
+            "lamctl.toml: deploy.url.{key} = '{s}' is not one of {}",
+            allowed.join(", ")
+        ))),
+        other => Ok(other.clone()),
+    }
+}
+
+/// The merged function spec as the core's plain definition.
+fn definition(spec: &FunctionSpec, environment: Option<Vec<(String, String)>>) -> Definition {
+    Definition {
+        runtime: spec.runtime.clone(),
+        handler: spec.handler.clone(),
+        role: spec.role.clone(),
+        memory: spec.memory,
+        timeout: spec.timeout,
+        description: spec.description.clone(),
+        architecture: spec.architecture.map(|a| match a {
+            project::Architecture::X86_64 => def::Architecture::X86_64,
+            project::Architecture::Arm64 => def::Architecture::Arm64,
+        }),
+        ephemeral_storage: spec.ephemeral_storage,
+        log_format: spec.log_format.map(|f| match f {
+            project::LogFormat::Text => def::LogFormat::Text,
+            project::LogFormat::Json => def::LogFormat::Json,
+        }),
+        log_group: spec.log_group.clone(),
+        layers: spec.layers.clone(),
+        tags: spec.tags.iter().cloned().collect(),
+        environment: environment.map(|e| e.into_iter().collect()),
     }
 }

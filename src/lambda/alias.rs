@@ -4,13 +4,15 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_lambda::Client;
-use aws_sdk_lambda::types::AliasConfiguration;
+use aws_sdk_lambda::types::{AliasConfiguration, AliasRoutingConfiguration};
+use serde::Serialize;
 
+use super::retry_conflict;
 use crate::aws::{AwsContext, Service};
 use crate::error::{Error, Result, optional};
 
 /// An alias as deployed: its version and the weights of extra versions.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct AliasState {
     pub name: String,
     pub version: String,
@@ -121,9 +123,108 @@ pub fn aliased_versions(aliases: &[AliasState]) -> BTreeSet<String> {
     aliases.iter().flat_map(AliasState::versions).collect()
 }
 
+/// A canary's share of traffic (0-1) from a percentage, rounded to the
+/// precision Lambda keeps.
+pub fn weight(percent: f64) -> f64 {
+    (percent / 100.0 * 1e6).round() / 1e6
+}
+
+/// Where alias `name` should route once `version` is published: to
+/// `version` alone, or, for a canary (`canary_percent`) on an alias that
+/// already stands for another version, to its version with that share of
+/// traffic to `version`. A new alias gets no canary: there is nothing to
+/// shift traffic from.
+pub fn route(
+    name: &str,
+    deployed: Option<&AliasState>,
+    version: &str,
+    canary_percent: Option<f64>,
+) -> AliasState {
+    match (deployed, canary_percent) {
+        (Some(d), Some(pct)) if d.version != version => AliasState {
+            name: name.to_string(),
+            version: d.version.clone(),
+            weights: BTreeMap::from([(version.to_string(), weight(pct))]),
+        },
+        _ => AliasState {
+            name: name.to_string(),
+            version: version.to_string(),
+            weights: BTreeMap::new(),
+        },
+    }
+}
+
+/// CreateAlias pointing at one version.
+pub async fn create(
+    client: &Client,
+    aws: &AwsContext,
+    function: &str,
+    alias: &str,
+    version: &str,
+) -> Result<()> {
+    retry_conflict(client, aws, function, "CreateAlias", || {
+        client
+            .create_alias()
+            .function_name(function)
+            .name(alias)
+            .function_version(version)
+            .send()
+    })
+    .await?;
+    Ok(())
+}
+
+/// UpdateAlias to `to`'s version and weights (no weights clears a canary).
+pub async fn update(
+    client: &Client,
+    aws: &AwsContext,
+    function: &str,
+    to: &AliasState,
+) -> Result<()> {
+    let routing = AliasRoutingConfiguration::builder()
+        .set_additional_version_weights(Some(to.weights.clone().into_iter().collect()))
+        .build();
+    retry_conflict(client, aws, function, "UpdateAlias", || {
+        client
+            .update_alias()
+            .function_name(function)
+            .name(&to.name)
+            .function_version(&to.version)
+            .routing_config(routing.clone())
+            .send()
+    })
+    .await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_canary_keeps_the_alias_version_and_weighs_the_new_one() {
+        let live = AliasState {
+            name: "live".into(),
+            version: "3".into(),
+            weights: BTreeMap::from([("2".to_string(), 0.5)]),
+        };
+        let canary = route("live", Some(&live), "4", Some(10.0));
+        assert_eq!(canary.version, "3");
+        assert_eq!(canary.weights, BTreeMap::from([("4".to_string(), 0.1)]));
+        // Promotion (no canary) moves it and drops the weights.
+        let moved = route("live", Some(&live), "4", None);
+        assert_eq!((moved.version.as_str(), moved.weights.len()), ("4", 0));
+        // A canary onto the version the alias already has is no canary.
+        assert!(
+            route("live", Some(&live), "3", Some(10.0))
+                .weights
+                .is_empty()
+        );
+        // A new alias points at the version, canary or not.
+        let new = route("new", None, "4", Some(10.0));
+        assert_eq!((new.version.as_str(), new.weights.len()), ("4", 0));
+        assert_eq!(weight(12.3456789), 0.123457);
+    }
 
     #[test]
     fn an_alias_stands_for_its_version_and_its_canary() {

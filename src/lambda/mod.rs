@@ -1,14 +1,23 @@
 //! The Lambda core: every rule about Lambda lives here once — names and
-//! limits and their validation, reading and waiting for a function,
-//! aliases and versions — and commands call it. It takes plain values and
-//! an [`AwsContext`](crate::aws::AwsContext), never clap types.
+//! limits and their validation, reading, creating, updating and waiting
+//! for a function, versions, aliases, concurrency, function URLs, the
+//! execution role, and the deploy plan — and commands call it. It takes
+//! plain values and an [`AwsContext`](crate::aws::AwsContext), never clap
+//! types.
 
 pub mod alias;
+pub mod concurrency;
+pub mod config;
 pub mod function;
 pub mod invoke;
 pub mod limits;
 pub mod logs;
 pub mod names;
+pub mod plan;
+pub mod role;
+pub mod url;
+pub mod versions;
+pub mod write;
 
 pub use function::{
     failed_state, get_function, not_found, or_not_found, retry_conflict, wait_ready,

@@ -1,0 +1,89 @@
+//! `lamctl deploy [DIR]`: package, then create or update the function's code
+//! and configuration, wait until it is ready, and optionally publish a
+//! version, move an alias (or shift a canary weight), prune old versions,
+//! set concurrency and attach a function URL.
+//!
+//! The story: package (no AWS call yet), read what is deployed once, plan
+//! (the Lambda core compares and lists the actions), then either print the
+//! plan (`--dry-run`) or execute exactly its actions, and report. Re-running
+//! converges: the plan changes only what differs.
+
+mod act;
+mod report;
+
+use super::Ctx;
+use crate::error::{Error, Result};
+use crate::lambda::limits::DIRECT_UPLOAD_BYTES;
+use crate::lambda::plan::{self, Code, Deployed, Desired};
+use crate::lambda::write::s3_key_for;
+use crate::output::bytes;
+use crate::package::{PackageOptions, PackageReport, package_shown, summary};
+
+/// Everything the deploy needs, resolved and validated before any work.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub desired: Desired,
+    pub package: PackageOptions,
+    /// Print the plan; change nothing.
+    pub dry_run: bool,
+}
+
+pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
+    let ui = ctx.ui;
+    let want = &set.desired;
+
+    // Package first: still no AWS call, so a bad tree fails fast.
+    let package = package_shown(ui, set.package.clone()).await?;
+    ui.note(summary(ui, &package));
+    let code = code(want, &package)?;
+
+    // Read what is deployed, once, and plan against it.
+    let aws = ctx.aws().await?;
+    let client = aws.lambda().await;
+    let deployed = Deployed::read(&client, &aws, want).await?;
+    let plan = plan::plan(want, &deployed, &code, &aws.region.value)?;
+    if set.dry_run {
+        return ui.result(&report::DryRun(&plan));
+    }
+
+    let done = act::execute(&client, &aws, ui, want, &plan).await?;
+    report::finish(ui, want, &plan, done)
+}
+
+/// The package as the plan deploys it: through S3 when a bucket is given,
+/// directly otherwise, which a zip over Lambda's limit cannot be.
+fn code(want: &Desired, package: &PackageReport) -> Result<Code> {
+    let limit = direct_upload_limit();
+    let s3 = match (&want.s3_bucket, package.size > limit) {
+        (Some(bucket), _) => Some((
+            bucket.clone(),
+            want.s3_key
+                .clone()
+                .unwrap_or_else(|| s3_key_for(&want.name, &package.sha256_hex)),
+        )),
+        (None, true) => {
+            return Err(Error::usage(format!(
+                "the zip is {}, over the {} limit for a direct upload",
+                bytes(package.size),
+                bytes(limit)
+            ))
+            .with_hint("give a bucket to upload through with --s3-bucket BUCKET (or [deploy] s3_bucket in lamctl.toml)"));
+        }
+        (None, false) => None,
+    };
+    Ok(Code {
+        sha256: package.code_sha256.clone(),
+        zip: package.path.clone(),
+        size: package.size,
+        s3,
+    })
+}
+
+/// Lambda's direct-upload limit; `LAMCTL_DIRECT_UPLOAD_LIMIT` (bytes)
+/// lowers it, so tests can exercise the S3 path with a small zip.
+fn direct_upload_limit() -> u64 {
+    std::env::var("LAMCTL_DIRECT_UPLOAD_LIMIT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(DIRECT_UPLOAD_BYTES)
+}

@@ -1,0 +1,296 @@
+//! What a deploy prints: the plan (`--dry-run`), or the summary of what a
+//! run did. Both as text for people and as JSON with stable keys.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use super::act::Done;
+use crate::error::Result;
+use crate::lambda::concurrency::Concurrency;
+use crate::lambda::plan::{Action, CodeAction, Desired, Plan};
+use crate::lambda::url::{UrlAuth, UrlConfig, UrlWant};
+use crate::output::{Ui, bytes};
+use crate::s3upload::Uploaded;
+
+/// The plan as `--dry-run` prints it.
+#[derive(Serialize)]
+#[serde(transparent)]
+pub struct DryRun<'a>(pub &'a Plan);
+
+/// Warn about a public URL, then print the summary.
+pub fn finish(ui: &Ui, want: &Desired, plan: &Plan, done: Done) -> Result<()> {
+    let url = match &want.url {
+        Some(UrlWant::Attach(config)) => {
+            if config.auth == UrlAuth::None
+                && let Some(u) = &done.url
+            {
+                ui.warn(format!(
+                    "the function URL {u} is public: anyone on the internet can invoke {}",
+                    plan.function
+                ));
+            }
+            done.url.clone()
+        }
+        _ => None,
+    };
+    let canary = done
+        .alias
+        .as_ref()
+        .and_then(|a| a.to.weights.iter().next().map(|(v, w)| (v.clone(), *w)));
+    let summary = Summary {
+        function: plan.function.clone(),
+        region: plan.region.clone(),
+        arn: done.arn,
+        created: plan.create,
+        config_changed: plan
+            .config_changes
+            .iter()
+            .map(|c| c.field.clone())
+            .collect(),
+        code: plan.code,
+        code_sha256: plan.code_sha256.clone(),
+        s3_upload: done.s3_upload.map(|u| match u {
+            Uploaded::AlreadyThere => "already there".to_string(),
+            Uploaded::Single => "uploaded".to_string(),
+            Uploaded::Multipart { parts } => format!("uploaded in {parts} parts"),
+        }),
+        s3: plan.s3.clone(),
+        version: done.version,
+        alias: done.alias.map(|a| AliasResult {
+            name: a.to.name,
+            version: a.to.version,
+            canary_version: canary.as_ref().map(|(v, _)| v.clone()),
+            canary_weight: canary.map(|(_, w)| w),
+            changed: a.changed,
+        }),
+        deleted_versions: done.deleted_versions,
+        concurrency: match want.concurrency {
+            Some(Concurrency::Set(n)) => Some(n),
+            _ => None,
+        },
+        provisioned: want.provisioned.filter(|_| want.alias.is_some()),
+        url,
+    };
+    ui.result(&summary)
+}
+
+/// The result of a deploy (stable keys for `--output json`).
+#[derive(Debug, Serialize)]
+struct Summary {
+    function: String,
+    region: String,
+    arn: String,
+    created: bool,
+    config_changed: Vec<String>,
+    code: CodeAction,
+    code_sha256: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    s3_upload: Option<String>,
+    s3: Option<String>,
+    version: Option<String>,
+    alias: Option<AliasResult>,
+    deleted_versions: Vec<String>,
+    concurrency: Option<i32>,
+    provisioned: Option<i32>,
+    url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct AliasResult {
+    name: String,
+    version: String,
+    /// The canary: the new version and its share of traffic (0-1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    canary_version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    canary_weight: Option<f64>,
+    changed: bool,
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "function  {} ({})",
+            self.function,
+            if self.created { "created" } else { "updated" }
+        )?;
+        writeln!(f, "arn       {}", self.arn)?;
+        let code = match self.code {
+            CodeAction::Unchanged => "unchanged",
+            CodeAction::Upload => "uploaded",
+        };
+        writeln!(f, "code      {code}, CodeSha256 {}", self.code_sha256)?;
+        if let Some(s3) = &self.s3 {
+            writeln!(
+                f,
+                "s3        {s3}{}",
+                self.s3_upload
+                    .as_ref()
+                    .map(|u| format!(" ({u})"))
+                    .unwrap_or_default()
+            )?;
+        }
+        if !self.created {
+            let changed = if self.config_changed.is_empty() {
+                "unchanged".to_string()
+            } else {
+                self.config_changed.join(", ")
+            };
+            writeln!(f, "config    {changed}")?;
+        }
+        if let Some(v) = &self.version {
+            writeln!(f, "version   {v}")?;
+        }
+        if let Some(a) = &self.alias {
+            match (&a.canary_version, a.canary_weight) {
+                (Some(cv), Some(w)) => writeln!(
+                    f,
+                    "alias     {} -> {} ({}% to {cv})",
+                    a.name,
+                    a.version,
+                    w * 100.0
+                )?,
+                _ => writeln!(f, "alias     {} -> {}", a.name, a.version)?,
+            }
+        }
+        if !self.deleted_versions.is_empty() {
+            writeln!(f, "pruned    versions {}", self.deleted_versions.join(", "))?;
+        }
+        if let Some(c) = self.concurrency {
+            writeln!(f, "reserved  {c}")?;
+        }
+        if let Some(p) = self.provisioned {
+            writeln!(f, "provisioned {p}")?;
+        }
+        if let Some(u) = &self.url {
+            writeln!(f, "url       {u}")?;
+        }
+        Ok(())
+    }
+}
+
+fn url_kind(c: &UrlConfig) -> &'static str {
+    match c.auth {
+        UrlAuth::None => "public: auth none",
+        UrlAuth::AwsIam => "auth aws-iam",
+    }
+}
+
+impl fmt::Display for DryRun<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let plan = self.0;
+        writeln!(
+            f,
+            "plan for {} in {} (dry run: nothing changed)",
+            plan.function, plan.region
+        )?;
+        let through = plan
+            .s3
+            .as_ref()
+            .map(|s| format!(" through {s}"))
+            .unwrap_or_default();
+        for action in &plan.actions {
+            match action {
+                Action::CreateRole { role } => writeln!(f, "  create execution role {role}")?,
+                Action::AttachRolePolicy { role, policy } => writeln!(
+                    f,
+                    "  attach {} to {role}",
+                    policy.rsplit('/').next().unwrap_or(policy)
+                )?,
+                Action::UploadZip {
+                    size, bucket, key, ..
+                } => writeln!(
+                    f,
+                    "  upload the zip ({}) to s3://{bucket}/{key}",
+                    bytes(*size)
+                )?,
+                Action::CreateFunction {
+                    code_sha256, tags, ..
+                } => {
+                    writeln!(f, "  create the function")?;
+                    for (k, v) in tags {
+                        writeln!(f, "  tag {k} = {v}")?;
+                    }
+                    writeln!(f, "  upload code (CodeSha256 {code_sha256}){through}")?;
+                }
+                Action::WaitReady | Action::WaitProvisionedConcurrency { .. } => {}
+                Action::ConfigurationUnchanged => writeln!(f, "  configuration unchanged")?,
+                Action::UpdateConfiguration { changes, .. } => {
+                    writeln!(f, "  update configuration:")?;
+                    for c in changes {
+                        writeln!(
+                            f,
+                            "    {}: {} -> {}",
+                            c.field,
+                            c.from.as_deref().unwrap_or("(unset)"),
+                            c.to
+                        )?;
+                    }
+                }
+                Action::CodeUnchanged { code_sha256 } => {
+                    writeln!(f, "  code unchanged (CodeSha256 {code_sha256})")?
+                }
+                Action::UpdateCode {
+                    code_sha256,
+                    deployed_code_sha256,
+                    ..
+                } => writeln!(
+                    f,
+                    "  upload code (CodeSha256 {code_sha256}{}){through}",
+                    deployed_code_sha256
+                        .as_ref()
+                        .map(|d| format!(", deployed {d}"))
+                        .unwrap_or_default()
+                )?,
+                Action::Tag { tags, .. } => {
+                    for (k, v) in tags {
+                        writeln!(f, "  tag {k} = {v}")?;
+                    }
+                }
+                Action::Untag { keys, .. } => {
+                    for k in keys {
+                        writeln!(f, "  remove tag {k}")?;
+                    }
+                }
+                Action::PublishVersion { .. } => writeln!(f, "  publish a version")?,
+                Action::PointAlias {
+                    alias,
+                    deployed,
+                    canary_percent,
+                } => match (deployed, canary_percent) {
+                    (None, _) => writeln!(f, "  create alias {alias} -> the new version")?,
+                    (Some(_), Some(p)) => writeln!(
+                        f,
+                        "  alias {alias}: keep its version, route {p}% to the new version"
+                    )?,
+                    (Some(_), None) => writeln!(f, "  alias {alias} -> the new version")?,
+                },
+                Action::PruneVersions { keep, .. } => writeln!(
+                    f,
+                    "  keep the newest {keep} versions (and every aliased one)"
+                )?,
+                Action::SetReservedConcurrency { concurrency } => {
+                    writeln!(f, "  reserved concurrency {concurrency}")?
+                }
+                Action::RemoveReservedConcurrency => writeln!(f, "  remove reserved concurrency")?,
+                Action::SetProvisionedConcurrency { alias, concurrency } => {
+                    writeln!(f, "  provisioned concurrency {concurrency} on {alias}")?
+                }
+                Action::CreateUrl { config, .. } => {
+                    writeln!(f, "  create the function URL ({})", url_kind(config))?
+                }
+                Action::UpdateUrl { config, .. } => {
+                    writeln!(f, "  update the function URL ({})", url_kind(config))?
+                }
+                Action::DeleteUrl { .. } => writeln!(f, "  remove the function URL")?,
+                Action::AddPublicPermission { permission, .. } => {
+                    writeln!(f, "  allow public invoke ({})", permission.sid())?
+                }
+                Action::RemovePermission { sid, .. } => writeln!(f, "  remove permission {sid}")?,
+            }
+        }
+        Ok(())
+    }
+}

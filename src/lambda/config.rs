@@ -1,0 +1,405 @@
+//! A function's definition as plain values, how it differs from the
+//! deployed configuration, and the SDK inputs built from it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use aws_sdk_lambda::operation::create_function::builders::CreateFunctionFluentBuilder;
+use aws_sdk_lambda::operation::update_function_configuration::builders::UpdateFunctionConfigurationFluentBuilder;
+use aws_sdk_lambda::types::{
+    Architecture as SdkArchitecture, Environment, EphemeralStorage, FunctionConfiguration,
+    LogFormat as SdkLogFormat, LoggingConfig, Runtime,
+};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+/// What the function should look like; `None` (or empty) leaves the
+/// deployed value alone.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Definition {
+    pub runtime: Option<String>,
+    pub handler: Option<String>,
+    /// The execution role's ARN.
+    pub role: Option<String>,
+    pub memory: Option<i32>,
+    pub timeout: Option<i32>,
+    pub description: Option<String>,
+    pub architecture: Option<Architecture>,
+    pub ephemeral_storage: Option<i32>,
+    pub log_format: Option<LogFormat>,
+    pub log_group: Option<String>,
+    /// Layer ARNs; empty leaves the deployed layers alone.
+    pub layers: Vec<String>,
+    /// Tags; empty leaves the deployed tags alone.
+    pub tags: BTreeMap<String, String>,
+    /// `None` leaves the deployed variables alone; `Some` replaces them all.
+    pub environment: Option<BTreeMap<String, String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Architecture {
+    #[serde(rename = "x86_64")]
+    X86_64,
+    #[serde(rename = "arm64")]
+    Arm64,
+}
+
+impl Architecture {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Architecture::X86_64 => "x86_64",
+            Architecture::Arm64 => "arm64",
+        }
+    }
+
+    pub(crate) fn sdk(self) -> SdkArchitecture {
+        match self {
+            Architecture::X86_64 => SdkArchitecture::X8664,
+            Architecture::Arm64 => SdkArchitecture::Arm64,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl LogFormat {
+    /// As Lambda spells it (`JSON`, `Text`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogFormat::Json => "JSON",
+            LogFormat::Text => "Text",
+        }
+    }
+}
+
+/// One setting that differs from the deployed one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldChange {
+    pub field: String,
+    /// The deployed value (environment values are masked).
+    pub from: Option<String>,
+    pub to: String,
+}
+
+/// The architecture a configuration runs on (Lambda's default is x86_64).
+pub fn deployed_architecture(cfg: &FunctionConfiguration) -> &str {
+    cfg.architectures().first().map_or("x86_64", |a| a.as_str())
+}
+
+/// Whether the definition asks for another architecture than the deployed
+/// one (which only UpdateFunctionCode can change).
+pub fn architecture_changes(def: &Definition, cfg: &FunctionConfiguration) -> bool {
+    def.architecture
+        .is_some_and(|a| deployed_architecture(cfg) != a.as_str())
+}
+
+/// Compare the definition with the deployed configuration, field by field.
+/// `role` is the role the function should have, as shown to the user.
+pub fn changes(
+    def: &Definition,
+    role: Option<&str>,
+    cfg: &FunctionConfiguration,
+) -> Vec<FieldChange> {
+    fn s(v: impl fmt::Display) -> String {
+        v.to_string()
+    }
+    let mut out = Vec::new();
+    let mut cmp = |field: &str, want: Option<String>, have: Option<String>| {
+        if let Some(w) = want
+            && Some(&w) != have.as_ref()
+        {
+            out.push(FieldChange {
+                field: field.to_string(),
+                from: have,
+                to: w,
+            });
+        }
+    };
+    let logging = cfg.logging_config();
+    cmp(
+        "runtime",
+        def.runtime.clone(),
+        cfg.runtime().map(|r| r.as_str().to_string()),
+    );
+    cmp(
+        "handler",
+        def.handler.clone(),
+        cfg.handler().map(String::from),
+    );
+    cmp("role", role.map(String::from), cfg.role().map(String::from));
+    cmp("memory", def.memory.map(s), cfg.memory_size().map(s));
+    cmp("timeout", def.timeout.map(s), cfg.timeout().map(s));
+    cmp(
+        "description",
+        def.description.clone(),
+        Some(cfg.description().unwrap_or_default().to_string()),
+    );
+    cmp(
+        "architecture",
+        def.architecture.map(|a| a.as_str().to_string()),
+        Some(deployed_architecture(cfg).to_string()),
+    );
+    cmp(
+        "ephemeral_storage",
+        def.ephemeral_storage.map(s),
+        cfg.ephemeral_storage().map(|e| s(e.size())),
+    );
+    cmp(
+        "log_format",
+        def.log_format.map(|f| f.as_str().to_string()),
+        logging
+            .and_then(|l| l.log_format())
+            .map(|f| f.as_str().to_string()),
+    );
+    cmp(
+        "log_group",
+        def.log_group.clone(),
+        logging.and_then(|l| l.log_group()).map(String::from),
+    );
+    if !def.layers.is_empty() {
+        let have: Vec<String> = cfg
+            .layers()
+            .iter()
+            .filter_map(|l| l.arn().map(String::from))
+            .collect();
+        if have != def.layers {
+            out.push(FieldChange {
+                field: "layers".into(),
+                from: Some(have.join(", ")),
+                to: def.layers.join(", "),
+            });
+        }
+    }
+    if let Some(want) = &def.environment {
+        let have: BTreeMap<String, String> = cfg
+            .environment()
+            .and_then(|e| e.variables())
+            .map(|v| v.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default();
+        // Values are never shown: they are often secrets.
+        for k in want.keys().chain(have.keys()).collect::<BTreeSet<_>>() {
+            let (from, to) = match (have.get(k), want.get(k)) {
+                (Some(a), Some(b)) if a == b => continue,
+                (None, Some(_)) => (None, "(set)"),
+                (Some(_), Some(_)) => (Some("(hidden)"), "(changed)"),
+                (Some(_), None) => (Some("(hidden)"), "(removed)"),
+                (None, None) => continue,
+            };
+            out.push(FieldChange {
+                field: format!("environment.{k}"),
+                from: from.map(String::from),
+                to: to.into(),
+            });
+        }
+    }
+    out
+}
+
+/// The tags to set and the keys to remove so the deployed tags (`have`)
+/// become the definition's; Lambda's own `aws:` tags are never removed.
+/// No tags in the definition leaves the deployed ones alone.
+pub fn tag_changes(
+    want: &BTreeMap<String, String>,
+    have: &BTreeMap<String, String>,
+) -> (BTreeMap<String, String>, Vec<String>) {
+    if want.is_empty() {
+        return (BTreeMap::new(), Vec::new());
+    }
+    let set = want
+        .iter()
+        .filter(|(k, v)| have.get(*k) != Some(v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let removed = have
+        .keys()
+        .filter(|k| !want.contains_key(*k) && !k.starts_with("aws:"))
+        .cloned()
+        .collect();
+    (set, removed)
+}
+
+// ------------------------------------------------------------ SDK inputs
+
+/// The definition as CreateFunction's input: everything but the name, the
+/// role and the code.
+pub(crate) fn create_input(
+    b: CreateFunctionFluentBuilder,
+    def: &Definition,
+) -> Result<CreateFunctionFluentBuilder> {
+    Ok(
+        b.runtime(Runtime::from(def.runtime.as_deref().unwrap_or_default()))
+            .handler(def.handler.clone().unwrap_or_default())
+            .set_memory_size(def.memory)
+            .set_timeout(def.timeout)
+            .set_description(def.description.clone())
+            .set_environment(environment(def))
+            .set_layers(layers(def))
+            .set_tags((!def.tags.is_empty()).then(|| def.tags.clone().into_iter().collect()))
+            .set_architectures(def.architecture.map(|a| vec![a.sdk()]))
+            .set_ephemeral_storage(ephemeral_storage(def)?)
+            .set_logging_config(logging(def, None).map(|l| l.sdk())),
+    )
+}
+
+/// The definition as UpdateFunctionConfiguration's input: `role` only when
+/// it changes, `logging` as [`logging`] merged it with the deployed one.
+/// (The architecture goes with the code, the tags through TagResource.)
+pub(crate) fn update_input(
+    b: UpdateFunctionConfigurationFluentBuilder,
+    def: &Definition,
+    role: Option<&str>,
+    logging: Option<&Logging>,
+) -> Result<UpdateFunctionConfigurationFluentBuilder> {
+    Ok(b.set_runtime(def.runtime.as_deref().map(Runtime::from))
+        .set_handler(def.handler.clone())
+        .set_role(role.map(String::from))
+        .set_memory_size(def.memory)
+        .set_timeout(def.timeout)
+        .set_description(def.description.clone())
+        .set_environment(environment(def))
+        .set_layers(layers(def))
+        .set_ephemeral_storage(ephemeral_storage(def)?)
+        .set_logging_config(logging.map(Logging::sdk)))
+}
+
+fn environment(def: &Definition) -> Option<Environment> {
+    def.environment.as_ref().map(|e| {
+        Environment::builder()
+            .set_variables(Some(e.clone().into_iter().collect()))
+            .build()
+    })
+}
+
+fn ephemeral_storage(def: &Definition) -> Result<Option<EphemeralStorage>> {
+    def.ephemeral_storage
+        .map(|s| EphemeralStorage::builder().size(s).build())
+        .transpose()
+        .map_err(|e| Error::usage(e.to_string()))
+}
+
+fn layers(def: &Definition) -> Option<Vec<String>> {
+    (!def.layers.is_empty()).then(|| def.layers.clone())
+}
+
+/// The logging configuration to send: the definition's format and group,
+/// the deployed ones where it names none (an update replaces both).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Logging {
+    pub format: Option<LogFormat>,
+    pub group: Option<String>,
+}
+
+/// The logging to send for `def` over `deployed`; `None` when the
+/// definition names neither a format nor a group.
+pub fn logging(def: &Definition, deployed: Option<&FunctionConfiguration>) -> Option<Logging> {
+    if def.log_format.is_none() && def.log_group.is_none() {
+        return None;
+    }
+    let current = deployed.and_then(|c| c.logging_config());
+    Some(Logging {
+        format: def
+            .log_format
+            .or_else(|| match current.and_then(|l| l.log_format()) {
+                Some(SdkLogFormat::Json) => Some(LogFormat::Json),
+                Some(SdkLogFormat::Text) => Some(LogFormat::Text),
+                _ => None,
+            }),
+        group: def
+            .log_group
+            .clone()
+            .or_else(|| current.and_then(|l| l.log_group()).map(String::from)),
+    })
+}
+
+impl Logging {
+    fn sdk(&self) -> LoggingConfig {
+        LoggingConfig::builder()
+            .set_log_format(self.format.map(|f| match f {
+                LogFormat::Json => SdkLogFormat::Json,
+                LogFormat::Text => SdkLogFormat::Text,
+            }))
+            .set_log_group(self.group.clone())
+            .build()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_lambda::types::EnvironmentResponse;
+
+    fn deployed() -> FunctionConfiguration {
+        FunctionConfiguration::builder()
+            .runtime(Runtime::Python312)
+            .handler("app.handler")
+            .role("arn:aws:iam::1:role/r")
+            .memory_size(128)
+            .timeout(3)
+            .environment(
+                EnvironmentResponse::builder()
+                    .variables("A", "1")
+                    .variables("B", "2")
+                    .build(),
+            )
+            .build()
+    }
+
+    #[test]
+    fn only_named_fields_that_differ_are_changes_and_values_are_masked() {
+        let def = Definition {
+            runtime: Some("python3.12".into()),
+            memory: Some(256),
+            timeout: Some(3),
+            architecture: Some(Architecture::X86_64),
+            environment: Some(BTreeMap::from([
+                ("A".into(), "1".into()),
+                ("B".into(), "secret".into()),
+                ("C".into(), "3".into()),
+            ])),
+            ..Default::default()
+        };
+        let c = changes(&def, Some("arn:aws:iam::1:role/r"), &deployed());
+        let fields: Vec<(&str, Option<&str>, &str)> = c
+            .iter()
+            .map(|c| (c.field.as_str(), c.from.as_deref(), c.to.as_str()))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("memory", Some("128"), "256"),
+                ("environment.B", Some("(hidden)"), "(changed)"),
+                ("environment.C", None, "(set)"),
+            ]
+        );
+        let none = Definition {
+            environment: Some(BTreeMap::new()),
+            ..Default::default()
+        };
+        let c = changes(&none, None, &deployed());
+        assert_eq!(c.len(), 2, "both variables removed: {c:?}");
+        assert!(c.iter().all(|c| c.to == "(removed)"));
+    }
+
+    #[test]
+    fn tags_converge_but_aws_tags_stay() {
+        let have = BTreeMap::from([
+            ("team".to_string(), "core".to_string()),
+            ("old".into(), "x".into()),
+            ("aws:cloudformation:stack-name".into(), "s".into()),
+        ]);
+        let want = BTreeMap::from([("team".to_string(), "edge".to_string())]);
+        let (set, removed) = tag_changes(&want, &have);
+        assert_eq!(set, want);
+        assert_eq!(removed, ["old"]);
+        assert_eq!(
+            tag_changes(&BTreeMap::new(), &have),
+            (BTreeMap::new(), vec![])
+        );
+    }
+}

@@ -1,0 +1,536 @@
+//! The deploy plan: given what is deployed (a snapshot read once) and what
+//! is wanted, the exact list of actions that makes one into the other.
+//! `lamctl deploy --dry-run` prints the plan; a real run executes the very
+//! same actions in order. Values only known while executing (the number of
+//! the version published, the ARN of a role created) are referred to
+//! symbolically, and the actions that depend on them carry the deployed
+//! state they compare against.
+
+mod read;
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use aws_sdk_lambda::types::FunctionConfiguration;
+use serde::Serialize;
+
+use super::alias::AliasState;
+use super::concurrency::Concurrency;
+use super::config::{self, Architecture, Definition, FieldChange, Logging};
+use super::names::role_name_for;
+use super::role::BASIC_EXECUTION_POLICY;
+use super::url::{PublicPermission, UrlAuth, UrlConfig, UrlState, UrlWant};
+use super::write::CodeSource;
+use crate::error::{Error, Result};
+
+/// What the deploy should leave in place: the definition and what to do
+/// after the code is there.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Desired {
+    pub name: String,
+    pub definition: Definition,
+    /// Create (or reuse) lamctl's execution role when the definition names
+    /// no role.
+    pub create_role: bool,
+    /// Upload the code even when its CodeSha256 is the deployed one.
+    pub force: bool,
+    /// Upload the package through this bucket (and key).
+    pub s3_bucket: Option<String>,
+    pub s3_key: Option<String>,
+    pub publish: bool,
+    pub alias: Option<String>,
+    /// Route this percentage of the alias's traffic to the new version.
+    pub canary: Option<f64>,
+    pub keep_versions: Option<u32>,
+    pub concurrency: Option<Concurrency>,
+    /// Provisioned concurrency on the alias.
+    pub provisioned: Option<i32>,
+    /// The function URL (on the alias when there is one).
+    pub url: Option<UrlWant>,
+}
+
+/// The package to deploy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Code {
+    pub sha256: String,
+    pub zip: PathBuf,
+    pub size: u64,
+    /// `(bucket, key)` when the package goes through S3.
+    pub s3: Option<(String, String)>,
+}
+
+/// What the account holds now, read once before planning. Only what the
+/// desired state names is read; the rest stays empty.
+#[derive(Debug, Clone, Default)]
+pub struct Deployed {
+    /// `None`: the function does not exist.
+    pub function: Option<FunctionState>,
+    /// The ARN of lamctl's execution role, when `--create-role` and it exists.
+    pub role: Option<String>,
+    /// The alias to move.
+    pub alias: Option<AliasState>,
+    /// Every alias and published version (when pruning).
+    pub aliases: Vec<AliasState>,
+    pub versions: Vec<u64>,
+    pub reserved: Option<i32>,
+    /// Provisioned concurrency requested on the alias.
+    pub provisioned: Option<i32>,
+    pub url: Option<UrlState>,
+    /// Statement ids of the resource policy of the URL's qualifier.
+    pub policy_sids: BTreeSet<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FunctionState {
+    pub config: FunctionConfiguration,
+    pub tags: BTreeMap<String, String>,
+}
+
+/// A role an action uses.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoleRef {
+    /// A role that exists: its ARN.
+    Arn(String),
+    /// The role this plan creates (by name); its ARN is known once created.
+    Created(String),
+}
+
+impl RoleRef {
+    /// As the plan shows it.
+    pub fn shown(&self) -> String {
+        match self {
+            RoleRef::Arn(a) => a.clone(),
+            RoleRef::Created(n) => format!("(created) {n}"),
+        }
+    }
+}
+
+/// One step of a deploy, in the order they run. "The published version"
+/// is the one `PublishVersion` returns.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "action")]
+pub enum Action {
+    /// Create lamctl's execution role.
+    CreateRole {
+        role: String,
+    },
+    /// Attach a policy to lamctl's role (a no-op when attached, so a role
+    /// an earlier failed run created is repaired).
+    AttachRolePolicy {
+        role: String,
+        policy: String,
+    },
+    /// Upload the package to S3 (skipped when the object is already there).
+    UploadZip {
+        zip: PathBuf,
+        size: u64,
+        bucket: String,
+        key: String,
+    },
+    /// Create the function with its definition and tags; wait until active.
+    CreateFunction {
+        role: RoleRef,
+        source: CodeSource,
+        code_sha256: String,
+        tags: BTreeMap<String, String>,
+    },
+    /// Wait until the function is ready for a change.
+    WaitReady,
+    /// Nothing in the configuration changes (shown, no call).
+    ConfigurationUnchanged,
+    /// Update the configuration (`role` only when it changes); wait.
+    UpdateConfiguration {
+        changes: Vec<FieldChange>,
+        role: Option<RoleRef>,
+        logging: Option<Logging>,
+    },
+    /// The deployed code is the package (shown, no call).
+    CodeUnchanged {
+        code_sha256: String,
+    },
+    /// Upload the code (and set the architecture); wait.
+    UpdateCode {
+        source: CodeSource,
+        code_sha256: String,
+        deployed_code_sha256: Option<String>,
+        architecture: Option<Architecture>,
+        force: bool,
+    },
+    Tag {
+        resource: String,
+        tags: BTreeMap<String, String>,
+    },
+    Untag {
+        resource: String,
+        keys: Vec<String>,
+    },
+    /// Publish a version of exactly this code; wait until it is active.
+    PublishVersion {
+        code_sha256: String,
+    },
+    /// Create the alias on the published version, or move it there (or
+    /// route the canary's share to it): `deployed` is the alias now.
+    PointAlias {
+        alias: String,
+        deployed: Option<AliasState>,
+        canary_percent: Option<f64>,
+    },
+    /// Delete versions beyond the newest `keep`, counting the published one
+    /// and sparing every version an alias routes to after this deploy.
+    PruneVersions {
+        keep: u32,
+        versions: Vec<u64>,
+        aliases: Vec<AliasState>,
+    },
+    SetReservedConcurrency {
+        concurrency: i32,
+    },
+    RemoveReservedConcurrency,
+    SetProvisionedConcurrency {
+        alias: String,
+        concurrency: i32,
+    },
+    /// Wait until the alias's provisioned concurrency is ready.
+    WaitProvisionedConcurrency {
+        alias: String,
+    },
+    CreateUrl {
+        qualifier: Option<String>,
+        config: UrlConfig,
+    },
+    UpdateUrl {
+        qualifier: Option<String>,
+        config: UrlConfig,
+    },
+    DeleteUrl {
+        qualifier: Option<String>,
+    },
+    /// Add one of the statements a public URL needs.
+    AddPublicPermission {
+        qualifier: Option<String>,
+        permission: PublicPermission,
+    },
+    RemovePermission {
+        qualifier: Option<String>,
+        sid: String,
+    },
+}
+
+/// Whether the code is uploaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CodeAction {
+    Unchanged,
+    Upload,
+}
+
+/// What a deploy does: a summary of the differences and the actions.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub function: String,
+    pub region: String,
+    pub create: bool,
+    /// The deployed function's ARN (a new one's is known once created).
+    pub arn: Option<String>,
+    pub config_changes: Vec<FieldChange>,
+    pub tags_set: BTreeMap<String, String>,
+    pub tags_removed: Vec<String>,
+    pub code: CodeAction,
+    pub code_sha256: String,
+    pub deployed_code_sha256: Option<String>,
+    /// `s3://bucket/key` when the code goes through S3.
+    pub s3: Option<String>,
+    pub publish: bool,
+    pub alias: Option<String>,
+    pub canary_percent: Option<f64>,
+    pub keep_versions: Option<u32>,
+    pub concurrency: Option<Concurrency>,
+    pub provisioned: Option<i32>,
+    pub url: Option<UrlWant>,
+    /// The function URL as deployed.
+    pub deployed_url: Option<String>,
+    pub actions: Vec<Action>,
+}
+
+/// Plan the deploy of `code` and `want` over `deployed`: pure, no call.
+/// Fails (bad usage) when a function that does not exist cannot be created
+/// from the definition.
+pub fn plan(want: &Desired, deployed: &Deployed, code: &Code, region: &str) -> Result<Plan> {
+    let def = &want.definition;
+    let function = deployed.function.as_ref();
+    if function.is_none() {
+        creatable(want, region)?;
+    }
+    let mut actions = Vec::new();
+
+    let role = plan_role(want, deployed, &mut actions);
+
+    let deployed_sha = function
+        .and_then(|f| f.config.code_sha256())
+        .map(String::from);
+    let upload = match function {
+        None => true,
+        Some(f) => {
+            want.force
+                || config::architecture_changes(def, &f.config)
+                || deployed_sha.as_deref() != Some(code.sha256.as_str())
+        }
+    };
+    let source = match &code.s3 {
+        Some((bucket, key)) => CodeSource::S3 {
+            bucket: bucket.clone(),
+            key: key.clone(),
+        },
+        None => CodeSource::Zip(code.zip.clone()),
+    };
+    if let (true, Some((bucket, key))) = (upload, &code.s3) {
+        actions.push(Action::UploadZip {
+            zip: code.zip.clone(),
+            size: code.size,
+            bucket: bucket.clone(),
+            key: key.clone(),
+        });
+    }
+
+    let (config_changes, tags_set, tags_removed) = match function {
+        None => {
+            let role = role.ok_or_else(|| Error::usage("creating a function needs a role"))?;
+            actions.push(Action::CreateFunction {
+                role,
+                source,
+                code_sha256: code.sha256.clone(),
+                tags: def.tags.clone(),
+            });
+            (Vec::new(), def.tags.clone(), Vec::new())
+        }
+        Some(f) => plan_update(want, f, role, upload.then_some(source), code, &mut actions),
+    };
+
+    plan_versions(want, deployed, code, &mut actions);
+    plan_concurrency(want, deployed, &mut actions);
+    plan_url(want, deployed, &mut actions);
+
+    Ok(Plan {
+        function: want.name.clone(),
+        region: region.to_string(),
+        create: function.is_none(),
+        arn: function.and_then(|f| f.config.function_arn().map(String::from)),
+        config_changes,
+        tags_set,
+        tags_removed,
+        code: if upload {
+            CodeAction::Upload
+        } else {
+            CodeAction::Unchanged
+        },
+        code_sha256: code.sha256.clone(),
+        deployed_code_sha256: deployed_sha,
+        s3: code.s3.as_ref().map(|(b, k)| format!("s3://{b}/{k}")),
+        publish: want.publish,
+        alias: want.alias.clone(),
+        canary_percent: want.canary,
+        keep_versions: want.keep_versions,
+        concurrency: want.concurrency,
+        provisioned: want.provisioned,
+        url: want.url.clone(),
+        deployed_url: deployed.url.as_ref().map(|u| u.url.clone()),
+        actions,
+    })
+}
+
+/// An existing function: wait until it is ready, then update what differs
+/// (configuration, code, tags). Returns the changes and the tags to set and
+/// remove. `upload` is where the code comes from when it is uploaded.
+fn plan_update(
+    want: &Desired,
+    f: &FunctionState,
+    role: Option<RoleRef>,
+    upload: Option<CodeSource>,
+    code: &Code,
+    actions: &mut Vec<Action>,
+) -> (Vec<FieldChange>, BTreeMap<String, String>, Vec<String>) {
+    let def = &want.definition;
+    actions.push(Action::WaitReady);
+    let changes = config::changes(def, role.as_ref().map(RoleRef::shown).as_deref(), &f.config);
+    // The architecture changes with the code, not the configuration.
+    if changes.iter().all(|c| c.field == "architecture") {
+        actions.push(Action::ConfigurationUnchanged);
+    } else {
+        actions.push(Action::UpdateConfiguration {
+            changes: changes.clone(),
+            role: role.filter(|_| changes.iter().any(|c| c.field == "role")),
+            logging: config::logging(def, Some(&f.config)),
+        });
+    }
+    actions.push(match upload {
+        Some(source) => Action::UpdateCode {
+            source,
+            code_sha256: code.sha256.clone(),
+            deployed_code_sha256: f.config.code_sha256().map(String::from),
+            architecture: def.architecture,
+            force: want.force,
+        },
+        None => Action::CodeUnchanged {
+            code_sha256: code.sha256.clone(),
+        },
+    });
+    let (set, removed) = config::tag_changes(&def.tags, &f.tags);
+    let arn = f.config.function_arn().unwrap_or_default();
+    if !set.is_empty() {
+        actions.push(Action::Tag {
+            resource: arn.to_string(),
+            tags: set.clone(),
+        });
+    }
+    if !removed.is_empty() {
+        actions.push(Action::Untag {
+            resource: arn.to_string(),
+            keys: removed.clone(),
+        });
+    }
+    (changes, set, removed)
+}
+
+/// A function that does not exist needs a runtime, a handler and a role.
+fn creatable(want: &Desired, region: &str) -> Result<()> {
+    let def = &want.definition;
+    let name = &want.name;
+    for (flag, key, given) in [
+        ("--runtime", "runtime", def.runtime.is_some()),
+        ("--handler", "handler", def.handler.is_some()),
+    ] {
+        if !given {
+            return Err(Error::usage(format!(
+                "function '{name}' does not exist in {region} and creating it needs {flag} (or `{key}` in lamctl.toml)"
+            )));
+        }
+    }
+    if def.role.is_none() && !want.create_role {
+        return Err(Error::usage(format!(
+            "function '{name}' does not exist in {region} and creating it needs --role ARN (or `role` in lamctl.toml)"
+        ))
+        .with_hint("or pass --create-role to create a basic execution role"));
+    }
+    Ok(())
+}
+
+/// The role the function should have; lamctl's own is created when
+/// missing and its policy attached either way.
+fn plan_role(want: &Desired, deployed: &Deployed, actions: &mut Vec<Action>) -> Option<RoleRef> {
+    if let Some(r) = &want.definition.role {
+        return Some(RoleRef::Arn(r.clone()));
+    }
+    if !want.create_role {
+        return None;
+    }
+    let name = role_name_for(&want.name);
+    let role = match &deployed.role {
+        Some(arn) => RoleRef::Arn(arn.clone()),
+        None => {
+            actions.push(Action::CreateRole { role: name.clone() });
+            RoleRef::Created(name.clone())
+        }
+    };
+    actions.push(Action::AttachRolePolicy {
+        role: name,
+        policy: BASIC_EXECUTION_POLICY.into(),
+    });
+    Some(role)
+}
+
+fn plan_versions(want: &Desired, deployed: &Deployed, code: &Code, actions: &mut Vec<Action>) {
+    if !want.publish {
+        return;
+    }
+    actions.push(Action::PublishVersion {
+        code_sha256: code.sha256.clone(),
+    });
+    if let Some(alias) = &want.alias {
+        actions.push(Action::PointAlias {
+            alias: alias.clone(),
+            deployed: deployed.alias.clone(),
+            canary_percent: want.canary,
+        });
+    }
+    if let Some(keep) = want.keep_versions {
+        actions.push(Action::PruneVersions {
+            keep,
+            versions: deployed.versions.clone(),
+            aliases: deployed.aliases.clone(),
+        });
+    }
+}
+
+fn plan_concurrency(want: &Desired, deployed: &Deployed, actions: &mut Vec<Action>) {
+    match want.concurrency {
+        Some(Concurrency::Set(n)) if deployed.reserved != Some(n) => {
+            actions.push(Action::SetReservedConcurrency { concurrency: n })
+        }
+        Some(Concurrency::Remove) if deployed.reserved.is_some() => {
+            actions.push(Action::RemoveReservedConcurrency)
+        }
+        _ => {}
+    }
+    if let (Some(n), Some(alias)) = (want.provisioned, &want.alias) {
+        if deployed.provisioned != Some(n) {
+            actions.push(Action::SetProvisionedConcurrency {
+                alias: alias.clone(),
+                concurrency: n,
+            });
+        }
+        // Waited for even when unchanged: it may still be allocating.
+        actions.push(Action::WaitProvisionedConcurrency {
+            alias: alias.clone(),
+        });
+    }
+}
+
+fn plan_url(want: &Desired, deployed: &Deployed, actions: &mut Vec<Action>) {
+    let Some(url) = &want.url else { return };
+    let qualifier = want.alias.clone();
+    let present = |p: &PublicPermission| deployed.policy_sids.contains(p.sid());
+    let remove_public = |actions: &mut Vec<Action>| {
+        for p in PublicPermission::ALL.iter().filter(|p| present(p)) {
+            actions.push(Action::RemovePermission {
+                qualifier: qualifier.clone(),
+                sid: p.sid().to_string(),
+            });
+        }
+    };
+    match url {
+        UrlWant::Remove => {
+            if deployed.url.is_some() {
+                actions.push(Action::DeleteUrl {
+                    qualifier: qualifier.clone(),
+                });
+            }
+            remove_public(actions);
+        }
+        UrlWant::Attach(config) => {
+            match &deployed.url {
+                None => actions.push(Action::CreateUrl {
+                    qualifier: qualifier.clone(),
+                    config: config.clone(),
+                }),
+                Some(u) if !u.config.same_as(config) => actions.push(Action::UpdateUrl {
+                    qualifier: qualifier.clone(),
+                    config: config.clone(),
+                }),
+                Some(_) => {}
+            }
+            if config.auth == UrlAuth::None {
+                for p in PublicPermission::ALL.into_iter().filter(|p| !present(p)) {
+                    actions.push(Action::AddPublicPermission {
+                        qualifier: qualifier.clone(),
+                        permission: p,
+                    });
+                }
+            } else {
+                remove_public(actions);
+            }
+        }
+    }
+}

@@ -1,0 +1,269 @@
+//! What follows the function: versions, aliases, concurrency, URL.
+
+use super::*;
+
+#[test]
+fn publish_alias_canary_and_prune() {
+    let live = AliasState {
+        name: "live".into(),
+        version: "1".into(),
+        weights: BTreeMap::new(),
+    };
+    let have = Deployed {
+        alias: Some(live.clone()),
+        aliases: vec![live.clone()],
+        versions: vec![1, 2],
+        ..deployed()
+    };
+    let publish = Desired {
+        publish: true,
+        ..desired()
+    };
+    assert_eq!(
+        after_function(&publish, &have),
+        [Action::PublishVersion {
+            code_sha256: SHA.into()
+        }]
+    );
+    let canary = Desired {
+        alias: Some("live".into()),
+        canary: Some(10.0),
+        keep_versions: Some(1),
+        ..publish.clone()
+    };
+    assert_eq!(
+        after_function(&canary, &have),
+        [
+            Action::PublishVersion {
+                code_sha256: SHA.into()
+            },
+            Action::PointAlias {
+                alias: "live".into(),
+                deployed: Some(live.clone()),
+                canary_percent: Some(10.0)
+            },
+            Action::PruneVersions {
+                keep: 1,
+                versions: vec![1, 2],
+                aliases: vec![live]
+            }
+        ]
+    );
+    // A new alias is created on the version.
+    let new = Desired {
+        alias: Some("new".into()),
+        ..publish.clone()
+    };
+    assert_eq!(
+        after_function(&new, &deployed())[1],
+        Action::PointAlias {
+            alias: "new".into(),
+            deployed: None,
+            canary_percent: None
+        }
+    );
+    // Without publishing there is no version to alias or prune from.
+    let unpublished = Desired {
+        keep_versions: Some(1),
+        ..desired()
+    };
+    assert!(after_function(&unpublished, &have).is_empty());
+}
+
+#[test]
+fn reserved_concurrency_set_removed_or_left() {
+    let set = |n| Desired {
+        concurrency: Some(Concurrency::Set(n)),
+        ..desired()
+    };
+    let remove = Desired {
+        concurrency: Some(Concurrency::Remove),
+        ..desired()
+    };
+    let with = |reserved| Deployed {
+        reserved,
+        ..deployed()
+    };
+    assert_eq!(
+        after_function(&set(5), &with(None)),
+        [Action::SetReservedConcurrency { concurrency: 5 }]
+    );
+    assert_eq!(
+        after_function(&set(5), &with(Some(3))),
+        [Action::SetReservedConcurrency { concurrency: 5 }]
+    );
+    // Zero is a setting (the function is throttled), not an absence.
+    assert_eq!(
+        after_function(&set(0), &with(None)),
+        [Action::SetReservedConcurrency { concurrency: 0 }]
+    );
+    assert!(after_function(&set(5), &with(Some(5))).is_empty());
+    assert_eq!(
+        after_function(&remove, &with(Some(5))),
+        [Action::RemoveReservedConcurrency]
+    );
+    assert!(after_function(&remove, &with(None)).is_empty());
+    assert!(after_function(&desired(), &with(Some(5))).is_empty());
+}
+
+#[test]
+fn provisioned_concurrency_is_set_when_it_differs_and_always_awaited() {
+    let want = Desired {
+        publish: true,
+        alias: Some("live".into()),
+        provisioned: Some(2),
+        ..desired()
+    };
+    let with = |provisioned| Deployed {
+        provisioned,
+        ..deployed()
+    };
+    let tail = |have: &Deployed| after_function(&want, have)[2..].to_vec();
+    let wait = Action::WaitProvisionedConcurrency {
+        alias: "live".into(),
+    };
+    assert_eq!(
+        tail(&with(None)),
+        [
+            Action::SetProvisionedConcurrency {
+                alias: "live".into(),
+                concurrency: 2
+            },
+            wait.clone()
+        ]
+    );
+    assert_eq!(tail(&with(Some(2))), [wait]);
+}
+
+fn url_config(auth: UrlAuth, origins: &[&str]) -> UrlConfig {
+    UrlConfig {
+        auth,
+        invoke_mode: InvokeMode::Buffered,
+        cors: (!origins.is_empty()).then(|| Cors {
+            origins: origins.iter().map(|o| o.to_string()).collect(),
+            ..Default::default()
+        }),
+    }
+}
+
+fn with_url(config: Option<UrlConfig>, sids: &[&str]) -> Deployed {
+    Deployed {
+        url: config.map(|config| UrlState {
+            url: "https://abc.lambda-url.us-east-1.on.aws/".into(),
+            config,
+        }),
+        policy_sids: sids.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>(),
+        ..deployed()
+    }
+}
+
+const SIDS: [&str; 2] = ["lamctl-url-public-invoke-url", "lamctl-url-public-invoke"];
+
+#[test]
+fn url_created_with_its_public_permissions() {
+    let public = url_config(UrlAuth::None, &["https://a.example"]);
+    let want = Desired {
+        url: Some(UrlWant::Attach(public.clone())),
+        ..desired()
+    };
+    assert_eq!(
+        after_function(&want, &with_url(None, &[])),
+        [
+            Action::CreateUrl {
+                qualifier: None,
+                config: public.clone()
+            },
+            Action::AddPublicPermission {
+                qualifier: None,
+                permission: PublicPermission::InvokeFunctionUrl
+            },
+            Action::AddPublicPermission {
+                qualifier: None,
+                permission: PublicPermission::InvokeFunction
+            },
+        ]
+    );
+    // Re-run: same URL, statements there (among others): nothing to do.
+    let mut sids = SIDS.to_vec();
+    sids.push("someone-elses");
+    let have = with_url(Some(public.clone()), &sids);
+    assert!(after_function(&want, &have).is_empty());
+    assert_eq!(
+        plan(&want, &have, &code(), REGION)
+            .unwrap()
+            .deployed_url
+            .as_deref(),
+        Some("https://abc.lambda-url.us-east-1.on.aws/")
+    );
+    // On an alias, the URL and its permissions are the alias's.
+    let on_alias = Desired {
+        publish: true,
+        alias: Some("live".into()),
+        ..want
+    };
+    let url_actions: Vec<Action> = after_function(&on_alias, &with_url(None, &[]))[2..].to_vec();
+    assert!(url_actions.iter().all(|a| matches!(
+        a,
+        Action::CreateUrl { qualifier: Some(q), .. }
+        | Action::AddPublicPermission { qualifier: Some(q), .. } if q == "live"
+    )));
+    assert_eq!(url_actions.len(), 3);
+}
+
+#[test]
+fn url_updated_and_made_private() {
+    let public_a = url_config(UrlAuth::None, &["https://a.example"]);
+    let public_b = url_config(UrlAuth::None, &["https://b.example"]);
+    let private = url_config(UrlAuth::AwsIam, &[]);
+    let attach = |c: &UrlConfig| Desired {
+        url: Some(UrlWant::Attach(c.clone())),
+        ..desired()
+    };
+    // Only CORS differs: update; the permissions are already there.
+    assert_eq!(
+        after_function(&attach(&public_b), &with_url(Some(public_a.clone()), &SIDS)),
+        [Action::UpdateUrl {
+            qualifier: None,
+            config: public_b
+        }]
+    );
+    // Private: update and remove lamctl's public statements.
+    assert_eq!(
+        after_function(&attach(&private), &with_url(Some(public_a), &SIDS)),
+        [
+            Action::UpdateUrl {
+                qualifier: None,
+                config: private.clone()
+            },
+            Action::RemovePermission {
+                qualifier: None,
+                sid: SIDS[0].into()
+            },
+            Action::RemovePermission {
+                qualifier: None,
+                sid: SIDS[1].into()
+            },
+        ]
+    );
+    assert!(after_function(&attach(&private), &with_url(Some(private.clone()), &[])).is_empty());
+}
+
+#[test]
+fn url_removed_with_its_permissions() {
+    let remove = Desired {
+        url: Some(UrlWant::Remove),
+        ..desired()
+    };
+    let public = url_config(UrlAuth::None, &[]);
+    assert_eq!(
+        after_function(&remove, &with_url(Some(public), &SIDS[..1])),
+        [
+            Action::DeleteUrl { qualifier: None },
+            Action::RemovePermission {
+                qualifier: None,
+                sid: SIDS[0].into()
+            },
+        ]
+    );
+    assert!(after_function(&remove, &with_url(None, &[])).is_empty());
+}

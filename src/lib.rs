@@ -92,38 +92,21 @@ async fn run(cli: Cli, ui: &Ui) -> Result<()> {
         _ => {}
     }
     let project = Project::discover(cli.global.config.as_deref())?;
+    let project = project.as_ref();
     let ctx = Ctx {
         ui,
-        aws_overrides: cli.global.aws(project.as_ref()),
-        config: cli.global.config.clone(),
-        project,
+        aws_overrides: cli.global.aws(project),
     };
     match &cli.command {
         Command::Whoami(_) => commands::whoami::run(&ctx).await,
-        Command::Package(args) => {
-            let settings = args.settings(ctx.project.as_ref())?;
-            commands::package::run(&ctx, &settings).await
-        }
-        Command::Deploy(args) => {
-            let settings = commands::deploy::Settings {
-                desired: args.desired(ctx.project.as_ref())?,
-                package: args.package_options(ctx.project.as_ref())?,
-                dry_run: args.dry_run,
-            };
-            commands::deploy::run(&ctx, &settings).await
-        }
-        Command::Serve(args) => {
-            let settings = args.settings(&cli.global)?;
-            commands::serve::run(&ctx, settings).await
-        }
-        Command::Logs(args) => {
-            let settings = args.settings(ctx.project.as_ref(), ctx.ui.format)?;
-            commands::logs::run(&ctx, &settings).await
-        }
+        Command::Package(args) => commands::package::run(&ctx, &args.settings(project)?).await,
+        Command::Deploy(args) => commands::deploy::run(&ctx, &args.settings(project)?).await,
         Command::Invoke(args) => {
-            let settings = args.settings(&cli.global, ctx.project.as_ref())?;
+            let settings = args.settings(&cli.global, project)?;
             commands::invoke::run(&ctx, settings).await
         }
+        Command::Logs(args) => commands::logs::run(&ctx, &args.settings(project, ui.format)?).await,
+        Command::Serve(args) => commands::serve::run(&ctx, args.settings(&cli.global)?).await,
         Command::Completions(_) | Command::Man(_) => Ok(()),
     }
 }

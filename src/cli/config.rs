@@ -257,6 +257,11 @@ impl Project {
         self.path.parent().unwrap_or(Path::new(""))
     }
 
+    /// The function a command acts on when none is named: `name` in the file.
+    pub fn default_function(project: Option<&Project>) -> Option<&str> {
+        project.and_then(|p| p.file.name.as_deref())
+    }
+
     /// `source` resolved against the file's directory.
     pub fn source_dir(&self) -> Option<PathBuf> {
         self.file.source.as_ref().map(|s| self.dir().join(s))

@@ -7,6 +7,7 @@ use clap::{Args, ValueEnum};
 
 use super::config::{self as project, FunctionSpec, Project};
 use super::package::PackFlags;
+use crate::commands::deploy::Settings;
 use crate::error::{Error, Result};
 use crate::lambda::concurrency::Concurrency;
 use crate::lambda::config::{self as def, Definition};
@@ -162,6 +163,15 @@ fn parse_percent(s: &str) -> std::result::Result<f64, String> {
 }
 
 impl DeployArgs {
+    /// Everything `lamctl deploy` needs, checked before any AWS call.
+    pub fn settings(&self, project: Option<&Project>) -> Result<Settings> {
+        Ok(Settings {
+            desired: self.desired(project)?,
+            package: self.package_options(project)?,
+            dry_run: self.dry_run,
+        })
+    }
+
     /// The deploy's settings: flags over lamctl.toml, validated before any
     /// work (bad input is a usage error).
     pub fn desired(&self, project: Option<&Project>) -> Result<Desired> {

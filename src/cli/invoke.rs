@@ -124,7 +124,7 @@ impl InvokeArgs {
             function: self
                 .name
                 .clone()
-                .or_else(|| project.and_then(|p| p.file.name.clone())),
+                .or_else(|| Project::default_function(project).map(String::from)),
             payload: self.payload.clone(),
             raw: self.raw,
             invocation_type,

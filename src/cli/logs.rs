@@ -102,7 +102,7 @@ impl LogsArgs {
         project: Option<&Project>,
         output: OutputFormat,
     ) -> Result<LogsSettings> {
-        let default_name = project.and_then(|p| p.file.name.as_deref());
+        let default_name = Project::default_function(project);
         self.settings_at(default_name, output, timewin::now_ms(), &Clock::local())
     }
 

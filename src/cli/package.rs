@@ -65,8 +65,8 @@ pub fn options(
         Some(o) => o.clone(),
         None => {
             let base = project.map(|p| p.dir().to_path_buf()).unwrap_or_default();
-            let name = project
-                .and_then(|p| p.file.name.clone())
+            let name = Project::default_function(project)
+                .map(String::from)
                 .or_else(|| {
                     root.canonicalize()
                         .ok()

@@ -11,10 +11,7 @@ pub mod package;
 pub mod serve;
 pub mod whoami;
 
-use std::path::PathBuf;
-
 use crate::aws::{AwsContext, AwsOverrides, ProcessEnv};
-use crate::cli::config::Project;
 use crate::error::Result;
 use crate::output::Ui;
 
@@ -22,9 +19,6 @@ use crate::output::Ui;
 pub struct Ctx<'a> {
     pub ui: &'a Ui,
     pub aws_overrides: AwsOverrides,
-    /// `-c FILE` as given.
-    pub config: Option<PathBuf>,
-    pub project: Option<Project>,
 }
 
 impl Ctx<'_> {

@@ -66,6 +66,11 @@ pub const CORS_MAX_AGE: Range = Range {
     range: 0..=86400,
 };
 
+/// What Lambda sets when a function's definition does not say: 128 MB,
+/// 3 seconds.
+pub const DEFAULT_MEMORY_MB: i32 = 128;
+pub const DEFAULT_TIMEOUT_S: i32 = 3;
+
 /// A zip uploaded directly in CreateFunction/UpdateFunctionCode: 50 MB.
 pub const DIRECT_UPLOAD_BYTES: u64 = 50 * 1024 * 1024;
 /// The unzipped deployment package, layers included: 250 MB.

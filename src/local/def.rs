@@ -10,11 +10,9 @@ use std::time::Duration;
 
 use crate::aws::{AwsContext, AwsOverrides, Origin, ProcessEnv};
 use crate::error::{Error, Result};
+use crate::lambda::limits;
 use crate::output::Ui;
 
-/// Lambda's defaults when neither the file nor a flag says.
-pub const DEFAULT_MEMORY_MB: i32 = 128;
-pub const DEFAULT_TIMEOUT_S: i32 = 3;
 /// The region the function sees when none is configured anywhere.
 pub const DEFAULT_REGION: &str = "us-east-1";
 
@@ -196,8 +194,8 @@ impl LocalDef {
             kind,
             handler,
             task_root,
-            memory_mb: input.memory.unwrap_or(DEFAULT_MEMORY_MB),
-            timeout: Duration::from_secs(input.timeout.unwrap_or(DEFAULT_TIMEOUT_S) as u64),
+            memory_mb: input.memory.unwrap_or(limits::DEFAULT_MEMORY_MB),
+            timeout: Duration::from_secs(input.timeout.unwrap_or(limits::DEFAULT_TIMEOUT_S) as u64),
             environment: input.environment.clone(),
             region,
             client: input.client,

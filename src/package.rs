@@ -25,11 +25,8 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime};
 
 use crate::error::{Error, Result};
+use crate::lambda::limits::UNZIPPED_BYTES;
 
-/// Lambda's limit for a zip uploaded directly in the API call.
-pub use crate::lambda::limits::DIRECT_UPLOAD_BYTES as DIRECT_UPLOAD_LIMIT;
-/// Lambda's limit for the unzipped size of a function and its layers.
-pub use crate::lambda::limits::UNZIPPED_BYTES as UNZIPPED_LIMIT;
 /// The ignore file read from the packaged directory's root.
 pub const IGNORE_FILE: &str = ".lamctlignore";
 
@@ -128,7 +125,7 @@ pub fn package(opts: &PackageOptions, obs: &dyn Observer) -> Result<PackageRepor
         .with_hint(format!("check {IGNORE_FILE} and --exclude/--include")));
     }
     let uncompressed: u64 = entries.iter().map(|e| e.size()).sum();
-    if opts.size_check && uncompressed > UNZIPPED_LIMIT {
+    if opts.size_check && uncompressed > UNZIPPED_BYTES {
         return Err(too_big(&entries, uncompressed));
     }
     write_zip(&entries, opts, uncompressed, obs)
@@ -457,7 +454,7 @@ fn too_big(entries: &[Entry], total: u64) -> Error {
     Error::usage(format!(
         "unzipped size {} is over Lambda's 250 MB limit ({} bytes){largest}",
         crate::output::bytes(total),
-        UNZIPPED_LIMIT
+        UNZIPPED_BYTES
     ))
     .with_hint("exclude what the function does not need (--exclude or .lamctlignore), move dependencies to a layer or a container image, or pass --no-size-check")
 }

@@ -1,6 +1,7 @@
 //! Reading the deployed state a plan starts from, once, before planning.
 //! Each read maps "not found" to nothing, so a function about to be
-//! created reads as having no alias, URL or concurrency.
+//! created reads as having no alias, URL or concurrency. The reads after
+//! GetFunction are independent and run at once.
 
 use aws_sdk_lambda::Client;
 use aws_sdk_lambda::types::FunctionConfiguration;
@@ -25,31 +26,63 @@ impl Deployed {
                     .unwrap_or_else(|| FunctionConfiguration::builder().build()),
                 tags: f.tags.unwrap_or_default().into_iter().collect(),
             });
-        let mut d = Deployed {
-            function,
-            ..Default::default()
+        let role = async {
+            match want.create_role && want.definition.role.is_none() {
+                true => role::get_arn(aws, &role_name_for(name)).await,
+                false => Ok(None),
+            }
         };
-        if want.create_role && want.definition.role.is_none() {
-            d.role = role::get_arn(aws, &role_name_for(name)).await?;
-        }
-        if let Some(a) = &want.alias {
-            d.alias = alias::get(client, aws, name, a).await?;
-        }
-        if want.publish && want.keep_versions.is_some() {
-            d.versions = versions::list(client, aws, name).await?;
-            d.aliases = optional(alias::list(client, aws, name).await)?.unwrap_or_default();
-        }
-        if want.concurrency.is_some() {
-            d.reserved = concurrency::reserved(client, aws, name).await?;
-        }
-        if let (Some(_), Some(a)) = (want.provisioned, &want.alias) {
-            d.provisioned = concurrency::provisioned(client, aws, name, a).await?;
-        }
-        if want.url.is_some() {
+        // The reads are independent: one round trip's wait, not six.
+        let alias = async {
+            match &want.alias {
+                Some(a) => alias::get(client, aws, name, a).await,
+                None => Ok(None),
+            }
+        };
+        let pruning = async {
+            if !(want.publish && want.keep_versions.is_some()) {
+                return Ok((Vec::new(), Vec::new()));
+            }
+            let versions = versions::list(client, aws, name).await?;
+            let aliases = optional(alias::list(client, aws, name).await)?.unwrap_or_default();
+            Ok((versions, aliases))
+        };
+        let reserved = async {
+            match want.concurrency {
+                Some(_) => concurrency::reserved(client, aws, name).await,
+                None => Ok(None),
+            }
+        };
+        let provisioned = async {
+            match (want.provisioned, &want.alias) {
+                (Some(_), Some(a)) => concurrency::provisioned(client, aws, name, a).await,
+                _ => Ok(None),
+            }
+        };
+        let url = async {
+            if want.url.is_none() {
+                return Ok((None, Default::default()));
+            }
             let qualifier = want.alias.as_deref();
-            d.url = url::get(client, aws, name, qualifier).await?;
-            d.policy_sids = url::policy_sids(client, aws, name, qualifier).await?;
-        }
+            let (url, sids) = tokio::try_join!(
+                url::get(client, aws, name, qualifier),
+                url::policy_sids(client, aws, name, qualifier)
+            )?;
+            Ok((url, sids))
+        };
+        let (role, alias, (versions, aliases), reserved, provisioned, (url, policy_sids)) =
+            tokio::try_join!(role, alias, pruning, reserved, provisioned, url)?;
+        let d = Deployed {
+            function,
+            role,
+            alias,
+            aliases,
+            versions,
+            reserved,
+            provisioned,
+            url,
+            policy_sids,
+        };
         Ok(d)
     }
 }

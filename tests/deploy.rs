@@ -1121,7 +1121,7 @@ fn package_dir(dir: &Path) -> std::path::PathBuf {
     lamctl([
         "package",
         dir.to_str().unwrap(),
-        "-o",
+        "--out",
         out.to_str().unwrap(),
     ])
     .run()

@@ -49,7 +49,7 @@ fn package(dir: &Path, out: &Path, extra: &[&str]) -> Out {
     let mut args = vec![
         "package".to_string(),
         dir.display().to_string(),
-        "-o".into(),
+        "--out".into(),
         out.display().to_string(),
         "--output".into(),
         "json".into(),
@@ -189,7 +189,7 @@ fn output_is_deterministic() {
     );
 
     // Run from another working directory with a relative DIR.
-    let out = lamctl(["package", "b", "-o", "../../5.zip"])
+    let out = lamctl(["package", "b", "--out", "../../5.zip"])
         .dir(t.path().join("elsewhere/deeper"))
         .run();
     out.success();
@@ -312,7 +312,7 @@ fn ctrl_c_while_packaging_leaves_no_partial_zip() {
     let (child, _home) = lamctl([
         "package",
         src.to_str().unwrap(),
-        "-o",
+        "--out",
         zip.to_str().unwrap(),
     ])
     .spawn();
@@ -459,7 +459,7 @@ fn symlinks_followed_kept_outside_and_loops() {
     let out = lamctl([
         "package",
         src.to_str().unwrap(),
-        "-o",
+        "--out",
         zip.to_str().unwrap(),
         "-v",
     ])
@@ -598,7 +598,7 @@ fn over_50_mb_warns_about_s3() {
     let out = lamctl([
         "package",
         src.to_str().unwrap(),
-        "-o",
+        "--out",
         zip.to_str().unwrap(),
     ])
     .run();

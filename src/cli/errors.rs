@@ -33,6 +33,12 @@ pub fn report(e: clap::Error) -> ExitCode {
 /// The error as one line and a hint (suggestions, then the usage).
 fn usage_error(e: &clap::Error) -> Error {
     let mut hints = suggestions(e);
+    // `-o out.zip` from habit: -o is the output format, as in the AWS CLI.
+    if e.kind() == ErrorKind::InvalidValue
+        && string(e, ContextKind::InvalidArg).is_some_and(|a| a.starts_with("--output"))
+    {
+        hints.push("-o is --output (text or json); a file to write is --out FILE".into());
+    }
     if let Some(usage) = usage(e) {
         hints.push(usage);
     }
@@ -288,6 +294,22 @@ mod tests {
             "invalid value 'tcsh' for '<SHELL>' [possible values: bash, elvish, fish, powershell, zsh]",
             Some("a similar value exists: 'zsh'"),
         );
+    }
+
+    #[test]
+    fn dash_o_is_the_output_format_and_a_file_name_gets_a_hint() {
+        let (k, m, h) = fail(&["package", "-o", "out.zip"]);
+        assert_eq!(k, ErrorKind::InvalidValue);
+        assert!(
+            m.starts_with("invalid value 'out.zip' for '--output <OUTPUT>'"),
+            "{m}"
+        );
+        assert!(
+            h.unwrap()
+                .starts_with("-o is --output (text or json); a file to write is --out FILE"),
+        );
+        let cli = Cli::try_parse_from(["lamctl", "deploy", "-o", "json"]).unwrap();
+        assert_eq!(cli.global.output, crate::cli::OutputArg::Json);
     }
 
     #[test]

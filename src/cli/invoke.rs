@@ -51,8 +51,8 @@ pub struct InvokeArgs {
     #[arg(long)]
     pub pretty: bool,
 
-    /// Write the response payload to FILE instead of stdout
-    #[arg(short, long, value_name = "FILE")]
+    /// Write the response payload to FILE instead of stdout (no short flag: -o is --output)
+    #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 
     /// Invoke once per line of the input (newline-delimited JSON) and print one JSON result line

@@ -94,8 +94,8 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "URL")]
     pub endpoint_url: Option<String>,
 
-    /// Format of the result on stdout
-    #[arg(long, global = true, value_enum, default_value_t = OutputArg::Text)]
+    /// Format of the result on stdout (-o as in the AWS CLI; a zip or payload file is --out)
+    #[arg(short = 'o', long, global = true, value_enum, default_value_t = OutputArg::Text)]
     pub output: OutputArg,
 
     /// Print only the result and errors: no progress, no notes, no warnings

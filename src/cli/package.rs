@@ -21,8 +21,9 @@ pub struct PackageArgs {
 /// The packaging flags, shared with `deploy`.
 #[derive(Debug, Args, Clone, Default)]
 pub struct PackFlags {
-    /// Where to write the zip [default: .lamctl/NAME.zip beside lamctl.toml, else in .]
-    #[arg(short, long, value_name = "FILE")]
+    /// Where to write the zip [default: .lamctl/NAME.zip beside lamctl.toml, else in .] (no short
+    /// flag: -o is --output)
+    #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 
     /// Leave out paths matching this gitignore-style glob (repeatable; after .lamctlignore)

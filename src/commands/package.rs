@@ -1,4 +1,4 @@
-//! `lamctl package [DIR] [-o FILE]`: zip a directory deterministically and
+//! `lamctl package [DIR] [--out FILE]`: zip a directory deterministically and
 //! print the CodeSha256 Lambda will report for it.
 
 use std::fmt;

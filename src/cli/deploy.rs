@@ -36,9 +36,27 @@ pub struct DeployArgs {
     #[arg(long, help_heading = "Deploy")]
     pub force: bool,
 
-    /// Upload the zip through this S3 bucket (automatic over 50 MB) [lamctl.toml: deploy.s3_bucket]
-    #[arg(long, value_name = "BUCKET", help_heading = "Deploy")]
+    /// The variables given (lamctl.toml's and --env/--env-file) are the whole set: others are
+    /// removed
+    #[arg(long, help_heading = "Deploy")]
+    pub env_replace: bool,
+
+    /// The tags given (lamctl.toml's and --tag) are the whole set: others are removed
+    #[arg(long, help_heading = "Deploy")]
+    pub tag_replace: bool,
+
+    /// Upload the zip through this S3 bucket (needed over 50 MB) [lamctl.toml: deploy.s3_bucket]
+    #[arg(
+        long,
+        value_name = "BUCKET",
+        conflicts_with = "no_s3_bucket",
+        help_heading = "Deploy"
+    )]
     pub s3_bucket: Option<String>,
+
+    /// Upload the zip directly, whatever lamctl.toml says
+    #[arg(long, help_heading = "Deploy")]
+    pub no_s3_bucket: bool,
 
     /// The S3 key [default: lamctl/FUNCTION/SHA256HEX.zip] [lamctl.toml: deploy.s3_key]
     #[arg(
@@ -50,20 +68,38 @@ pub struct DeployArgs {
     pub s3_key: Option<String>,
 
     /// Publish a version of exactly what was deployed [lamctl.toml: deploy.publish]
-    #[arg(long, help_heading = "Versions")]
+    #[arg(long, conflicts_with = "no_publish", help_heading = "Versions")]
     pub publish: bool,
+
+    /// Do not publish, whatever lamctl.toml says (and move no alias)
+    #[arg(long, conflicts_with_all = ["alias", "canary"], help_heading = "Versions")]
+    pub no_publish: bool,
 
     /// Create or move this alias to the new version (implies --publish) [lamctl.toml: deploy.alias]
     #[arg(long, value_name = "NAME", help_heading = "Versions")]
     pub alias: Option<String>,
 
+    /// Move no alias, whatever lamctl.toml says
+    #[arg(long, conflicts_with_all = ["alias", "canary"], help_heading = "Versions")]
+    pub no_alias: bool,
+
     /// Keep the alias on its current version and route PERCENT of traffic to the new one
-    #[arg(long, value_name = "PERCENT", requires = "alias", value_parser = parse_percent, help_heading = "Versions")]
+    #[arg(long, value_name = "PERCENT", value_parser = parse_percent, help_heading = "Versions")]
     pub canary: Option<f64>,
 
-    /// Delete versions older than the newest N, never one an alias uses [lamctl.toml: deploy.keep_versions]
-    #[arg(long, value_name = "N", help_heading = "Versions")]
+    /// Delete versions older than the newest N, never one an alias uses (with or without
+    /// --publish) [lamctl.toml: deploy.keep_versions]
+    #[arg(
+        long,
+        value_name = "N",
+        conflicts_with = "no_keep_versions",
+        help_heading = "Versions"
+    )]
     pub keep_versions: Option<u32>,
+
+    /// Delete no versions, whatever lamctl.toml says
+    #[arg(long, help_heading = "Versions")]
+    pub no_keep_versions: bool,
 
     /// Set reserved concurrency [lamctl.toml: deploy.concurrency]
     #[arg(
@@ -79,8 +115,17 @@ pub struct DeployArgs {
     pub no_concurrency: bool,
 
     /// Set provisioned concurrency on the alias and wait until it is ready [lamctl.toml: deploy.provisioned]
-    #[arg(long, value_name = "N", help_heading = "Concurrency")]
+    #[arg(
+        long,
+        value_name = "N",
+        conflicts_with = "no_provisioned",
+        help_heading = "Concurrency"
+    )]
     pub provisioned: Option<i32>,
+
+    /// Leave provisioned concurrency alone, whatever lamctl.toml says
+    #[arg(long, help_heading = "Concurrency")]
+    pub no_provisioned: bool,
 
     /// Create or update the function URL [lamctl.toml: [deploy.url]]
     #[arg(long, conflicts_with = "no_url", help_heading = "Function URL")]
@@ -183,13 +228,33 @@ impl DeployArgs {
             Error::usage("no function name")
                 .with_hint("pass --function NAME or set `name` in lamctl.toml")
         })?;
+        // lamctl.toml describes the function: variables (and tags) it
+        // defines are the whole set. Flags alone are added to what is
+        // deployed; --env-replace / --tag-replace make them the whole set.
         let environment = super::env::environment(project, &self.spec)?;
+        let file_env = !file.environment.is_empty() || file.env_file.is_some();
+        let environment = match (environment, self.env_replace) {
+            (None, true) => Some(Vec::new()),
+            (e, _) => e,
+        };
+        let env_merge = !file_env && !self.env_replace;
+        let tags_merge = file.tags.is_empty() && !self.tag_replace;
 
-        let alias = self.alias.clone().or_else(|| d.alias.clone());
+        let alias = match self.no_alias || self.no_publish {
+            true => None,
+            false => self.alias.clone().or_else(|| d.alias.clone()),
+        };
         if let Some(a) = &alias {
             names::alias(a).map_err(Error::usage)?;
         }
-        let provisioned = self.provisioned.or(d.provisioned);
+        if self.canary.is_some() && alias.is_none() {
+            return Err(Error::usage("--canary needs an alias to shift traffic on")
+                .with_hint("add --alias NAME (or [deploy] alias in lamctl.toml)"));
+        }
+        let provisioned = match self.no_provisioned {
+            true => None,
+            false => self.provisioned.or(d.provisioned),
+        };
         if provisioned.is_some() && alias.is_none() {
             return Err(Error::usage("--provisioned needs an alias to configure")
                 .with_hint("add --alias NAME"));
@@ -222,17 +287,31 @@ impl DeployArgs {
                     .with_hint("remove `role` from lamctl.toml or leave out --create-role"),
             );
         }
+        let mut definition = definition(&spec, environment);
+        definition.env_merge = env_merge;
+        definition.tags_merge = tags_merge;
+        if self.tag_replace && definition.tags.is_empty() {
+            return Err(Error::usage("--tag-replace needs the tags to keep")
+                .with_hint("give them with --tag KEY=VALUE or [tags] in lamctl.toml"));
+        }
+        let publish = !self.no_publish && (self.publish || d.publish.unwrap_or(false));
         Ok(Desired {
             name,
-            definition: definition(&spec, environment),
+            definition,
             create_role: self.create_role,
             force: self.force,
-            s3_bucket: self.s3_bucket.clone().or_else(|| d.s3_bucket.clone()),
+            s3_bucket: match self.no_s3_bucket {
+                true => None,
+                false => self.s3_bucket.clone().or_else(|| d.s3_bucket.clone()),
+            },
             s3_key: self.s3_key.clone().or_else(|| d.s3_key.clone()),
-            publish: self.publish || d.publish.unwrap_or(false) || alias.is_some(),
+            publish: publish || alias.is_some(),
             alias,
             canary: self.canary,
-            keep_versions: self.keep_versions.or(d.keep_versions),
+            keep_versions: match self.no_keep_versions {
+                true => None,
+                false => self.keep_versions.or(d.keep_versions),
+            },
             concurrency,
             provisioned,
             url,
@@ -346,5 +425,6 @@ fn definition(spec: &FunctionSpec, environment: Option<Vec<(String, String)>>) -
         layers: spec.layers.clone(),
         tags: spec.tags.iter().cloned().collect(),
         environment: environment.map(|e| e.into_iter().collect()),
+        ..Default::default()
     }
 }

@@ -435,11 +435,11 @@ mod tests {
             Some("usage: lamctl completions <SHELL> (see 'lamctl completions --help')"),
         );
         check(
-            &["deploy", "--canary", "5"],
+            &["deploy", "--s3-key", "k"],
             ErrorKind::MissingRequiredArgument,
-            "the following required arguments were not provided: --alias <NAME>",
+            "the following required arguments were not provided: --s3-bucket <BUCKET>",
             Some(
-                "usage: lamctl deploy --alias <NAME> --canary <PERCENT> [DIR] \
+                "usage: lamctl deploy --s3-bucket <BUCKET> --s3-key <KEY> [DIR] \
                  (see 'lamctl deploy --help')",
             ),
         );

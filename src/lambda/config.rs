@@ -33,8 +33,54 @@ pub struct Definition {
     pub layers: Vec<String>,
     /// Tags; empty leaves the deployed tags alone.
     pub tags: BTreeMap<String, String>,
-    /// `None` leaves the deployed variables alone; `Some` replaces them all.
+    /// `tags` are added to the deployed ones (an entry of the same key
+    /// overrides) instead of being the whole set.
+    pub tags_merge: bool,
+    /// `None` leaves the deployed variables alone; `Some` replaces them all
+    /// (or, with `env_merge`, is added to them).
     pub environment: Option<BTreeMap<String, String>>,
+    /// `environment` is added to the deployed variables (an entry of the
+    /// same key overrides) instead of being the whole set.
+    pub env_merge: bool,
+}
+
+impl Definition {
+    /// The definition with its merges done against what is deployed: the
+    /// environment and tags become whole sets (deployed entries kept, the
+    /// definition's of the same key winning), so the diff and the update
+    /// input need no further thought. Nothing deployed: unchanged.
+    pub fn resolved(
+        &self,
+        cfg: Option<&FunctionConfiguration>,
+        tags: Option<&BTreeMap<String, String>>,
+    ) -> Definition {
+        let mut def = self.clone();
+        if let (true, Some(want), Some(cfg)) = (self.env_merge, &self.environment, cfg) {
+            let mut all = deployed_environment(cfg);
+            all.extend(want.clone());
+            def.environment = Some(all);
+        }
+        if let (true, false, Some(have)) = (self.tags_merge, self.tags.is_empty(), tags) {
+            let mut all: BTreeMap<String, String> = have
+                .iter()
+                .filter(|(k, _)| !k.starts_with("aws:"))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            all.extend(self.tags.clone());
+            def.tags = all;
+        }
+        def.env_merge = false;
+        def.tags_merge = false;
+        def
+    }
+}
+
+/// The deployed environment variables.
+pub fn deployed_environment(cfg: &FunctionConfiguration) -> BTreeMap<String, String> {
+    cfg.environment()
+        .and_then(|e| e.variables())
+        .map(|v| v.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -177,11 +223,7 @@ pub fn changes(
         }
     }
     if let Some(want) = &def.environment {
-        let have: BTreeMap<String, String> = cfg
-            .environment()
-            .and_then(|e| e.variables())
-            .map(|v| v.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-            .unwrap_or_default();
+        let have = deployed_environment(cfg);
         // Values are never shown: they are often secrets.
         for k in want.keys().chain(have.keys()).collect::<BTreeSet<_>>() {
             let (from, to) = match (have.get(k), want.get(k)) {

@@ -253,14 +253,25 @@ pub struct Plan {
     /// The function URL as deployed.
     pub deployed_url: Option<String>,
     pub actions: Vec<Action>,
+    /// The definition the actions apply, merged with what is deployed
+    /// (never shown: it holds the environment's values).
+    #[serde(skip)]
+    pub definition: Definition,
 }
 
 /// Plan the deploy of `code` and `want` over `deployed`: pure, no call.
 /// Fails (bad usage) when a function that does not exist cannot be created
 /// from the definition.
 pub fn plan(want: &Desired, deployed: &Deployed, code: &Code, region: &str) -> Result<Plan> {
-    let def = &want.definition;
     let function = deployed.function.as_ref();
+    let resolved = Desired {
+        definition: want
+            .definition
+            .resolved(function.map(|f| &f.config), function.map(|f| &f.tags)),
+        ..want.clone()
+    };
+    let want = &resolved;
+    let def = &want.definition;
     if function.is_none() {
         creatable(want, region)?;
     }
@@ -338,6 +349,7 @@ pub fn plan(want: &Desired, deployed: &Deployed, code: &Code, region: &str) -> R
         url: want.url.clone(),
         deployed_url: deployed.url.as_ref().map(|u| u.url.clone()),
         actions,
+        definition: def.clone(),
     })
 }
 
@@ -418,7 +430,8 @@ fn creatable(want: &Desired, region: &str) -> Result<()> {
 }
 
 /// The role the function should have; lamctl's own is created when
-/// missing and its policy attached either way.
+/// missing and its policy attached either way. `--create-role` never
+/// replaces the role of a function that exists: `None` keeps it.
 fn plan_role(want: &Desired, deployed: &Deployed, actions: &mut Vec<Action>) -> Option<RoleRef> {
     if let Some(r) = &want.definition.role {
         return Some(RoleRef::Arn(r.clone()));
@@ -427,6 +440,15 @@ fn plan_role(want: &Desired, deployed: &Deployed, actions: &mut Vec<Action>) -> 
         return None;
     }
     let name = role_name_for(&want.name);
+    if let Some(f) = &deployed.function {
+        if is_role_named(f.config.role(), &name) {
+            actions.push(Action::AttachRolePolicy {
+                role: name,
+                policy: BASIC_EXECUTION_POLICY.into(),
+            });
+        }
+        return None;
+    }
     let role = match &deployed.role {
         Some(arn) => RoleRef::Arn(arn.clone()),
         None => {
@@ -441,19 +463,25 @@ fn plan_role(want: &Desired, deployed: &Deployed, actions: &mut Vec<Action>) -> 
     Some(role)
 }
 
+/// Whether a role ARN names the role `name` (`arn:…:role/PATH/NAME`).
+fn is_role_named(arn: Option<&str>, name: &str) -> bool {
+    arn.and_then(|a| a.rsplit('/').next()) == Some(name)
+}
+
+/// Publish and point the alias when asked; prune whenever `keep_versions`
+/// is given, published or not.
 fn plan_versions(want: &Desired, deployed: &Deployed, code: &Code, actions: &mut Vec<Action>) {
-    if !want.publish {
-        return;
-    }
-    actions.push(Action::PublishVersion {
-        code_sha256: code.sha256.clone(),
-    });
-    if let Some(alias) = &want.alias {
-        actions.push(Action::PointAlias {
-            alias: alias.clone(),
-            deployed: deployed.alias.clone(),
-            canary_percent: want.canary,
+    if want.publish {
+        actions.push(Action::PublishVersion {
+            code_sha256: code.sha256.clone(),
         });
+        if let Some(alias) = &want.alias {
+            actions.push(Action::PointAlias {
+                alias: alias.clone(),
+                deployed: deployed.alias.clone(),
+                canary_percent: want.canary,
+            });
+        }
     }
     if let Some(keep) = want.keep_versions {
         actions.push(Action::PruneVersions {

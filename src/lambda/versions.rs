@@ -76,21 +76,16 @@ pub async fn list(client: &Client, aws: &AwsContext, function: &str) -> Result<V
 }
 
 /// The versions to delete, newest first: every one beyond the newest
-/// `keep` (counting `published`, which may be new), except `published` and
-/// the `spared` ones (those an alias routes traffic to).
-pub fn to_prune(
-    versions: &[u64],
-    published: &str,
-    keep: u32,
-    spared: &BTreeSet<String>,
-) -> Vec<String> {
-    let mut all: BTreeSet<u64> = versions.iter().copied().collect();
-    all.extend(published.parse::<u64>().ok());
+/// `keep`, except the `spared` ones (those an alias routes traffic to, and
+/// one just published). The one rule of pruning: `deploy --keep-versions`
+/// and `versions --prune` both call it.
+pub fn to_prune(versions: &[u64], keep: u32, spared: &BTreeSet<String>) -> Vec<String> {
+    let all: BTreeSet<u64> = versions.iter().copied().collect();
     all.into_iter()
         .rev()
         .skip(keep as usize)
         .map(|v| v.to_string())
-        .filter(|v| v != published && !spared.contains(v))
+        .filter(|v| !spared.contains(v))
         .collect()
 }
 
@@ -122,15 +117,12 @@ mod tests {
 
     #[test]
     fn prune_keeps_the_newest_and_every_spared_version() {
-        // 4 is new: keep 4 and 3, spare 1 (aliased).
-        assert_eq!(to_prune(&[1, 2, 3], "4", 2, &set(&["1"])), ["2"]);
-        // Publishing changed nothing (3 came back): keep 3 and 2.
-        assert_eq!(to_prune(&[1, 2, 3], "3", 2, &set(&[])), ["1"]);
-        // Newest first; the published version is never deleted.
-        assert_eq!(
-            to_prune(&[1, 2, 3, 5], "4", 1, &set(&["5"])),
-            ["3", "2", "1"]
-        );
-        assert!(to_prune(&[1], "2", 5, &set(&[])).is_empty());
+        // Keep 4 and 3, spare 1 (aliased).
+        assert_eq!(to_prune(&[1, 2, 3, 4], 2, &set(&["1"])), ["2"]);
+        assert_eq!(to_prune(&[3, 1, 2], 2, &set(&[])), ["1"]);
+        // Newest first; a spared version is never deleted.
+        assert_eq!(to_prune(&[1, 2, 3, 4, 5], 1, &set(&["4"])), ["3", "2", "1"]);
+        assert!(to_prune(&[1, 2], 5, &set(&[])).is_empty());
+        assert!(to_prune(&[], 1, &set(&[])).is_empty());
     }
 }

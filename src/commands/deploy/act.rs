@@ -8,7 +8,7 @@ use aws_sdk_lambda::Client;
 use crate::aws::AwsContext;
 use crate::error::{Error, Result};
 use crate::lambda::alias::{self, AliasState};
-use crate::lambda::plan::{Action, Desired, Plan, RoleRef};
+use crate::lambda::plan::{Action, Plan, RoleRef};
 use crate::lambda::{concurrency, role, url, versions, wait_ready_shown, write};
 use crate::output::{Ui, bytes};
 use crate::s3upload::{self, Uploaded};
@@ -32,15 +32,9 @@ pub struct AliasMoved {
     pub changed: bool,
 }
 
-pub async fn execute(
-    client: &Client,
-    aws: &AwsContext,
-    ui: &Ui,
-    want: &Desired,
-    plan: &Plan,
-) -> Result<Done> {
+pub async fn execute(client: &Client, aws: &AwsContext, ui: &Ui, plan: &Plan) -> Result<Done> {
     let name = plan.function.as_str();
-    let def = &want.definition;
+    let def = &plan.definition;
     let mut done = Done {
         arn: plan.arn.clone().unwrap_or_default(),
         url: plan.deployed_url.clone(),
@@ -167,9 +161,14 @@ pub async fn execute(
                 versions: existing,
                 aliases,
             } => {
-                let version = published(&done)?;
-                let spared = alias::aliased_versions(&aliases_after(aliases, done.alias.as_ref()));
-                let doomed = versions::to_prune(existing, &version, *keep, &spared);
+                let mut spared =
+                    alias::aliased_versions(&aliases_after(aliases, done.alias.as_ref()));
+                let mut all = existing.clone();
+                if let Some(v) = &done.version {
+                    all.extend(v.parse::<u64>().ok());
+                    spared.insert(v.clone());
+                }
+                let doomed = versions::to_prune(&all, *keep, &spared);
                 for v in &doomed {
                     versions::delete(client, aws, name, v).await?;
                 }

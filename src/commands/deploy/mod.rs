@@ -35,48 +35,54 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
     // Package first: still no AWS call, so a bad tree fails fast.
     let package = package_shown(ui, set.package.clone()).await?;
     ui.note(summary(ui, &package));
-    let code = code(want, &package)?;
+    let code = code(want, &package);
 
     // Read what is deployed, once, and plan against it.
     let aws = ctx.aws().await?;
     let client = aws.lambda().await;
     let deployed = Deployed::read(&client, &aws, want).await?;
     let plan = plan::plan(want, &deployed, &code, &aws.region.value)?;
+    direct_upload_fits(&plan, &package)?;
     if set.dry_run {
         return ui.result(&report::DryRun(&plan));
     }
 
-    let done = act::execute(&client, &aws, ui, want, &plan).await?;
+    let done = act::execute(&client, &aws, ui, &plan).await?;
     report::finish(ui, want, &plan, done)
 }
 
 /// The package as the plan deploys it: through S3 when a bucket is given,
-/// directly otherwise, which a zip over Lambda's limit cannot be.
-fn code(want: &Desired, package: &PackageReport) -> Result<Code> {
-    let limit = direct_upload_limit();
-    let s3 = match (&want.s3_bucket, package.size > limit) {
-        (Some(bucket), _) => Some((
+/// directly otherwise.
+fn code(want: &Desired, package: &PackageReport) -> Code {
+    let s3 = want.s3_bucket.as_ref().map(|bucket| {
+        (
             bucket.clone(),
             want.s3_key
                 .clone()
                 .unwrap_or_else(|| s3_key_for(&want.name, &package.sha256_hex)),
-        )),
-        (None, true) => {
-            return Err(Error::usage(format!(
-                "the zip is {}, over the {} limit for a direct upload",
-                bytes(package.size),
-                bytes(limit)
-            ))
-            .with_hint("give a bucket to upload through with --s3-bucket BUCKET (or [deploy] s3_bucket in lamctl.toml)"));
-        }
-        (None, false) => None,
-    };
-    Ok(Code {
+        )
+    });
+    Code {
         sha256: package.code_sha256.clone(),
         zip: package.path.clone(),
         size: package.size,
         s3,
-    })
+    }
+}
+
+/// A zip over Lambda's direct-upload limit needs a bucket, but only when
+/// the plan uploads it: a configuration-only change sends no code.
+fn direct_upload_fits(plan: &plan::Plan, package: &PackageReport) -> Result<()> {
+    let limit = direct_upload_limit();
+    if plan.code == plan::CodeAction::Upload && plan.s3.is_none() && package.size > limit {
+        return Err(Error::usage(format!(
+            "the zip is {}, over the {} limit for a direct upload",
+            bytes(package.size),
+            bytes(limit)
+        ))
+        .with_hint("give a bucket to upload through with --s3-bucket BUCKET (or [deploy] s3_bucket in lamctl.toml)"));
+    }
+    Ok(())
 }
 
 /// Lambda's direct-upload limit; `LAMCTL_DIRECT_UPLOAD_LIMIT` (bytes)

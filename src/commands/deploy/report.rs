@@ -48,7 +48,10 @@ pub fn finish(ui: &Ui, want: &Desired, plan: &Plan, done: Done) -> Result<()> {
             .iter()
             .map(|c| c.field.clone())
             .collect(),
-        code: plan.code,
+        code: match plan.code {
+            CodeAction::Unchanged => CodeDone::Unchanged,
+            CodeAction::Upload => CodeDone::Uploaded,
+        },
         code_sha256: plan.code_sha256.clone(),
         s3_upload: done.s3_upload.map(|u| match u {
             Uploaded::AlreadyThere => "already there".to_string(),
@@ -83,9 +86,8 @@ struct Summary {
     arn: String,
     created: bool,
     config_changed: Vec<String>,
-    code: CodeAction,
+    code: CodeDone,
     code_sha256: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     s3_upload: Option<String>,
     s3: Option<String>,
     version: Option<String>,
@@ -96,14 +98,20 @@ struct Summary {
     url: Option<String>,
 }
 
+/// What happened to the code, in the same word as the text summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+enum CodeDone {
+    Unchanged,
+    Uploaded,
+}
+
 #[derive(Debug, Clone, Serialize)]
 struct AliasResult {
     name: String,
     version: String,
     /// The canary: the new version and its share of traffic (0-1).
-    #[serde(skip_serializing_if = "Option::is_none")]
     canary_version: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     canary_weight: Option<f64>,
     changed: bool,
 }
@@ -118,8 +126,8 @@ impl fmt::Display for Summary {
         )?;
         writeln!(f, "arn       {}", self.arn)?;
         let code = match self.code {
-            CodeAction::Unchanged => "unchanged",
-            CodeAction::Upload => "uploaded",
+            CodeDone::Unchanged => "unchanged",
+            CodeDone::Uploaded => "uploaded",
         };
         writeln!(f, "code      {code}, CodeSha256 {}", self.code_sha256)?;
         if let Some(s3) = &self.s3 {

@@ -40,7 +40,7 @@ impl Deployed {
             }
         };
         let pruning = async {
-            if !(want.publish && want.keep_versions.is_some()) {
+            if want.keep_versions.is_none() {
                 return Ok((Vec::new(), Vec::new()));
             }
             let versions = versions::list(client, aws, name).await?;

@@ -62,12 +62,19 @@ fn publish_alias_canary_and_prune() {
             canary_percent: None
         }
     );
-    // Without publishing there is no version to alias or prune from.
+    // --keep-versions prunes whenever given, published or not.
     let unpublished = Desired {
         keep_versions: Some(1),
         ..desired()
     };
-    assert!(after_function(&unpublished, &have).is_empty());
+    assert_eq!(
+        after_function(&unpublished, &have),
+        [Action::PruneVersions {
+            keep: 1,
+            versions: have.versions.clone(),
+            aliases: have.aliases.clone()
+        }]
+    );
 }
 
 #[test]

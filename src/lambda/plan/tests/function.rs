@@ -227,7 +227,7 @@ fn role_changes_only_when_it_differs() {
         &actions(&other, &deployed())[1],
         Action::UpdateConfiguration { role: Some(RoleRef::Arn(r)), .. } if r.ends_with("role/other")
     ));
-    // --create-role with lamctl's role already there: reused (and repaired).
+    // --create-role on a function that exists keeps its role, whatever it is.
     let own = Desired {
         create_role: true,
         definition: Definition {
@@ -237,8 +237,20 @@ fn role_changes_only_when_it_differs() {
         ..desired()
     };
     let have = Deployed {
-        role: Some(ROLE.into()),
+        role: Some("arn:aws:iam::123456789012:role/lamctl-f-exec".into()),
         ..deployed()
+    };
+    assert_eq!(
+        actions(&own, &have)[..2],
+        [Action::WaitReady, Action::ConfigurationUnchanged]
+    );
+    // When the function runs as lamctl's role, the role is repaired too.
+    let mut mine = deployed();
+    mine.function.as_mut().unwrap().config =
+        config_with(|b| b.role("arn:aws:iam::123456789012:role/lamctl-f-exec"));
+    let have = Deployed {
+        role: Some("arn:aws:iam::123456789012:role/lamctl-f-exec".into()),
+        ..mine
     };
     assert_eq!(
         actions(&own, &have)[..2],

@@ -13,6 +13,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::error::{Error, Result};
 use crate::lambda::{limits, names};
 
+mod settings;
+pub use settings::*;
+
 pub const DEFAULT_FILE: &str = "lamctl.toml";
 
 /// The function's definition: the whole of `lamctl.toml`, and the flags
@@ -22,47 +25,48 @@ pub const DEFAULT_FILE: &str = "lamctl.toml";
 #[serde(deny_unknown_fields)]
 pub struct FunctionSpec {
     /// The function's name [lamctl.toml: name]
-    #[arg(long = "function", value_name = "NAME")]
+    #[arg(long = "function", value_name = "NAME", help_heading = "Function")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     /// Runtime identifier, e.g. python3.12, nodejs20.x, provided.al2023 [lamctl.toml: runtime]
-    #[arg(long, value_name = "RUNTIME")]
+    #[arg(long, value_name = "RUNTIME", help_heading = "Function")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runtime: Option<String>,
 
     /// Handler, e.g. app.handler [lamctl.toml: handler]
-    #[arg(long, value_name = "HANDLER")]
+    #[arg(long, value_name = "HANDLER", help_heading = "Function")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handler: Option<String>,
 
     /// Execution role ARN [lamctl.toml: role]
-    #[arg(long, value_name = "ARN")]
+    #[arg(long, value_name = "ARN", help_heading = "Function")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
 
     /// Memory in MB, 128-10240 [lamctl.toml: memory]
-    #[arg(long, value_name = "MB")]
+    #[arg(long, value_name = "MB", help_heading = "Function")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<i32>,
 
     /// Timeout in seconds, 1-900 [lamctl.toml: timeout]
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", help_heading = "Function")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i32>,
 
     /// Instruction set [lamctl.toml: architecture]
-    #[arg(long, value_enum, value_name = "ARCH")]
+    #[arg(long, value_enum, value_name = "ARCH", help_heading = "Function")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub architecture: Option<Architecture>,
 
     /// Description [lamctl.toml: description]
-    #[arg(long, value_name = "TEXT")]
+    #[arg(long, value_name = "TEXT", help_heading = "Function")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
-    /// Environment variable, repeatable; overrides the file's [environment] entry of the same key
-    #[arg(long = "env", value_name = "KEY=VALUE", value_parser = parse_key_value)]
+    /// Environment variable, repeatable; overrides the entry of the same key (lamctl.toml's, or
+    /// the deployed one), others stay unless --env-replace
+    #[arg(long = "env", value_name = "KEY=VALUE", value_parser = parse_key_value, help_heading = "Function")]
     #[serde(
         default,
         rename = "environment",
@@ -73,17 +77,18 @@ pub struct FunctionSpec {
     pub environment: Vec<(String, String)>,
 
     /// A dotenv file of environment variables (KEY=VALUE lines) [lamctl.toml: env_file]
-    #[arg(long = "env-file", value_name = "FILE")]
+    #[arg(long = "env-file", value_name = "FILE", help_heading = "Function")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub env_file: Option<PathBuf>,
 
     /// Layer ARN, repeatable; replaces the file's list [lamctl.toml: layers]
-    #[arg(long = "layer", value_name = "ARN")]
+    #[arg(long = "layer", value_name = "ARN", help_heading = "Function")]
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub layers: Vec<String>,
 
-    /// Tag, repeatable; overrides the file's [tags] entry of the same key
-    #[arg(long = "tag", value_name = "KEY=VALUE", value_parser = parse_key_value)]
+    /// Tag, repeatable; overrides the entry of the same key (lamctl.toml's, or the deployed one),
+    /// others stay unless --tag-replace
+    #[arg(long = "tag", value_name = "KEY=VALUE", value_parser = parse_key_value, help_heading = "Function")]
     #[serde(
         default,
         rename = "tags",
@@ -94,19 +99,135 @@ pub struct FunctionSpec {
     pub tags: Vec<(String, String)>,
 
     /// Ephemeral /tmp storage in MB, 512-10240 [lamctl.toml: ephemeral_storage]
-    #[arg(long = "ephemeral-storage", value_name = "MB")]
+    #[arg(
+        long = "ephemeral-storage",
+        value_name = "MB",
+        help_heading = "Function"
+    )]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ephemeral_storage: Option<i32>,
 
     /// Log format [lamctl.toml: log_format]
-    #[arg(long = "log-format", value_enum, value_name = "FORMAT")]
+    #[arg(
+        long = "log-format",
+        value_enum,
+        value_name = "FORMAT",
+        help_heading = "Logging"
+    )]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_format: Option<LogFormat>,
 
     /// Custom CloudWatch log group [lamctl.toml: log_group]
-    #[arg(long = "log-group", value_name = "NAME")]
+    #[arg(long = "log-group", value_name = "NAME", help_heading = "Logging")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_group: Option<String>,
+
+    /// Application log level (needs --log-format json) [lamctl.toml: application_log_level]
+    #[arg(long, value_enum, value_name = "LEVEL", help_heading = "Logging")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_log_level: Option<AppLogLevel>,
+
+    /// System (platform) log level (needs --log-format json) [lamctl.toml: system_log_level]
+    #[arg(long, value_enum, value_name = "LEVEL", help_heading = "Logging")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_log_level: Option<SystemLogLevel>,
+
+    /// Managed policy for the role lamctl creates, repeatable; with AWSLambdaBasicExecutionRole
+    /// the whole set lamctl attaches [lamctl.toml: policies]
+    #[arg(
+        long = "policy",
+        value_name = "ARN",
+        help_heading = "Role (with --create-role)"
+    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policies: Option<Vec<String>>,
+
+    /// Allow ACTION (on RESOURCE, default *) in lamctl's inline policy, repeatable; the whole set
+    /// [lamctl.toml: [[allow]] actions, resources]
+    #[arg(long = "allow", value_name = "ACTION[=RESOURCE]", value_parser = settings::parse_allow, help_heading = "Role (with --create-role)")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow: Option<Vec<Allow>>,
+
+    /// VPC subnet id, repeatable, up to 16 [lamctl.toml: subnets]
+    #[arg(long = "subnet", value_name = "ID", help_heading = "Network")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subnets: Vec<String>,
+
+    /// VPC security group id, repeatable, up to 5 [lamctl.toml: security_groups]
+    #[arg(long = "security-group", value_name = "ID", help_heading = "Network")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub security_groups: Vec<String>,
+
+    /// Allow IPv6 traffic in dual-stack subnets [lamctl.toml: ipv6_dual_stack]
+    #[arg(long, value_name = "BOOL", help_heading = "Network")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_dual_stack: Option<bool>,
+
+    /// An EFS access point mounted at /mnt/PATH (one per function; needs a VPC)
+    /// [lamctl.toml: [[file_systems]] arn, mount_path]
+    #[arg(long = "file-system", value_name = "ARN=/mnt/PATH", value_parser = settings::parse_file_system, help_heading = "Network")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub file_systems: Vec<FileSystem>,
+
+    /// X-Ray tracing [lamctl.toml: tracing]
+    #[arg(
+        long,
+        value_enum,
+        value_name = "MODE",
+        help_heading = "Runtime and security"
+    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tracing: Option<Tracing>,
+
+    /// SnapStart [lamctl.toml: snap_start]
+    #[arg(
+        long,
+        value_enum,
+        value_name = "APPLY_ON",
+        help_heading = "Runtime and security"
+    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snap_start: Option<SnapStart>,
+
+    /// SQS queue or SNS topic ARN for failed asynchronous events [lamctl.toml: dead_letter_arn]
+    #[arg(long, value_name = "ARN", help_heading = "Runtime and security")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dead_letter_arn: Option<String>,
+
+    /// KMS key ARN that encrypts the environment variables [lamctl.toml: kms_key_arn]
+    #[arg(long, value_name = "ARN", help_heading = "Runtime and security")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kms_key_arn: Option<String>,
+
+    /// When the runtime is updated [lamctl.toml: runtime_update]
+    #[arg(
+        long,
+        value_enum,
+        value_name = "WHEN",
+        help_heading = "Runtime and security"
+    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime_update: Option<RuntimeUpdate>,
+
+    /// The runtime version to pin (with --runtime-update manual) [lamctl.toml: runtime_version_arn]
+    #[arg(long, value_name = "ARN", help_heading = "Runtime and security")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime_version_arn: Option<String>,
+
+    /// Recursive loop detection [lamctl.toml: recursive_loop]
+    #[arg(
+        long,
+        value_enum,
+        value_name = "ACTION",
+        help_heading = "Runtime and security"
+    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recursive_loop: Option<RecursiveLoop>,
+
+    /// Code signing configuration ARN [lamctl.toml: code_signing_config]
+    #[arg(long, value_name = "ARN", help_heading = "Runtime and security")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_signing_config: Option<String>,
 
     /// The directory that is packaged, relative to the file.
     #[arg(skip)]
@@ -176,6 +297,8 @@ pub struct DeploySettings {
     pub publish: Option<bool>,
     pub alias: Option<String>,
     pub keep_versions: Option<u32>,
+    /// Create (or reuse) lamctl's execution role, as --create-role.
+    pub create_role: Option<bool>,
     pub concurrency: Option<i32>,
     pub provisioned: Option<i32>,
     pub s3_bucket: Option<String>,
@@ -296,6 +419,14 @@ impl FunctionSpec {
             m.extend(top.iter().cloned());
             m.into_iter().collect()
         }
+        // A list given by flags replaces the file's.
+        fn pick<T: Clone>(top: &[T], base: &[T]) -> Vec<T> {
+            if top.is_empty() {
+                base.to_vec()
+            } else {
+                top.to_vec()
+            }
+        }
         FunctionSpec {
             name: self.name.clone().or_else(|| base.name.clone()),
             runtime: self.runtime.clone().or_else(|| base.runtime.clone()),
@@ -319,6 +450,34 @@ impl FunctionSpec {
             ephemeral_storage: self.ephemeral_storage.or(base.ephemeral_storage),
             log_format: self.log_format.or(base.log_format),
             log_group: self.log_group.clone().or_else(|| base.log_group.clone()),
+            application_log_level: self.application_log_level.or(base.application_log_level),
+            system_log_level: self.system_log_level.or(base.system_log_level),
+            policies: self.policies.clone().or_else(|| base.policies.clone()),
+            allow: self.allow.clone().or_else(|| base.allow.clone()),
+            subnets: pick(&self.subnets, &base.subnets),
+            security_groups: pick(&self.security_groups, &base.security_groups),
+            ipv6_dual_stack: self.ipv6_dual_stack.or(base.ipv6_dual_stack),
+            file_systems: pick(&self.file_systems, &base.file_systems),
+            tracing: self.tracing.or(base.tracing),
+            snap_start: self.snap_start.or(base.snap_start),
+            dead_letter_arn: self
+                .dead_letter_arn
+                .clone()
+                .or_else(|| base.dead_letter_arn.clone()),
+            kms_key_arn: self
+                .kms_key_arn
+                .clone()
+                .or_else(|| base.kms_key_arn.clone()),
+            runtime_update: self.runtime_update.or(base.runtime_update),
+            runtime_version_arn: self
+                .runtime_version_arn
+                .clone()
+                .or_else(|| base.runtime_version_arn.clone()),
+            recursive_loop: self.recursive_loop.or(base.recursive_loop),
+            code_signing_config: self
+                .code_signing_config
+                .clone()
+                .or_else(|| base.code_signing_config.clone()),
             source: self.source.clone().or_else(|| base.source.clone()),
             // Tables come from the file only.
             aws: base.aws.clone(),
@@ -354,6 +513,7 @@ impl FunctionSpec {
         for (k, _) in self.environment.iter() {
             names::env_key(k).map_err(usage)?;
         }
+        settings::validate(self).map_err(usage)?;
         Ok(())
     }
 }
@@ -380,123 +540,4 @@ fn ser_map<S: serde::Serializer>(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn p(text: &str) -> Result<ProjectFile> {
-        parse(text, Path::new("lamctl.toml"))
-    }
-
-    #[test]
-    fn full_file_parses() {
-        let f = p(r#"
-name = "hello"
-runtime = "python3.12"
-handler = "app.handler"
-memory = 256
-timeout = 10
-architecture = "arm64"
-source = "src"
-layers = ["arn:aws:lambda:us-east-1:123456789012:layer:x:1"]
-
-[environment]
-STAGE = "dev"
-
-[tags]
-team = "core"
-
-[aws]
-region = "eu-west-1"
-
-[package]
-exclude = ["*.pyc"]
-
-[deploy]
-publish = true
-alias = "live"
-
-[deploy.url]
-auth = "none"
-cors_origins = ["*"]
-"#)
-        .unwrap();
-        assert_eq!(f.name.as_deref(), Some("hello"));
-        assert_eq!(f.architecture, Some(Architecture::Arm64));
-        assert_eq!(f.environment, vec![("STAGE".into(), "dev".into())]);
-        assert_eq!(f.aws.region.as_deref(), Some("eu-west-1"));
-        assert_eq!(f.deploy.alias.as_deref(), Some("live"));
-        assert_eq!(f.deploy.url.unwrap().cors_origins, vec!["*".to_string()]);
-        assert_eq!(f.source, Some(PathBuf::from("src")));
-    }
-
-    #[test]
-    fn unknown_key_names_key_and_line() {
-        let e = p("name = \"x\"\n\nmemroy = 128\n").unwrap_err();
-        let s = e.to_string();
-        assert_eq!(e.code(), 2);
-        assert!(
-            s.starts_with("lamctl.toml:3:1: unknown field `memroy`"),
-            "{s}"
-        );
-
-        let e = p("[deploy]\nalias = \"a\"\npublsh = true\n").unwrap_err();
-        assert!(
-            e.to_string()
-                .starts_with("lamctl.toml:3:1: unknown field `publsh`"),
-            "{e}"
-        );
-    }
-
-    #[test]
-    fn out_of_range_values_are_usage_errors() {
-        for (text, needle) in [
-            ("memory = 64", "memory 64 MB"),
-            ("timeout = 901", "timeout 901 s"),
-            ("runtime = \"pyhton3.12\"", "unknown runtime 'pyhton3.12'"),
-            ("name = \"has space\"", "invalid function name"),
-            ("architecture = \"mips\"", "unknown variant `mips`"),
-            (
-                "[environment]\n1BAD = \"x\"",
-                "invalid environment variable name '1BAD'",
-            ),
-        ] {
-            let e = p(text).unwrap_err();
-            assert_eq!(e.code(), 2, "{text}");
-            assert!(e.to_string().contains(needle), "{text}: {e}");
-        }
-    }
-
-    #[test]
-    fn flags_win_over_file_and_maps_merge() {
-        let file = FunctionSpec {
-            name: Some("file".into()),
-            memory: Some(128),
-            environment: vec![("A".into(), "1".into()), ("B".into(), "2".into())],
-            layers: vec!["l1".into()],
-            ..Default::default()
-        };
-        let flags = FunctionSpec {
-            memory: Some(512),
-            environment: vec![("B".into(), "flag".into())],
-            ..Default::default()
-        };
-        let m = flags.over(&file);
-        assert_eq!(m.name.as_deref(), Some("file"));
-        assert_eq!(m.memory, Some(512));
-        assert_eq!(
-            m.environment,
-            vec![("A".into(), "1".into()), ("B".into(), "flag".into())]
-        );
-        assert_eq!(m.layers, vec!["l1".to_string()]);
-    }
-
-    #[test]
-    fn key_value_parser() {
-        assert_eq!(
-            parse_key_value("A=b=c").unwrap(),
-            ("A".into(), "b=c".into())
-        );
-        assert!(parse_key_value("novalue").is_err());
-        assert!(parse_key_value("=x").is_err());
-    }
-}
+mod tests;

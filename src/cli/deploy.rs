@@ -28,8 +28,14 @@ pub struct DeployArgs {
     #[command(flatten)]
     pub pack: PackFlags,
 
-    /// Create (or reuse) a basic execution role with AWSLambdaBasicExecutionRole when no role is given
-    #[arg(long, conflicts_with = "role", help_heading = "Deploy")]
+    /// Create (or reuse) lamctl's execution role for a new function with no role given
+    /// (AWSLambdaBasicExecutionRole, --policy, --allow); an existing function keeps its role
+    /// [lamctl.toml: deploy.create_role]
+    #[arg(
+        long,
+        conflicts_with = "role",
+        help_heading = "Role (with --create-role)"
+    )]
     pub create_role: bool,
 
     /// Upload the code even when its CodeSha256 equals the deployed one
@@ -281,11 +287,35 @@ impl DeployArgs {
         }
 
         let url = self.url_want(d.url.as_ref())?;
-        if self.create_role && file.role.is_some() {
-            return Err(
-                Error::usage("--create-role: lamctl.toml already names a role")
-                    .with_hint("remove `role` from lamctl.toml or leave out --create-role"),
-            );
+        let create_role = self.create_role || d.create_role.unwrap_or(false);
+        if create_role && spec.role.is_some() {
+            let (what, hint) = match self.create_role {
+                true => (
+                    "--create-role: lamctl.toml already names a role",
+                    "remove `role` from lamctl.toml or leave out --create-role",
+                ),
+                false => (
+                    "[deploy] create_role and a role are both given",
+                    "give either a role or create_role = true",
+                ),
+            };
+            return Err(Error::usage(what).with_hint(hint));
+        }
+        let iam = spec.policies.is_some() || spec.allow.is_some();
+        if iam && spec.role.is_some() {
+            return Err(Error::usage(
+                "--policy and --allow (policies, [[allow]]) change only the role lamctl creates, \
+                 and a role was given",
+            )
+            .with_hint(
+                "attach policies to your role in IAM, or leave out the role and pass --create-role",
+            ));
+        }
+        if iam && !create_role {
+            return Err(Error::usage(
+                "--policy and --allow (policies, [[allow]]) change the role lamctl creates",
+            )
+            .with_hint("add --create-role (or [deploy] create_role = true in lamctl.toml)"));
         }
         let mut definition = definition(&spec, environment);
         definition.env_merge = env_merge;
@@ -298,7 +328,12 @@ impl DeployArgs {
         Ok(Desired {
             name,
             definition,
-            create_role: self.create_role,
+            create_role,
+            policies: spec.policies.clone(),
+            allow: spec
+                .allow
+                .as_ref()
+                .map(|a| a.iter().map(project::Allow::statement).collect()),
             force: self.force,
             s3_bucket: match self.no_s3_bucket {
                 true => None,
@@ -425,6 +460,31 @@ fn definition(spec: &FunctionSpec, environment: Option<Vec<(String, String)>>) -
         layers: spec.layers.clone(),
         tags: spec.tags.iter().cloned().collect(),
         environment: environment.map(|e| e.into_iter().collect()),
+        vpc: (!spec.subnets.is_empty()).then(|| def::Vpc {
+            subnets: spec.subnets.clone(),
+            security_groups: spec.security_groups.clone(),
+            ipv6_dual_stack: spec.ipv6_dual_stack,
+        }),
+        tracing: spec.tracing.map(Into::into),
+        snap_start: spec.snap_start.map(Into::into),
+        application_log_level: spec.application_log_level.map(Into::into),
+        system_log_level: spec.system_log_level.map(Into::into),
+        dead_letter_arn: spec.dead_letter_arn.clone(),
+        kms_key_arn: spec.kms_key_arn.clone(),
+        file_systems: spec
+            .file_systems
+            .iter()
+            .map(|f| def::FileSystem {
+                arn: f.arn.clone(),
+                mount_path: f.mount_path.clone(),
+            })
+            .collect(),
+        runtime_management: spec.runtime_update.map(|u| def::RuntimeManagement {
+            update: u.into(),
+            version_arn: spec.runtime_version_arn.clone(),
+        }),
+        recursive_loop: spec.recursive_loop.map(Into::into),
+        code_signing_config: spec.code_signing_config.clone(),
         ..Default::default()
     }
 }

@@ -14,6 +14,12 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 
+mod settings;
+pub use settings::{
+    AppLogLevel, FileSystem, RecursiveLoop, RuntimeManagement, RuntimeUpdate, SnapStart,
+    SystemLogLevel, Tracing, Vpc,
+};
+
 /// What the function should look like; `None` (or empty) leaves the
 /// deployed value alone.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -42,6 +48,24 @@ pub struct Definition {
     /// `environment` is added to the deployed variables (an entry of the
     /// same key overrides) instead of being the whole set.
     pub env_merge: bool,
+    pub vpc: Option<Vpc>,
+    pub tracing: Option<Tracing>,
+    pub snap_start: Option<SnapStart>,
+    /// Log levels (Lambda accepts them with the JSON log format only).
+    pub application_log_level: Option<AppLogLevel>,
+    pub system_log_level: Option<SystemLogLevel>,
+    /// An SQS queue or SNS topic for failed asynchronous events.
+    pub dead_letter_arn: Option<String>,
+    pub kms_key_arn: Option<String>,
+    /// EFS mounts; empty leaves the deployed ones alone.
+    pub file_systems: Vec<FileSystem>,
+    /// Set through PutRuntimeManagementConfig, not the configuration.
+    pub runtime_management: Option<RuntimeManagement>,
+    /// Set through PutFunctionRecursionConfig.
+    pub recursive_loop: Option<RecursiveLoop>,
+    /// Given to CreateFunction; on an existing function set through
+    /// PutFunctionCodeSigningConfig.
+    pub code_signing_config: Option<String>,
 }
 
 impl Definition {
@@ -240,6 +264,7 @@ pub fn changes(
             });
         }
     }
+    out.extend(settings::changes(def, cfg));
     out
 }
 
@@ -285,7 +310,14 @@ pub(crate) fn create_input(
             .set_tags((!def.tags.is_empty()).then(|| def.tags.clone().into_iter().collect()))
             .set_architectures(def.architecture.map(|a| vec![a.sdk()]))
             .set_ephemeral_storage(ephemeral_storage(def)?)
-            .set_logging_config(logging(def, None).map(|l| l.sdk())),
+            .set_logging_config(logging(def, None).map(|l| l.sdk()))
+            .set_vpc_config(settings::vpc(def))
+            .set_tracing_config(settings::tracing(def))
+            .set_snap_start(settings::snap_start(def))
+            .set_dead_letter_config(settings::dead_letter(def))
+            .set_kms_key_arn(def.kms_key_arn.clone())
+            .set_file_system_configs(settings::file_systems(def)?)
+            .set_code_signing_config_arn(def.code_signing_config.clone()),
     )
 }
 
@@ -307,7 +339,13 @@ pub(crate) fn update_input(
         .set_environment(environment(def))
         .set_layers(layers(def))
         .set_ephemeral_storage(ephemeral_storage(def)?)
-        .set_logging_config(logging.map(Logging::sdk)))
+        .set_logging_config(logging.map(Logging::sdk))
+        .set_vpc_config(settings::vpc(def))
+        .set_tracing_config(settings::tracing(def))
+        .set_snap_start(settings::snap_start(def))
+        .set_dead_letter_config(settings::dead_letter(def))
+        .set_kms_key_arn(def.kms_key_arn.clone())
+        .set_file_system_configs(settings::file_systems(def)?))
 }
 
 fn environment(def: &Definition) -> Option<Environment> {
@@ -329,29 +367,60 @@ fn layers(def: &Definition) -> Option<Vec<String>> {
     (!def.layers.is_empty()).then(|| def.layers.clone())
 }
 
-/// The logging configuration to send: the definition's format and group,
-/// the deployed ones where it names none (an update replaces both).
+/// The logging configuration to send: the definition's format, group and
+/// levels, the deployed ones where it names none (an update replaces the
+/// whole LoggingConfig).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Logging {
     pub format: Option<LogFormat>,
     pub group: Option<String>,
+    pub application_level: Option<AppLogLevel>,
+    pub system_level: Option<SystemLogLevel>,
 }
 
 /// The logging to send for `def` over `deployed`; `None` when the
-/// definition names neither a format nor a group.
+/// definition names none of format, group and levels.
 pub fn logging(def: &Definition, deployed: Option<&FunctionConfiguration>) -> Option<Logging> {
-    if def.log_format.is_none() && def.log_group.is_none() {
+    if def.log_format.is_none()
+        && def.log_group.is_none()
+        && def.application_log_level.is_none()
+        && def.system_log_level.is_none()
+    {
         return None;
     }
     let current = deployed.and_then(|c| c.logging_config());
+    let format = def
+        .log_format
+        .or_else(|| match current.and_then(|l| l.log_format()) {
+            Some(SdkLogFormat::Json) => Some(LogFormat::Json),
+            Some(SdkLogFormat::Text) => Some(LogFormat::Text),
+            _ => None,
+        });
+    // Levels exist only with the JSON format: text drops the deployed ones.
+    let json = format == Some(LogFormat::Json);
+    let level = |want: Option<&'static str>, have: Option<&str>| -> Option<String> {
+        want.map(String::from)
+            .or_else(|| have.map(String::from))
+            .filter(|_| json)
+    };
+    let application_level = level(
+        def.application_log_level.map(AppLogLevel::as_str),
+        current
+            .and_then(|l| l.application_log_level())
+            .map(|l| l.as_str()),
+    )
+    .and_then(|l| AppLogLevel::parse(&l));
+    let system_level = level(
+        def.system_log_level.map(SystemLogLevel::as_str),
+        current
+            .and_then(|l| l.system_log_level())
+            .map(|l| l.as_str()),
+    )
+    .and_then(|l| SystemLogLevel::parse(&l));
     Some(Logging {
-        format: def
-            .log_format
-            .or_else(|| match current.and_then(|l| l.log_format()) {
-                Some(SdkLogFormat::Json) => Some(LogFormat::Json),
-                Some(SdkLogFormat::Text) => Some(LogFormat::Text),
-                _ => None,
-            }),
+        application_level,
+        system_level,
+        format,
         group: def
             .log_group
             .clone()
@@ -367,6 +436,14 @@ impl Logging {
                 LogFormat::Text => SdkLogFormat::Text,
             }))
             .set_log_group(self.group.clone())
+            .set_application_log_level(
+                self.application_level
+                    .map(|l| aws_sdk_lambda::types::ApplicationLogLevel::from(l.as_str())),
+            )
+            .set_system_log_level(
+                self.system_level
+                    .map(|l| aws_sdk_lambda::types::SystemLogLevel::from(l.as_str())),
+            )
             .build()
     }
 }

@@ -66,6 +66,17 @@ pub const CORS_MAX_AGE: Range = Range {
     range: 0..=86400,
 };
 
+/// VpcConfig: up to 16 subnets and 5 security groups.
+pub const VPC_SUBNETS: usize = 16;
+pub const VPC_SECURITY_GROUPS: usize = 5;
+/// FileSystemConfigs: one EFS file system per function.
+pub const EFS_CONFIGS: usize = 1;
+/// Managed policies attached to one IAM role: 10 by default, 20 at most
+/// (an IAM quota an account can raise to 20, no further).
+pub const ROLE_MANAGED_POLICIES: usize = 20;
+/// The inline policies of one role together: 10,240 characters.
+pub const ROLE_INLINE_POLICY_CHARS: usize = 10_240;
+
 /// What Lambda sets when a function's definition does not say: 128 MB,
 /// 3 seconds.
 pub const DEFAULT_MEMORY_MB: i32 = 128;

@@ -8,6 +8,7 @@
 pub mod alias;
 pub mod concurrency;
 pub mod config;
+pub mod extras;
 pub mod function;
 pub mod invoke;
 pub mod limits;

@@ -5,6 +5,9 @@
 
 use std::fmt;
 
+mod arns;
+pub use arns::*;
+
 /// A function name alone (CreateFunction's FunctionName once the ARN parts
 /// are taken off): 1-64 of `[a-zA-Z0-9-_]`.
 pub fn function_name(name: &str) -> Result<(), String> {

@@ -6,7 +6,9 @@
 //! symbolically, and the actions that depend on them carry the deployed
 //! state they compare against.
 
+mod after;
 mod read;
+mod role;
 #[cfg(test)]
 mod tests;
 
@@ -18,10 +20,12 @@ use serde::Serialize;
 
 use super::alias::AliasState;
 use super::concurrency::Concurrency;
-use super::config::{self, Architecture, Definition, FieldChange, Logging};
-use super::names::role_name_for;
-use super::role::BASIC_EXECUTION_POLICY;
-use super::url::{PublicPermission, UrlAuth, UrlConfig, UrlState, UrlWant};
+use super::config::{
+    self, Architecture, Definition, FieldChange, Logging, RecursiveLoop, RuntimeManagement,
+};
+use super::extras::Extras;
+use super::role::{RoleState, Statement};
+use super::url::{PublicPermission, UrlConfig, UrlState, UrlWant};
 use super::write::CodeSource;
 use crate::error::{Error, Result};
 
@@ -34,6 +38,12 @@ pub struct Desired {
     /// Create (or reuse) lamctl's execution role when the definition names
     /// no role.
     pub create_role: bool,
+    /// Managed policies for lamctl's role besides the basic execution one;
+    /// `None` leaves the attached ones alone, `Some` is the whole set.
+    pub policies: Option<Vec<String>>,
+    /// lamctl's inline policy on its role; `None` leaves it alone, `Some`
+    /// is the whole set (empty: no inline policy).
+    pub allow: Option<Vec<Statement>>,
     /// Upload the code even when its CodeSha256 is the deployed one.
     pub force: bool,
     /// Upload the package through this bucket (and key).
@@ -69,6 +79,8 @@ pub struct Deployed {
     pub function: Option<FunctionState>,
     /// The ARN of lamctl's execution role, when `--create-role` and it exists.
     pub role: Option<String>,
+    /// lamctl's execution role's policies, when `--create-role` and it exists.
+    pub role_state: Option<RoleState>,
     /// The alias to move.
     pub alias: Option<AliasState>,
     /// Every alias and published version (when pruning).
@@ -80,6 +92,8 @@ pub struct Deployed {
     pub url: Option<UrlState>,
     /// Statement ids of the resource policy of the URL's qualifier.
     pub policy_sids: BTreeSet<String>,
+    /// The settings kept outside the configuration that the definition names.
+    pub extras: Extras,
 }
 
 #[derive(Debug, Clone)]
@@ -117,11 +131,38 @@ pub enum Action {
     CreateRole {
         role: String,
     },
-    /// Attach a policy to lamctl's role (a no-op when attached, so a role
-    /// an earlier failed run created is repaired).
+    /// Record managed policies as attached by lamctl (role tags, key ->
+    /// policy ARN), before attaching them.
+    TrackRolePolicies {
+        role: String,
+        tags: BTreeMap<String, String>,
+    },
+    /// Attach a managed policy to lamctl's role.
     AttachRolePolicy {
         role: String,
         policy: String,
+    },
+    /// Detach a managed policy lamctl attached and the definition no longer
+    /// lists.
+    DetachRolePolicy {
+        role: String,
+        policy: String,
+    },
+    /// Forget detached policies (remove their tracking tags).
+    UntrackRolePolicies {
+        role: String,
+        keys: Vec<String>,
+    },
+    /// Write lamctl's inline policy (the whole document).
+    PutRolePolicy {
+        role: String,
+        name: String,
+        document: serde_json::Value,
+    },
+    /// Delete lamctl's inline policy (an empty set was given).
+    DeleteRolePolicy {
+        role: String,
+        name: String,
     },
     /// Upload the package to S3 (skipped when the object is already there).
     UploadZip {
@@ -136,6 +177,8 @@ pub enum Action {
         source: CodeSource,
         code_sha256: String,
         tags: BTreeMap<String, String>,
+        /// The settings the definition gives the new function (shown).
+        settings: Vec<FieldChange>,
     },
     /// Wait until the function is ready for a change.
     WaitReady,
@@ -158,6 +201,18 @@ pub enum Action {
         deployed_code_sha256: Option<String>,
         architecture: Option<Architecture>,
         force: bool,
+    },
+    /// PutRuntimeManagementConfig.
+    PutRuntimeManagement {
+        config: RuntimeManagement,
+    },
+    /// PutFunctionRecursionConfig.
+    PutRecursiveLoop {
+        recursive_loop: RecursiveLoop,
+    },
+    /// PutFunctionCodeSigningConfig (a function that exists).
+    PutCodeSigningConfig {
+        arn: String,
     },
     Tag {
         resource: String,
@@ -277,7 +332,7 @@ pub fn plan(want: &Desired, deployed: &Deployed, code: &Code, region: &str) -> R
     }
     let mut actions = Vec::new();
 
-    let role = plan_role(want, deployed, &mut actions);
+    let role = role::plan_role(want, deployed, &mut actions)?;
 
     let deployed_sha = function
         .and_then(|f| f.config.code_sha256())
@@ -306,23 +361,33 @@ pub fn plan(want: &Desired, deployed: &Deployed, code: &Code, region: &str) -> R
         });
     }
 
-    let (config_changes, tags_set, tags_removed) = match function {
+    let (mut config_changes, tags_set, tags_removed) = match function {
         None => {
             let role = role.ok_or_else(|| Error::usage("creating a function needs a role"))?;
+            let nothing = FunctionConfiguration::builder().build();
+            let settings = config::changes(def, None, &nothing)
+                .into_iter()
+                .filter(|c| !(c.field == "architecture" && c.to == "x86_64"))
+                .collect();
             actions.push(Action::CreateFunction {
                 role,
                 source,
                 code_sha256: code.sha256.clone(),
                 tags: def.tags.clone(),
+                settings,
             });
             (Vec::new(), def.tags.clone(), Vec::new())
         }
         Some(f) => plan_update(want, f, role, upload.then_some(source), code, &mut actions),
     };
 
-    plan_versions(want, deployed, code, &mut actions);
-    plan_concurrency(want, deployed, &mut actions);
-    plan_url(want, deployed, &mut actions);
+    let extra = after::plan_extras(def, deployed, function.is_some(), &mut actions);
+    if function.is_some() {
+        config_changes.extend(extra);
+    }
+    after::plan_versions(want, deployed, code, &mut actions);
+    after::plan_concurrency(want, deployed, &mut actions);
+    after::plan_url(want, deployed, &mut actions);
 
     Ok(Plan {
         function: want.name.clone(),
@@ -427,138 +492,4 @@ fn creatable(want: &Desired, region: &str) -> Result<()> {
         .with_hint("or pass --create-role to create a basic execution role"));
     }
     Ok(())
-}
-
-/// The role the function should have; lamctl's own is created when
-/// missing and its policy attached either way. `--create-role` never
-/// replaces the role of a function that exists: `None` keeps it.
-fn plan_role(want: &Desired, deployed: &Deployed, actions: &mut Vec<Action>) -> Option<RoleRef> {
-    if let Some(r) = &want.definition.role {
-        return Some(RoleRef::Arn(r.clone()));
-    }
-    if !want.create_role {
-        return None;
-    }
-    let name = role_name_for(&want.name);
-    if let Some(f) = &deployed.function {
-        if is_role_named(f.config.role(), &name) {
-            actions.push(Action::AttachRolePolicy {
-                role: name,
-                policy: BASIC_EXECUTION_POLICY.into(),
-            });
-        }
-        return None;
-    }
-    let role = match &deployed.role {
-        Some(arn) => RoleRef::Arn(arn.clone()),
-        None => {
-            actions.push(Action::CreateRole { role: name.clone() });
-            RoleRef::Created(name.clone())
-        }
-    };
-    actions.push(Action::AttachRolePolicy {
-        role: name,
-        policy: BASIC_EXECUTION_POLICY.into(),
-    });
-    Some(role)
-}
-
-/// Whether a role ARN names the role `name` (`arn:…:role/PATH/NAME`).
-fn is_role_named(arn: Option<&str>, name: &str) -> bool {
-    arn.and_then(|a| a.rsplit('/').next()) == Some(name)
-}
-
-/// Publish and point the alias when asked; prune whenever `keep_versions`
-/// is given, published or not.
-fn plan_versions(want: &Desired, deployed: &Deployed, code: &Code, actions: &mut Vec<Action>) {
-    if want.publish {
-        actions.push(Action::PublishVersion {
-            code_sha256: code.sha256.clone(),
-        });
-        if let Some(alias) = &want.alias {
-            actions.push(Action::PointAlias {
-                alias: alias.clone(),
-                deployed: deployed.alias.clone(),
-                canary_percent: want.canary,
-            });
-        }
-    }
-    if let Some(keep) = want.keep_versions {
-        actions.push(Action::PruneVersions {
-            keep,
-            versions: deployed.versions.clone(),
-            aliases: deployed.aliases.clone(),
-        });
-    }
-}
-
-fn plan_concurrency(want: &Desired, deployed: &Deployed, actions: &mut Vec<Action>) {
-    match want.concurrency {
-        Some(Concurrency::Set(n)) if deployed.reserved != Some(n) => {
-            actions.push(Action::SetReservedConcurrency { concurrency: n })
-        }
-        Some(Concurrency::Remove) if deployed.reserved.is_some() => {
-            actions.push(Action::RemoveReservedConcurrency)
-        }
-        _ => {}
-    }
-    if let (Some(n), Some(alias)) = (want.provisioned, &want.alias) {
-        if deployed.provisioned != Some(n) {
-            actions.push(Action::SetProvisionedConcurrency {
-                alias: alias.clone(),
-                concurrency: n,
-            });
-        }
-        // Waited for even when unchanged: it may still be allocating.
-        actions.push(Action::WaitProvisionedConcurrency {
-            alias: alias.clone(),
-        });
-    }
-}
-
-fn plan_url(want: &Desired, deployed: &Deployed, actions: &mut Vec<Action>) {
-    let Some(url) = &want.url else { return };
-    let qualifier = want.alias.clone();
-    let present = |p: &PublicPermission| deployed.policy_sids.contains(p.sid());
-    let remove_public = |actions: &mut Vec<Action>| {
-        for p in PublicPermission::ALL.iter().filter(|p| present(p)) {
-            actions.push(Action::RemovePermission {
-                qualifier: qualifier.clone(),
-                sid: p.sid().to_string(),
-            });
-        }
-    };
-    match url {
-        UrlWant::Remove => {
-            if deployed.url.is_some() {
-                actions.push(Action::DeleteUrl {
-                    qualifier: qualifier.clone(),
-                });
-            }
-            remove_public(actions);
-        }
-        UrlWant::Attach(config) => {
-            match &deployed.url {
-                None => actions.push(Action::CreateUrl {
-                    qualifier: qualifier.clone(),
-                    config: config.clone(),
-                }),
-                Some(u) if !u.config.same_as(config) => actions.push(Action::UpdateUrl {
-                    qualifier: qualifier.clone(),
-                    config: config.clone(),
-                }),
-                Some(_) => {}
-            }
-            if config.auth == UrlAuth::None {
-                for p in PublicPermission::ALL.into_iter().filter(|p| !present(p)) {
-                    actions.push(Action::AddPublicPermission {
-                        qualifier: qualifier.clone(),
-                        permission: p,
-                    });
-                }
-            } else {
-                remove_public(actions);
-            }
-        }
-    }
 }

@@ -9,7 +9,7 @@ use crate::aws::AwsContext;
 use crate::error::{Error, Result};
 use crate::lambda::alias::{self, AliasState};
 use crate::lambda::plan::{Action, Plan, RoleRef};
-use crate::lambda::{concurrency, role, url, versions, wait_ready_shown, write};
+use crate::lambda::{concurrency, extras, role, url, versions, wait_ready_shown, write};
 use crate::output::{Ui, bytes};
 use crate::s3upload::{self, Uploaded};
 
@@ -55,8 +55,31 @@ pub async fn execute(client: &Client, aws: &AwsContext, ui: &Ui, plan: &Plan) ->
                 ui.note(format!("creating execution role {role}"));
                 created_role = Some(role::create(aws, role).await?);
             }
+            Action::TrackRolePolicies { role, tags } => {
+                role::track(aws, role, tags).await?;
+            }
             Action::AttachRolePolicy { role, policy } => {
+                ui.note(format!("attaching {policy} to {role}"));
                 role::attach_policy(aws, role, policy).await?;
+            }
+            Action::DetachRolePolicy { role, policy } => {
+                ui.note(format!("detaching {policy} from {role}"));
+                role::detach_policy(aws, role, policy).await?;
+            }
+            Action::UntrackRolePolicies { role, keys } => {
+                role::untrack(aws, role, keys).await?;
+            }
+            Action::PutRolePolicy {
+                role,
+                name,
+                document,
+            } => {
+                ui.note(format!("writing inline policy {name} of {role}"));
+                role::put_inline(aws, role, document).await?;
+            }
+            Action::DeleteRolePolicy { role, name } => {
+                ui.note(format!("deleting inline policy {name} of {role}"));
+                role::delete_inline(aws, role).await?;
             }
             Action::UploadZip {
                 zip,
@@ -122,6 +145,24 @@ pub async fn execute(client: &Client, aws: &AwsContext, ui: &Ui, plan: &Plan) ->
                     "uploading code"
                 });
                 write::update_code(client, aws, ui, name, source, *architecture).await?;
+            }
+            Action::PutRuntimeManagement { config } => {
+                ui.note(format!(
+                    "setting runtime updates to {}",
+                    config.update.as_str()
+                ));
+                extras::put_runtime_management(client, aws, name, config).await?;
+            }
+            Action::PutRecursiveLoop { recursive_loop } => {
+                ui.note(format!(
+                    "setting recursive loop detection to {}",
+                    recursive_loop.as_str()
+                ));
+                extras::put_recursive_loop(client, aws, name, *recursive_loop).await?;
+            }
+            Action::PutCodeSigningConfig { arn } => {
+                ui.note(format!("setting code signing config {arn}"));
+                extras::put_code_signing_config(client, aws, name, arn).await?;
             }
             Action::Tag { resource, tags } => {
                 let keys: Vec<&str> = tags.keys().map(String::as_str).collect();

@@ -202,11 +202,39 @@ impl fmt::Display for DryRun<'_> {
         for action in &plan.actions {
             match action {
                 Action::CreateRole { role } => writeln!(f, "  create execution role {role}")?,
-                Action::AttachRolePolicy { role, policy } => writeln!(
-                    f,
-                    "  attach {} to {role}",
-                    policy.rsplit('/').next().unwrap_or(policy)
-                )?,
+                Action::TrackRolePolicies { .. } | Action::UntrackRolePolicies { .. } => {}
+                Action::AttachRolePolicy { role, policy } => {
+                    writeln!(f, "  attach {policy} to {role}")?
+                }
+                Action::DetachRolePolicy { role, policy } => {
+                    writeln!(f, "  detach {policy} from {role} (lamctl attached it)")?
+                }
+                Action::PutRolePolicy {
+                    role,
+                    name,
+                    document,
+                } => {
+                    writeln!(f, "  write inline policy {name} of {role}:")?;
+                    for st in document["Statement"].as_array().into_iter().flatten() {
+                        let list = |v: &serde_json::Value| {
+                            v.as_array()
+                                .into_iter()
+                                .flatten()
+                                .filter_map(|x| x.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        };
+                        writeln!(
+                            f,
+                            "    allow {} on {}",
+                            list(&st["Action"]),
+                            list(&st["Resource"])
+                        )?;
+                    }
+                }
+                Action::DeleteRolePolicy { role, name } => {
+                    writeln!(f, "  delete inline policy {name} of {role}")?
+                }
                 Action::UploadZip {
                     size, bucket, key, ..
                 } => writeln!(
@@ -215,9 +243,15 @@ impl fmt::Display for DryRun<'_> {
                     bytes(*size)
                 )?,
                 Action::CreateFunction {
-                    code_sha256, tags, ..
+                    code_sha256,
+                    tags,
+                    settings,
+                    ..
                 } => {
                     writeln!(f, "  create the function")?;
+                    for c in settings {
+                        writeln!(f, "    {}: {}", c.field, c.to)?;
+                    }
                     for (k, v) in tags {
                         writeln!(f, "  tag {k} = {v}")?;
                     }
@@ -252,6 +286,22 @@ impl fmt::Display for DryRun<'_> {
                         .map(|d| format!(", deployed {d}"))
                         .unwrap_or_default()
                 )?,
+                Action::PutRuntimeManagement { config } => writeln!(
+                    f,
+                    "  runtime updates: {}{}",
+                    config.update.as_str(),
+                    config
+                        .version_arn
+                        .as_ref()
+                        .map(|a| format!(" ({a})"))
+                        .unwrap_or_default()
+                )?,
+                Action::PutRecursiveLoop { recursive_loop } => {
+                    writeln!(f, "  recursive loop detection: {}", recursive_loop.as_str())?
+                }
+                Action::PutCodeSigningConfig { arn } => {
+                    writeln!(f, "  code signing config: {arn}")?
+                }
                 Action::Tag { tags, .. } => {
                     for (k, v) in tags {
                         writeln!(f, "  tag {k} = {v}")?;

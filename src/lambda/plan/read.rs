@@ -9,6 +9,7 @@ use aws_sdk_lambda::types::FunctionConfiguration;
 use super::{Deployed, Desired, FunctionState};
 use crate::aws::AwsContext;
 use crate::error::{Result, optional};
+use crate::lambda::extras::{self, Extras};
 use crate::lambda::names::role_name_for;
 use crate::lambda::{alias, concurrency, get_function, role, url, versions};
 
@@ -28,7 +29,7 @@ impl Deployed {
             });
         let role = async {
             match want.create_role && want.definition.role.is_none() {
-                true => role::get_arn(aws, &role_name_for(name)).await,
+                true => role::read(aws, &role_name_for(name)).await,
                 false => Ok(None),
             }
         };
@@ -70,11 +71,44 @@ impl Deployed {
             )?;
             Ok((url, sids))
         };
-        let (role, alias, (versions, aliases), reserved, provisioned, (url, policy_sids)) =
-            tokio::try_join!(role, alias, pruning, reserved, provisioned, url)?;
+        let exists = function.is_some();
+        let def = &want.definition;
+        let extras = async {
+            if !exists {
+                return Ok(Extras::default());
+            }
+            let runtime_management = async {
+                match def.runtime_management {
+                    Some(_) => extras::runtime_management(client, aws, name).await,
+                    None => Ok(None),
+                }
+            };
+            let recursive_loop = async {
+                match def.recursive_loop {
+                    Some(_) => extras::recursive_loop(client, aws, name).await,
+                    None => Ok(None),
+                }
+            };
+            let code_signing_config = async {
+                match def.code_signing_config {
+                    Some(_) => extras::code_signing_config(client, aws, name).await,
+                    None => Ok(None),
+                }
+            };
+            let (runtime_management, recursive_loop, code_signing_config) =
+                tokio::try_join!(runtime_management, recursive_loop, code_signing_config)?;
+            Ok(Extras {
+                runtime_management,
+                recursive_loop,
+                code_signing_config,
+            })
+        };
+        let (role, alias, (versions, aliases), reserved, provisioned, (url, policy_sids), extras) =
+            tokio::try_join!(role, alias, pruning, reserved, provisioned, url, extras)?;
         let d = Deployed {
             function,
-            role,
+            role: role.as_ref().map(|r| r.arn.clone()),
+            role_state: role,
             alias,
             aliases,
             versions,
@@ -82,6 +116,7 @@ impl Deployed {
             provisioned,
             url,
             policy_sids,
+            extras,
         };
         Ok(d)
     }

@@ -13,7 +13,8 @@ use aws_sdk_lambda::types::builders::FunctionConfigurationBuilder;
 use aws_sdk_lambda::types::{Architecture as SdkArchitecture, FunctionConfiguration, Runtime};
 
 use super::*;
-use crate::lambda::url::{Cors, InvokeMode};
+use crate::lambda::role;
+use crate::lambda::url::{Cors, InvokeMode, UrlAuth};
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/r";
 const ARN: &str = "arn:aws:lambda:us-east-1:123456789012:function:f";

@@ -1,0 +1,120 @@
+//! lamctl.toml's parsing, validation and precedence.
+
+use super::*;
+
+fn p(text: &str) -> Result<ProjectFile> {
+    parse(text, Path::new("lamctl.toml"))
+}
+
+#[test]
+fn full_file_parses() {
+    let f = p(r#"
+name = "hello"
+runtime = "python3.12"
+handler = "app.handler"
+memory = 256
+timeout = 10
+architecture = "arm64"
+source = "src"
+layers = ["arn:aws:lambda:us-east-1:123456789012:layer:x:1"]
+
+[environment]
+STAGE = "dev"
+
+[tags]
+team = "core"
+
+[aws]
+region = "eu-west-1"
+
+[package]
+exclude = ["*.pyc"]
+
+[deploy]
+publish = true
+alias = "live"
+
+[deploy.url]
+auth = "none"
+cors_origins = ["*"]
+"#)
+    .unwrap();
+    assert_eq!(f.name.as_deref(), Some("hello"));
+    assert_eq!(f.architecture, Some(Architecture::Arm64));
+    assert_eq!(f.environment, vec![("STAGE".into(), "dev".into())]);
+    assert_eq!(f.aws.region.as_deref(), Some("eu-west-1"));
+    assert_eq!(f.deploy.alias.as_deref(), Some("live"));
+    assert_eq!(f.deploy.url.unwrap().cors_origins, vec!["*".to_string()]);
+    assert_eq!(f.source, Some(PathBuf::from("src")));
+}
+
+#[test]
+fn unknown_key_names_key_and_line() {
+    let e = p("name = \"x\"\n\nmemroy = 128\n").unwrap_err();
+    let s = e.to_string();
+    assert_eq!(e.code(), 2);
+    assert!(
+        s.starts_with("lamctl.toml:3:1: unknown field `memroy`"),
+        "{s}"
+    );
+
+    let e = p("[deploy]\nalias = \"a\"\npublsh = true\n").unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("lamctl.toml:3:1: unknown field `publsh`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn out_of_range_values_are_usage_errors() {
+    for (text, needle) in [
+        ("memory = 64", "memory 64 MB"),
+        ("timeout = 901", "timeout 901 s"),
+        ("runtime = \"pyhton3.12\"", "unknown runtime 'pyhton3.12'"),
+        ("name = \"has space\"", "invalid function name"),
+        ("architecture = \"mips\"", "unknown variant `mips`"),
+        (
+            "[environment]\n1BAD = \"x\"",
+            "invalid environment variable name '1BAD'",
+        ),
+    ] {
+        let e = p(text).unwrap_err();
+        assert_eq!(e.code(), 2, "{text}");
+        assert!(e.to_string().contains(needle), "{text}: {e}");
+    }
+}
+
+#[test]
+fn flags_win_over_file_and_maps_merge() {
+    let file = FunctionSpec {
+        name: Some("file".into()),
+        memory: Some(128),
+        environment: vec![("A".into(), "1".into()), ("B".into(), "2".into())],
+        layers: vec!["l1".into()],
+        ..Default::default()
+    };
+    let flags = FunctionSpec {
+        memory: Some(512),
+        environment: vec![("B".into(), "flag".into())],
+        ..Default::default()
+    };
+    let m = flags.over(&file);
+    assert_eq!(m.name.as_deref(), Some("file"));
+    assert_eq!(m.memory, Some(512));
+    assert_eq!(
+        m.environment,
+        vec![("A".into(), "1".into()), ("B".into(), "flag".into())]
+    );
+    assert_eq!(m.layers, vec!["l1".to_string()]);
+}
+
+#[test]
+fn key_value_parser() {
+    assert_eq!(
+        parse_key_value("A=b=c").unwrap(),
+        ("A".into(), "b=c".into())
+    );
+    assert!(parse_key_value("novalue").is_err());
+    assert!(parse_key_value("=x").is_err());
+}

@@ -1131,3 +1131,4 @@ fn package_dir(dir: &Path) -> std::path::PathBuf {
 }
 
 mod fixes;
+mod role;

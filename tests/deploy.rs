@@ -1132,3 +1132,4 @@ fn package_dir(dir: &Path) -> std::path::PathBuf {
 
 mod fixes;
 mod role;
+mod settings;

@@ -8,4 +8,5 @@ mod invoke;
 mod local;
 mod logs;
 mod package;
+mod walkthrough;
 mod whoami;

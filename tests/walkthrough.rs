@@ -1,0 +1,262 @@
+//! The README's walkthrough, end to end against moto: a Python function
+//! that translates text with Amazon Translate and stores it in a DynamoDB
+//! table is created with its permissions (`--create-role --policy …
+//! --allow …`), updated (memory, timeout), invoked, its logs read, and put
+//! behind a public function URL. Every step is checked through the SDK.
+//!
+//! moto runs no code without Docker (an invoke echoes the event) and
+//! writes no log group on invoke, so the log lines the function would
+//! write are put there by the test, as `tests/logs.rs` does.
+
+use aws_sdk_cloudwatchlogs::types::InputLogEvent;
+
+use crate::harness::*;
+
+const APP: &str = r#"import json
+import os
+
+import boto3
+
+translate = boto3.client("translate")
+table = boto3.resource("dynamodb").Table(os.environ["TABLE"])
+
+
+def handler(event, context):
+    out = translate.translate_text(
+        Text=event["text"],
+        SourceLanguageCode="auto",
+        TargetLanguageCode=event.get("target", "fr"),
+    )
+    item = {"id": context.aws_request_id, "text": out["TranslatedText"]}
+    table.put_item(Item=item)
+    print(json.dumps(item))
+    return item
+"#;
+
+const TRANSLATE: &str = "arn:aws:iam::aws:policy/TranslateReadOnly";
+const BASIC: &str = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
+const TABLE: &str = "arn:aws:dynamodb:us-east-1:123456789012:table/Translations";
+
+fn run(dir: &std::path::Path, args: &[&str]) -> Out {
+    let out = lamctl(args).moto().dir(dir).run();
+    out.success();
+    out
+}
+
+#[test]
+fn translate_function_from_create_to_public_url() {
+    let name = unique("translate");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("app.py"), APP).unwrap();
+    let role = format!("lamctl-{name}-exec");
+
+    // 1. Create it with the permissions its code needs.
+    let allow = format!("dynamodb:PutItem={TABLE}");
+    run(
+        dir.path(),
+        &[
+            "deploy",
+            "--function",
+            &name,
+            "--runtime",
+            "python3.12",
+            "--handler",
+            "app.handler",
+            "--env",
+            "TABLE=Translations",
+            "--create-role",
+            "--policy",
+            TRANSLATE,
+            "--allow",
+            &allow,
+        ],
+    );
+    let sdk = rt().block_on(sdk());
+    let lambda = aws_sdk_lambda::Client::new(&sdk);
+    let iam = aws_sdk_iam::Client::new(&sdk);
+    let config = |name: &str| {
+        rt().block_on(
+            lambda
+                .get_function_configuration()
+                .function_name(name)
+                .send(),
+        )
+        .unwrap()
+    };
+    let c = config(&name);
+    assert!(
+        c.role().unwrap().ends_with(&format!("role/{role}")),
+        "{:?}",
+        c.role()
+    );
+    assert_eq!(c.handler(), Some("app.handler"));
+    let vars = c.environment().unwrap().variables().unwrap();
+    assert_eq!(vars.get("TABLE").map(String::as_str), Some("Translations"));
+    let mut attached: Vec<String> = rt()
+        .block_on(iam.list_attached_role_policies().role_name(&role).send())
+        .unwrap()
+        .attached_policies()
+        .iter()
+        .filter_map(|p| p.policy_arn().map(String::from))
+        .collect();
+    attached.sort();
+    assert_eq!(attached, [TRANSLATE, BASIC]);
+    let inline = rt()
+        .block_on(
+            iam.get_role_policy()
+                .role_name(&role)
+                .policy_name("lamctl-allow")
+                .send(),
+        )
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_str(
+        &percent_encoding::percent_decode_str(inline.policy_document())
+            .decode_utf8()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        doc["Statement"],
+        serde_json::json!([{"Effect": "Allow", "Action": ["dynamodb:PutItem"], "Resource": [TABLE]}])
+    );
+
+    // 2. More memory and a longer timeout; nothing else changes.
+    run(
+        dir.path(),
+        &[
+            "deploy",
+            "--function",
+            &name,
+            "--memory",
+            "256",
+            "--timeout",
+            "10",
+        ],
+    );
+    let c = config(&name);
+    assert_eq!(c.memory_size(), Some(256));
+    assert_eq!(c.timeout(), Some(10));
+    assert!(
+        c.role().unwrap().ends_with(&format!("role/{role}")),
+        "role kept"
+    );
+    assert_eq!(
+        c.environment()
+            .unwrap()
+            .variables()
+            .unwrap()
+            .get("TABLE")
+            .map(String::as_str),
+        Some("Translations"),
+        "variables kept"
+    );
+
+    // 3. Test it (moto echoes the event).
+    let event = r#"{"text": "hello", "target": "fr"}"#;
+    let out = run(dir.path(), &["invoke", &name, "--payload", event]);
+    assert_eq!(out.stdout(), event);
+
+    // 4. Read its logs.
+    let group = format!("/aws/lambda/{name}");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&sdk);
+    rt().block_on(async {
+        logs.create_log_group()
+            .log_group_name(&group)
+            .send()
+            .await
+            .unwrap();
+        logs.create_log_stream()
+            .log_group_name(&group)
+            .log_stream_name("2026/11/30/[$LATEST]abc")
+            .send()
+            .await
+            .unwrap();
+        let events = [
+            "START RequestId: 7f1c Version: $LATEST",
+            r#"{"id": "7f1c", "text": "bonjour"}"#,
+            "END RequestId: 7f1c",
+        ];
+        logs.put_log_events()
+            .log_group_name(&group)
+            .log_stream_name("2026/11/30/[$LATEST]abc")
+            .set_log_events(Some(
+                events
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| {
+                        InputLogEvent::builder()
+                            .timestamp(now - 1000 + i as i64)
+                            .message(*m)
+                            .build()
+                            .unwrap()
+                    })
+                    .collect(),
+            ))
+            .send()
+            .await
+            .unwrap();
+    });
+    let out = run(dir.path(), &["logs", &name, "--since", "10m"]);
+    assert!(
+        out.stdout()
+            .contains(r#"{"id": "7f1c", "text": "bonjour"}"#),
+        "{}",
+        out.stdout()
+    );
+
+    // 5. Put it behind a public HTTP endpoint.
+    let out = run(
+        dir.path(),
+        &[
+            "deploy",
+            "--function",
+            &name,
+            "--url",
+            "--url-auth",
+            "none",
+            "-o",
+            "json",
+        ],
+    );
+    let url = out.json()["url"].as_str().unwrap().to_string();
+    let got = rt()
+        .block_on(lambda.get_function_url_config().function_name(&name).send())
+        .unwrap();
+    assert_eq!(got.function_url(), url);
+    assert_eq!(got.auth_type().as_str(), "NONE");
+    let policy = rt()
+        .block_on(lambda.get_policy().function_name(&name).send())
+        .unwrap();
+    let policy: serde_json::Value = serde_json::from_str(policy.policy().unwrap()).unwrap();
+    // moto keeps AddPermission's FunctionUrlAuthType / InvokedViaFunctionUrl
+    // as fields of the statement (Lambda turns them into conditions).
+    let statements = policy["Statement"].as_array().unwrap();
+    let has = |action: &str, key: &str, value: serde_json::Value| {
+        statements.iter().any(|s| {
+            s["Action"] == action
+                && s["Principal"] == "*"
+                && s["Effect"] == "Allow"
+                && s[key] == value
+        })
+    };
+    assert!(
+        has(
+            "lambda:InvokeFunctionUrl",
+            "FunctionUrlAuthType",
+            "NONE".into()
+        ),
+        "the public permission: {policy}"
+    );
+    assert!(
+        has(
+            "lambda:InvokeFunction",
+            "InvokedViaFunctionUrl",
+            true.into()
+        ),
+        "{policy}"
+    );
+}

@@ -77,7 +77,7 @@ _lamctl() {
 
     case "${cmd}" in
         lamctl)
-            opts="-q -v -c -h -V --profile --region --endpoint-url --output --quiet --verbose --color --config --connect-timeout --read-timeout --help --version whoami package deploy serve logs invoke completions man help"
+            opts="-o -q -v -c -h -V --profile --region --endpoint-url --output --quiet --verbose --color --config --connect-timeout --read-timeout --help --version whoami package deploy serve logs invoke completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -96,6 +96,10 @@ _lamctl() {
                     return 0
                     ;;
                 --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
@@ -127,7 +131,7 @@ _lamctl() {
             return 0
             ;;
         lamctl__subcmd__completions)
-            opts="-q -v -c -h -V --profile --region --endpoint-url --output --quiet --verbose --color --config --connect-timeout --read-timeout --help --version bash elvish fish powershell zsh"
+            opts="-o -q -v -c -h -V --profile --region --endpoint-url --output --quiet --verbose --color --config --connect-timeout --read-timeout --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -146,6 +150,10 @@ _lamctl() {
                     return 0
                     ;;
                 --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
@@ -177,7 +185,7 @@ _lamctl() {
             return 0
             ;;
         lamctl__subcmd__deploy)
-            opts="-o -q -v -c -h -V --function --runtime --handler --role --memory --timeout --architecture --description --env --env-file --layer --tag --ephemeral-storage --log-format --log-group --out --exclude --include --keep-symlinks --no-size-check --create-role --force --s3-bucket --s3-key --publish --alias --canary --keep-versions --concurrency --no-concurrency --provisioned --url --no-url --url-auth --cors-origin --cors-method --cors-header --cors-max-age --cors-credentials --invoke-mode --dry-run --profile --region --endpoint-url --output --quiet --verbose --color --config --connect-timeout --read-timeout --help --version"
+            opts="-o -q -v -c -h -V --function --runtime --handler --role --memory --timeout --architecture --description --env --env-file --layer --tag --ephemeral-storage --log-format --log-group --application-log-level --system-log-level --policy --allow --subnet --security-group --ipv6-dual-stack --file-system --tracing --snap-start --dead-letter-arn --kms-key-arn --runtime-update --runtime-version-arn --recursive-loop --code-signing-config --out --exclude --include --keep-symlinks --no-size-check --create-role --force --env-replace --tag-replace --s3-bucket --no-s3-bucket --s3-key --publish --no-publish --alias --no-alias --canary --keep-versions --no-keep-versions --concurrency --no-concurrency --provisioned --no-provisioned --url --no-url --url-auth --cors-origin --cors-method --cors-header --cors-max-age --cors-credentials --invoke-mode --dry-run --profile --region --endpoint-url --output --quiet --verbose --color --config --connect-timeout --read-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -243,11 +251,71 @@ _lamctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --out)
+                --application-log-level)
+                    COMPREPLY=($(compgen -W "trace debug info warn error fatal" -- "${cur}"))
+                    return 0
+                    ;;
+                --system-log-level)
+                    COMPREPLY=($(compgen -W "debug info warn" -- "${cur}"))
+                    return 0
+                    ;;
+                --policy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                -o)
+                --allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subnet)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --security-group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ipv6-dual-stack)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --file-system)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tracing)
+                    COMPREPLY=($(compgen -W "active pass-through" -- "${cur}"))
+                    return 0
+                    ;;
+                --snap-start)
+                    COMPREPLY=($(compgen -W "published-versions none" -- "${cur}"))
+                    return 0
+                    ;;
+                --dead-letter-arn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kms-key-arn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime-update)
+                    COMPREPLY=($(compgen -W "auto function-update manual" -- "${cur}"))
+                    return 0
+                    ;;
+                --runtime-version-arn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --recursive-loop)
+                    COMPREPLY=($(compgen -W "allow terminate" -- "${cur}"))
+                    return 0
+                    ;;
+                --code-signing-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -324,6 +392,10 @@ _lamctl() {
                     return 0
                     ;;
                 --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
@@ -525,10 +597,6 @@ _lamctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                -o)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --parallel)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -585,6 +653,10 @@ _lamctl() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -613,7 +685,7 @@ _lamctl() {
             return 0
             ;;
         lamctl__subcmd__logs)
-            opts="-f -q -v -c -h -V --log-group --since --until --filter --request-id --stream-prefix --qualifier --follow --follow-for --poll --poll-interval --format --profile --region --endpoint-url --output --quiet --verbose --color --config --connect-timeout --read-timeout --help --version"
+            opts="-f -o -q -v -c -h -V --log-group --since --until --filter --request-id --stream-prefix --qualifier --follow --follow-for --poll --poll-interval --format --profile --region --endpoint-url --output --quiet --verbose --color --config --connect-timeout --read-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -675,6 +747,10 @@ _lamctl() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -703,7 +779,7 @@ _lamctl() {
             return 0
             ;;
         lamctl__subcmd__man)
-            opts="-q -v -c -h -V --profile --region --endpoint-url --output --quiet --verbose --color --config --connect-timeout --read-timeout --help --version"
+            opts="-o -q -v -c -h -V --profile --region --endpoint-url --output --quiet --verbose --color --config --connect-timeout --read-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -722,6 +798,10 @@ _lamctl() {
                     return 0
                     ;;
                 --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
@@ -763,10 +843,6 @@ _lamctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                -o)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --exclude)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -788,6 +864,10 @@ _lamctl() {
                     return 0
                     ;;
                 --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
@@ -819,7 +899,7 @@ _lamctl() {
             return 0
             ;;
         lamctl__subcmd__serve)
-            opts="-q -v -c -h -V --port --watch --dir --function --runtime --handler --timeout --memory --env --env-file --runtime-client --profile --region --endpoint-url --output --quiet --verbose --color --config --connect-timeout --read-timeout --help --version"
+            opts="-o -q -v -c -h -V --port --watch --dir --function --runtime --handler --timeout --memory --env --env-file --runtime-client --profile --region --endpoint-url --output --quiet --verbose --color --config --connect-timeout --read-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -881,6 +961,10 @@ _lamctl() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -909,7 +993,7 @@ _lamctl() {
             return 0
             ;;
         lamctl__subcmd__whoami)
-            opts="-q -v -c -h -V --profile --region --endpoint-url --output --quiet --verbose --color --config --connect-timeout --read-timeout --help --version"
+            opts="-o -q -v -c -h -V --profile --region --endpoint-url --output --quiet --verbose --color --config --connect-timeout --read-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -928,6 +1012,10 @@ _lamctl() {
                     return 0
                     ;;
                 --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_lamctl_global_optspecs
-    string join \n profile= region= endpoint-url= output= q/quiet v/verbose color= c/config= connect-timeout= read-timeout= h/help V/version
+    string join \n profile= region= endpoint-url= o/output= q/quiet v/verbose color= c/config= connect-timeout= read-timeout= h/help V/version
 end
 
 function __fish_lamctl_needs_command
@@ -27,7 +27,7 @@ end
 complete -c lamctl -n "__fish_lamctl_needs_command" -l profile -d 'AWS profile from the shared config files [env: AWS_PROFILE]' -r
 complete -c lamctl -n "__fish_lamctl_needs_command" -l region -d 'AWS region [env: AWS_REGION, AWS_DEFAULT_REGION]' -r
 complete -c lamctl -n "__fish_lamctl_needs_command" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto or LocalStack) [env: AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>]' -r
-complete -c lamctl -n "__fish_lamctl_needs_command" -l output -d 'Format of the result on stdout' -r -f -a "text\t'Human-readable text'
+complete -c lamctl -n "__fish_lamctl_needs_command" -s o -l output -d 'Format of the result on stdout (-o as in the AWS CLI; a zip or payload file is --out)' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document (stable keys) on stdout'"
 complete -c lamctl -n "__fish_lamctl_needs_command" -l color -d 'When to colour stderr; NO_COLOR in the environment means never unless \'always\'' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
 always\t''
@@ -51,7 +51,7 @@ complete -c lamctl -n "__fish_lamctl_needs_command" -f -a "help" -d 'Print this 
 complete -c lamctl -n "__fish_lamctl_using_subcommand whoami" -l profile -d 'AWS profile from the shared config files [env: AWS_PROFILE]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand whoami" -l region -d 'AWS region [env: AWS_REGION, AWS_DEFAULT_REGION]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand whoami" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto or LocalStack) [env: AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>]' -r
-complete -c lamctl -n "__fish_lamctl_using_subcommand whoami" -l output -d 'Format of the result on stdout' -r -f -a "text\t'Human-readable text'
+complete -c lamctl -n "__fish_lamctl_using_subcommand whoami" -s o -l output -d 'Format of the result on stdout (-o as in the AWS CLI; a zip or payload file is --out)' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document (stable keys) on stdout'"
 complete -c lamctl -n "__fish_lamctl_using_subcommand whoami" -l color -d 'When to colour stderr; NO_COLOR in the environment means never unless \'always\'' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
 always\t''
@@ -63,13 +63,13 @@ complete -c lamctl -n "__fish_lamctl_using_subcommand whoami" -s q -l quiet -d '
 complete -c lamctl -n "__fish_lamctl_using_subcommand whoami" -s v -l verbose -d 'More detail on stderr: -v explains steps, -vv adds debug tracing, -vvv the SDK\'s own'
 complete -c lamctl -n "__fish_lamctl_using_subcommand whoami" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lamctl -n "__fish_lamctl_using_subcommand whoami" -s V -l version -d 'Print version'
-complete -c lamctl -n "__fish_lamctl_using_subcommand package" -s o -l out -d 'Where to write the zip [default: .lamctl/NAME.zip beside lamctl.toml, else in .]' -r -F
+complete -c lamctl -n "__fish_lamctl_using_subcommand package" -l out -d 'Where to write the zip [default: .lamctl/NAME.zip beside lamctl.toml, else in .] (no short flag: -o is --output)' -r -F
 complete -c lamctl -n "__fish_lamctl_using_subcommand package" -l exclude -d 'Leave out paths matching this gitignore-style glob (repeatable; after .lamctlignore)' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand package" -l include -d 'Put back paths matching this glob even when excluded (repeatable)' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand package" -l profile -d 'AWS profile from the shared config files [env: AWS_PROFILE]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand package" -l region -d 'AWS region [env: AWS_REGION, AWS_DEFAULT_REGION]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand package" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto or LocalStack) [env: AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>]' -r
-complete -c lamctl -n "__fish_lamctl_using_subcommand package" -l output -d 'Format of the result on stdout' -r -f -a "text\t'Human-readable text'
+complete -c lamctl -n "__fish_lamctl_using_subcommand package" -s o -l output -d 'Format of the result on stdout (-o as in the AWS CLI; a zip or payload file is --out)' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document (stable keys) on stdout'"
 complete -c lamctl -n "__fish_lamctl_using_subcommand package" -l color -d 'When to colour stderr; NO_COLOR in the environment means never unless \'always\'' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
 always\t''
@@ -92,22 +92,51 @@ complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l timeout -d 'Tim
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l architecture -d 'Instruction set [lamctl.toml: architecture]' -r -f -a "x86_64\t''
 arm64\t''"
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l description -d 'Description [lamctl.toml: description]' -r
-complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l env -d 'Environment variable, repeatable; overrides the file\'s [environment] entry of the same key' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l env -d 'Environment variable, repeatable; overrides the entry of the same key (lamctl.toml\'s, or the deployed one), others stay unless --env-replace' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l env-file -d 'A dotenv file of environment variables (KEY=VALUE lines) [lamctl.toml: env_file]' -r -F
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l layer -d 'Layer ARN, repeatable; replaces the file\'s list [lamctl.toml: layers]' -r
-complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l tag -d 'Tag, repeatable; overrides the file\'s [tags] entry of the same key' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l tag -d 'Tag, repeatable; overrides the entry of the same key (lamctl.toml\'s, or the deployed one), others stay unless --tag-replace' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l ephemeral-storage -d 'Ephemeral /tmp storage in MB, 512-10240 [lamctl.toml: ephemeral_storage]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l log-format -d 'Log format [lamctl.toml: log_format]' -r -f -a "text\t''
 json\t''"
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l log-group -d 'Custom CloudWatch log group [lamctl.toml: log_group]' -r
-complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -s o -l out -d 'Where to write the zip [default: .lamctl/NAME.zip beside lamctl.toml, else in .]' -r -F
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l application-log-level -d 'Application log level (needs --log-format json) [lamctl.toml: application_log_level]' -r -f -a "trace\t''
+debug\t''
+info\t''
+warn\t''
+error\t''
+fatal\t''"
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l system-log-level -d 'System (platform) log level (needs --log-format json) [lamctl.toml: system_log_level]' -r -f -a "debug\t''
+info\t''
+warn\t''"
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l policy -d 'Managed policy for the role lamctl creates, repeatable; with AWSLambdaBasicExecutionRole the whole set lamctl attaches [lamctl.toml: policies]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l allow -d 'Allow ACTION (on RESOURCE, default *) in lamctl\'s inline policy, repeatable; the whole set [lamctl.toml: [[allow]] actions, resources]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l subnet -d 'VPC subnet id, repeatable, up to 16 [lamctl.toml: subnets]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l security-group -d 'VPC security group id, repeatable, up to 5 [lamctl.toml: security_groups]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l ipv6-dual-stack -d 'Allow IPv6 traffic in dual-stack subnets [lamctl.toml: ipv6_dual_stack]' -r -f -a "true\t''
+false\t''"
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l file-system -d 'An EFS access point mounted at /mnt/PATH (one per function; needs a VPC) [lamctl.toml: [[file_systems]] arn, mount_path]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l tracing -d 'X-Ray tracing [lamctl.toml: tracing]' -r -f -a "active\t'Sample and trace requests (Active)'
+pass-through\t'Trace only requests that arrive with a sampled trace header (PassThrough)'"
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l snap-start -d 'SnapStart [lamctl.toml: snap_start]' -r -f -a "published-versions\t'Snapshot each published version (PublishedVersions)'
+none\t'No SnapStart (None)'"
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l dead-letter-arn -d 'SQS queue or SNS topic ARN for failed asynchronous events [lamctl.toml: dead_letter_arn]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l kms-key-arn -d 'KMS key ARN that encrypts the environment variables [lamctl.toml: kms_key_arn]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l runtime-update -d 'When the runtime is updated [lamctl.toml: runtime_update]' -r -f -a "auto\t'Lambda updates the runtime when it chooses (Auto)'
+function-update\t'The runtime updates when the function is updated (FunctionUpdate)'
+manual\t'Pinned to --runtime-version-arn (Manual)'"
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l runtime-version-arn -d 'The runtime version to pin (with --runtime-update manual) [lamctl.toml: runtime_version_arn]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l recursive-loop -d 'Recursive loop detection [lamctl.toml: recursive_loop]' -r -f -a "allow\t'Let the function call itself in a loop'
+terminate\t'Stop a recursive loop after about 16 calls'"
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l code-signing-config -d 'Code signing configuration ARN [lamctl.toml: code_signing_config]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l out -d 'Where to write the zip [default: .lamctl/NAME.zip beside lamctl.toml, else in .] (no short flag: -o is --output)' -r -F
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l exclude -d 'Leave out paths matching this gitignore-style glob (repeatable; after .lamctlignore)' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l include -d 'Put back paths matching this glob even when excluded (repeatable)' -r
-complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l s3-bucket -d 'Upload the zip through this S3 bucket (automatic over 50 MB) [lamctl.toml: deploy.s3_bucket]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l s3-bucket -d 'Upload the zip through this S3 bucket (needed over 50 MB) [lamctl.toml: deploy.s3_bucket]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l s3-key -d 'The S3 key [default: lamctl/FUNCTION/SHA256HEX.zip] [lamctl.toml: deploy.s3_key]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l alias -d 'Create or move this alias to the new version (implies --publish) [lamctl.toml: deploy.alias]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l canary -d 'Keep the alias on its current version and route PERCENT of traffic to the new one' -r
-complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l keep-versions -d 'Delete versions older than the newest N, never one an alias uses [lamctl.toml: deploy.keep_versions]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l keep-versions -d 'Delete versions older than the newest N, never one an alias uses (with or without --publish) [lamctl.toml: deploy.keep_versions]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l concurrency -d 'Set reserved concurrency [lamctl.toml: deploy.concurrency]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l provisioned -d 'Set provisioned concurrency on the alias and wait until it is ready [lamctl.toml: deploy.provisioned]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l url-auth -d 'Who may call the URL [default: aws-iam]' -r -f -a "none\t''
@@ -121,7 +150,7 @@ response-stream\t''"
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l profile -d 'AWS profile from the shared config files [env: AWS_PROFILE]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l region -d 'AWS region [env: AWS_REGION, AWS_DEFAULT_REGION]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto or LocalStack) [env: AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>]' -r
-complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l output -d 'Format of the result on stdout' -r -f -a "text\t'Human-readable text'
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -s o -l output -d 'Format of the result on stdout (-o as in the AWS CLI; a zip or payload file is --out)' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document (stable keys) on stdout'"
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l color -d 'When to colour stderr; NO_COLOR in the environment means never unless \'always\'' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
 always\t''
@@ -131,10 +160,17 @@ complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l connect-timeout
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l read-timeout -d 'How long to wait for an AWS endpoint to answer one attempt of a call (e.g. 30s, 2m)' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l keep-symlinks -d 'Store symbolic links as links instead of following them'
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l no-size-check -d 'Do not fail when the unzipped size is over Lambda\'s 250 MB limit'
-complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l create-role -d 'Create (or reuse) a basic execution role with AWSLambdaBasicExecutionRole when no role is given'
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l create-role -d 'Create (or reuse) lamctl\'s execution role for a new function with no role given (AWSLambdaBasicExecutionRole, --policy, --allow); an existing function keeps its role [lamctl.toml: deploy.create_role]'
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l force -d 'Upload the code even when its CodeSha256 equals the deployed one'
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l env-replace -d 'The variables given (lamctl.toml\'s and --env/--env-file) are the whole set: others are removed'
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l tag-replace -d 'The tags given (lamctl.toml\'s and --tag) are the whole set: others are removed'
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l no-s3-bucket -d 'Upload the zip directly, whatever lamctl.toml says'
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l publish -d 'Publish a version of exactly what was deployed [lamctl.toml: deploy.publish]'
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l no-publish -d 'Do not publish, whatever lamctl.toml says (and move no alias)'
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l no-alias -d 'Move no alias, whatever lamctl.toml says'
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l no-keep-versions -d 'Delete no versions, whatever lamctl.toml says'
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l no-concurrency -d 'Remove reserved concurrency'
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l no-provisioned -d 'Leave provisioned concurrency alone, whatever lamctl.toml says'
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l url -d 'Create or update the function URL [lamctl.toml: [deploy.url]]'
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l no-url -d 'Remove the function URL and its public permissions'
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l cors-credentials -d 'Allow credentials (cookies) in CORS requests'
@@ -157,7 +193,7 @@ official\t'AWS\'s official client: Python\'s awslambdaric'"
 complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l profile -d 'AWS profile from the shared config files [env: AWS_PROFILE]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l region -d 'AWS region [env: AWS_REGION, AWS_DEFAULT_REGION]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto or LocalStack) [env: AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>]' -r
-complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l output -d 'Format of the result on stdout' -r -f -a "text\t'Human-readable text'
+complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -s o -l output -d 'Format of the result on stdout (-o as in the AWS CLI; a zip or payload file is --out)' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document (stable keys) on stdout'"
 complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l color -d 'When to colour stderr; NO_COLOR in the environment means never unless \'always\'' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
 always\t''
@@ -185,7 +221,7 @@ raw\t'The message only, exactly as logged'"
 complete -c lamctl -n "__fish_lamctl_using_subcommand logs" -l profile -d 'AWS profile from the shared config files [env: AWS_PROFILE]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand logs" -l region -d 'AWS region [env: AWS_REGION, AWS_DEFAULT_REGION]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand logs" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto or LocalStack) [env: AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>]' -r
-complete -c lamctl -n "__fish_lamctl_using_subcommand logs" -l output -d 'Format of the result on stdout' -r -f -a "text\t'Human-readable text'
+complete -c lamctl -n "__fish_lamctl_using_subcommand logs" -s o -l output -d 'Format of the result on stdout (-o as in the AWS CLI; a zip or payload file is --out)' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document (stable keys) on stdout'"
 complete -c lamctl -n "__fish_lamctl_using_subcommand logs" -l color -d 'When to colour stderr; NO_COLOR in the environment means never unless \'always\'' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
 always\t''
@@ -205,7 +241,7 @@ event\t'Queue the event; Lambda answers 202 at once (asynchronous)'
 dry-run\t'Check the parameters and permissions without running the function (204)'"
 complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l qualifier -d 'Invoke this version or alias instead of $LATEST' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l client-context -d 'A JSON object the function sees as its client context (synchronous invocations only)' -r
-complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -s o -l out -d 'Write the response payload to FILE instead of stdout' -r -F
+complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l out -d 'Write the response payload to FILE instead of stdout (no short flag: -o is --output)' -r -F
 complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l parallel -d 'With --ndjson: how many invocations run at once [default: 1]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l dir -d 'The function\'s code directory (its task root) [default: `source` in lamctl.toml, else .]' -r -F
 complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l function -d 'The function\'s name [lamctl.toml: name; default: the directory\'s name]' -r
@@ -220,7 +256,7 @@ official\t'AWS\'s official client: Python\'s awslambdaric'"
 complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l profile -d 'AWS profile from the shared config files [env: AWS_PROFILE]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l region -d 'AWS region [env: AWS_REGION, AWS_DEFAULT_REGION]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto or LocalStack) [env: AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>]' -r
-complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l output -d 'Format of the result on stdout' -r -f -a "text\t'Human-readable text'
+complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -s o -l output -d 'Format of the result on stdout (-o as in the AWS CLI; a zip or payload file is --out)' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document (stable keys) on stdout'"
 complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l color -d 'When to colour stderr; NO_COLOR in the environment means never unless \'always\'' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
 always\t''
@@ -242,7 +278,7 @@ complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -s V -l version -d
 complete -c lamctl -n "__fish_lamctl_using_subcommand completions" -l profile -d 'AWS profile from the shared config files [env: AWS_PROFILE]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand completions" -l region -d 'AWS region [env: AWS_REGION, AWS_DEFAULT_REGION]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand completions" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto or LocalStack) [env: AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>]' -r
-complete -c lamctl -n "__fish_lamctl_using_subcommand completions" -l output -d 'Format of the result on stdout' -r -f -a "text\t'Human-readable text'
+complete -c lamctl -n "__fish_lamctl_using_subcommand completions" -s o -l output -d 'Format of the result on stdout (-o as in the AWS CLI; a zip or payload file is --out)' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document (stable keys) on stdout'"
 complete -c lamctl -n "__fish_lamctl_using_subcommand completions" -l color -d 'When to colour stderr; NO_COLOR in the environment means never unless \'always\'' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
 always\t''
@@ -257,7 +293,7 @@ complete -c lamctl -n "__fish_lamctl_using_subcommand completions" -s V -l versi
 complete -c lamctl -n "__fish_lamctl_using_subcommand man" -l profile -d 'AWS profile from the shared config files [env: AWS_PROFILE]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand man" -l region -d 'AWS region [env: AWS_REGION, AWS_DEFAULT_REGION]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand man" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto or LocalStack) [env: AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>]' -r
-complete -c lamctl -n "__fish_lamctl_using_subcommand man" -l output -d 'Format of the result on stdout' -r -f -a "text\t'Human-readable text'
+complete -c lamctl -n "__fish_lamctl_using_subcommand man" -s o -l output -d 'Format of the result on stdout (-o as in the AWS CLI; a zip or payload file is --out)' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document (stable keys) on stdout'"
 complete -c lamctl -n "__fish_lamctl_using_subcommand man" -l color -d 'When to colour stderr; NO_COLOR in the environment means never unless \'always\'' -r -f -a "auto\t'Colour when stderr is a terminal and NO_COLOR is unset'
 always\t''

@@ -25,7 +25,7 @@ pub struct DeployArgs {
     #[command(flatten)]
     pub spec: FunctionSpec,
 
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = "Package")]
     pub pack: PackFlags,
 
     /// Create (or reuse) lamctl's execution role for a new function with no role given
@@ -170,7 +170,7 @@ pub struct DeployArgs {
     pub invoke_mode: Option<InvokeMode>,
 
     /// Read the deployed state and print the plan; change nothing
-    #[arg(long)]
+    #[arg(long, help_heading = "Deploy")]
     pub dry_run: bool,
 }
 

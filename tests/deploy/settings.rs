@@ -23,8 +23,8 @@ fn body(f: &Fixture, method: &str, suffix: &str) -> Option<serde_json::Value> {
     f.proxy
         .requests()
         .into_iter()
-        .filter(|r| r.method == method && r.path.split('?').next().unwrap().ends_with(suffix))
-        .last()
+        .rev()
+        .find(|r| r.method == method && r.path.split('?').next().unwrap().ends_with(suffix))
         .map(|r| serde_json::from_slice(&r.body).unwrap())
 }
 

@@ -118,3 +118,75 @@ fn key_value_parser() {
     assert!(parse_key_value("novalue").is_err());
     assert!(parse_key_value("=x").is_err());
 }
+
+#[test]
+fn role_and_zip_settings_parse_and_are_checked() {
+    let f = p(r#"
+policies = ["arn:aws:iam::aws:policy/TranslateReadOnly"]
+subnets = ["subnet-0123456789abcdef0"]
+security_groups = ["sg-0123456789abcdef0"]
+ipv6_dual_stack = true
+tracing = "pass-through"
+snap_start = "published-versions"
+log_format = "json"
+application_log_level = "warn"
+runtime_update = "function-update"
+recursive_loop = "allow"
+file_systems = [{ arn = "arn:aws:elasticfilesystem:us-east-1:123456789012:access-point/fsap-0123456789abcdef0", mount_path = "/mnt/data" }]
+
+[[allow]]
+actions = ["dynamodb:PutItem", "dynamodb:GetItem"]
+resources = ["arn:aws:dynamodb:us-east-1:123456789012:table/t"]
+
+[[allow]]
+actions = ["translate:TranslateText"]
+
+[deploy]
+create_role = true
+"#)
+    .unwrap();
+    assert_eq!(f.tracing, Some(Tracing::PassThrough));
+    assert_eq!(f.runtime_update, Some(RuntimeUpdate::FunctionUpdate));
+    let allow = f.allow.unwrap();
+    assert_eq!(allow.len(), 2);
+    assert_eq!(allow[1].statement().resources, ["*"]);
+    assert_eq!(f.deploy.create_role, Some(true));
+    assert_eq!(f.file_systems[0].mount_path, "/mnt/data");
+    // An empty list is given (the whole set: none), absent is not.
+    assert_eq!(p("policies = []").unwrap().policies, Some(vec![]));
+    assert_eq!(p("").unwrap().policies, None);
+    for (text, needle) in [
+        ("tracing = \"on\"", "unknown variant `on`"),
+        ("[[allow]]\nactions = []", "needs at least one action"),
+        ("[[allow]]\nactions = [\"s3 Get\"]", "invalid IAM action"),
+        (
+            "system_log_level = \"warn\"",
+            "log levels need the JSON log format",
+        ),
+        ("kms_key_arn = \"k\"", "invalid KMS key ARN 'k'"),
+    ] {
+        let e = p(text).unwrap_err();
+        assert_eq!(e.code(), 2, "{text}");
+        assert!(e.to_string().contains(needle), "{text}: {e}");
+    }
+}
+
+#[test]
+fn flag_lists_replace_file_lists_and_options_fall_back() {
+    let file = FunctionSpec {
+        subnets: vec!["subnet-0a".into()],
+        security_groups: vec!["sg-01".into()],
+        policies: Some(vec!["p1".into()]),
+        tracing: Some(Tracing::Active),
+        ..Default::default()
+    };
+    let flags = FunctionSpec {
+        subnets: vec!["subnet-0b".into()],
+        ..Default::default()
+    };
+    let m = flags.over(&file);
+    assert_eq!(m.subnets, ["subnet-0b"]);
+    assert_eq!(m.security_groups, ["sg-01"]);
+    assert_eq!(m.policies, Some(vec!["p1".to_string()]));
+    assert_eq!(m.tracing, Some(Tracing::Active));
+}

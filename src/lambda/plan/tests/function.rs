@@ -449,3 +449,176 @@ fn the_plan_serializes_its_actions() {
     );
     assert_eq!(v["actions"][1]["changes"][0]["to"], "256");
 }
+
+#[test]
+fn zip_settings_changed_unchanged_and_unset() {
+    use aws_sdk_lambda::types::{
+        DeadLetterConfig, FileSystemConfig, TracingConfigResponse, TracingMode, VpcConfigResponse,
+    };
+    let vpc = config::Vpc {
+        subnets: vec!["subnet-0b".into(), "subnet-0a".into()],
+        security_groups: vec!["sg-01".into()],
+        ipv6_dual_stack: Some(true),
+    };
+    let with = |d: Definition| Desired {
+        definition: d,
+        ..desired()
+    };
+    let all = with(Definition {
+        vpc: Some(vpc),
+        tracing: Some(config::Tracing::Active),
+        dead_letter_arn: Some("arn:aws:sqs:us-east-1:1:q".into()),
+        kms_key_arn: Some("arn:aws:kms:us-east-1:1:key/k".into()),
+        file_systems: vec![config::FileSystem {
+            arn: "arn:efs".into(),
+            mount_path: "/mnt/d".into(),
+        }],
+        ..desired().definition
+    });
+    // Deployed as wanted (subnets in another order): no change.
+    let same = Deployed {
+        function: Some(FunctionState {
+            config: config_with(|b| {
+                b.vpc_config(
+                    VpcConfigResponse::builder()
+                        .subnet_ids("subnet-0a")
+                        .subnet_ids("subnet-0b")
+                        .security_group_ids("sg-01")
+                        .ipv6_allowed_for_dual_stack(true)
+                        .build(),
+                )
+                .tracing_config(
+                    TracingConfigResponse::builder()
+                        .mode(TracingMode::Active)
+                        .build(),
+                )
+                .dead_letter_config(
+                    DeadLetterConfig::builder()
+                        .target_arn("arn:aws:sqs:us-east-1:1:q")
+                        .build(),
+                )
+                .kms_key_arn("arn:aws:kms:us-east-1:1:key/k")
+                .file_system_configs(
+                    FileSystemConfig::builder()
+                        .arn("arn:efs")
+                        .local_mount_path("/mnt/d")
+                        .build()
+                        .unwrap(),
+                )
+            }),
+            tags: BTreeMap::from([("team".into(), "core".into())]),
+        }),
+        ..Default::default()
+    };
+    assert_eq!(actions(&all, &same)[1], Action::ConfigurationUnchanged);
+    // Nothing deployed of them: each is a change.
+    let p = plan(&all, &deployed(), &code(), REGION).unwrap();
+    let fields: Vec<&str> = p.config_changes.iter().map(|c| c.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        [
+            "subnets",
+            "security_groups",
+            "ipv6_dual_stack",
+            "tracing",
+            "dead_letter_arn",
+            "kms_key_arn",
+            "file_systems"
+        ]
+    );
+    assert_eq!(p.config_changes[0].to, "subnet-0a, subnet-0b");
+    // Unset in the definition: never a change, whatever is deployed.
+    assert_eq!(
+        actions(&desired(), &same)[1],
+        Action::ConfigurationUnchanged
+    );
+
+    // The settings with operations of their own: set when they differ.
+    let extra = with(Definition {
+        runtime_management: Some(config::RuntimeManagement {
+            update: config::RuntimeUpdate::Auto,
+            version_arn: None,
+        }),
+        recursive_loop: Some(config::RecursiveLoop::Terminate),
+        code_signing_config: Some("arn:csc".into()),
+        ..desired().definition
+    });
+    let p = plan(&extra, &deployed(), &code(), REGION).unwrap();
+    assert_eq!(
+        p.actions[3..],
+        [
+            Action::PutRuntimeManagement {
+                config: config::RuntimeManagement {
+                    update: config::RuntimeUpdate::Auto,
+                    version_arn: None
+                }
+            },
+            Action::PutRecursiveLoop {
+                recursive_loop: config::RecursiveLoop::Terminate
+            },
+            Action::PutCodeSigningConfig {
+                arn: "arn:csc".into()
+            }
+        ]
+    );
+    let have = Deployed {
+        extras: crate::lambda::extras::Extras {
+            runtime_management: extra.definition.runtime_management.clone(),
+            recursive_loop: Some(config::RecursiveLoop::Terminate),
+            code_signing_config: Some("arn:csc".into()),
+        },
+        ..deployed()
+    };
+    assert_eq!(actions(&extra, &have)[3..], []);
+    // A new function takes code signing in CreateFunction, the others after.
+    let p = plan(&extra, &Deployed::default(), &code(), REGION).unwrap();
+    assert!(matches!(p.actions[0], Action::CreateFunction { .. }));
+    assert_eq!(p.actions.len(), 3);
+}
+
+#[test]
+fn flags_alone_merge_environment_and_tags_into_the_deployed_ones() {
+    let merge = Desired {
+        definition: Definition {
+            environment: Some(BTreeMap::from([("DEBUG".into(), "1".into())])),
+            env_merge: true,
+            tags: BTreeMap::from([("cost".into(), "42".into())]),
+            tags_merge: true,
+            ..desired().definition
+        },
+        ..desired()
+    };
+    let mut have = deployed();
+    have.function.as_mut().unwrap().config = config_with(|b| {
+        b.environment(
+            aws_sdk_lambda::types::EnvironmentResponse::builder()
+                .variables("KEEP", "x")
+                .build(),
+        )
+    });
+    let p = plan(&merge, &have, &code(), REGION).unwrap();
+    assert_eq!(
+        p.definition.environment,
+        Some(BTreeMap::from([
+            ("DEBUG".into(), "1".into()),
+            ("KEEP".into(), "x".into())
+        ]))
+    );
+    let fields: Vec<&str> = p.config_changes.iter().map(|c| c.field.as_str()).collect();
+    assert_eq!(fields, ["environment.DEBUG"]);
+    assert!(p.tags_removed.is_empty(), "team stays");
+    assert_eq!(p.tags_set, BTreeMap::from([("cost".into(), "42".into())]));
+    // The whole set: KEEP and team go.
+    let whole = Desired {
+        definition: Definition {
+            env_merge: false,
+            tags_merge: false,
+            ..merge.definition.clone()
+        },
+        ..merge
+    };
+    let p = plan(&whole, &have, &code(), REGION).unwrap();
+    let fields: Vec<&str> = p.config_changes.iter().map(|c| c.field.as_str()).collect();
+    assert_eq!(fields, ["environment.DEBUG", "environment.KEEP"]);
+    assert_eq!(p.tags_removed, ["team"]);
+}

@@ -132,6 +132,7 @@ Register-ArgumentCompleter -Native -CommandName 'lamctl' -ScriptBlock {
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Where to write the zip [default: .lamctl/NAME.zip beside lamctl.toml, else in .] (no short flag: -o is --output)')
             [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, 'Leave out paths matching this gitignore-style glob (repeatable; after .lamctlignore)')
             [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Put back paths matching this glob even when excluded (repeatable)')
+            [CompletionResult]::new('--unset', '--unset', [CompletionResultType]::ParameterName, 'Remove a setting from the function (repeatable)')
             [CompletionResult]::new('--s3-bucket', '--s3-bucket', [CompletionResultType]::ParameterName, 'Upload the zip through this S3 bucket (needed over 50 MB) [lamctl.toml: deploy.s3_bucket]')
             [CompletionResult]::new('--s3-key', '--s3-key', [CompletionResultType]::ParameterName, 'The S3 key [default: lamctl/FUNCTION/SHA256HEX.zip] [lamctl.toml: deploy.s3_key]')
             [CompletionResult]::new('--alias', '--alias', [CompletionResultType]::ParameterName, 'Create or move this alias to the new version (implies --publish) [lamctl.toml: deploy.alias]')

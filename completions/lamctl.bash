@@ -185,7 +185,7 @@ _lamctl() {
             return 0
             ;;
         lamctl__subcmd__deploy)
-            opts="-o -q -v -c -h -V --function --runtime --handler --role --memory --timeout --architecture --description --env --env-file --layer --tag --ephemeral-storage --log-format --log-group --application-log-level --system-log-level --policy --allow --subnet --security-group --ipv6-dual-stack --file-system --tracing --snap-start --dead-letter-arn --kms-key-arn --runtime-update --runtime-version-arn --recursive-loop --code-signing-config --out --exclude --include --keep-symlinks --no-size-check --create-role --force --env-replace --tag-replace --s3-bucket --no-s3-bucket --s3-key --publish --no-publish --alias --no-alias --canary --keep-versions --no-keep-versions --concurrency --no-concurrency --provisioned --no-provisioned --url --no-url --url-auth --cors-origin --cors-method --cors-header --cors-max-age --cors-credentials --invoke-mode --dry-run --profile --region --endpoint-url --output --quiet --verbose --color --config --connect-timeout --read-timeout --help --version"
+            opts="-o -q -v -c -h -V --function --runtime --handler --role --memory --timeout --architecture --description --env --env-file --layer --tag --ephemeral-storage --log-format --log-group --application-log-level --system-log-level --policy --allow --subnet --security-group --ipv6-dual-stack --file-system --tracing --snap-start --dead-letter-arn --kms-key-arn --runtime-update --runtime-version-arn --recursive-loop --code-signing-config --out --exclude --include --keep-symlinks --no-size-check --create-role --force --env-replace --tag-replace --unset --s3-bucket --no-s3-bucket --s3-key --publish --no-publish --alias --no-alias --canary --keep-versions --no-keep-versions --concurrency --no-concurrency --provisioned --no-provisioned --url --no-url --url-auth --cors-origin --cors-method --cors-header --cors-max-age --cors-credentials --invoke-mode --dry-run --profile --region --endpoint-url --output --quiet --verbose --color --config --connect-timeout --read-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -325,6 +325,10 @@ _lamctl() {
                     ;;
                 --include)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unset)
+                    COMPREPLY=($(compgen -W "vpc file-systems dead-letter kms-key code-signing-config" -- "${cur}"))
                     return 0
                     ;;
                 --s3-bucket)

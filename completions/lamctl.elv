@@ -126,6 +126,7 @@ set edit:completion:arg-completer[lamctl] = {|@words|
             cand --out 'Where to write the zip [default: .lamctl/NAME.zip beside lamctl.toml, else in .] (no short flag: -o is --output)'
             cand --exclude 'Leave out paths matching this gitignore-style glob (repeatable; after .lamctlignore)'
             cand --include 'Put back paths matching this glob even when excluded (repeatable)'
+            cand --unset 'Remove a setting from the function (repeatable)'
             cand --s3-bucket 'Upload the zip through this S3 bucket (needed over 50 MB) [lamctl.toml: deploy.s3_bucket]'
             cand --s3-key 'The S3 key [default: lamctl/FUNCTION/SHA256HEX.zip] [lamctl.toml: deploy.s3_key]'
             cand --alias 'Create or move this alias to the new version (implies --publish) [lamctl.toml: deploy.alias]'

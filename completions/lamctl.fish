@@ -132,6 +132,11 @@ complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l code-signing-co
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l out -d 'Where to write the zip [default: .lamctl/NAME.zip beside lamctl.toml, else in .] (no short flag: -o is --output)' -r -F
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l exclude -d 'Leave out paths matching this gitignore-style glob (repeatable; after .lamctlignore)' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l include -d 'Put back paths matching this glob even when excluded (repeatable)' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l unset -d 'Remove a setting from the function (repeatable)' -r -f -a "vpc\t'Take the function out of its VPC'
+file-systems\t'Unmount its EFS file systems'
+dead-letter\t'Remove the dead-letter target'
+kms-key\t'Encrypt the environment with Lambda\'s default key again'
+code-signing-config\t'Remove the code signing config'"
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l s3-bucket -d 'Upload the zip through this S3 bucket (needed over 50 MB) [lamctl.toml: deploy.s3_bucket]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l s3-key -d 'The S3 key [default: lamctl/FUNCTION/SHA256HEX.zip] [lamctl.toml: deploy.s3_key]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l alias -d 'Create or move this alias to the new version (implies --publish) [lamctl.toml: deploy.alias]' -r

@@ -51,6 +51,10 @@ pub struct DeployArgs {
     #[arg(long, help_heading = "Deploy")]
     pub tag_replace: bool,
 
+    /// Remove a setting from the function (repeatable)
+    #[arg(long, value_enum, value_name = "SETTING", help_heading = "Deploy")]
+    pub unset: Vec<Unset>,
+
     /// Upload the zip through this S3 bucket (needed over 50 MB) [lamctl.toml: deploy.s3_bucket]
     #[arg(
         long,
@@ -172,6 +176,21 @@ pub struct DeployArgs {
     /// Read the deployed state and print the plan; change nothing
     #[arg(long, help_heading = "Deploy")]
     pub dry_run: bool,
+}
+
+/// A setting `--unset` removes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Unset {
+    /// Take the function out of its VPC
+    Vpc,
+    /// Unmount its EFS file systems
+    FileSystems,
+    /// Remove the dead-letter target
+    DeadLetter,
+    /// Encrypt the environment with Lambda's default key again
+    KmsKey,
+    /// Remove the code signing config
+    CodeSigningConfig,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -318,6 +337,7 @@ impl DeployArgs {
             .with_hint("add --create-role (or [deploy] create_role = true in lamctl.toml)"));
         }
         let mut definition = definition(&spec, environment);
+        unset(&mut definition, &self.unset)?;
         definition.env_merge = env_merge;
         definition.tags_merge = tags_merge;
         if self.tag_replace && definition.tags.is_empty() {
@@ -427,6 +447,46 @@ impl DeployArgs {
     }
 }
 
+/// `--unset SETTING`: the definition's value that removes it. Giving the
+/// setting too (flag or lamctl.toml) is a contradiction.
+fn unset(def: &mut Definition, settings: &[Unset]) -> Result<()> {
+    for s in settings {
+        let (given, name) = match s {
+            Unset::Vpc => (def.vpc.is_some(), "vpc (--subnet, subnets)"),
+            Unset::FileSystems => (
+                def.file_systems.is_some(),
+                "file-systems (--file-system, file_systems)",
+            ),
+            Unset::DeadLetter => (
+                def.dead_letter_arn.is_some(),
+                "dead-letter (--dead-letter-arn, dead_letter_arn)",
+            ),
+            Unset::KmsKey => (
+                def.kms_key_arn.is_some(),
+                "kms-key (--kms-key-arn, kms_key_arn)",
+            ),
+            Unset::CodeSigningConfig => (
+                def.code_signing_config.is_some(),
+                "code-signing-config (--code-signing-config, code_signing_config)",
+            ),
+        };
+        if given {
+            return Err(
+                Error::usage(format!("--unset {name} is also given a value"))
+                    .with_hint("leave out either --unset or the setting"),
+            );
+        }
+        match s {
+            Unset::Vpc => def.vpc = Some(def::Vpc::default()),
+            Unset::FileSystems => def.file_systems = Some(Vec::new()),
+            Unset::DeadLetter => def.dead_letter_arn = Some(String::new()),
+            Unset::KmsKey => def.kms_key_arn = Some(String::new()),
+            Unset::CodeSigningConfig => def.code_signing_config = Some(String::new()),
+        }
+    }
+    Ok(())
+}
+
 /// A `[deploy.url]` value that must be one of `allowed`.
 fn file_enum(v: &Option<String>, key: &str, allowed: &[&str]) -> Result<Option<String>> {
     match v {
@@ -471,14 +531,15 @@ fn definition(spec: &FunctionSpec, environment: Option<Vec<(String, String)>>) -
         system_log_level: spec.system_log_level.map(Into::into),
         dead_letter_arn: spec.dead_letter_arn.clone(),
         kms_key_arn: spec.kms_key_arn.clone(),
-        file_systems: spec
-            .file_systems
-            .iter()
-            .map(|f| def::FileSystem {
-                arn: f.arn.clone(),
-                mount_path: f.mount_path.clone(),
-            })
-            .collect(),
+        file_systems: (!spec.file_systems.is_empty()).then(|| {
+            spec.file_systems
+                .iter()
+                .map(|f| def::FileSystem {
+                    arn: f.arn.clone(),
+                    mount_path: f.mount_path.clone(),
+                })
+                .collect()
+        }),
         runtime_management: spec.runtime_update.map(|u| def::RuntimeManagement {
             update: u.into(),
             version_arn: spec.runtime_version_arn.clone(),

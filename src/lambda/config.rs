@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 
 mod settings;
 pub use settings::{
-    AppLogLevel, FileSystem, RecursiveLoop, RuntimeManagement, RuntimeUpdate, SnapStart,
+    AppLogLevel, FileSystem, NONE, RecursiveLoop, RuntimeManagement, RuntimeUpdate, SnapStart,
     SystemLogLevel, Tracing, Vpc,
 };
 
@@ -48,23 +48,26 @@ pub struct Definition {
     /// `environment` is added to the deployed variables (an entry of the
     /// same key overrides) instead of being the whole set.
     pub env_merge: bool,
+    /// `Some` with no subnets: take the function out of its VPC.
     pub vpc: Option<Vpc>,
     pub tracing: Option<Tracing>,
     pub snap_start: Option<SnapStart>,
     /// Log levels (Lambda accepts them with the JSON log format only).
     pub application_log_level: Option<AppLogLevel>,
     pub system_log_level: Option<SystemLogLevel>,
-    /// An SQS queue or SNS topic for failed asynchronous events.
+    /// An SQS queue or SNS topic for failed asynchronous events; `""`
+    /// removes it (Lambda's own convention).
     pub dead_letter_arn: Option<String>,
+    /// `""` goes back to Lambda's default key (Lambda's own convention).
     pub kms_key_arn: Option<String>,
-    /// EFS mounts; empty leaves the deployed ones alone.
-    pub file_systems: Vec<FileSystem>,
+    /// EFS mounts; `None` leaves the deployed ones alone, empty removes them.
+    pub file_systems: Option<Vec<FileSystem>>,
     /// Set through PutRuntimeManagementConfig, not the configuration.
     pub runtime_management: Option<RuntimeManagement>,
     /// Set through PutFunctionRecursionConfig.
     pub recursive_loop: Option<RecursiveLoop>,
     /// Given to CreateFunction; on an existing function set through
-    /// PutFunctionCodeSigningConfig.
+    /// PutFunctionCodeSigningConfig (`""`: DeleteFunctionCodeSigningConfig).
     pub code_signing_config: Option<String>,
 }
 
@@ -95,6 +98,18 @@ impl Definition {
         }
         def.env_merge = false;
         def.tags_merge = false;
+        if cfg.is_none() {
+            // Nothing to remove from a function about to be created.
+            def.vpc = def.vpc.filter(|v| !v.subnets.is_empty());
+            def.file_systems = def.file_systems.filter(|f| !f.is_empty());
+            for v in [
+                &mut def.dead_letter_arn,
+                &mut def.kms_key_arn,
+                &mut def.code_signing_config,
+            ] {
+                *v = v.take().filter(|a| !a.is_empty());
+            }
+        }
         def
     }
 }

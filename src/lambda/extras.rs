@@ -134,3 +134,24 @@ pub async fn put_code_signing_config(
     .await?;
     Ok(())
 }
+
+pub async fn delete_code_signing_config(
+    client: &Client,
+    aws: &AwsContext,
+    function: &str,
+) -> Result<()> {
+    retry_conflict(
+        client,
+        aws,
+        function,
+        "DeleteFunctionCodeSigningConfig",
+        || {
+            client
+                .delete_function_code_signing_config()
+                .function_name(function)
+                .send()
+        },
+    )
+    .await?;
+    Ok(())
+}

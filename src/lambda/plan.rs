@@ -214,6 +214,8 @@ pub enum Action {
     PutCodeSigningConfig {
         arn: String,
     },
+    /// DeleteFunctionCodeSigningConfig (`--unset code-signing-config`).
+    DeleteCodeSigningConfig,
     Tag {
         resource: String,
         tags: BTreeMap<String, String>,

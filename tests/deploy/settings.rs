@@ -290,6 +290,59 @@ fn every_zip_setting_reaches_the_function_and_unnamed_ones_survive() {
         body(&f, "PUT", "/runtime-management-config").unwrap(),
         serde_json::json!({"UpdateRuntimeOn": "Auto"})
     );
+
+    // --unset removes: out of the VPC, the default key, no code signing.
+    let (n, cs) = (
+        f.name.clone(),
+        format!("/functions/{}/code-signing-config", f.name),
+    );
+    f.proxy.inject(
+        move |r| r.method == "DELETE" && r.path.split('?').next().unwrap().ends_with(&cs),
+        Canned::new(204, ""),
+        None,
+    );
+    f.proxy.clear();
+    let out = f.deploy(&[
+        "--unset",
+        "vpc",
+        "--unset",
+        "kms-key",
+        "--unset",
+        "code-signing-config",
+        "-o",
+        "json",
+    ]);
+    out.success();
+    assert_eq!(
+        out.json()["config_changed"],
+        serde_json::json!([
+            "subnets",
+            "security_groups",
+            "kms_key_arn",
+            "code_signing_config"
+        ])
+    );
+    let update = body(&f, "PUT", "/configuration").unwrap();
+    assert_eq!(
+        update["VpcConfig"],
+        serde_json::json!({"SubnetIds": [], "SecurityGroupIds": []})
+    );
+    assert_eq!(update["KMSKeyArn"], "");
+    assert!(
+        config(&f.name)
+            .vpc_config()
+            .is_none_or(|v| v.subnet_ids().is_empty())
+    );
+    assert_eq!(f.calls("DELETE", "/code-signing-config"), 1);
+    f.deploy(&[
+        "--unset",
+        "vpc",
+        "--subnet",
+        SUBNET_A,
+        "--security-group",
+        SG,
+    ])
+    .fails(2, "--unset vpc (--subnet, subnets) is also given a value");
 }
 
 #[test]

@@ -164,6 +164,10 @@ pub async fn execute(client: &Client, aws: &AwsContext, ui: &Ui, plan: &Plan) ->
                 ui.note(format!("setting code signing config {arn}"));
                 extras::put_code_signing_config(client, aws, name, arn).await?;
             }
+            Action::DeleteCodeSigningConfig => {
+                ui.note("removing the code signing config");
+                extras::delete_code_signing_config(client, aws, name).await?;
+            }
             Action::Tag { resource, tags } => {
                 let keys: Vec<&str> = tags.keys().map(String::as_str).collect();
                 ui.note(format!("tagging: {}", keys.join(", ")));

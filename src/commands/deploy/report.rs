@@ -302,6 +302,7 @@ impl fmt::Display for DryRun<'_> {
                 Action::PutCodeSigningConfig { arn } => {
                     writeln!(f, "  code signing config: {arn}")?
                 }
+                Action::DeleteCodeSigningConfig => writeln!(f, "  remove the code signing config")?,
                 Action::Tag { tags, .. } => {
                     for (k, v) in tags {
                         writeln!(f, "  tag {k} = {v}")?;

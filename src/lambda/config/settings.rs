@@ -77,6 +77,9 @@ pub struct RuntimeManagement {
     pub version_arn: Option<String>,
 }
 
+/// How a removed (or never set) setting is shown.
+pub const NONE: &str = "(none)";
+
 fn sorted(v: &[String]) -> Vec<String> {
     let mut v = v.to_vec();
     v.sort();
@@ -98,22 +101,24 @@ pub(super) fn changes(def: &super::Definition, cfg: &FunctionConfiguration) -> V
             });
         }
     };
+    // Removals are shown as "(none)" and compare equal to nothing deployed.
+    let shown = |v: Vec<String>| (!v.is_empty()).then(|| v.join(", "));
+    let none = |v: Option<String>| v.unwrap_or_else(|| NONE.to_string());
     let vpc = cfg.vpc_config();
     if let Some(want) = &def.vpc {
         let have_subnets = vpc.map(|v| sorted(v.subnet_ids())).unwrap_or_default();
         let have_groups = vpc
             .map(|v| sorted(v.security_group_ids()))
             .unwrap_or_default();
-        let shown = |v: Vec<String>| (!v.is_empty()).then(|| v.join(", "));
         cmp(
             "subnets",
-            Some(sorted(&want.subnets).join(", ")),
-            shown(have_subnets),
+            Some(none(shown(sorted(&want.subnets)))),
+            Some(none(shown(have_subnets))),
         );
         cmp(
             "security_groups",
-            Some(sorted(&want.security_groups).join(", ")),
-            shown(have_groups),
+            Some(none(shown(sorted(&want.security_groups)))),
+            Some(none(shown(have_groups))),
         );
         cmp(
             "ipv6_dual_stack",
@@ -160,34 +165,31 @@ pub(super) fn changes(def: &super::Definition, cfg: &FunctionConfiguration) -> V
             .and_then(|l| l.system_log_level())
             .map(|l| l.as_str().into()),
     );
+    let removable = |v: Option<&str>| none(v.filter(|a| !a.is_empty()).map(String::from));
     cmp(
         "dead_letter_arn",
-        def.dead_letter_arn.clone(),
-        cfg.dead_letter_config()
-            .and_then(|d| d.target_arn())
-            .map(String::from),
+        def.dead_letter_arn.as_deref().map(|a| removable(Some(a))),
+        Some(removable(
+            cfg.dead_letter_config().and_then(|d| d.target_arn()),
+        )),
     );
     cmp(
         "kms_key_arn",
-        def.kms_key_arn.clone(),
-        cfg.kms_key_arn().map(String::from),
+        def.kms_key_arn.as_deref().map(|a| removable(Some(a))),
+        Some(removable(cfg.kms_key_arn())),
     );
-    if !def.file_systems.is_empty() {
+    if let Some(want) = &def.file_systems {
         let show = |arn: &str, path: &str| format!("{arn}={path}");
         let have: Vec<String> = cfg
             .file_system_configs()
             .iter()
             .map(|f| show(f.arn(), f.local_mount_path()))
             .collect();
-        let want: Vec<String> = def
-            .file_systems
-            .iter()
-            .map(|f| show(&f.arn, &f.mount_path))
-            .collect();
+        let want: Vec<String> = want.iter().map(|f| show(&f.arn, &f.mount_path)).collect();
         cmp(
             "file_systems",
-            Some(want.join(", ")),
-            (!have.is_empty()).then(|| have.join(", ")),
+            Some(none(shown(want))),
+            Some(none(shown(have))),
         );
     }
     out
@@ -226,11 +228,10 @@ pub(super) fn dead_letter(def: &super::Definition) -> Option<DeadLetterConfig> {
 }
 
 pub(super) fn file_systems(def: &super::Definition) -> Result<Option<Vec<FileSystemConfig>>> {
-    if def.file_systems.is_empty() {
+    let Some(want) = &def.file_systems else {
         return Ok(None);
-    }
-    def.file_systems
-        .iter()
+    };
+    want.iter()
         .map(|f| {
             FileSystemConfig::builder()
                 .arn(&f.arn)

@@ -4,7 +4,7 @@
 
 use super::{Action, Code, Deployed, Desired};
 use crate::lambda::concurrency::Concurrency;
-use crate::lambda::config::{Definition, FieldChange, RuntimeManagement};
+use crate::lambda::config::{Definition, FieldChange, NONE, RuntimeManagement};
 use crate::lambda::url::{PublicPermission, UrlAuth, UrlWant};
 
 /// The settings with operations of their own, set when they differ from
@@ -53,16 +53,16 @@ pub(super) fn plan_extras(
             recursive_loop: want,
         });
     }
-    if let Some(want) = &def.code_signing_config
-        && exists
-        && have.code_signing_config.as_ref() != Some(want)
-    {
-        change(
-            "code_signing_config",
-            have.code_signing_config.clone(),
-            want.clone(),
-        );
-        actions.push(Action::PutCodeSigningConfig { arn: want.clone() });
+    match (&def.code_signing_config, &have.code_signing_config) {
+        (Some(want), Some(have)) if want.is_empty() && exists => {
+            change("code_signing_config", Some(have.clone()), NONE.into());
+            actions.push(Action::DeleteCodeSigningConfig);
+        }
+        (Some(want), have) if !want.is_empty() && exists && have.as_ref() != Some(want) => {
+            change("code_signing_config", have.clone(), want.clone());
+            actions.push(Action::PutCodeSigningConfig { arn: want.clone() });
+        }
+        _ => {}
     }
     changes
 }

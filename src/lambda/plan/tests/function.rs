@@ -469,10 +469,10 @@ fn zip_settings_changed_unchanged_and_unset() {
         tracing: Some(config::Tracing::Active),
         dead_letter_arn: Some("arn:aws:sqs:us-east-1:1:q".into()),
         kms_key_arn: Some("arn:aws:kms:us-east-1:1:key/k".into()),
-        file_systems: vec![config::FileSystem {
+        file_systems: Some(vec![config::FileSystem {
             arn: "arn:efs".into(),
             mount_path: "/mnt/d".into(),
-        }],
+        }]),
         ..desired().definition
     });
     // Deployed as wanted (subnets in another order): no change.
@@ -621,4 +621,55 @@ fn flags_alone_merge_environment_and_tags_into_the_deployed_ones() {
     let fields: Vec<&str> = p.config_changes.iter().map(|c| c.field.as_str()).collect();
     assert_eq!(fields, ["environment.DEBUG", "environment.KEEP"]);
     assert_eq!(p.tags_removed, ["team"]);
+}
+
+#[test]
+fn unset_removes_what_is_deployed_and_nothing_else() {
+    use aws_sdk_lambda::types::VpcConfigResponse;
+    let unset = Desired {
+        definition: Definition {
+            vpc: Some(config::Vpc::default()),
+            kms_key_arn: Some(String::new()),
+            code_signing_config: Some(String::new()),
+            ..desired().definition
+        },
+        ..desired()
+    };
+    // Nothing deployed to remove: no change, no call.
+    let p = plan(&unset, &deployed(), &code(), REGION).unwrap();
+    assert!(p.config_changes.is_empty(), "{:?}", p.config_changes);
+    assert_eq!(p.actions[1], Action::ConfigurationUnchanged);
+    // A VPC, a key and a code signing config deployed: each removed.
+    let mut have = deployed();
+    have.function.as_mut().unwrap().config = config_with(|b| {
+        b.vpc_config(
+            VpcConfigResponse::builder()
+                .subnet_ids("subnet-0a")
+                .security_group_ids("sg-01")
+                .build(),
+        )
+        .kms_key_arn("arn:aws:kms:us-east-1:1:key/k")
+    });
+    have.extras.code_signing_config = Some("arn:csc".into());
+    let p = plan(&unset, &have, &code(), REGION).unwrap();
+    let shown: Vec<(&str, &str)> = p
+        .config_changes
+        .iter()
+        .map(|c| (c.field.as_str(), c.to.as_str()))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            ("subnets", "(none)"),
+            ("security_groups", "(none)"),
+            ("kms_key_arn", "(none)"),
+            ("code_signing_config", "(none)")
+        ]
+    );
+    assert!(p.actions.contains(&Action::DeleteCodeSigningConfig));
+    // A new function: nothing to remove, nothing sent.
+    let p = plan(&unset, &Deployed::default(), &code(), REGION).unwrap();
+    assert_eq!(p.definition.vpc, None);
+    assert_eq!(p.definition.kms_key_arn, None);
+    assert_eq!(p.actions.len(), 1);
 }

@@ -292,10 +292,7 @@ fn every_zip_setting_reaches_the_function_and_unnamed_ones_survive() {
     );
 
     // --unset removes: out of the VPC, the default key, no code signing.
-    let (n, cs) = (
-        f.name.clone(),
-        format!("/functions/{}/code-signing-config", f.name),
-    );
+    let cs = format!("/functions/{}/code-signing-config", f.name);
     f.proxy.inject(
         move |r| r.method == "DELETE" && r.path.split('?').next().unwrap().ends_with(&cs),
         Canned::new(204, ""),

@@ -12,26 +12,7 @@ use aws_sdk_cloudwatchlogs::types::InputLogEvent;
 
 use crate::harness::*;
 
-const APP: &str = r#"import json
-import os
-
-import boto3
-
-translate = boto3.client("translate")
-table = boto3.resource("dynamodb").Table(os.environ["TABLE"])
-
-
-def handler(event, context):
-    out = translate.translate_text(
-        Text=event["text"],
-        SourceLanguageCode="auto",
-        TargetLanguageCode=event.get("target", "fr"),
-    )
-    item = {"id": context.aws_request_id, "text": out["TranslatedText"]}
-    table.put_item(Item=item)
-    print(json.dumps(item))
-    return item
-"#;
+const APP: &str = include_str!("../examples/translate/app.py");
 
 const TRANSLATE: &str = "arn:aws:iam::aws:policy/TranslateReadOnly";
 const BASIC: &str = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
@@ -258,5 +239,47 @@ fn translate_function_from_create_to_public_url() {
             true.into()
         ),
         "{policy}"
+    );
+}
+
+/// The same function described by examples/translate/lamctl.toml: the
+/// file's `policies`, `[[allow]]` and `[deploy] create_role` do what the
+/// flags did.
+#[test]
+fn the_example_file_gives_the_same_role() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/translate");
+    let name = unique("translate");
+    for f in ["app.py", "lamctl.toml"] {
+        let text = std::fs::read_to_string(example.join(f)).unwrap();
+        let text = text.replace("name = \"translate\"", &format!("name = \"{name}\""));
+        std::fs::write(dir.path().join(f), text).unwrap();
+    }
+    run(dir.path(), &["deploy"]);
+    let role = format!("lamctl-{name}-exec");
+    let sdk = rt().block_on(sdk());
+    let iam = aws_sdk_iam::Client::new(&sdk);
+    let mut attached: Vec<String> = rt()
+        .block_on(iam.list_attached_role_policies().role_name(&role).send())
+        .unwrap()
+        .attached_policies()
+        .iter()
+        .filter_map(|p| p.policy_arn().map(String::from))
+        .collect();
+    attached.sort();
+    assert_eq!(attached, [TRANSLATE, BASIC]);
+    let inline = rt()
+        .block_on(
+            iam.get_role_policy()
+                .role_name(&role)
+                .policy_name("lamctl-allow")
+                .send(),
+        )
+        .unwrap();
+    assert!(
+        percent_encoding::percent_decode_str(inline.policy_document())
+            .decode_utf8()
+            .unwrap()
+            .contains(TABLE)
     );
 }

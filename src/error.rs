@@ -47,9 +47,13 @@ pub enum Error {
     #[error("{error_type}: {message}")]
     Function { error_type: String, message: String },
 
-    /// Ctrl-C (exit 130).
+    /// Ctrl-C, SIGINT (exit 130).
     #[error("interrupted")]
     Interrupted,
+
+    /// SIGTERM, what CI's `timeout` and process managers send (exit 143).
+    #[error("terminated (SIGTERM)")]
+    Terminated,
 
     /// The reader of stdout went away (`lamctl logs | head`): a normal exit.
     #[error("broken pipe")]
@@ -163,6 +167,7 @@ impl Error {
             Error::Aws { .. } | Error::Io { .. } | Error::Failed { .. } => 1,
             Error::Function { .. } => 3,
             Error::Interrupted => 130,
+            Error::Terminated => 143,
             Error::BrokenPipe => 0,
         }
     }

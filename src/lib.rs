@@ -14,6 +14,7 @@ pub mod logfmt;
 pub mod output;
 pub mod package;
 pub mod progress;
+pub mod redact;
 pub mod s3upload;
 pub mod timewin;
 
@@ -51,19 +52,22 @@ pub fn main() -> ExitCode {
     let result = runtime.block_on(async {
         let command = run(cli, &ui);
         tokio::pin!(command);
+        // SIGTERM (CI's `timeout`, a process manager) is handled like Ctrl-C:
+        // the same cleanup, exit 143 instead of 130.
+        let mut term = interrupt::sigterm();
         tokio::select! {
             r = &mut command => r,
-            _ = tokio::signal::ctrl_c() => {
+            signal = interrupt::first_signal(&mut term) => {
                 interrupt::trigger();
                 // A command cleaning up (aborting an upload) gets a bounded
-                // moment to finish; a second Ctrl-C still ends it at once.
+                // moment to finish; a second signal still ends it at once.
                 if interrupt::cleanup_pending() {
                     tokio::select! {
                         _ = tokio::time::timeout(Duration::from_secs(20), &mut command) => {}
-                        _ = tokio::signal::ctrl_c() => {}
+                        _ = interrupt::first_signal(&mut term) => {}
                     }
                 }
-                Err(Error::Interrupted)
+                Err(signal)
             }
         }
     });
@@ -126,7 +130,8 @@ fn init_tracing(ui: &Ui) {
             .with_target("lamctl", LevelFilter::TRACE),
     };
     let layer = tracing_subscriber::fmt::layer()
-        .with_writer(std::io::stderr)
+        // Credentials are masked in every line, the SDK's included.
+        .with_writer(redact::Redacting)
         .with_ansi(ui.color)
         .with_target(ui.verbose >= 3)
         .without_time();

@@ -786,7 +786,7 @@ def handler(event, context):
     subprocess.Popen(["sleep", "60"])
     return os.getpgid(0)
 "#;
-    for (sig, exit) in [(libc::SIGTERM, 0), (libc::SIGINT, 130)] {
+    for (sig, exit) in [(libc::SIGTERM, 143), (libc::SIGINT, 130)] {
         let d = python_fn(code, "");
         let s = serve(&["--dir", &dir_arg(&d)]);
         let pgid = s.invoke_tail("t", "{}").json().as_i64().unwrap() as i32;

@@ -79,8 +79,9 @@ pub async fn run(ctx: &Ctx<'_>, settings: ServeSettings) -> Result<()> {
         port: addr.port(),
     })?;
 
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        .map_err(|e| Error::failed(format!("cannot handle SIGTERM: {e}")))?;
+    // SIGINT/SIGTERM: `main` waits while the guard lives, so the runtime is
+    // stopped gracefully before lamctl exits 130/143.
+    let _guard = crate::interrupt::CleanupGuard::new();
     let watching = async {
         match (watcher, &settings.watch) {
             (Some(w), Some(reload)) => watch(ui, w, reload, &api).await,
@@ -90,7 +91,7 @@ pub async fn run(ctx: &Ctx<'_>, settings: ServeSettings) -> Result<()> {
     tokio::select! {
         r = api.serve(listener) => r?,
         _ = watching => {}
-        _ = term.recv() => ui.note("stopping (SIGTERM)"),
+        _ = crate::interrupt::interrupted() => ui.note("stopping"),
     }
     api.stop().await;
     Ok(())

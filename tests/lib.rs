@@ -9,4 +9,5 @@ mod local;
 mod logs;
 mod package;
 mod walkthrough;
+mod soak;
 mod whoami;

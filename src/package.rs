@@ -16,6 +16,7 @@ pub use shown::{package_shown, summary};
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -416,6 +417,17 @@ fn walk_error(e: ignore::Error, root: &Path) -> Error {
             "exclude the link with --exclude, or store links as links with --keep-symlinks",
         );
     }
+    // A link to itself (or a cycle of links): the kernel says ELOOP.
+    // (The walker's error wraps it, so ask the file system again.)
+    if let Some(p) = find_path(&e)
+        && std::fs::metadata(p).err().and_then(|io| io.raw_os_error()) == Some(libc::ELOOP)
+    {
+        return Error::usage(format!(
+            "symlink loop: {} points to itself (through links)",
+            p.strip_prefix(root).unwrap_or(p).display()
+        ))
+        .with_hint("remove or exclude the link with --exclude");
+    }
     let io = e.io_error().map(|io| io.kind());
     match (find_path(&e), io) {
         (Some(p), Some(io::ErrorKind::NotFound)) => Error::usage(format!(
@@ -504,11 +516,14 @@ fn write_zip(
         return Err(Error::Interrupted);
     }
     let result = (|| {
+        // Owner-only: the zip holds the function's code (and whatever
+        // configuration files were packaged with it).
         let file = File::options()
             .read(true)
             .write(true)
             .create(true)
             .truncate(true)
+            .mode(0o600)
             .open(&tmp)
             .map_err(|e| Error::io(&tmp, e))?;
         let report = pipeline::write(entries, opts, total, obs, file, &tmp)?;

@@ -1091,7 +1091,11 @@ impl Fault {
     fn response(self, req: &Request) -> Canned {
         let (status, code, message) = match self {
             Fault::Http500 => (500, "ServiceException", "injected internal failure"),
-            Fault::Http503 => (503, "ServiceUnavailableException", "injected unavailability"),
+            Fault::Http503 => (
+                503,
+                "ServiceUnavailableException",
+                "injected unavailability",
+            ),
             Fault::Throttling => (429, "ThrottlingException", "Rate exceeded"),
             Fault::TooManyRequests => (429, "TooManyRequestsException", "Rate exceeded"),
             Fault::Conflict => (
@@ -1111,11 +1115,20 @@ impl Fault {
         let query = req
             .header("content-type")
             .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
-        let json = req.target().is_some() || req.path.starts_with("/20") || !query && req.header("content-type").is_some_and(|t| t.contains("json"));
+        let json = req.target().is_some()
+            || req.path.starts_with("/20")
+            || !query
+                && req
+                    .header("content-type")
+                    .is_some_and(|t| t.contains("json"));
         if json {
             Canned::aws_error(status, code, message)
         } else if query {
-            let code = if code == "ThrottlingException" { "Throttling" } else { code };
+            let code = if code == "ThrottlingException" {
+                "Throttling"
+            } else {
+                code
+            };
             Canned::new(
                 status,
                 format!("<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>x</RequestId></ErrorResponse>"),

@@ -2,12 +2,14 @@
 
 mod harness;
 
+mod bad_input;
 mod cli;
 mod deploy;
 mod invoke;
 mod local;
 mod logs;
 mod package;
-mod walkthrough;
+mod reliability;
 mod soak;
+mod walkthrough;
 mod whoami;

@@ -53,7 +53,11 @@ impl Desired {
         };
         let actions = ["s3:GetObject", "dynamodb:PutItem", "sqs:SendMessage"];
         // A non-empty set: no --allow at all leaves the policy alone.
-        let mut allow: Vec<&str> = actions.iter().copied().filter(|_| rng.chance(0.5)).collect();
+        let mut allow: Vec<&str> = actions
+            .iter()
+            .copied()
+            .filter(|_| rng.chance(0.5))
+            .collect();
         if allow.is_empty() {
             allow.push(actions[rng.below(actions.len())]);
         }
@@ -90,9 +94,12 @@ impl Desired {
             Release::None => a.push("--no-publish".into()),
             Release::Publish => a.push("--publish".into()),
             Release::Alias => a.extend(["--alias".into(), "live".into()]),
-            Release::Canary(p) => {
-                a.extend(["--alias".into(), "live".into(), "--canary".into(), p.to_string()])
-            }
+            Release::Canary(p) => a.extend([
+                "--alias".into(),
+                "live".into(),
+                "--canary".into(),
+                p.to_string(),
+            ]),
         }
         match self.concurrency {
             Some(n) => a.extend(["--concurrency".into(), n.to_string()]),
@@ -157,7 +164,11 @@ fn assert_clear_failure(out: &Out, run: usize) -> String {
         .collect();
     assert_eq!(errors.len(), 1, "run {run}: {}", out.stderr);
     for bad in ["panicked", "Error {", "Some(", "UnknownError", "no message"] {
-        assert!(!out.stderr.contains(bad), "run {run}: {bad}: {}", out.stderr);
+        assert!(
+            !out.stderr.contains(bad),
+            "run {run}: {bad}: {}",
+            out.stderr
+        );
     }
     let err_at = out
         .stderr
@@ -255,9 +266,19 @@ fn soak_deploy_under_faults_converges() {
             fig.absorbed += injected;
         } else {
             fig.failed += 1;
-            *fig.failures.entry(assert_clear_failure(&out, run)).or_default() += 1;
+            *fig.failures
+                .entry(assert_clear_failure(&out, run))
+                .or_default() += 1;
             if std::env::var_os("LAMCTL_SOAK_SHOW").is_some() {
-                eprintln!("run {run}: {}", out.stderr.lines().rev().take(2).collect::<Vec<_>>().join(" | "));
+                eprintln!(
+                    "run {run}: {}",
+                    out.stderr
+                        .lines()
+                        .rev()
+                        .take(2)
+                        .collect::<Vec<_>>()
+                        .join(" | ")
+                );
             }
         }
 
@@ -318,7 +339,11 @@ fn check(name: &str, want: &Desired, run: usize) {
         assert_eq!(c.memory_size(), Some(want.memory), "{ctx}");
         assert_eq!(c.timeout(), Some(want.timeout), "{ctx}");
         assert_eq!(c.description(), Some(want.description.as_str()), "{ctx}");
-        let env = c.environment().and_then(|e| e.variables()).cloned().unwrap_or_default();
+        let env = c
+            .environment()
+            .and_then(|e| e.variables())
+            .cloned()
+            .unwrap_or_default();
         assert_eq!(
             env,
             [("SOAK".to_string(), want.env.clone())].into(),
@@ -392,7 +417,8 @@ fn check(name: &str, want: &Desired, run: usize) {
                 assert_eq!(auth, if public { "NONE" } else { "AWS_IAM" }, "{ctx}");
             }
             (Err(e), None) => assert!(
-                e.as_service_error().is_some_and(|s| s.is_resource_not_found_exception()),
+                e.as_service_error()
+                    .is_some_and(|s| s.is_resource_not_found_exception()),
                 "{ctx}: {e:?}"
             ),
             (got, _) => panic!("{ctx}: url {:?}", got.map(|u| u.function_url().to_string())),

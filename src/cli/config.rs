@@ -335,8 +335,13 @@ impl Project {
         match explicit {
             Some(p) => {
                 if !p.is_file() {
+                    let what = if p.is_dir() {
+                        "is a directory"
+                    } else {
+                        "does not exist"
+                    };
                     return Err(Error::usage(format!(
-                        "config file {} does not exist",
+                        "config file {} {what} (-c/--config)",
                         p.display()
                     ))
                     .with_hint(
@@ -392,8 +397,14 @@ pub fn parse(text: &str, path: &Path) -> Result<ProjectFile> {
                 format!(":{line}:{col}")
             })
             .unwrap_or_default();
+        // Name the key, not only the line: `memory: invalid type …`.
+        let key = e
+            .span()
+            .and_then(|sp| key_at(text, sp.start))
+            .map(|k| format!(" {k}:"))
+            .unwrap_or_default();
         Error::usage(format!(
-            "{}{at}: {}",
+            "{}{at}:{key} {}",
             path.display(),
             e.message().trim().replace('\n', " ")
         ))
@@ -402,6 +413,30 @@ pub fn parse(text: &str, path: &Path) -> Result<ProjectFile> {
     let label = path.display().to_string();
     file.validate(&label)?;
     Ok(file)
+}
+
+/// The dotted key whose value is at `offset` (`deploy.publish`,
+/// `environment.COUNT`), from the `key =` on its line and the table header
+/// above it.
+pub fn key_at(text: &str, offset: usize) -> Option<String> {
+    let offset = offset.min(text.len());
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[start..].lines().next().unwrap_or("");
+    let (key, _) = line.split_once('=')?;
+    let key = key.trim().trim_matches('"');
+    if key.is_empty() || key.starts_with('[') {
+        return None;
+    }
+    let table = text[..start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('['))
+        .map(|l| l.trim_matches(['[', ']']).trim().to_string());
+    Some(match table {
+        Some(t) if !t.is_empty() => format!("{t}.{key}"),
+        _ => key.to_string(),
+    })
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -512,6 +547,32 @@ impl FunctionSpec {
         }
         for (k, _) in self.environment.iter() {
             names::env_key(k).map_err(usage)?;
+        }
+        // Lambda's documented formats and limits, so a dry run refuses
+        // what the service would.
+        if let Some(r) = &self.role {
+            names::role_arn(r).map_err(usage)?;
+        }
+        if let Some(h) = &self.handler {
+            names::handler(h).map_err(usage)?;
+        }
+        if let Some(d) = &self.description {
+            names::description(d).map_err(usage)?;
+        }
+        names::environment_size(&self.environment).map_err(usage)?;
+        if self.layers.len() > limits::LAYERS {
+            return Err(usage(format!(
+                "{} layers given (--layer / layers); Lambda allows at most {}",
+                self.layers.len(),
+                limits::LAYERS
+            )));
+        }
+        for l in &self.layers {
+            names::layer_arn(l).map_err(usage)?;
+        }
+        names::tags(&self.tags).map_err(usage)?;
+        if let Some(g) = &self.log_group {
+            names::log_group(g).map_err(usage)?;
         }
         settings::validate(self).map_err(usage)?;
         Ok(())

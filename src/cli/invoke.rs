@@ -15,7 +15,7 @@ use crate::local::LocalInput;
 #[derive(Debug, Args, Clone, Default)]
 pub struct InvokeArgs {
     /// Function name, ARN or partial ARN [default: `name` in lamctl.toml]
-    #[arg(value_name = "NAME")]
+    #[arg(value_name = "NAME", add = super::complete::functions())]
     pub name: Option<String>,
 
     /// The event: inline JSON, @FILE, or - for standard input [default: standard input when it

@@ -20,7 +20,7 @@ const MIN_POLL_INTERVAL: Duration = Duration::from_millis(10);
 #[derive(Debug, Args)]
 pub struct LogsArgs {
     /// The function whose logs to read [default: `name` in lamctl.toml]
-    #[arg(value_name = "NAME", conflicts_with = "log_group")]
+    #[arg(value_name = "NAME", conflicts_with = "log_group", add = super::complete::functions())]
     pub name: Option<String>,
 
     /// Read this log group instead of a function's (makes no Lambda call)

@@ -43,6 +43,17 @@ impl AliasState {
     }
 }
 
+/// `live -> 3 (10% to 4)`.
+impl std::fmt::Display for AliasState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} -> {}", self.name, self.version)?;
+        for (v, w) in &self.weights {
+            write!(f, " ({}% to {v})", w * 100.0)?;
+        }
+        Ok(())
+    }
+}
+
 impl From<&AliasConfiguration> for AliasState {
     fn from(a: &AliasConfiguration) -> Self {
         AliasState::from_parts(
@@ -154,20 +165,40 @@ pub fn route(
     }
 }
 
-/// CreateAlias pointing at one version.
+/// CreateAlias routing as `to` says (its version, and its weights if any).
 pub async fn create(
     client: &Client,
     aws: &AwsContext,
     function: &str,
-    alias: &str,
-    version: &str,
+    to: &AliasState,
 ) -> Result<()> {
+    let routing = (!to.weights.is_empty()).then(|| routing(to));
     retry_conflict(client, aws, function, "CreateAlias", || {
         client
             .create_alias()
             .function_name(function)
+            .name(&to.name)
+            .function_version(&to.version)
+            .set_routing_config(routing.clone())
+            .send()
+    })
+    .await?;
+    Ok(())
+}
+
+fn routing(to: &AliasState) -> AliasRoutingConfiguration {
+    AliasRoutingConfiguration::builder()
+        .set_additional_version_weights(Some(to.weights.clone().into_iter().collect()))
+        .build()
+}
+
+/// DeleteAlias.
+pub async fn delete(client: &Client, aws: &AwsContext, function: &str, alias: &str) -> Result<()> {
+    retry_conflict(client, aws, function, "DeleteAlias", || {
+        client
+            .delete_alias()
+            .function_name(function)
             .name(alias)
-            .function_version(version)
             .send()
     })
     .await?;
@@ -181,9 +212,7 @@ pub async fn update(
     function: &str,
     to: &AliasState,
 ) -> Result<()> {
-    let routing = AliasRoutingConfiguration::builder()
-        .set_additional_version_weights(Some(to.weights.clone().into_iter().collect()))
-        .build();
+    let routing = routing(to);
     retry_conflict(client, aws, function, "UpdateAlias", || {
         client
             .update_alias()

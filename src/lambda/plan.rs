@@ -17,11 +17,11 @@ use aws_sdk_lambda::types::FunctionConfiguration;
 use serde::Serialize;
 
 use super::alias::AliasState;
-use super::concurrency::Concurrency;
+use super::concurrency::{self, Concurrency};
 use super::config::{self, Architecture, Definition, FieldChange, Logging};
 use super::names::role_name_for;
 use super::role::BASIC_EXECUTION_POLICY;
-use super::url::{PublicPermission, UrlAuth, UrlConfig, UrlState, UrlWant};
+use super::url::{self, PublicPermission, UrlConfig, UrlState, UrlStep, UrlWant};
 use super::write::CodeSource;
 use crate::error::{Error, Result};
 
@@ -465,14 +465,15 @@ fn plan_versions(want: &Desired, deployed: &Deployed, code: &Code, actions: &mut
 }
 
 fn plan_concurrency(want: &Desired, deployed: &Deployed, actions: &mut Vec<Action>) {
-    match want.concurrency {
-        Some(Concurrency::Set(n)) if deployed.reserved != Some(n) => {
+    match want
+        .concurrency
+        .and_then(|c| concurrency::reserved_change(c, deployed.reserved))
+    {
+        Some(Concurrency::Set(n)) => {
             actions.push(Action::SetReservedConcurrency { concurrency: n })
         }
-        Some(Concurrency::Remove) if deployed.reserved.is_some() => {
-            actions.push(Action::RemoveReservedConcurrency)
-        }
-        _ => {}
+        Some(Concurrency::Remove) => actions.push(Action::RemoveReservedConcurrency),
+        None => {}
     }
     if let (Some(n), Some(alias)) = (want.provisioned, &want.alias) {
         if deployed.provisioned != Some(n) {
@@ -491,46 +492,17 @@ fn plan_concurrency(want: &Desired, deployed: &Deployed, actions: &mut Vec<Actio
 fn plan_url(want: &Desired, deployed: &Deployed, actions: &mut Vec<Action>) {
     let Some(url) = &want.url else { return };
     let qualifier = want.alias.clone();
-    let present = |p: &PublicPermission| deployed.policy_sids.contains(p.sid());
-    let remove_public = |actions: &mut Vec<Action>| {
-        for p in PublicPermission::ALL.iter().filter(|p| present(p)) {
-            actions.push(Action::RemovePermission {
-                qualifier: qualifier.clone(),
-                sid: p.sid().to_string(),
-            });
-        }
-    };
-    match url {
-        UrlWant::Remove => {
-            if deployed.url.is_some() {
-                actions.push(Action::DeleteUrl {
-                    qualifier: qualifier.clone(),
-                });
-            }
-            remove_public(actions);
-        }
-        UrlWant::Attach(config) => {
-            match &deployed.url {
-                None => actions.push(Action::CreateUrl {
-                    qualifier: qualifier.clone(),
-                    config: config.clone(),
-                }),
-                Some(u) if !u.config.same_as(config) => actions.push(Action::UpdateUrl {
-                    qualifier: qualifier.clone(),
-                    config: config.clone(),
-                }),
-                Some(_) => {}
-            }
-            if config.auth == UrlAuth::None {
-                for p in PublicPermission::ALL.into_iter().filter(|p| !present(p)) {
-                    actions.push(Action::AddPublicPermission {
-                        qualifier: qualifier.clone(),
-                        permission: p,
-                    });
-                }
-            } else {
-                remove_public(actions);
-            }
-        }
+    for step in url::steps(url, deployed.url.as_ref(), &deployed.policy_sids) {
+        let qualifier = qualifier.clone();
+        actions.push(match step {
+            UrlStep::Create(config) => Action::CreateUrl { qualifier, config },
+            UrlStep::Update(config) => Action::UpdateUrl { qualifier, config },
+            UrlStep::Delete => Action::DeleteUrl { qualifier },
+            UrlStep::AddPublic(permission) => Action::AddPublicPermission {
+                qualifier,
+                permission,
+            },
+            UrlStep::RemovePermission(sid) => Action::RemovePermission { qualifier, sid },
+        });
     }
 }

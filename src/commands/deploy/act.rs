@@ -169,10 +169,8 @@ pub async fn execute(
             } => {
                 let version = published(&done)?;
                 let spared = alias::aliased_versions(&aliases_after(aliases, done.alias.as_ref()));
-                let doomed = versions::to_prune(existing, &version, *keep, &spared);
-                for v in &doomed {
-                    versions::delete(client, aws, name, v).await?;
-                }
+                let doomed = versions::to_prune(existing, Some(&version), *keep, &spared);
+                let doomed = versions::prune(client, aws, name, &doomed).await?;
                 if !doomed.is_empty() {
                     ui.note(format!("deleted old versions: {}", doomed.join(", ")));
                 }
@@ -265,7 +263,7 @@ async fn point_alias(
         } else {
             ui.note(format!("creating alias {name} -> {version}"));
         }
-        alias::create(client, aws, function, name, version).await?;
+        alias::create(client, aws, function, &to).await?;
         return Ok(AliasMoved { to, changed: true });
     };
     let changed = to.version != current.version || to.weights != current.weights;

@@ -1,0 +1,116 @@
+//! `lamctl init`'s flags, and the lamctl.toml it writes: the deployed
+//! function's definition in the file's own schema ([`FunctionSpec`]).
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use super::complete;
+use super::config::{self as project, DEFAULT_FILE, FunctionSpec};
+use crate::commands::init::Settings;
+use crate::error::{Error, Result};
+use crate::lambda::config::{self as def, Definition};
+
+/// Where `--download` unpacks the code, relative to lamctl.toml.
+pub const SOURCE_DIR: &str = "src";
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  lamctl init hello                          # lamctl.toml from the deployed function
+  lamctl init hello --download               # and its code, unpacked into ./src
+  lamctl init hello --force -c other/lamctl.toml")]
+pub struct InitArgs {
+    /// The deployed function
+    #[arg(value_name = "NAME", add = complete::functions())]
+    pub name: String,
+
+    /// Also fetch the deployed code and unpack it into src/ beside lamctl.toml
+    #[arg(long)]
+    pub download: bool,
+
+    /// Overwrite an existing lamctl.toml (and unpack over a non-empty src/)
+    #[arg(long)]
+    pub force: bool,
+}
+
+impl InitArgs {
+    /// `config` is the global -c FILE: the file to write.
+    pub fn settings(&self, config: Option<&Path>) -> Result<Settings> {
+        let function = super::target::function(Some(&self.name), None)?;
+        let path = config.map_or_else(|| PathBuf::from(DEFAULT_FILE), Path::to_path_buf);
+        let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
+        Ok(Settings {
+            function,
+            source: self.download.then(|| dir.join(SOURCE_DIR)),
+            path,
+            force: self.force,
+            render,
+        })
+    }
+}
+
+/// lamctl.toml for `name` with the definition `d`; `source` is written when
+/// the code was downloaded.
+pub fn render(name: &str, d: &Definition, download: bool) -> Result<String> {
+    let spec = FunctionSpec {
+        name: Some(name.to_string()),
+        runtime: d.runtime.clone(),
+        handler: d.handler.clone(),
+        role: d.role.clone(),
+        memory: d.memory,
+        timeout: d.timeout,
+        architecture: d.architecture.map(|a| match a {
+            def::Architecture::X86_64 => project::Architecture::X86_64,
+            def::Architecture::Arm64 => project::Architecture::Arm64,
+        }),
+        description: d.description.clone(),
+        environment: d
+            .environment
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .collect(),
+        layers: d.layers.clone(),
+        tags: d.tags.clone().into_iter().collect(),
+        ephemeral_storage: d.ephemeral_storage,
+        log_format: d.log_format.map(|f| match f {
+            def::LogFormat::Text => project::LogFormat::Text,
+            def::LogFormat::Json => project::LogFormat::Json,
+        }),
+        log_group: d.log_group.clone(),
+        source: download.then(|| PathBuf::from(SOURCE_DIR)),
+        ..Default::default()
+    };
+    let body = toml::to_string(&spec)
+        .map_err(|e| Error::failed(format!("cannot render lamctl.toml: {e}")))?;
+    Ok(format!(
+        "# Written by `lamctl init {name}` from the deployed function.\n\
+         # Environment values are as deployed: keep secrets out of version control.\n{body}"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_written_file_reads_back_as_the_same_definition() {
+        let d = Definition {
+            runtime: Some("python3.12".into()),
+            memory: Some(256),
+            architecture: Some(def::Architecture::Arm64),
+            environment: Some([("A".to_string(), "1".to_string())].into()),
+            tags: [("team".to_string(), "core".to_string())].into(),
+            ..Default::default()
+        };
+        let text = render("hello", &d, true).unwrap();
+        let f = project::parse(&text, Path::new("lamctl.toml")).unwrap();
+        assert_eq!(f.name.as_deref(), Some("hello"));
+        assert_eq!(f.memory, Some(256));
+        assert_eq!(f.architecture, Some(project::Architecture::Arm64));
+        assert_eq!(f.environment, vec![("A".into(), "1".into())]);
+        assert_eq!(f.source, Some(PathBuf::from("src")));
+        // The empty tables are not written.
+        assert!(!text.contains("[deploy]"), "{text}");
+    }
+}

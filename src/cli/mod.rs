@@ -67,7 +67,7 @@ pub enum Command {
     /// Zip a directory deterministically and print its CodeSha256
     #[command(after_help = "Examples:
   lamctl package
-  lamctl package src -o build/hello.zip
+  lamctl package src --out build/hello.zip
   lamctl package --exclude 'tests/' --output json | jq -r .code_sha256")]
     Package(package::PackageArgs),
     /// Package and create or update the function; publish, alias, concurrency, function URL

@@ -10,7 +10,10 @@ use crate::lambda::alias::weight;
 
 #[derive(Debug, Args)]
 // `--version` is the version to point at here, not lamctl's own.
-#[command(disable_version_flag = true, override_usage = "lamctl alias [OPTIONS] [NAME] <ALIAS>")]
+#[command(
+    disable_version_flag = true,
+    override_usage = "lamctl alias [OPTIONS] [NAME] <ALIAS>"
+)]
 #[command(after_help = "Examples:
   lamctl alias live                          # show where `live` points
   lamctl alias hello live --version 7        # create it, or move it to 7

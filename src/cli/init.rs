@@ -81,11 +81,22 @@ pub fn render(name: &str, d: &Definition, download: bool) -> Result<String> {
         source: download.then(|| PathBuf::from(SOURCE_DIR)),
         ..Default::default()
     };
-    let body = toml::to_string(&spec)
-        .map_err(|e| Error::failed(format!("cannot render lamctl.toml: {e}")))?;
+    let fail = |e: &dyn std::fmt::Display| Error::failed(format!("cannot render lamctl.toml: {e}"));
+    let mut table = toml::Table::try_from(&spec).map_err(|e| fail(&e))?;
+    // The file-only tables stay at their defaults: not written.
+    for t in ["aws", "package", "deploy"] {
+        table.remove(t);
+    }
+    // The name first; the rest in the table's (alphabetical) order.
+    let name_line = table
+        .remove("name")
+        .map(|n| format!("name = {n}\n"))
+        .unwrap_or_default();
+    let body = toml::to_string(&table).map_err(|e| fail(&e))?;
     Ok(format!(
         "# Written by `lamctl init {name}` from the deployed function.\n\
-         # Environment values are as deployed: keep secrets out of version control.\n{body}"
+         # Environment values are as deployed: keep secrets out of version control.\n\
+         {name_line}{body}"
     ))
 }
 
@@ -112,5 +123,6 @@ mod tests {
         assert_eq!(f.source, Some(PathBuf::from("src")));
         // The empty tables are not written.
         assert!(!text.contains("[deploy]"), "{text}");
+        assert!(text.lines().nth(2).unwrap() == "name = \"hello\"", "{text}");
     }
 }

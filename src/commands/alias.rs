@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::Ctx;
 use crate::error::{Error, Result};
 use crate::lambda::alias::{self, AliasState};
-use crate::lambda::{get_function, not_found, versions};
+use crate::lambda::{require_function, versions};
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -61,8 +61,8 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
         }
         Change::Route { version, weight } => {
             let current = alias::get(&client, &aws, name, a).await?;
-            if current.is_none() && get_function(&client, &aws, name).await?.is_none() {
-                return Err(not_found(&aws, name, None));
+            if current.is_none() {
+                require_function(&client, &aws, name).await?;
             }
             let version = match (version, &current) {
                 (Some(v), _) => v.clone(),
@@ -108,12 +108,7 @@ async fn check_versions(
 ) -> Result<()> {
     let published = versions::list(client, aws, name).await?;
     for v in to.versions() {
-        if v != "$LATEST" && !published.iter().any(|p| p.to_string() == v) {
-            return Err(
-                Error::failed(format!("version {v} of '{name}' is not published"))
-                    .with_hint(format!("`lamctl versions {name}` lists the published ones")),
-            );
-        }
+        versions::require_published(&published, name, &v)?;
     }
     Ok(())
 }

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::Ctx;
 use crate::error::Result;
 use crate::lambda::concurrency::{self, Concurrency};
-use crate::lambda::{get_function, not_found};
+use crate::lambda::require_function;
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -39,9 +39,7 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
     let aws = ctx.aws().await?;
     let client = aws.lambda().await;
     let name = set.function.as_str();
-    if get_function(&client, &aws, name).await?.is_none() {
-        return Err(not_found(&aws, name, None));
-    }
+    require_function(&client, &aws, name).await?;
     let mut changes = Vec::new();
     let mut reserved = concurrency::reserved(&client, &aws, name).await?;
     if let Some(change) = set

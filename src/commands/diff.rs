@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::Ctx;
 use crate::error::{Error, Result};
 use crate::lambda::config::{self, Definition, FieldChange};
-use crate::lambda::{get_function, not_found};
+use crate::lambda::require_function;
 use crate::package::{PackageOptions, package_shown, summary};
 
 #[derive(Debug, Clone)]
@@ -48,17 +48,11 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
     let aws = ctx.aws().await?;
     let client = aws.lambda().await;
     let name = set.function.as_str();
-    let f = get_function(&client, &aws, name)
-        .await?
-        .ok_or_else(|| not_found(&aws, name, None))?;
-    let cfg = f
-        .configuration
-        .clone()
-        .unwrap_or_else(|| aws_sdk_lambda::types::FunctionConfiguration::builder().build());
+    let f = require_function(&client, &aws, name).await?;
+    let (cfg, tags) = (&f.config, &f.tags);
     let def = &set.definition;
-    let mut changes = config::changes_shown(def, def.role.as_deref(), &cfg, set.show_values);
-    let tags = f.tags.clone().unwrap_or_default().into_iter().collect();
-    let (set_tags, removed) = config::tag_changes(&def.tags, &tags);
+    let mut changes = config::changes_shown(def, def.role.as_deref(), cfg, set.show_values);
+    let (set_tags, removed) = config::tag_changes(&def.tags, tags);
     for (k, v) in set_tags {
         changes.push(FieldChange {
             from: tags.get(&k).cloned(),

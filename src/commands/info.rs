@@ -13,7 +13,7 @@ use crate::error::{Result, optional};
 use crate::lambda::alias::{self, AliasState};
 use crate::lambda::config::deployed_architecture;
 use crate::lambda::url::{self, UrlAuth};
-use crate::lambda::{concurrency, get_function, logs, not_found};
+use crate::lambda::{concurrency, logs, require_function};
 use crate::output::bytes;
 
 #[derive(Debug, Clone)]
@@ -73,13 +73,8 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
     let aws = ctx.aws().await?;
     let client = aws.lambda().await;
     let name = set.function.as_str();
-    let f = get_function(&client, &aws, name)
-        .await?
-        .ok_or_else(|| not_found(&aws, name, None))?;
-    let cfg = f
-        .configuration
-        .clone()
-        .unwrap_or_else(|| aws_sdk_lambda::types::FunctionConfiguration::builder().build());
+    let f = require_function(&client, &aws, name).await?;
+    let cfg = &f.config;
 
     let aliases = alias::list(&client, &aws, name);
     let reserved = concurrency::reserved(&client, &aws, name);
@@ -116,7 +111,7 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
         region: aws.region.value.clone(),
         runtime: cfg.runtime().map(|r| r.as_str().to_string()),
         handler: cfg.handler().map(String::from),
-        architecture: deployed_architecture(&cfg).to_string(),
+        architecture: deployed_architecture(cfg).to_string(),
         memory: cfg.memory_size(),
         timeout: cfg.timeout(),
         ephemeral_storage: cfg.ephemeral_storage().map(|e| e.size()),
@@ -143,7 +138,7 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
         urls,
         log_group: logs::group_of(cfg.function_name().unwrap_or(name), cfg.logging_config()),
         role: cfg.role().map(String::from),
-        tags: f.tags.clone().unwrap_or_default().into_iter().collect(),
+        tags: f.tags.clone(),
     };
     ctx.ui.result(&info)
 }

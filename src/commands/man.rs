@@ -12,9 +12,18 @@ pub fn run(cli: clap::Command) -> Result<()> {
 
 const EXIT_STATUS: &[(&str, &str)] = &[
     ("0", "Success."),
-    ("1", "The operation failed: an AWS error, the network, a file."),
-    ("2", "Bad usage or bad input, found before any AWS call was made."),
-    ("3", "The invoked function reported an error (FunctionError)."),
+    (
+        "1",
+        "The operation failed: an AWS error, the network, a file.",
+    ),
+    (
+        "2",
+        "Bad usage or bad input, found before any AWS call was made.",
+    ),
+    (
+        "3",
+        "The invoked function reported an error (FunctionError).",
+    ),
     ("4", "lamctl diff --exit-code found differences."),
     ("130", "Interrupted (SIGINT); cleaned up first."),
     ("143", "Terminated (SIGTERM); cleaned up first."),
@@ -22,7 +31,10 @@ const EXIT_STATUS: &[(&str, &str)] = &[
 
 const ENVIRONMENT: &[(&str, &str)] = &[
     ("AWS_PROFILE", "The AWS profile, below --profile."),
-    ("AWS_REGION, AWS_DEFAULT_REGION", "The region, below --region."),
+    (
+        "AWS_REGION, AWS_DEFAULT_REGION",
+        "The region, below --region.",
+    ),
     (
         "AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>",
         "Send AWS calls (of one service) to this endpoint, below --endpoint-url.",
@@ -31,7 +43,10 @@ const ENVIRONMENT: &[(&str, &str)] = &[
         "AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE",
         "The shared AWS config and credentials files.",
     ),
-    ("NO_COLOR", "When set and not empty, no colour unless --color always."),
+    (
+        "NO_COLOR",
+        "When set and not empty, no colour unless --color always.",
+    ),
     (
         "COMPLETE",
         "Set by the completion script: the run answers a TAB instead of running a command.",
@@ -48,8 +63,14 @@ const FILES: &[(&str, &str)] = &[
         "The function definition in the current directory (or -c FILE): name, runtime, handler, \
          role, memory, timeout, environment, tags, source, [aws], [package], [deploy].",
     ),
-    (".lamctlignore", "gitignore-style patterns left out of the package."),
-    (".lamctl/NAME.zip", "The package lamctl package and lamctl deploy write."),
+    (
+        ".lamctlignore",
+        "gitignore-style patterns left out of the package.",
+    ),
+    (
+        ".lamctl/NAME.zip",
+        "The package lamctl package and lamctl deploy write.",
+    ),
     (
         "~/.aws/config, ~/.aws/credentials",
         "Profiles, regions and credentials (SSO, assume-role and credential_process included).",

@@ -39,12 +39,7 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
 
     let target = match &set.to {
         Some(v) => {
-            if !published.iter().any(|p| p.to_string() == *v) {
-                return Err(Error::failed(format!(
-                    "version {v} of '{name}' is not published"
-                ))
-                .with_hint(format!("`lamctl versions {name}` lists the published ones")));
-            }
+            versions::require_published(&published, name, v)?;
             v.clone()
         }
         None if canary => current.version.clone(),

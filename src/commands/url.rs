@@ -8,8 +8,8 @@ use serde::Serialize;
 
 use super::Ctx;
 use crate::error::Result;
+use crate::lambda::require_function;
 use crate::lambda::url::{self, Cors, InvokeMode, UrlAuth, UrlConfig, UrlState, UrlStep, UrlWant};
-use crate::lambda::{get_function, not_found};
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -47,9 +47,7 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
     let client = aws.lambda().await;
     let name = set.function.as_str();
     let q = set.qualifier.as_deref();
-    if get_function(&client, &aws, name).await?.is_none() {
-        return Err(not_found(&aws, name, None));
-    }
+    require_function(&client, &aws, name).await?;
     let (deployed, sids) = tokio::try_join!(
         url::get(&client, &aws, name, q),
         url::policy_sids(&client, &aws, name, q)

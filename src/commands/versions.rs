@@ -10,8 +10,8 @@ use serde::Serialize;
 use super::Ctx;
 use crate::error::Result;
 use crate::lambda::alias;
+use crate::lambda::require_function;
 use crate::lambda::versions::{self, VersionInfo};
-use crate::lambda::{get_function, not_found};
 use crate::output::table;
 
 #[derive(Debug, Clone)]
@@ -49,9 +49,7 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
     let client = aws.lambda().await;
     let name = set.function.as_str();
     // ListVersionsByFunction of a missing function is an empty list: check.
-    if get_function(&client, &aws, name).await?.is_none() {
-        return Err(not_found(&aws, name, None));
-    }
+    require_function(&client, &aws, name).await?;
     let (listed, aliases) = tokio::try_join!(
         versions::list_detailed(&client, &aws, name),
         alias::list(&client, &aws, name)

@@ -34,6 +34,29 @@ pub async fn get_function(
     )
 }
 
+/// A function that must exist, as GetFunction describes it.
+#[derive(Debug, Clone)]
+pub struct Function {
+    pub config: FunctionConfiguration,
+    pub tags: std::collections::BTreeMap<String, String>,
+    /// Where the deployment package can be downloaded (a presigned URL).
+    pub code_location: Option<String>,
+}
+
+/// GetFunction of a function that must exist: [`not_found`] otherwise.
+pub async fn require_function(client: &Client, aws: &AwsContext, name: &str) -> Result<Function> {
+    let f = get_function(client, aws, name)
+        .await?
+        .ok_or_else(|| not_found(aws, name, None))?;
+    Ok(Function {
+        code_location: f.code().and_then(|c| c.location()).map(String::from),
+        config: f
+            .configuration
+            .unwrap_or_else(|| FunctionConfiguration::builder().build()),
+        tags: f.tags.unwrap_or_default().into_iter().collect(),
+    })
+}
+
 /// The one error for a function (or its version or alias) that does not
 /// exist: it names the function as the user wrote it and the region, and
 /// keeps the service's code.

@@ -105,6 +105,19 @@ pub async fn list_detailed(
     Ok(out)
 }
 
+/// A clear error unless `version` is one of `published` (`$LATEST` always is).
+pub fn require_published(published: &[u64], function: &str, version: &str) -> Result<()> {
+    if version == "$LATEST" || published.iter().any(|p| p.to_string() == version) {
+        return Ok(());
+    }
+    Err(Error::failed(format!(
+        "version {version} of '{function}' is not published"
+    ))
+    .with_hint(format!(
+        "`lamctl versions {function}` lists the published ones"
+    )))
+}
+
 /// The newest published version older than `current`: where a rollback
 /// goes. `None` when `current` is the oldest (or not a number).
 pub fn previous(versions: &[u64], current: &str) -> Option<u64> {

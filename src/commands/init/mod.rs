@@ -14,7 +14,7 @@ use super::Ctx;
 use crate::error::{Error, Result};
 use crate::lambda::config::{self, Definition};
 use crate::lambda::limits::UNZIPPED_BYTES;
-use crate::lambda::{get_function, not_found};
+use crate::lambda::require_function;
 
 /// Renders lamctl.toml (the input layer's schema) for a function name, its
 /// definition, and whether the code was downloaded (`source` is written).
@@ -58,19 +58,12 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
     let aws = ctx.aws().await?;
     let client = aws.lambda().await;
     let name = set.function.as_str();
-    let f = get_function(&client, &aws, name)
-        .await?
-        .ok_or_else(|| not_found(&aws, name, None))?;
-    let cfg = f
-        .configuration
-        .clone()
-        .unwrap_or_else(|| aws_sdk_lambda::types::FunctionConfiguration::builder().build());
-    let tags = f.tags.clone().unwrap_or_default().into_iter().collect();
-    let def = config::from_deployed(&cfg, &tags);
+    let f = require_function(&client, &aws, name).await?;
+    let def = config::from_deployed(&f.config, &f.tags);
 
     let mut files = None;
     if let Some(src) = &set.source {
-        let location = f.code().and_then(|c| c.location()).ok_or_else(|| {
+        let location = f.code_location.as_deref().ok_or_else(|| {
             Error::failed(format!(
                 "function '{name}' has no code to download (a container image function?)"
             ))

@@ -825,3 +825,84 @@ fn bash_completion_offers_the_functions_moto_holds() {
     let got = complete(&words, words.split(' ').count() - 1);
     assert_eq!(got.trim(), "");
 }
+
+/// Run `script` in `shell` (`bash`, `zsh`, `fish`) as the user's shell
+/// would, with lamctl on PATH and throwaway credentials; its stdout.
+fn in_shell(shell: &str, script: &str, home: &Path) -> String {
+    let bin = Path::new(env!("CARGO_BIN_EXE_lamctl")).parent().unwrap();
+    let out = std::process::Command::new(shell)
+        .arg("-c")
+        .arg(script)
+        .current_dir(home)
+        .env_clear()
+        .env(
+            "PATH",
+            format!("{}:{}", bin.display(), std::env::var("PATH").unwrap()),
+        )
+        .env("HOME", home)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .unwrap_or_else(|e| panic!("{shell}: {e} (scripts/test-deps installs it)"));
+    assert!(
+        out.status.success(),
+        "{shell}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{shell} printed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn sorted_lines(s: &str) -> Vec<String> {
+    let mut v: Vec<String> = s
+        .lines()
+        .map(|l| l.split(['\t', ':']).next().unwrap().trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn zsh_and_fish_completion_offer_the_functions_moto_holds() {
+    let prefix = unique("czf");
+    let a = Fn::new(&format!("{prefix}-a"));
+    let b = Fn::new(&format!("{prefix}-b"));
+    let want = vec![a.name.clone(), b.name.clone()];
+    let home = tempfile::tempdir().unwrap();
+    for shell in ["zsh", "fish"] {
+        let script = lamctl(["completions", shell]).run();
+        script.success();
+        std::fs::write(home.path().join(format!("lamctl.{shell}")), &script.stdout).unwrap();
+    }
+    let endpoint = &moto().endpoint;
+    let line = format!("lamctl info --endpoint-url {endpoint} --region {REGION} {prefix}");
+
+    // zsh: the registered function, with zsh's completion-system calls it
+    // makes (compdef, _describe) standing in for the interactive widgets.
+    let zsh = format!(
+        "compdef() {{ :; }}\n\
+         _describe() {{ print -l -- ${{(P)3}}; }}\n\
+         source ./lamctl.zsh\n\
+         words=({line})\nCURRENT=${{#words}}\n\
+         _clap_dynamic_completer_lamctl"
+    );
+    assert_eq!(
+        sorted_lines(&in_shell("zsh", &zsh, home.path())),
+        want,
+        "zsh"
+    );
+
+    // fish: `complete -C` completes a command line as TAB would.
+    let fish = format!("source ./lamctl.fish; complete -C '{line}'");
+    assert_eq!(
+        sorted_lines(&in_shell("fish", &fish, home.path())),
+        want,
+        "fish"
+    );
+}

@@ -417,6 +417,74 @@ fn concurrency_is_set_shown_and_removed() {
         .fails(2, "unexpected argument '-1'");
 }
 
+#[test]
+fn provisioned_concurrency_is_set_and_waited_for() {
+    // moto has no provisioned-concurrency routes: a proxy answers them as
+    // Lambda does (not configured, then accepted, then READY).
+    let f = Fn::new("pcc");
+    f.publish(1);
+    create_alias(&f.name, "live", "1");
+    let proxy = Proxy::moto();
+    let pc = |r: &Request| r.path.contains("/provisioned-concurrency");
+    proxy.inject(
+        move |r| r.method == "GET" && pc(r),
+        Canned::new(
+            200,
+            r#"{"RequestedProvisionedConcurrentExecutions":3,"AvailableProvisionedConcurrentExecutions":3,"AllocatedProvisionedConcurrentExecutions":3,"Status":"READY"}"#,
+        )
+        .header("Content-Type", "application/json"),
+        None,
+    );
+    proxy.inject(
+        move |r| r.method == "PUT" && pc(r),
+        Canned::new(
+            202,
+            r#"{"RequestedProvisionedConcurrentExecutions":3,"Status":"IN_PROGRESS"}"#,
+        )
+        .header("Content-Type", "application/json"),
+        None,
+    );
+    proxy.inject(
+        move |r| r.method == "GET" && pc(r),
+        Canned::aws_error(
+            404,
+            "ProvisionedConcurrencyConfigNotFoundException",
+            "No Provisioned Concurrency Config found for this function",
+        ),
+        Some(1),
+    );
+    let out = lamctl([
+        "concurrency",
+        "--provisioned",
+        "3",
+        "--qualifier",
+        "live",
+        "--output",
+        "json",
+        "--endpoint-url",
+        &proxy.endpoint,
+        "--region",
+        REGION,
+    ])
+    .dir(f.dir.path())
+    .run();
+    out.success();
+    assert_eq!(out.json()["provisioned"], 3);
+    let puts: Vec<Request> = proxy
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "PUT" && pc(r))
+        .collect();
+    assert_eq!(puts.len(), 1);
+    assert!(puts[0].path.contains("Qualifier=live"), "{}", puts[0].path);
+    let body: serde_json::Value = serde_json::from_slice(&puts[0].body).unwrap();
+    assert_eq!(body["ProvisionedConcurrentExecutions"], 3);
+    assert!(
+        proxy.count(|r| r.method == "GET" && pc(r)) >= 2,
+        "read before, then waited until READY"
+    );
+}
+
 // ---------------------------------------------------------------- diff
 
 #[test]

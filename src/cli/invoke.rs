@@ -36,7 +36,7 @@ pub struct InvokeArgs {
     pub is_async: bool,
 
     /// Invoke this version or alias instead of $LATEST
-    #[arg(long, value_name = "VERSION|ALIAS")]
+    #[arg(long, value_name = "VERSION|ALIAS", add = super::complete::qualifiers())]
     pub qualifier: Option<String>,
 
     /// A JSON object the function sees as its client context (synchronous invocations only)

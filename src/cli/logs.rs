@@ -49,7 +49,7 @@ pub struct LogsArgs {
     pub stream_prefix: Option<String>,
 
     /// Only what this version ran (a number, $LATEST, or an alias of NAME)
-    #[arg(long, value_name = "VERSION")]
+    #[arg(long, value_name = "VERSION", add = super::complete::qualifiers())]
     pub qualifier: Option<String>,
 
     /// Keep printing new events as they arrive (Ctrl-C, --until or --follow-for ends it)

@@ -29,7 +29,7 @@ use crate::error::{Error, Result};
 use crate::output::Ui;
 
 pub fn main() -> ExitCode {
-    // A TAB in a shell (`COMPLETE=bash lamctl -- WORDS…`): answer and exit.
+    // A TAB in a shell (`LAMCTL_COMPLETE=bash lamctl -- WORDS…`): answer and exit.
     cli::complete::set_provider(commands::completions::candidates);
     clap_complete::CompleteEnv::with_factory(Cli::command)
         .var(commands::completions::VAR)

@@ -1,6 +1,6 @@
 //! `lamctl completions SHELL`: the script that registers lamctl's dynamic
 //! completion (clap_complete's `CompleteEnv`): on TAB the shell runs
-//! `COMPLETE=SHELL lamctl -- WORDS…`, which answers with flags, commands
+//! `LAMCTL_COMPLETE=SHELL lamctl -- WORDS…`, which answers with flags, commands
 //! and — asked of AWS through [`candidates`] — function names, aliases and
 //! versions.
 
@@ -16,8 +16,10 @@ use crate::error::{Error, Result};
 use crate::lambda::{alias, list_functions, names, versions};
 use crate::output::write_stdout;
 
-/// The environment variable that turns a run into a completion request.
-pub const VAR: &str = "COMPLETE";
+/// The environment variable that turns a run into a completion request
+/// (lamctl's own name, not clap's generic `COMPLETE`, so a variable set for
+/// another tool never turns a normal run into one).
+pub const VAR: &str = "LAMCTL_COMPLETE";
 /// How long one TAB may wait for AWS, all in.
 const BUDGET: Duration = Duration::from_millis(1500);
 /// How long an answer is reused from the cache.

@@ -48,7 +48,7 @@ const ENVIRONMENT: &[(&str, &str)] = &[
         "When set and not empty, no colour unless --color always.",
     ),
     (
-        "COMPLETE",
+        "LAMCTL_COMPLETE",
         "Set by the completion script: the run answers a TAB instead of running a command.",
     ),
     (

@@ -97,11 +97,15 @@ async fn run(cli: Cli, ui: &Ui) -> Result<()> {
         Command::Man(_) => return commands::man::run(Cli::command()),
         _ => {}
     }
-    // init writes lamctl.toml: -c names the file to write, not one to read.
+    // init writes lamctl.toml: -c names the file to write, which need not
+    // exist (or parse); one that does lends its [aws] table.
     if let Command::Init(args) = &cli.command {
+        let existing = Project::discover(cli.global.config.as_deref())
+            .ok()
+            .flatten();
         let ctx = Ctx {
             ui,
-            aws_overrides: cli.global.aws(None),
+            aws_overrides: cli.global.aws(existing.as_ref()),
         };
         let settings = args.settings(cli.global.config.as_deref())?;
         return commands::init::run(&ctx, &settings).await;

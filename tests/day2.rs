@@ -594,7 +594,10 @@ fn init_writes_a_file_that_diff_finds_identical() {
     assert_eq!(out.code, 0, "round trip: {}{}", out.stdout(), out.stderr);
 
     init(&[]).fails(2, "lamctl.toml already exists");
-    init(&["--force"]).success();
+    let out = init(&["--force", "--output", "json"]);
+    out.success();
+    assert_eq!(out.json()["function"], f.name.as_str());
+    assert_eq!(out.json()["path"], "lamctl.toml");
 }
 
 /// A fake Lambda whose GetFunction points at a zip it also serves.

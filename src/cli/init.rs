@@ -104,6 +104,38 @@ pub fn render(name: &str, d: &Definition, download: bool) -> Result<String> {
 mod tests {
     use super::*;
 
+    /// Every field of the definition survives render -> lamctl.toml ->
+    /// deploy's conversion. The literal names every field (no `..`), so a
+    /// field added to the definition fails to compile here until it is
+    /// mapped both ways.
+    #[test]
+    fn every_definition_field_round_trips_through_deploys_conversion() {
+        let d = Definition {
+            runtime: Some("python3.12".into()),
+            handler: Some("app.handler".into()),
+            role: Some("arn:aws:iam::123456789012:role/r".into()),
+            memory: Some(512),
+            timeout: Some(30),
+            description: Some("a \"quoted\" description".into()),
+            architecture: Some(def::Architecture::Arm64),
+            ephemeral_storage: Some(1024),
+            log_format: Some(def::LogFormat::Json),
+            log_group: Some("/custom/group".into()),
+            layers: vec!["arn:aws:lambda:us-east-1:123456789012:layer:x:1".into()],
+            tags: [("team".to_string(), "core".to_string())].into(),
+            environment: Some([("A".to_string(), "1=2".to_string())].into()),
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lamctl.toml");
+        std::fs::write(&path, render("hello", &d, false).unwrap()).unwrap();
+        let project = super::super::config::Project::load(&path).unwrap();
+        let desired = super::super::deploy::DeployArgs::default()
+            .desired(Some(&project))
+            .unwrap();
+        assert_eq!(desired.name, "hello");
+        assert_eq!(desired.definition, d);
+    }
+
     #[test]
     fn the_written_file_reads_back_as_the_same_definition() {
         let d = Definition {

@@ -468,6 +468,42 @@ mod tests {
     }
 
     #[test]
+    fn every_deployed_field_is_read_back() {
+        use aws_sdk_lambda::types::{EphemeralStorage, Layer};
+        let cfg = FunctionConfiguration::builder()
+            .runtime(Runtime::Nodejs20x)
+            .handler("index.handler")
+            .role("arn:aws:iam::1:role/r")
+            .memory_size(1024)
+            .timeout(60)
+            .description("d")
+            .architectures(SdkArchitecture::Arm64)
+            .ephemeral_storage(EphemeralStorage::builder().size(2048).build().unwrap())
+            .logging_config(
+                LoggingConfig::builder()
+                    .log_format(SdkLogFormat::Json)
+                    .log_group("/g")
+                    .build(),
+            )
+            .layers(
+                Layer::builder()
+                    .arn("arn:aws:lambda:us-east-1:1:layer:l:2")
+                    .build(),
+            )
+            .environment(EnvironmentResponse::builder().variables("K", "v").build())
+            .build();
+        let d = from_deployed(&cfg, &BTreeMap::new());
+        assert_eq!(d.runtime.as_deref(), Some("nodejs20.x"));
+        assert_eq!(d.architecture, Some(Architecture::Arm64));
+        assert_eq!(d.ephemeral_storage, Some(2048));
+        assert_eq!(d.log_format, Some(LogFormat::Json));
+        assert_eq!(d.log_group.as_deref(), Some("/g"));
+        assert_eq!(d.layers.len(), 1);
+        assert_eq!(d.description.as_deref(), Some("d"));
+        assert!(changes(&d, d.role.as_deref(), &cfg).is_empty());
+    }
+
+    #[test]
     fn tags_converge_but_aws_tags_stay() {
         let have = BTreeMap::from([
             ("team".to_string(), "core".to_string()),

@@ -74,10 +74,10 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
         for (v, w) in &a.weights {
             on.entry(v.clone())
                 .or_default()
-                .push(format!("{} ({}%)", a.name, w * 100.0));
+                .push(format!("{} ({}%)", a.name, alias::percent(*w)));
         }
     }
-    let gone = |v: &VersionInfo| {
+    let kept = |v: &VersionInfo| {
         set.prune.is_none_or(|p| p.dry_run)
             || !pruned
                 .as_ref()
@@ -87,7 +87,7 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
         function: name.to_string(),
         versions: listed
             .into_iter()
-            .filter(gone)
+            .filter(kept)
             .map(|info| Version {
                 aliases: on.remove(&info.version.to_string()).unwrap_or_default(),
                 info,

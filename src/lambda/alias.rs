@@ -48,7 +48,7 @@ impl std::fmt::Display for AliasState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} -> {}", self.name, self.version)?;
         for (v, w) in &self.weights {
-            write!(f, " ({}% to {v})", w * 100.0)?;
+            write!(f, " ({}% to {v})", percent(*w))?;
         }
         Ok(())
     }
@@ -132,6 +132,12 @@ pub async fn list(client: &Client, aws: &AwsContext, function: &str) -> Result<V
 /// deleted.
 pub fn aliased_versions(aliases: &[AliasState]) -> BTreeSet<String> {
     aliases.iter().flat_map(AliasState::versions).collect()
+}
+
+/// A share of traffic (0-1) as a percentage for people: `0.07` is `7`,
+/// not `7.000000000000001`.
+pub fn percent(weight: f64) -> f64 {
+    (weight * 1e4).round() / 1e2
 }
 
 /// A canary's share of traffic (0-1) from a percentage, rounded to the
@@ -253,6 +259,8 @@ mod tests {
         let new = route("new", None, "4", Some(10.0));
         assert_eq!((new.version.as_str(), new.weights.len()), ("4", 0));
         assert_eq!(weight(12.3456789), 0.123457);
+        assert_eq!(percent(0.07), 7.0);
+        assert_eq!(percent(weight(12.5)), 12.5);
     }
 
     #[test]

@@ -47,6 +47,11 @@ pub enum Error {
     #[error("{error_type}: {message}")]
     Function { error_type: String, message: String },
 
+    /// `lamctl diff --exit-code` found differences (exit 4). The
+    /// differences are the result on stdout; nothing more is printed.
+    #[error("the deployed function differs from the definition")]
+    Differences,
+
     /// Ctrl-C (exit 130).
     #[error("interrupted")]
     Interrupted,
@@ -162,6 +167,7 @@ impl Error {
             Error::Usage { .. } => 2,
             Error::Aws { .. } | Error::Io { .. } | Error::Failed { .. } => 1,
             Error::Function { .. } => 3,
+            Error::Differences => 4,
             Error::Interrupted => 130,
             Error::BrokenPipe => 0,
         }

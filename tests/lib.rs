@@ -3,6 +3,7 @@
 mod harness;
 
 mod cli;
+mod day2;
 mod deploy;
 mod invoke;
 mod local;

@@ -186,10 +186,22 @@ pub fn architecture_changes(def: &Definition, cfg: &FunctionConfiguration) -> bo
 
 /// Compare the definition with the deployed configuration, field by field.
 /// `role` is the role the function should have, as shown to the user.
+/// Environment values are masked.
 pub fn changes(
     def: &Definition,
     role: Option<&str>,
     cfg: &FunctionConfiguration,
+) -> Vec<FieldChange> {
+    changes_shown(def, role, cfg, false)
+}
+
+/// [`changes`], with environment values shown when `show_values`
+/// (`lamctl diff --show-values`).
+pub fn changes_shown(
+    def: &Definition,
+    role: Option<&str>,
+    cfg: &FunctionConfiguration,
+    show_values: bool,
 ) -> Vec<FieldChange> {
     fn s(v: impl fmt::Display) -> String {
         v.to_string()
@@ -263,24 +275,76 @@ pub fn changes(
     }
     if let Some(want) = &def.environment {
         let have = deployed_environment(cfg);
-        // Values are never shown: they are often secrets.
+        // Values are shown only when asked for: they are often secrets.
+        let shown = |v: &String, masked: &str| match show_values {
+            true => v.clone(),
+            false => masked.to_string(),
+        };
         for k in want.keys().chain(have.keys()).collect::<BTreeSet<_>>() {
             let (from, to) = match (have.get(k), want.get(k)) {
                 (Some(a), Some(b)) if a == b => continue,
-                (None, Some(_)) => (None, "(set)"),
-                (Some(_), Some(_)) => (Some("(hidden)"), "(changed)"),
-                (Some(_), None) => (Some("(hidden)"), "(removed)"),
+                (None, Some(b)) => (None, shown(b, "(set)")),
+                (Some(a), Some(b)) => (Some(shown(a, "(hidden)")), shown(b, "(changed)")),
+                (Some(a), None) => (Some(shown(a, "(hidden)")), "(removed)".to_string()),
                 (None, None) => continue,
             };
             out.push(FieldChange {
                 field: format!("environment.{k}"),
-                from: from.map(String::from),
-                to: to.into(),
+                from,
+                to,
             });
         }
     }
     out.extend(settings::changes(def, cfg));
     out
+}
+
+/// The definition that describes a deployed function exactly: what
+/// `lamctl init` writes, so that [`changes`] of it against the same
+/// configuration is empty. Lambda's own `aws:` tags are left out.
+pub fn from_deployed(cfg: &FunctionConfiguration, tags: &BTreeMap<String, String>) -> Definition {
+    let logging = cfg.logging_config();
+    let environment: BTreeMap<String, String> = cfg
+        .environment()
+        .and_then(|e| e.variables())
+        .map(|v| v.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default();
+    let mut def = Definition {
+        runtime: cfg.runtime().map(|r| r.as_str().to_string()),
+        handler: cfg.handler().map(String::from),
+        role: cfg.role().map(String::from),
+        memory: cfg.memory_size(),
+        timeout: cfg.timeout(),
+        description: cfg
+            .description()
+            .filter(|d| !d.is_empty())
+            .map(String::from),
+        architecture: match deployed_architecture(cfg) {
+            "arm64" => Some(Architecture::Arm64),
+            _ => Some(Architecture::X86_64),
+        },
+        ephemeral_storage: cfg.ephemeral_storage().map(|e| e.size()),
+        log_format: logging.and_then(|l| match l.log_format() {
+            Some(SdkLogFormat::Json) => Some(LogFormat::Json),
+            Some(SdkLogFormat::Text) => Some(LogFormat::Text),
+            _ => None,
+        }),
+        log_group: logging.and_then(|l| l.log_group()).map(String::from),
+        layers: cfg
+            .layers()
+            .iter()
+            .filter_map(|l| l.arn().map(String::from))
+            .collect(),
+        tags: tags
+            .iter()
+            .filter(|(k, _)| !k.starts_with("aws:"))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        environment: (!environment.is_empty()).then_some(environment),
+        ..Definition::default()
+    };
+    settings::from_deployed(cfg, &mut def);
+    def
 }
 
 /// The tags to set and the keys to remove so the deployed tags (`have`)
@@ -518,6 +582,62 @@ mod tests {
         let c = changes(&none, None, &deployed());
         assert_eq!(c.len(), 2, "both variables removed: {c:?}");
         assert!(c.iter().all(|c| c.to == "(removed)"));
+    }
+
+    #[test]
+    fn a_deployed_function_read_back_has_no_changes() {
+        let cfg = deployed();
+        let tags = BTreeMap::from([
+            ("team".to_string(), "core".to_string()),
+            ("aws:cloudformation:stack-name".into(), "s".into()),
+        ]);
+        let def = from_deployed(&cfg, &tags);
+        assert_eq!(def.memory, Some(128));
+        assert_eq!(def.tags.len(), 1, "aws: tags are Lambda's own");
+        assert!(changes(&def, def.role.as_deref(), &cfg).is_empty());
+        // Shown values.
+        let mut other = def.clone();
+        other.environment = Some(BTreeMap::from([("A".into(), "9".into())]));
+        let c = changes_shown(&other, None, &cfg, true);
+        assert_eq!(c[0].from.as_deref(), Some("1"));
+        assert_eq!(c[0].to, "9");
+        assert_eq!(c[1].from.as_deref(), Some("2"));
+    }
+
+    #[test]
+    fn every_deployed_field_is_read_back() {
+        use aws_sdk_lambda::types::{EphemeralStorage, Layer};
+        let cfg = FunctionConfiguration::builder()
+            .runtime(Runtime::Nodejs20x)
+            .handler("index.handler")
+            .role("arn:aws:iam::1:role/r")
+            .memory_size(1024)
+            .timeout(60)
+            .description("d")
+            .architectures(SdkArchitecture::Arm64)
+            .ephemeral_storage(EphemeralStorage::builder().size(2048).build().unwrap())
+            .logging_config(
+                LoggingConfig::builder()
+                    .log_format(SdkLogFormat::Json)
+                    .log_group("/g")
+                    .build(),
+            )
+            .layers(
+                Layer::builder()
+                    .arn("arn:aws:lambda:us-east-1:1:layer:l:2")
+                    .build(),
+            )
+            .environment(EnvironmentResponse::builder().variables("K", "v").build())
+            .build();
+        let d = from_deployed(&cfg, &BTreeMap::new());
+        assert_eq!(d.runtime.as_deref(), Some("nodejs20.x"));
+        assert_eq!(d.architecture, Some(Architecture::Arm64));
+        assert_eq!(d.ephemeral_storage, Some(2048));
+        assert_eq!(d.log_format, Some(LogFormat::Json));
+        assert_eq!(d.log_group.as_deref(), Some("/g"));
+        assert_eq!(d.layers.len(), 1);
+        assert_eq!(d.description.as_deref(), Some("d"));
+        assert!(changes(&d, d.role.as_deref(), &cfg).is_empty());
     }
 
     #[test]

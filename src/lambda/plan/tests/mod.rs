@@ -5,6 +5,7 @@
 
 mod after;
 mod function;
+mod role_policies;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;

@@ -51,6 +51,10 @@ pub enum Error {
     #[error("interrupted")]
     Interrupted,
 
+    /// SIGTERM (exit 143), after cleaning up.
+    #[error("terminated")]
+    Terminated,
+
     /// The reader of stdout went away (`lamctl logs | head`): a normal exit.
     #[error("broken pipe")]
     BrokenPipe,
@@ -163,6 +167,7 @@ impl Error {
             Error::Aws { .. } | Error::Io { .. } | Error::Failed { .. } => 1,
             Error::Function { .. } => 3,
             Error::Interrupted => 130,
+            Error::Terminated => 143,
             Error::BrokenPipe => 0,
         }
     }

@@ -129,6 +129,7 @@ async fn run_local(ctx: &Ctx<'_>, local: &LocalInput, settings: &InvokeSettings)
                         payload,
                         client_context,
                         cognito_identity: None,
+                        stream: None,
                         tail,
                     })
                     .await?;

@@ -16,7 +16,7 @@ use hyper::body::Bytes;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use super::api::{self, Answer, Event, Invocation, Shared};
+use super::api::{self, Answer, Event, Invocation, Shared, StreamPart};
 use super::def::LocalDef;
 use super::launch::{self, Launcher};
 use super::log::{LogBuf, LogSink};
@@ -40,6 +40,10 @@ pub struct InvokeRequest {
     pub cognito_identity: Option<String>,
     /// Fill `log_tail` (the Invoke API's `LogType: Tail`).
     pub tail: bool,
+    /// Receives a streamed response's parts as the runtime sends them (a
+    /// function URL in `RESPONSE_STREAM` mode); the outcome's payload
+    /// still holds the whole body.
+    pub stream: Option<mpsc::UnboundedSender<StreamPart>>,
 }
 
 /// One invocation's result: what a cloud invoke returns (always 200 and
@@ -108,6 +112,7 @@ impl Function {
     /// Like [`Function::start`], also handing each piece of the log to
     /// `sink` as it is written (`serve` prints it live).
     pub async fn start_with_sink(def: LocalDef, sink: Option<LogSink>) -> Result<Function> {
+        super::reaper::become_subreaper();
         let launcher = launch::launcher(&def).await?;
         let log = LogBuf::new(sink);
         let (events_tx, events) = mpsc::unbounded_channel();
@@ -222,6 +227,7 @@ impl Function {
             trace_id: report::trace_id(),
             client_context: req.client_context,
             cognito_identity: req.cognito_identity,
+            stream: req.stream,
         });
         let generation = self.generation();
         let mut started: Option<(Instant, usize)> = None;

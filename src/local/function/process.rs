@@ -11,9 +11,9 @@ use tokio::net::unix::pipe;
 use super::{Function, Proc, SHUTDOWN_GRACE};
 use crate::error::{Error, Result};
 use crate::local::api::Event;
-use crate::local::launch;
 use crate::local::log::spawn_reader;
 use crate::local::report;
+use crate::local::{launch, reaper};
 
 impl Function {
     /// Notice a runtime that died while idle, so the next invocation starts
@@ -77,6 +77,7 @@ impl Function {
     pub(super) fn reap(&mut self) {
         if let Some(p) = self.proc.take() {
             launch::kill_group(p.pid, libc::SIGKILL);
+            reaper::forget(p.pid);
             self.log.sync();
             p.reader.abort();
         }
@@ -129,6 +130,7 @@ impl Function {
         // Our copies of the write end must close, or EOF never comes.
         drop(cmd);
         let pid = child.id().map(|p| p as i32).unwrap_or(0);
+        reaper::register(pid);
         let pipe = pipe::Receiver::from_owned_fd(OwnedFd::from(reader))
             .map(Arc::new)
             .map_err(|e| Error::failed(format!("cannot read the function's output: {e}")))?;
@@ -168,6 +170,9 @@ impl Drop for Function {
             }
             launch::kill_group(p.pid, libc::SIGKILL);
             self.log.sync();
+        }
+        if let Some(p) = &self.proc {
+            reaper::forget(p.pid);
         }
         if let Some(p) = &self.proc {
             p.reader.abort();

@@ -47,7 +47,7 @@ pub mod watch;
 
 pub use def::{LocalDef, LocalInput, RuntimeClient, RuntimeKind};
 pub use function::{Function, InvokeRequest, LocalOutcome};
-pub use log::LogSink;
+pub use log::{LogSink, line_sink};
 pub use pool::Pool;
 
 /// Stop every function process lamctl started and everything they started

@@ -3,7 +3,7 @@
 //! when all are busy and fewer than N run, and otherwise waits for one.
 //! `serve`'s Invoke API and its function URL both invoke through a pool.
 
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 
 use tokio::sync::{Mutex as AsyncMutex, Semaphore};
 
@@ -96,18 +96,6 @@ impl Pool {
         }
     }
 
-    /// The process group ids of the running instances.
-    pub fn pids(&self) -> Vec<i32> {
-        self.slots
-            .iter()
-            .filter_map(|s| {
-                s.try_lock()
-                    .ok()
-                    .and_then(|f| f.as_ref().and_then(Function::pid))
-            })
-            .collect()
-    }
-
     async fn all(&self) -> Result<tokio::sync::SemaphorePermit<'_>> {
         self.permits
             .acquire_many(self.slots.len() as u32)
@@ -119,15 +107,5 @@ impl Pool {
 /// Each instance's log goes to the shared sink a whole line at a time, so
 /// two instances' lines never mix within a line.
 fn lines(sink: &Option<LogSink>) -> Option<LogSink> {
-    let sink = sink.clone()?;
-    let partial = Mutex::new(Vec::<u8>::new());
-    Some(Arc::new(move |bytes: &[u8]| {
-        let mut p = partial.lock().unwrap_or_else(|e| e.into_inner());
-        p.extend_from_slice(bytes);
-        if let Some(end) = p.iter().rposition(|b| *b == b'\n') {
-            let rest = p.split_off(end + 1);
-            sink(&p);
-            *p = rest;
-        }
-    }))
+    sink.clone().map(super::log::line_sink)
 }

@@ -99,7 +99,11 @@ enum End {
     Answer(Answer, Instant),
     Exited(ExitStatus),
     Timeout,
+    OutOfMemory,
 }
+
+/// How often a running invocation's memory is measured.
+const MEMORY_SAMPLE: Duration = Duration::from_millis(50);
 
 impl Function {
     /// Check the definition, start the Runtime API server and the runtime
@@ -231,8 +235,15 @@ impl Function {
         });
         let generation = self.generation();
         let mut started: Option<(Instant, usize)> = None;
+        let pid = self.proc.as_ref().map_or(0, |p| p.pid);
+        let limit = self.def.memory_mb.max(0) as u64 * 1024 * 1024;
+        // The sandbox's memory limit: peak RSS of the process tree, sampled.
+        let mut sample = tokio::time::interval(MEMORY_SAMPLE);
         let end = loop {
             tokio::select! {
+                _ = sample.tick() => if launch::peak_rss(pid) > limit {
+                    break End::OutOfMemory;
+                },
                 ev = self.events.recv() => match ev {
                     Some(Event::Dispatched { id: d, at, log_offset }) if d == id => {
                         started = Some((at, log_offset));
@@ -251,8 +262,12 @@ impl Function {
             }
         };
 
-        let pid = self.proc.as_ref().map_or(0, |p| p.pid);
         let rss_live = launch::peak_rss(pid);
+        // Over the limit between two samples counts too (VmHWM is a peak).
+        let end = match end {
+            End::Answer(..) | End::Exited(_) if rss_live > limit => End::OutOfMemory,
+            e => e,
+        };
         let (status, function_error, payload, finished) = match end {
             End::Answer(Answer::Response(body), at) => (Status::Success, None, body.to_vec(), at),
             End::Answer(Answer::Error(body), at) => {
@@ -283,6 +298,24 @@ impl Function {
                     serde_json::json!({"errorType": "Runtime.ExitError", "errorMessage": message});
                 (
                     Status::Error("Runtime.ExitError".into()),
+                    Some("Unhandled"),
+                    body.to_string().into_bytes(),
+                    now,
+                )
+            }
+            End::OutOfMemory => {
+                launch::kill_group(pid, libc::SIGKILL);
+                let now = Instant::now();
+                self.wait_exit(Duration::from_secs(2)).await;
+                self.shared.withdraw(&id);
+                self.ensure_started(&id, &mut started);
+                let message =
+                    format!("RequestId: {id} Error: Runtime exited with error: signal: killed");
+                self.log
+                    .line(&format!("{message}\nRuntime.OutOfMemory\n"));
+                let body = serde_json::json!({"errorType": "Runtime.OutOfMemory", "errorMessage": message});
+                (
+                    Status::Error("Runtime.OutOfMemory".into()),
                     Some("Unhandled"),
                     body.to_string().into_bytes(),
                     now,

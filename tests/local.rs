@@ -198,7 +198,13 @@ impl Drop for Serve {
 }
 
 /// One HTTP/1.1 request (Connection: close).
-pub(crate) fn request(port: u16, method: &str, path: &str, body: &[u8], headers: &[(&str, &str)]) -> Resp {
+pub(crate) fn request(
+    port: u16,
+    method: &str,
+    path: &str,
+    body: &[u8],
+    headers: &[(&str, &str)],
+) -> Resp {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
     let mut head = format!(

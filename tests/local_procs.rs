@@ -29,7 +29,8 @@ def handler(event, context):
 fn alive(pid: i32) -> bool {
     match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
         Ok(s) => !matches!(
-            s.rsplit_once(')').and_then(|(_, r)| r.trim_start().chars().next()),
+            s.rsplit_once(')')
+                .and_then(|(_, r)| r.trim_start().chars().next()),
             Some('Z' | 'X') | None
         ),
         Err(_) => false,
@@ -59,7 +60,12 @@ fn wait_pids(file: &Path, child: &mut Child) -> Vec<i32> {
         }
         if let Some(s) = child.try_wait().unwrap() {
             let mut err = String::new();
-            child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+            child
+                .stderr
+                .take()
+                .unwrap()
+                .read_to_string(&mut err)
+                .unwrap();
             panic!("lamctl exited ({s}) before the function ran: {err}");
         }
         assert!(Instant::now() < deadline, "the function never ran");
@@ -92,8 +98,27 @@ fn no_process_is_left_behind_after_sigint_sigterm_or_sigkill() {
             let env = format!("PIDS_FILE={}", pids_file.display());
             let dir = dir_arg(&d);
             let args: Vec<&str> = match command {
-                "invoke" => vec!["invoke", "--local", "--timeout", "600", "--dir", &dir, "--env", &env],
-                _ => vec!["serve", "--port", "0", "--timeout", "600", "--dir", &dir, "--env", &env],
+                "invoke" => vec![
+                    "invoke",
+                    "--local",
+                    "--timeout",
+                    "600",
+                    "--dir",
+                    &dir,
+                    "--env",
+                    &env,
+                ],
+                _ => vec![
+                    "serve",
+                    "--port",
+                    "0",
+                    "--timeout",
+                    "600",
+                    "--dir",
+                    &dir,
+                    "--env",
+                    &env,
+                ],
             };
             let (mut child, _home) = lamctl(args).spawn();
             let mut serve_call = None;
@@ -157,7 +182,18 @@ def handler(event, context):
     let go = d.path().join("go");
     let dir = dir_arg(&d);
     let env = format!("GO={}", go.display());
-    let (mut child, _home) = lamctl(["invoke", "--local", "--tail", "--timeout", "30", "--dir", &dir, "--env", &env]).spawn();
+    let (mut child, _home) = lamctl([
+        "invoke",
+        "--local",
+        "--tail",
+        "--timeout",
+        "30",
+        "--dir",
+        &dir,
+        "--env",
+        &env,
+    ])
+    .spawn();
     let mut err = child.stderr.take().unwrap();
     let mut seen = Vec::new();
     let mut b = [0u8; 256];
@@ -172,7 +208,12 @@ def handler(event, context):
     std::fs::write(&go, "").unwrap();
     err.read_to_end(&mut seen).unwrap();
     let mut out = String::new();
-    child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
     assert!(child.wait().unwrap().success());
     let seen = strip_ansi(&String::from_utf8_lossy(&seen));
     assert_eq!(out.trim_end(), "\"done\"");
@@ -206,7 +247,10 @@ fn a_function_over_its_memory_is_reported_out_of_memory() {
         report.ends_with("Status: error\tError Type: Runtime.OutOfMemory"),
         "{report}"
     );
-    assert!(report.contains("\tMemory Size: 128 MB\tMax Memory Used: "), "{report}");
+    assert!(
+        report.contains("\tMemory Size: 128 MB\tMax Memory Used: "),
+        "{report}"
+    );
     let used = number_after(report, "Max Memory Used: ");
     assert!(used > 128, "{report}");
     // Within its memory the same function succeeds.

@@ -183,7 +183,11 @@ def handler(event, context):
     let r = request(s.port, "GET", "/fail", b"", &[]);
     assert_eq!(r.status, 502, "{r:?}");
     // The function's error is in the log, as in CloudWatch.
-    assert!(s.stderr().contains("[ERROR] ValueError: boom"), "{}", s.stderr());
+    assert!(
+        s.stderr().contains("[ERROR] ValueError: boom"),
+        "{}",
+        s.stderr()
+    );
 }
 
 #[test]
@@ -208,21 +212,36 @@ fn serve_url_applies_cors_from_lamctl_toml_with_preflight() {
         pre.header("access-control-allow-origin"),
         Some("https://app.example")
     );
-    assert_eq!(pre.header("access-control-allow-methods"), Some("GET, POST"));
+    assert_eq!(
+        pre.header("access-control-allow-methods"),
+        Some("GET, POST")
+    );
     assert_eq!(pre.header("access-control-allow-headers"), Some("x-token"));
     assert_eq!(pre.header("access-control-max-age"), Some("300"));
     assert_eq!(pre.header("access-control-allow-credentials"), Some("true"));
     // The preflight never reached the function.
     assert!(!s.stderr().contains("START RequestId"), "{}", s.stderr());
 
-    let r = request(s.port, "GET", "/", b"", &[("Origin", "https://app.example")]);
+    let r = request(
+        s.port,
+        "GET",
+        "/",
+        b"",
+        &[("Origin", "https://app.example")],
+    );
     assert_eq!(r.body, b"ok");
     assert_eq!(
         r.header("access-control-allow-origin"),
         Some("https://app.example")
     );
     // Another origin gets no CORS headers, not even the function's own.
-    let r = request(s.port, "GET", "/", b"", &[("Origin", "https://other.example")]);
+    let r = request(
+        s.port,
+        "GET",
+        "/",
+        b"",
+        &[("Origin", "https://other.example")],
+    );
     assert_eq!(r.header("access-control-allow-origin"), None);
 }
 
@@ -268,7 +287,8 @@ while True:
     .unwrap();
     let s = serve(&["--url", "--dir", &dir_arg(&d)]);
     let mut conn = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
-    conn.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    conn.set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
     conn.write_all(b"GET /stream HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         .unwrap();
     let mut reader = BufReader::new(conn);
@@ -347,7 +367,10 @@ def handler(event, context):
     // calls waiting for each other complete, and a fifth instance never starts.
     let d2 = tempfile::tempdir().unwrap();
     let code = code
-        .replace(&d.path().to_string_lossy().to_string(), &d2.path().to_string_lossy())
+        .replace(
+            &d.path().to_string_lossy().to_string(),
+            &d2.path().to_string_lossy(),
+        )
         .replace("< 20", "< 4");
     let f = python_fn(&code, "");
     let s = Arc::new(serve(&["--timeout", "60", "--dir", &dir_arg(&f)]));

@@ -19,6 +19,42 @@ const NODE_SHIM: &str = include_str!("shims/runtime.js");
 pub struct Launcher {
     pub program: PathBuf,
     pub args: Vec<OsString>,
+    /// LAMBDA_RUNTIME_DIR: where the runtime client's files are (managed runtimes).
+    pub runtime_dir: Option<PathBuf>,
+}
+
+/// Runs the embedded Python client from LAMBDA_RUNTIME_DIR under its real
+/// file name, so its frames are recognised (and left out of stack traces)
+/// as awslambdaric's `/var/runtime/bootstrap.py` frames are; `-c` keeps the
+/// task root (the working directory) first on sys.path, as in the cloud.
+const PYTHON_LOADER: &str = "import os\np = os.path.join(os.environ['LAMBDA_RUNTIME_DIR'], 'bootstrap.py')\nexec(compile(open(p, encoding='utf-8').read(), p, 'exec'))\n";
+
+/// The embedded clients as files in a directory of their own (created
+/// once per lamctl build, under the user's cache directory).
+fn runtime_dir() -> Result<PathBuf> {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    h.update(PYTHON_SHIM);
+    h.update(NODE_SHIM);
+    let id = hex::encode(&h.finalize()[..6]);
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir);
+    let dir = base.join("lamctl").join(format!("runtime-{id}"));
+    for (name, text) in [("bootstrap.py", PYTHON_SHIM), ("runtime.js", NODE_SHIM)] {
+        let path = dir.join(name);
+        if std::fs::read_to_string(&path).is_ok_and(|t| t == text) {
+            continue;
+        }
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        // Written aside and renamed: a concurrent lamctl never reads half a file.
+        let tmp = dir.join(format!(".{name}.{}", std::process::id()));
+        std::fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
+        std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
+    }
+    Ok(dir)
 }
 
 /// Find what runs `def` and check it can: the interpreter on PATH, the
@@ -32,6 +68,7 @@ pub async fn launcher(def: &LocalDef) -> Result<Launcher> {
             Ok(Launcher {
                 program,
                 args: Vec::new(),
+                runtime_dir: None,
             })
         }
         RuntimeKind::Python => {
@@ -39,7 +76,8 @@ pub async fn launcher(def: &LocalDef) -> Result<Launcher> {
             match def.client {
                 RuntimeClient::Embedded => Ok(Launcher {
                     program,
-                    args: vec!["-c".into(), PYTHON_SHIM.into()],
+                    args: vec!["-c".into(), PYTHON_LOADER.into()],
+                    runtime_dir: Some(runtime_dir()?),
                 }),
                 RuntimeClient::Official => {
                     let ok = tokio::process::Command::new(&program)
@@ -68,6 +106,7 @@ pub async fn launcher(def: &LocalDef) -> Result<Launcher> {
                             "awslambdaric".into(),
                             def.handler.clone().into(),
                         ],
+                        runtime_dir: Some(runtime_dir()?),
                     })
                 }
             }
@@ -80,9 +119,11 @@ pub async fn launcher(def: &LocalDef) -> Result<Launcher> {
                 ))
                 .with_hint("install Node.js, or put its bin directory on PATH")
             })?;
+            let dir = runtime_dir()?;
             Ok(Launcher {
                 program,
-                args: vec!["-e".into(), NODE_SHIM.into()],
+                args: vec![dir.join("runtime.js").into()],
+                runtime_dir: Some(dir),
             })
         }
     }
@@ -193,7 +234,11 @@ fn passthrough() -> Vec<(String, OsString)> {
 
 /// The function's environment: a cleared one with the Lambda variables,
 /// the function's own variables and the resolved credentials.
-pub fn environment(def: &LocalDef, api: SocketAddr) -> Vec<(String, OsString)> {
+pub fn environment(
+    def: &LocalDef,
+    api: SocketAddr,
+    runtime_dir: Option<&Path>,
+) -> Vec<(String, OsString)> {
     let mut env: Vec<(String, OsString)> = passthrough();
     let mut set = |k: &str, v: OsString| {
         env.retain(|(x, _)| x != k);
@@ -227,6 +272,9 @@ pub fn environment(def: &LocalDef, api: SocketAddr) -> Vec<(String, OsString)> {
     for (k, v) in lambda {
         set(k, v);
     }
+    if let Some(d) = runtime_dir {
+        set("LAMBDA_RUNTIME_DIR", d.as_os_str().to_os_string());
+    }
     match def.kind {
         RuntimeKind::Python => {
             set(
@@ -234,11 +282,6 @@ pub fn environment(def: &LocalDef, api: SocketAddr) -> Vec<(String, OsString)> {
                 format!("AWS_Lambda_{}", def.runtime).into(),
             );
             set("PYTHONUNBUFFERED", "1".into());
-            // The cloud's task root is read-only, so no bytecode is cached
-            // there; caching it here could also serve a stale module after
-            // a same-size edit within the same second (the cache checks
-            // whole-second mtimes), which `serve --watch` would then run.
-            set("PYTHONDONTWRITEBYTECODE", "1".into());
             set("PYTHONPATH", root);
         }
         RuntimeKind::Node => {
@@ -302,6 +345,16 @@ pub fn waited_children_max_rss() -> u64 {
         (ru.ru_maxrss.max(0) as u64) * 1024
     } else {
         0
+    }
+}
+
+/// What the platform says about a runtime that exited on its own: exit
+/// status 0 is "without providing a reason".
+pub fn exit_message(status: &std::process::ExitStatus) -> String {
+    if status.code() == Some(0) {
+        "Runtime exited without providing a reason".into()
+    } else {
+        format!("Runtime exited with error: {}", describe_exit(status))
     }
 }
 

@@ -73,10 +73,7 @@ impl Function {
                 )
             }
             InitEnd::Exited(exit) => {
-                let message = format!(
-                    "RequestId: {id} Error: Runtime exited with error: {}",
-                    launch::describe_exit(&exit)
-                );
+                let message = format!("RequestId: {id} Error: {}", launch::exit_message(&exit));
                 let body =
                     serde_json::json!({"errorType": "Runtime.ExitError", "errorMessage": message});
                 (

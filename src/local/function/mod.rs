@@ -289,10 +289,7 @@ impl Function {
                 self.shared.withdraw(&id);
                 let now = Instant::now();
                 self.ensure_started(&id, &mut started);
-                let message = format!(
-                    "RequestId: {id} Error: Runtime exited with error: {}",
-                    launch::describe_exit(&exit)
-                );
+                let message = format!("RequestId: {id} Error: {}", launch::exit_message(&exit));
                 self.log.line(&format!("{message}\nRuntime.ExitError\n"));
                 let body =
                     serde_json::json!({"errorType": "Runtime.ExitError", "errorMessage": message});
@@ -311,8 +308,7 @@ impl Function {
                 self.ensure_started(&id, &mut started);
                 let message =
                     format!("RequestId: {id} Error: Runtime exited with error: signal: killed");
-                self.log
-                    .line(&format!("{message}\nRuntime.OutOfMemory\n"));
+                self.log.line(&format!("{message}\nRuntime.OutOfMemory\n"));
                 let body = serde_json::json!({"errorType": "Runtime.OutOfMemory", "errorMessage": message});
                 (
                     Status::Error("Runtime.OutOfMemory".into()),

@@ -100,7 +100,11 @@ impl Function {
         cmd.args(&self.launcher.args)
             .current_dir(&self.def.task_root)
             .env_clear()
-            .envs(launch::environment(&self.def, self.addr))
+            .envs(launch::environment(
+                &self.def,
+                self.addr,
+                self.launcher.runtime_dir.as_deref(),
+            ))
             .stdin(Stdio::null())
             .stdout(writer)
             .stderr(writer2);

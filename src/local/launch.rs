@@ -129,6 +129,52 @@ pub async fn launcher(def: &LocalDef) -> Result<Launcher> {
     }
 }
 
+/// One line when the interpreter that would run `def` is another version
+/// than its runtime (`python3.12` requested, Python 3.11 found): the code
+/// still runs, but what works here may not work in the cloud.
+pub async fn version_warning(def: &LocalDef) -> Option<String> {
+    let (program, want, probe): (PathBuf, String, &[&str]) = match def.kind {
+        RuntimeKind::Python => (
+            python(&def.runtime).ok()?,
+            def.runtime.trim_start_matches("python").to_string(),
+            &["-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+        ),
+        RuntimeKind::Node => (
+            on_path("node")?,
+            def.runtime
+                .trim_start_matches("nodejs")
+                .trim_end_matches(".x")
+                .to_string(),
+            &["-e", "console.log(process.versions.node.split('.')[0])"],
+        ),
+        RuntimeKind::Provided => return None,
+    };
+    let out = tokio::process::Command::new(&program)
+        .args(probe)
+        .env_clear()
+        .envs(passthrough())
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .await
+        .ok()?;
+    let found = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    // `nodejs` (no version) and odd outputs are not compared.
+    if found.is_empty() || want.is_empty() || found == want {
+        return None;
+    }
+    let lang = if def.kind == RuntimeKind::Python {
+        "Python"
+    } else {
+        "Node.js"
+    };
+    Some(format!(
+        "{} requested, but {} is {lang} {found}: the function runs under {lang} {found} here",
+        def.runtime,
+        program.display()
+    ))
+}
+
 /// `python3.12` for a python3.12 function when that exact interpreter is on
 /// PATH, else `python3`. pyenv's shims are skipped for the exact name: a
 /// shim exists for every installed version but fails unless it is selected.

@@ -85,6 +85,45 @@ pub fn stop_all(grace: Duration) {
     }
 }
 
+/// Wait (up to a second) until nothing is left of the group `pgid`,
+/// reaping its members that were re-parented to lamctl (the subreaper)
+/// and have died: a zombie still counts as a member of its group.
+pub fn reap_group(pgid: i32) {
+    let until = Instant::now() + Duration::from_secs(1);
+    loop {
+        reap_zombies();
+        if !group_alive(pgid) || Instant::now() > until {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Reap the dead orphans lamctl inherited as subreaper. Only zombies
+/// outside lamctl's own process group, and not a runtime process: those
+/// are tokio's children, whose exit status tokio collects itself.
+pub fn reap_zombies() {
+    let own = unsafe { libc::getpgrp() };
+    let leaders: Vec<i32> = groups().keys().copied().collect();
+    for p in children() {
+        if leaders.contains(&p) {
+            continue;
+        }
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{p}/stat")) else {
+            continue;
+        };
+        let Some((_, rest)) = stat.rsplit_once(')') else {
+            continue;
+        };
+        let mut f = rest.split_whitespace();
+        let state = f.next();
+        let pgrp: i32 = f.nth(1).and_then(|v| v.parse().ok()).unwrap_or(own);
+        if state == Some("Z") && pgrp != own {
+            unsafe { libc::waitpid(p, std::ptr::null_mut(), libc::WNOHANG) };
+        }
+    }
+}
+
 fn groups() -> std::sync::MutexGuard<'static, HashMap<i32, Guard>> {
     GROUPS.lock().unwrap_or_else(|p| p.into_inner())
 }

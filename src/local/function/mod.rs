@@ -388,6 +388,8 @@ impl Function {
         }));
         let log = self.log.take();
         let section = log.get(start_offset..).unwrap_or(&log);
+        // Processes the function left behind that have ended since.
+        super::reaper::reap_zombies();
         if self.proc.as_ref().is_some_and(|p| p.exited.is_some()) {
             self.reap();
         }

@@ -77,6 +77,7 @@ impl Function {
     pub(super) fn reap(&mut self) {
         if let Some(p) = self.proc.take() {
             launch::kill_group(p.pid, libc::SIGKILL);
+            reaper::reap_group(p.pid);
             reaper::forget(p.pid);
             self.log.sync();
             p.reader.abort();

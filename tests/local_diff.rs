@@ -476,3 +476,331 @@ fn the_normalizer_masks_only_what_varies() {
     );
     assert_eq!(normalize("plain 12 ms"), "plain 12 ms");
 }
+
+// ---------------------------------------------------------------- Node.js
+
+const CASES_JS: &str = r#"
+const util = require("util");
+exports.ret_object = async () => ({ a: 1, b: [1, 2.5, null, true, false], c: "x", d: {} });
+exports.ret_string = async () => "hello";
+exports.ret_number = async () => 42;
+exports.ret_null = async () => null;
+exports.ret_undefined = async () => undefined;
+exports.ret_array = async () => [1, "two", { three: 3 }];
+exports.ret_unicode = async () => ({ text: "h\u00e9llo \u2713 \u65e5\u672c \u{1F600}" });
+exports.ret_bigint = async () => ({ n: 10n });
+exports.ret_circular = async () => { const o = {}; o.o = o; return o; };
+exports.ret_date = async () => ({ when: new Date(0) });
+exports.echo = async (e) => e;
+exports.promise_fn = (e) => Promise.resolve("from a promise");
+exports.sync_value = (e) => 42;
+exports.sync_throw = (e) => { throw new Error("sync boom"); };
+exports.cb_value = (e, c, cb) => cb(null, { via: "callback" });
+exports.cb_error = (e, c, cb) => cb(new TypeError("callback error"));
+exports.cb_string_error = (e, c, cb) => cb("callback string");
+exports.cb_waits = (e, c, cb) => { setTimeout(() => console.log("timer after callback"), 200); cb(null, "waited"); };
+exports.cb_nowait = (e, c, cb) => { c.callbackWaitsForEmptyEventLoop = false; setTimeout(() => console.log("late timer"), 5000); cb(null, "did not wait"); };
+exports.cb_twice = (e, c, cb) => { cb(null, "first"); cb(null, "second"); };
+exports.succeed = (e, c) => c.succeed("via succeed");
+exports.fail = (e, c) => c.fail(new Error("via fail"));
+exports.fail_empty = (e, c) => c.fail();
+exports.done_ok = (e, c) => c.done(null, "via done");
+exports.done_err = (e, c) => c.done(new RangeError("via done"));
+exports.throw_error = async () => { throw new Error("async boom"); };
+exports.throw_type = async () => { null.x; };
+exports.throw_custom = async () => { const e = new Error("with props"); e.name = "CustomError"; e.code = "E_CUSTOM"; e.extra = { a: 1 }; throw e; };
+exports.throw_string = async () => { throw "a string"; };
+exports.throw_object = async () => { throw { a: 1 }; };
+exports.throw_null = async () => { throw null; };
+exports.throw_undefined = async () => { throw undefined; };
+exports.throw_number = async () => { throw 42; };
+exports.throw_multiline = async () => { throw new Error("line one\nline two"); };
+exports.unhandled_rejection = async () => { Promise.reject(new Error("nobody catches")); await new Promise((r) => setTimeout(r, 100)); return "never"; };
+exports.unhandled_rejection_string = async () => { Promise.reject("plain reason"); await new Promise((r) => setTimeout(r, 100)); return "never"; };
+exports.uncaught_in_timer = async () => { setTimeout(() => { throw new Error("from a timer"); }, 10); await new Promise((r) => setTimeout(r, 100)); return "never"; };
+exports.never_settles = async () => new Promise(() => {});
+exports.sync_never_answers = (e, c, cb) => { };
+exports.exit_zero = async () => { process.exit(0); };
+exports.exit_two = async () => { process.exit(2); };
+exports.logs = async () => {
+  console.log("plain log");
+  console.log("format %s %d %j", "str", 42, { a: 1 });
+  console.log({ nested: { deep: [1, 2] } });
+  console.info("info");
+  console.warn("warn");
+  console.error("error");
+  console.debug("debug");
+  console.log("multi\nline");
+  console.error(new Error("an error object"));
+  process.stdout.write("raw stdout\n");
+  process.stderr.write("raw stderr\n");
+  return "logged";
+};
+exports.context_fields = async (e, c) => ({
+  functionName: c.functionName,
+  functionVersion: c.functionVersion,
+  memoryLimitInMB: c.memoryLimitInMB,
+  arn: c.invokedFunctionArn,
+  logGroupName: c.logGroupName,
+  stream: c.logStreamName.slice(0, 11),
+  idLength: c.awsRequestId.length,
+  remaining: c.getRemainingTimeInMillis() > 0 && c.getRemainingTimeInMillis() <= 3000,
+  waits: c.callbackWaitsForEmptyEventLoop,
+  clientContext: c.clientContext === undefined,
+  identity: c.identity === undefined,
+  keys: Object.keys(c).sort(),
+});
+exports.client_context = async (e, c) => c.clientContext;
+exports.environment = async () => {
+  const keys = ["_HANDLER", "AWS_EXECUTION_ENV", "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+    "AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_REGION", "TZ", "LANG", "NODE_PATH", "CUSTOM"];
+  const out = Object.fromEntries(keys.map((k) => [k, process.env[k] ?? null]));
+  out.taskRootIsCwd = process.env.LAMBDA_TASK_ROOT === process.cwd();
+  out.trace = (process.env._X_AMZN_TRACE_ID || "").startsWith("Root=1-");
+  out.awslambda = typeof awslambda === "object" && typeof awslambda.streamifyResponse;
+  return out;
+};
+exports.sleeps = async () => { console.log("before sleeping"); await new Promise((r) => setTimeout(r, 10000)); };
+exports.nested = { inner: { handler: async () => "nested property" } };
+exports.not_a_function = 5;
+"#;
+
+const NODE_MODULES: &[(&str, &str)] = &[
+    (
+        "init_throw.js",
+        "console.log('module level output');\nthrow new Error('init failed');\n",
+    ),
+    (
+        "init_require.js",
+        "require('definitely-not-installed');\nexports.handler = async () => 1;\n",
+    ),
+    ("init_syntax.js", "exports.handler = async () => {\n"),
+    (
+        "init_exit.js",
+        "console.log('exiting at load');\nprocess.exit(3);\n",
+    ),
+    // (A promise rejected at load is left out: whether the official
+    // client's init error or its first /next reaches the Runtime API first
+    // is a race between its native and its JavaScript HTTP clients.)
+    (
+        "esm.mjs",
+        "export const handler = async (e) => ({ esm: true, e });\n",
+    ),
+    (
+        "esm_init.mjs",
+        "await Promise.resolve();\nthrow new Error('esm top-level');\nexport const handler = async () => 1;\n",
+    ),
+    ("cjs.cjs", "exports.handler = async () => 'cjs';\n"),
+];
+
+fn node_corpus() -> Vec<Case> {
+    let mut v = Vec::new();
+    for line in CASES_JS.lines() {
+        let Some(rest) = line.strip_prefix("exports.") else {
+            continue;
+        };
+        let name = rest.split(' ').next().unwrap();
+        let mut extra: Vec<&'static str> = Vec::new();
+        if name == "sleeps" {
+            extra.extend(["--timeout", "1"]);
+        }
+        if name == "client_context" {
+            extra.extend([
+                "--client-context",
+                r#"{"custom":{"k":"v"},"env":{"e":"1"},"client":{"app_title":"t"}}"#,
+            ]);
+        }
+        if name == "environment" {
+            extra.extend(["--env", "CUSTOM=from-flag"]);
+        }
+        let handler = if name == "nested" {
+            "index.nested.inner.handler".to_string()
+        } else {
+            format!("index.{name}")
+        };
+        v.push(case(name, &handler, "{}", &extra));
+    }
+    for (event, payload) in [
+        ("event_string", r#""text""#),
+        ("event_number", "3.25"),
+        ("event_array", r#"[1, "a", null]"#),
+        ("event_null", "null"),
+        ("event_unicode", r#"{"t": "日本 ✓"}"#),
+    ] {
+        v.push(case(event, "index.echo", payload, &[]));
+    }
+    for (file, _) in NODE_MODULES {
+        let module = file.split('.').next().unwrap();
+        v.push(case(module, &format!("{module}.handler"), "{}", &[]));
+    }
+    v.push(case("missing_file", "nothere.handler", "{}", &[]));
+    v.push(case("missing_export", "index.nope", "{}", &[]));
+    v.push(case("malformed", "index", "{}", &[]));
+    v.push(case("subdir", "lib/sub.handler", "{}", &[]));
+    v
+}
+
+fn node_dir() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("index.js"), CASES_JS).unwrap();
+    for (f, code) in NODE_MODULES {
+        std::fs::write(d.path().join(f), code).unwrap();
+    }
+    std::fs::create_dir_all(d.path().join("lib")).unwrap();
+    std::fs::write(
+        d.path().join("lib/sub.js"),
+        "exports.handler = async () => 'from lib';\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("lamctl.toml"),
+        "name = \"diffjs\"\nruntime = \"nodejs20.x\"\nhandler = \"index.ret_object\"\n",
+    )
+    .unwrap();
+    d
+}
+
+/// Stack frames that are not the function's (the two clients' own files,
+/// Node's internals between them) are masked, a run of them as one.
+fn mask_node_frames(text: &str, task_root: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut masked_last = false;
+    while let Some(at) = rest.find("    at ") {
+        let frame_len = rest[at..]
+            .find(['"', '\r', '\n'])
+            .unwrap_or(rest.len() - at);
+        let frame = &rest[at..at + frame_len];
+        let own = frame.contains(&format!("{task_root}/"));
+        let before = &rest[..at];
+        if own {
+            out.push_str(before);
+            out.push_str(frame);
+            masked_last = false;
+        } else {
+            // The separator between two masked frames goes with them.
+            let sep_only = before.trim_matches(['"', ',', '\r', '\n']).is_empty();
+            if !(masked_last && sep_only) {
+                out.push_str(before);
+                out.push_str("    at <RUNTIME>");
+            }
+            masked_last = true;
+        }
+        rest = &rest[at + frame_len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The clients' own files where messages name them ("Require stack: -
+/// …/index.mjs"): masked.
+fn mask_client_paths(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    loop {
+        let hit = ["/aws-lambda-ric/dist/index.mjs", "/runtime.js"]
+            .iter()
+            .filter_map(|m| rest.find(m).map(|at| (at, m.len())))
+            .min();
+        let Some((at, len)) = hit else { break };
+        let start = rest[..at].rfind([' ', '"', '(', '\n']).map_or(0, |i| i + 1);
+        out.push_str(&rest[..start]);
+        out.push_str("<CLIENT>");
+        rest = &rest[at + len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn run_node(dir: &Path, c: &Case, client: &str) -> (i32, String, String) {
+    let cache = dir.with_extension("cache");
+    let ric_bin = repo(".venv/node/node_modules/.bin");
+    let path = format!(
+        "{}:{}",
+        ric_bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let d = dir.to_string_lossy().into_owned();
+    let mut args = vec![
+        "invoke",
+        "--local",
+        "--tail",
+        "--dir",
+        &d,
+        "--handler",
+        &c.handler,
+        "--runtime-client",
+        client,
+        "--payload",
+        c.payload,
+    ];
+    args.extend(c.extra.iter().copied());
+    let out = lamctl(args)
+        .env("PATH", path)
+        .env("XDG_CACHE_HOME", &cache)
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .run();
+    let root = std::fs::canonicalize(dir)
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let clean = |s: &str| {
+        // aws-lambda-ric's command announces itself; the cloud's runtime does not.
+        let s: String = s
+            .split_inclusive('\n')
+            .filter(|l| !l.starts_with("Executing '"))
+            .collect();
+        normalize(&mask_client_paths(&mask_node_frames(&s, &root)))
+    };
+    (
+        out.code,
+        clean(&String::from_utf8_lossy(&out.stdout)),
+        clean(&out.stderr),
+    )
+}
+
+#[test]
+fn node_embedded_client_matches_aws_lambda_ric() {
+    let ric = repo(".venv/node/node_modules/.bin/aws-lambda-ric");
+    assert!(
+        ric.exists(),
+        "{} is missing: run scripts/test-deps",
+        ric.display()
+    );
+    let dir = node_dir();
+    let cases = Arc::new(node_corpus());
+    let next = Arc::new(AtomicUsize::new(0));
+    let dir_path = Arc::new(dir.path().to_path_buf());
+    let workers: Vec<_> = (0..4)
+        .map(|_| {
+            let (cases, next, dir_path) = (Arc::clone(&cases), Arc::clone(&next), Arc::clone(&dir_path));
+            std::thread::spawn(move || {
+                let mut failures = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(c) = cases.get(i) else { break };
+                    let official = run_node(&dir_path, c, "official");
+                    let embedded = run_node(&dir_path, c, "embedded");
+                    if official != embedded {
+                        failures.push(format!(
+                            "== case {}: exit {} (official) vs {} (embedded)\n-- official stdout:\n{}\n-- embedded stdout:\n{}\n-- official stderr:\n{}\n-- embedded stderr:\n{}",
+                            c.name, official.0, embedded.0, official.1, embedded.1, official.2, embedded.2
+                        ));
+                    }
+                }
+                failures
+            })
+        })
+        .collect();
+    let failures: Vec<String> = workers
+        .into_iter()
+        .flat_map(|w| w.join().unwrap())
+        .collect();
+    eprintln!(
+        "differential suite (Node.js): {} cases, {} differ",
+        cases.len(),
+        failures.len()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

@@ -50,8 +50,8 @@ pub struct LocalArgs {
     #[command(flatten)]
     pub def: DefinitionFlags,
 
-    /// Which runtime client runs a Python handler: lamctl's embedded one, or
-    /// AWS's `awslambdaric` (must be importable by the python3 on PATH)
+    /// Which runtime client runs a Python or Node.js handler: lamctl's embedded one, or
+    /// AWS's own (`awslambdaric` importable by the python3 on PATH; `aws-lambda-ric` on PATH)
     #[arg(long, value_enum, value_name = "CLIENT", default_value_t = RuntimeClientArg::Embedded)]
     pub runtime_client: RuntimeClientArg,
 }
@@ -94,7 +94,7 @@ pub enum RuntimeClientArg {
     /// lamctl's own small runtime client (standard library only)
     #[default]
     Embedded,
-    /// AWS's official client: Python's awslambdaric
+    /// AWS's official client: Python's awslambdaric, Node's aws-lambda-ric
     Official,
 }
 

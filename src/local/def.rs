@@ -22,7 +22,7 @@ pub enum RuntimeClient {
     /// lamctl's own small runtime client (standard library only).
     #[default]
     Embedded,
-    /// AWS's official client: Python's awslambdaric.
+    /// AWS's official client: Python's awslambdaric, Node's aws-lambda-ric.
     Official,
 }
 
@@ -169,9 +169,9 @@ impl LocalDef {
             ))
             .with_hint("e.g. app.handler for a function `handler` in app.py or index.mjs"));
         }
-        if input.client == RuntimeClient::Official && kind != RuntimeKind::Python {
+        if input.client == RuntimeClient::Official && kind == RuntimeKind::Provided {
             return Err(Error::usage(format!(
-                "--runtime-client official is for Python functions; {runtime} uses lamctl's embedded client"
+                "--runtime-client official is for Python and Node.js functions; a {runtime} function brings its own client (bootstrap)"
             )));
         }
         if input.json_logs {

@@ -120,6 +120,18 @@ pub async fn launcher(def: &LocalDef) -> Result<Launcher> {
                 .with_hint("install Node.js, or put its bin directory on PATH")
             })?;
             let dir = runtime_dir()?;
+            if def.client == RuntimeClient::Official {
+                // AWS's client's own command (npm's aws-lambda-ric), run by that node.
+                let ric = on_path("aws-lambda-ric").ok_or_else(|| {
+                    Error::failed("`aws-lambda-ric` (AWS's Node.js runtime client) is not on PATH")
+                        .with_hint("install it (`npm install -g aws-lambda-ric`) or leave out --runtime-client official")
+                })?;
+                return Ok(Launcher {
+                    program,
+                    args: vec![ric.into(), def.handler.clone().into()],
+                    runtime_dir: Some(dir),
+                });
+            }
             Ok(Launcher {
                 program,
                 args: vec![dir.join("runtime.js").into()],

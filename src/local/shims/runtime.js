@@ -445,7 +445,6 @@ function handlerMetadata(handlerFunc) {
   }
   return {
     streaming: s === STREAM_RESPONSE ? STREAM_RESPONSE : false,
-    isAsync: handlerFunc.constructor && handlerFunc.constructor.name === "AsyncFunction",
     argsNum: handlerFunc.length,
   };
 }
@@ -488,7 +487,7 @@ class Runtime {
     );
     try {
       this.setErrorCallbacks(invokeId);
-      this.setDefaultExitListener(invokeId, markCompleted, this.metadata.isAsync);
+      this.setDefaultExitListener(invokeId, markCompleted);
       const result = this.handler(JSON.parse(bodyJson), attachEnvironmentData(headers, callbackContext), callback);
       if (isPromise(result)) {
         result.then(callbackContext.succeed, callbackContext.fail).catch(callbackContext.fail);
@@ -556,16 +555,13 @@ class Runtime {
     };
   }
 
-  setDefaultExitListener(invokeId, markCompleted, isAsync) {
+  // A handler that never answers: once the event loop is empty, the
+  // invocation succeeds with null (aws-lambda-ric 3.3.0; newer sources
+  // report Runtime.NodeJsExit for async handlers).
+  setDefaultExitListener(invokeId, markCompleted) {
     BeforeExitListener.set(() => {
       markCompleted();
-      if (isAsync) {
-        const nodeJsExitError = new Errors.NodeJsExit();
-        structuredConsole.logError("Invoke Error", nodeJsExitError);
-        this.client.postInvocationError(nodeJsExitError, invokeId, () => this.scheduleIteration());
-      } else {
-        this.client.postInvocationResponse(null, invokeId, () => this.scheduleIteration());
-      }
+      this.client.postInvocationResponse(null, invokeId, () => this.scheduleIteration());
     });
   }
 }
@@ -591,14 +587,6 @@ async function run(appRoot, handler) {
   process.on("beforeExit", BeforeExitListener.invoke);
   const handlerFunc = await loadUserFunction(appRoot, handler);
   const metadata = handlerMetadata(handlerFunc);
-  if (
-    process.env.AWS_LAMBDA_NODEJS_DISABLE_CALLBACK_WARNING === undefined &&
-    metadata.argsNum == 3 && metadata.isAsync == false && metadata.streaming == false
-  ) {
-    console.warn(
-      `AWS Lambda plans to remove support for callback-based function handlers starting with Node.js 24. You will need to update this function to use an async handler to use Node.js 24 or later. For more information and to provide feedback on this change, see https://github.com/aws/aws-lambda-nodejs-runtime-interface-client/issues/137. To disable this warning, set the AWS_LAMBDA_NODEJS_DISABLE_CALLBACK_WARNING environment variable.`,
-    );
-  }
   new Runtime(client, handlerFunc, metadata, errorCallbacks).scheduleIteration();
 }
 

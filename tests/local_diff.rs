@@ -290,7 +290,7 @@ fn normalize(text: &str) -> String {
         }
         kept.push(l);
     }
-    let kept: Vec<String> = kept.into_iter().map(|l| runtime_frames(l)).collect();
+    let kept: Vec<String> = kept.into_iter().map(runtime_frames).collect();
     // Figures in the platform lines.
     kept.iter()
         .map(|l| {

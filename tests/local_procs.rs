@@ -261,3 +261,53 @@ fn a_function_over_its_memory_is_reported_out_of_memory() {
     invoke_local(&d2, &[]).success();
     let _ = Command::new("true").status();
 }
+
+/// A failed init phase is reported, then the init runs once more within the
+/// invocation: one INIT_REPORT per attempt, and the module's output (from
+/// the second attempt) in the invocation's log tail.
+#[test]
+fn a_failed_init_is_retried_within_the_invocation() {
+    let d = python_fn(
+        "print('module level output')\nraise RuntimeError('init failed')\ndef handler(e, c):\n    return 1\n",
+        "",
+    );
+    let out = invoke_local(&d, &["--output", "json", "--tail"]);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    let v = out.json();
+    let tail = v["log_tail"].as_str().unwrap();
+    assert!(tail.starts_with("START RequestId: "), "{tail}");
+    assert!(tail.contains("\nmodule level output\n"), "{tail}");
+    let reports: Vec<&str> = tail
+        .lines()
+        .filter(|l| l.starts_with("INIT_REPORT"))
+        .collect();
+    assert_eq!(reports.len(), 1, "{tail}");
+    assert!(
+        reports[0].ends_with("\tPhase: invoke\tStatus: error\tError Type: RuntimeError"),
+        "{tail}"
+    );
+    assert!(
+        tail.lines()
+            .any(|l| l.starts_with("REPORT ")
+                && l.ends_with("Status: error\tError Type: RuntimeError")),
+        "{tail}"
+    );
+    assert_eq!(v["payload"]["errorType"], "RuntimeError");
+    // The whole log (live on stderr with text output) has both attempts.
+    let out = invoke_local(&d, &["--tail"]);
+    let err = strip_ansi(&out.stderr);
+    assert_eq!(err.matches("module level output").count(), 2, "{err}");
+    assert_eq!(
+        err.lines().filter(|l| l.starts_with("INIT_START ")).count(),
+        1,
+        "{err}"
+    );
+    assert!(
+        err.contains("\tPhase: init\tStatus: error\tError Type: RuntimeError"),
+        "{err}"
+    );
+    assert!(
+        err.contains("\tPhase: invoke\tStatus: error\tError Type: RuntimeError"),
+        "{err}"
+    );
+}

@@ -32,6 +32,9 @@ pub(crate) struct Invocation {
     pub cognito_identity: Option<String>,
     /// Where a streamed response's parts go as they arrive.
     pub stream: Option<mpsc::UnboundedSender<StreamPart>>,
+    /// START is already in the log, at this offset (an init retried
+    /// within the invocation wrote it).
+    pub start_written: Option<usize>,
 }
 
 /// A streamed response (`Lambda-Runtime-Function-Response-Mode: streaming`)
@@ -292,7 +295,10 @@ async fn next(shared: &Arc<Shared>, generation: u64) -> Resp {
     };
     // START goes into the log before the runtime sees the event, so the
     // function's own output can only come after it.
-    let log_offset = shared.log.line(&report::start(&inv.id));
+    let log_offset = match inv.start_written {
+        Some(at) => at,
+        None => shared.log.line(&report::start(&inv.id)),
+    };
     shared
         .slots
         .lock()

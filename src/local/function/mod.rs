@@ -210,10 +210,26 @@ impl Function {
             self.spawn()?;
         }
         let id = report::request_id();
+        // START, when a failed init phase had the invocation write it early.
+        let mut early_start: Option<usize> = None;
         if self.proc.as_ref().is_some_and(|p| p.init.is_none())
             && let Err(end) = self.wait_init().await
         {
-            return Ok(self.failed_init(&id, end, req.tail).await);
+            // As the service does: report the failed init phase, then try
+            // the init once more within the invocation, whose log (and
+            // tail) so shows the init's output.
+            let failure = self.init_failure(&id, end).await;
+            self.init_report(&failure, "init");
+            let start_offset = self.log.line(&report::start(&id));
+            self.reap();
+            self.spawn_quiet()?;
+            match self.wait_init().await {
+                Ok(()) => early_start = Some(start_offset),
+                Err(end) => {
+                    let failure = self.init_failure(&id, end).await;
+                    return Ok(self.failed_init(&id, failure, start_offset, req.tail));
+                }
+            }
         }
 
         let timeout = self.def.timeout;
@@ -232,6 +248,7 @@ impl Function {
             client_context: req.client_context,
             cognito_identity: req.cognito_identity,
             stream: req.stream,
+            start_written: early_start,
         });
         let generation = self.generation();
         let mut started: Option<(Instant, usize)> = None;

@@ -84,7 +84,16 @@ impl Function {
         }
     }
 
+    /// Start the runtime process, writing INIT_START (a new sandbox).
     pub(super) fn spawn(&mut self) -> Result<()> {
+        self.log
+            .line(&report::init_start(&self.def.runtime, &self.def.region));
+        self.spawn_quiet()
+    }
+
+    /// Start the runtime process without INIT_START: an init retried
+    /// within an invocation runs in the same sandbox.
+    pub(super) fn spawn_quiet(&mut self) -> Result<()> {
         let generation = self.shared.new_generation();
         let program = &self.launcher.program;
         let (reader, writer) = std::io::pipe().map_err(|e| {
@@ -126,8 +135,6 @@ impl Function {
                 Ok(())
             });
         }
-        self.log
-            .line(&report::init_start(&self.def.runtime, &self.def.region));
         let spawned = Instant::now();
         let mut child = cmd
             .spawn()

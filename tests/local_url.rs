@@ -402,3 +402,64 @@ fn serve_url_flags_are_checked() {
         .run()
         .fails(2, "invoke_mode");
 }
+
+/// Node.js response streaming (`awslambda.streamifyResponse`,
+/// `HttpResponseStream.from`) through a RESPONSE_STREAM URL: the first
+/// write reaches the client before the handler writes the second.
+#[test]
+fn serve_url_streams_a_node_response_stream_handler() {
+    let d = tempfile::tempdir().unwrap();
+    let go = d.path().join("go");
+    std::fs::write(
+        d.path().join("index.mjs"),
+        format!(
+            r#"import fs from "fs";
+export const handler = awslambda.streamifyResponse(async (event, responseStream, context) => {{
+  responseStream = awslambda.HttpResponseStream.from(responseStream, {{ statusCode: 201, headers: {{ "content-type": "text/plain", "x-from": "node" }} }});
+  responseStream.write("first chunk\n");
+  while (!fs.existsSync({go:?})) await new Promise((r) => setTimeout(r, 20));
+  responseStream.write("second chunk\n");
+  responseStream.end();
+}});
+"#,
+            go = go.to_string_lossy()
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("lamctl.toml"),
+        "name = \"ns\"\nruntime = \"nodejs20.x\"\nhandler = \"index.handler\"\ntimeout = 20\n[deploy.url]\nauth = \"none\"\ninvoke_mode = \"response-stream\"\n",
+    )
+    .unwrap();
+    let s = serve(&["--url", "--dir", &dir_arg(&d)]);
+    let mut conn = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+    conn.set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    conn.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut reader = BufReader::new(conn);
+    let mut seen = String::new();
+    while !seen.contains("first chunk") {
+        let mut line = String::new();
+        assert!(
+            reader.read_line(&mut line).unwrap() > 0,
+            "ended early: {seen}\n{}",
+            s.stderr()
+        );
+        seen.push_str(&line);
+    }
+    assert!(seen.starts_with("HTTP/1.1 201 "), "{seen}");
+    assert!(seen.to_ascii_lowercase().contains("x-from: node"), "{seen}");
+    assert!(!seen.contains("second chunk"));
+    std::fs::write(&go, "").unwrap();
+    let mut rest = String::new();
+    reader.read_to_string(&mut rest).unwrap();
+    assert!(rest.contains("second chunk\n"), "{rest}");
+    // The invocation ended normally.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !s.stderr().contains("REPORT RequestId") {
+        assert!(Instant::now() < deadline, "{}", s.stderr());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(!s.stderr().contains("Status: error"), "{}", s.stderr());
+}

@@ -158,7 +158,8 @@ Register-ArgumentCompleter -Native -CommandName 'lamctl' -ScriptBlock {
             break
         }
         'lamctl;serve' {
-            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on, on 127.0.0.1; 0 picks a free one (the port is printed on stdout)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on, on 127.0.0.1; 0 picks a free one (the port is printed on stdout) [default: 3001, with --url 3000]')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'How many warm instances may run invocations at once')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The function''s code directory (its task root) [default: `source` in lamctl.toml, else .]')
             [CompletionResult]::new('--function', '--function', [CompletionResultType]::ParameterName, 'The function''s name [lamctl.toml: name; default: the directory''s name]')
             [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Runtime: python3.x, nodejs*, provided.al2023 or provided.al2 [lamctl.toml: runtime]')
@@ -167,7 +168,7 @@ Register-ArgumentCompleter -Native -CommandName 'lamctl' -ScriptBlock {
             [CompletionResult]::new('--memory', '--memory', [CompletionResultType]::ParameterName, 'Memory in MB, 128-10240, as reported to the function [lamctl.toml: memory; default: 128]')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment variable, repeatable; overrides the file''s [environment] entry of the same key')
             [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'A dotenv file of environment variables (KEY=VALUE lines) [lamctl.toml: env_file]')
-            [CompletionResult]::new('--runtime-client', '--runtime-client', [CompletionResultType]::ParameterName, 'Which runtime client runs a Python handler: lamctl''s embedded one, or AWS''s `awslambdaric` (must be importable by the python3 on PATH)')
+            [CompletionResult]::new('--runtime-client', '--runtime-client', [CompletionResultType]::ParameterName, 'Which runtime client runs a Python or Node.js handler: lamctl''s embedded one, or AWS''s own (`awslambdaric` importable by the python3 on PATH; `aws-lambda-ric` on PATH)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from the shared config files [env: AWS_PROFILE]')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region [env: AWS_REGION, AWS_DEFAULT_REGION]')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint (an emulator such as moto or LocalStack) [env: AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>]')
@@ -177,6 +178,7 @@ Register-ArgumentCompleter -Native -CommandName 'lamctl' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The function definition file [default: ./lamctl.toml when present]')
             [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a TCP connection to an AWS endpoint (e.g. 5s, 500ms)')
             [CompletionResult]::new('--read-timeout', '--read-timeout', [CompletionResultType]::ParameterName, 'How long to wait for an AWS endpoint to answer one attempt of a call (e.g. 30s, 2m)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Serve the function as a function URL: every HTTP request on any path becomes a function URL event (payload format 2.0), with [deploy.url]''s CORS and invoke mode')
             [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Restart the function when a file in its directory (or its lamctl.toml) changes')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the result and errors: no progress, no notes, no warnings')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the result and errors: no progress, no notes, no warnings')
@@ -238,7 +240,7 @@ Register-ArgumentCompleter -Native -CommandName 'lamctl' -ScriptBlock {
             [CompletionResult]::new('--memory', '--memory', [CompletionResultType]::ParameterName, 'Memory in MB, 128-10240, as reported to the function [lamctl.toml: memory; default: 128]')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment variable, repeatable; overrides the file''s [environment] entry of the same key')
             [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'A dotenv file of environment variables (KEY=VALUE lines) [lamctl.toml: env_file]')
-            [CompletionResult]::new('--runtime-client', '--runtime-client', [CompletionResultType]::ParameterName, 'Which runtime client runs a Python handler: lamctl''s embedded one, or AWS''s `awslambdaric` (must be importable by the python3 on PATH)')
+            [CompletionResult]::new('--runtime-client', '--runtime-client', [CompletionResultType]::ParameterName, 'Which runtime client runs a Python or Node.js handler: lamctl''s embedded one, or AWS''s own (`awslambdaric` importable by the python3 on PATH; `aws-lambda-ric` on PATH)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile from the shared config files [env: AWS_PROFILE]')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region [env: AWS_REGION, AWS_DEFAULT_REGION]')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint (an emulator such as moto or LocalStack) [env: AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>]')

@@ -819,13 +819,17 @@ _lamctl() {
             return 0
             ;;
         lamctl__subcmd__serve)
-            opts="-q -v -c -h -V --port --watch --dir --function --runtime --handler --timeout --memory --env --env-file --runtime-client --profile --region --endpoint-url --output --quiet --verbose --color --config --connect-timeout --read-timeout --help --version"
+            opts="-q -v -c -h -V --port --url --concurrency --watch --dir --function --runtime --handler --timeout --memory --env --env-file --runtime-client --profile --region --endpoint-url --output --quiet --verbose --color --config --connect-timeout --read-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

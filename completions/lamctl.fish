@@ -143,7 +143,8 @@ complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -s q -l quiet -d '
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -s v -l verbose -d 'More detail on stderr: -v explains steps, -vv adds debug tracing, -vvv the SDK\'s own'
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -s V -l version -d 'Print version'
-complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l port -d 'Port to listen on, on 127.0.0.1; 0 picks a free one (the port is printed on stdout)' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l port -d 'Port to listen on, on 127.0.0.1; 0 picks a free one (the port is printed on stdout) [default: 3001, with --url 3000]' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l concurrency -d 'How many warm instances may run invocations at once' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l dir -d 'The function\'s code directory (its task root) [default: `source` in lamctl.toml, else .]' -r -F
 complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l function -d 'The function\'s name [lamctl.toml: name; default: the directory\'s name]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l runtime -d 'Runtime: python3.x, nodejs*, provided.al2023 or provided.al2 [lamctl.toml: runtime]' -r
@@ -152,8 +153,8 @@ complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l timeout -d 'Time
 complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l memory -d 'Memory in MB, 128-10240, as reported to the function [lamctl.toml: memory; default: 128]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l env -d 'Environment variable, repeatable; overrides the file\'s [environment] entry of the same key' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l env-file -d 'A dotenv file of environment variables (KEY=VALUE lines) [lamctl.toml: env_file]' -r -F
-complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l runtime-client -d 'Which runtime client runs a Python handler: lamctl\'s embedded one, or AWS\'s `awslambdaric` (must be importable by the python3 on PATH)' -r -f -a "embedded\t'lamctl\'s own small runtime client (standard library only)'
-official\t'AWS\'s official client: Python\'s awslambdaric'"
+complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l runtime-client -d 'Which runtime client runs a Python or Node.js handler: lamctl\'s embedded one, or AWS\'s own (`awslambdaric` importable by the python3 on PATH; `aws-lambda-ric` on PATH)' -r -f -a "embedded\t'lamctl\'s own small runtime client (standard library only)'
+official\t'AWS\'s official client: Python\'s awslambdaric, Node\'s aws-lambda-ric'"
 complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l profile -d 'AWS profile from the shared config files [env: AWS_PROFILE]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l region -d 'AWS region [env: AWS_REGION, AWS_DEFAULT_REGION]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto or LocalStack) [env: AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>]' -r
@@ -165,6 +166,7 @@ never\t''"
 complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -s c -l config -d 'The function definition file [default: ./lamctl.toml when present]' -r -F
 complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l connect-timeout -d 'How long to wait for a TCP connection to an AWS endpoint (e.g. 5s, 500ms)' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l read-timeout -d 'How long to wait for an AWS endpoint to answer one attempt of a call (e.g. 30s, 2m)' -r
+complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l url -d 'Serve the function as a function URL: every HTTP request on any path becomes a function URL event (payload format 2.0), with [deploy.url]\'s CORS and invoke mode'
 complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -l watch -d 'Restart the function when a file in its directory (or its lamctl.toml) changes'
 complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -s q -l quiet -d 'Print only the result and errors: no progress, no notes, no warnings'
 complete -c lamctl -n "__fish_lamctl_using_subcommand serve" -s v -l verbose -d 'More detail on stderr: -v explains steps, -vv adds debug tracing, -vvv the SDK\'s own'
@@ -215,8 +217,8 @@ complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l timeout -d 'Tim
 complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l memory -d 'Memory in MB, 128-10240, as reported to the function [lamctl.toml: memory; default: 128]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l env -d 'Environment variable, repeatable; overrides the file\'s [environment] entry of the same key' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l env-file -d 'A dotenv file of environment variables (KEY=VALUE lines) [lamctl.toml: env_file]' -r -F
-complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l runtime-client -d 'Which runtime client runs a Python handler: lamctl\'s embedded one, or AWS\'s `awslambdaric` (must be importable by the python3 on PATH)' -r -f -a "embedded\t'lamctl\'s own small runtime client (standard library only)'
-official\t'AWS\'s official client: Python\'s awslambdaric'"
+complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l runtime-client -d 'Which runtime client runs a Python or Node.js handler: lamctl\'s embedded one, or AWS\'s own (`awslambdaric` importable by the python3 on PATH; `aws-lambda-ric` on PATH)' -r -f -a "embedded\t'lamctl\'s own small runtime client (standard library only)'
+official\t'AWS\'s official client: Python\'s awslambdaric, Node\'s aws-lambda-ric'"
 complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l profile -d 'AWS profile from the shared config files [env: AWS_PROFILE]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l region -d 'AWS region [env: AWS_REGION, AWS_DEFAULT_REGION]' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand invoke" -l endpoint-url -d 'Send every AWS call to this endpoint (an emulator such as moto or LocalStack) [env: AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>]' -r

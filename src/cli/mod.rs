@@ -51,7 +51,7 @@ pub enum Command {
     Package(package::PackageArgs),
     /// Package and create or update the function; publish, alias, concurrency, function URL
     Deploy(Box<deploy::DeployArgs>),
-    /// Run the function on this machine (no Docker) and serve the Lambda Invoke API for it
+    /// Run the function on this machine (no Docker) behind the Lambda Invoke API, or a function URL
     Serve(serve::ServeArgs),
     /// Print a function's log events for a time window; -f follows new ones
     Logs(logs::LogsArgs),

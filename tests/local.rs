@@ -1257,6 +1257,27 @@ fn bad_definitions_are_usage_errors() {
     lamctl(["serve", "--port", "0", "--dir", &dir, "--runtime", "java21"])
         .run()
         .fails(2, "runtime 'java21' cannot run locally");
+    // A runtime Lambda does not have, from a flag or from lamctl.toml.
+    lamctl([
+        "serve",
+        "--port",
+        "0",
+        "--dir",
+        &dir,
+        "--runtime",
+        "python3.99",
+    ])
+    .run()
+    .fails(2, "unknown runtime 'python3.99' (from flags)");
+    let bad = python_fn("", "");
+    std::fs::write(
+        bad.path().join("lamctl.toml"),
+        "runtime = \"nodejs20\"\nhandler = \"app.handler\"\n",
+    )
+    .unwrap();
+    lamctl(["invoke", "--local", "--dir", &dir_arg(&bad)])
+        .run()
+        .fails(2, "unknown runtime 'nodejs20'");
     lamctl(["serve", "--port", "0", "--dir", "/no/such/dir"])
         .run()
         .fails(2, "--dir /no/such/dir is not a directory");
@@ -1509,4 +1530,57 @@ fn lamctl_invoke_against_lamctl_serve_matches_the_cloud() {
 
     let out = lamctl(["invoke", "nope", "--endpoint-url", &ep, "--region", REGION]).run();
     out.fails(1, "nope");
+}
+
+/// An interpreter of another version than the runtime's: one warning line,
+/// and the function still runs. (A `python3.12` on PATH that is Python 3.11.)
+#[test]
+fn a_different_interpreter_version_is_one_warning() {
+    let bin = tempfile::tempdir().unwrap();
+    let real = venv_bin().join("python3");
+    let fake = bin.path().join("python3.12");
+    std::fs::write(
+        &fake,
+        format!("#!/bin/sh\nexec {} \"$@\"\n", real.display()),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let d = python_fn("def handler(e, c):\n    return 'ran'\n", "");
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap()
+    );
+    let out = lamctl(["invoke", "--local", "--dir", &dir_arg(&d)])
+        .env("PATH", &path)
+        .run();
+    out.success();
+    assert_eq!(out.stdout().trim(), "\"ran\"");
+    let warnings: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .collect();
+    assert_eq!(
+        warnings,
+        [format!(
+            "warning: python3.12 requested, but {} is Python 3.11: the function runs under Python 3.11 here",
+            fake.display()
+        )
+        .as_str()],
+        "{}",
+        out.stderr
+    );
+    // The same version: no warning.
+    std::fs::write(
+        d.path().join("lamctl.toml"),
+        "name = \"t\"\nruntime = \"python3.11\"\nhandler = \"app.handler\"\n",
+    )
+    .unwrap();
+    let out = lamctl(["invoke", "--local", "--dir", &dir_arg(&d)])
+        .env("PATH", format!("{}:{path}", venv_bin().display()))
+        .run();
+    out.success();
+    assert!(!out.stderr.contains("warning:"), "{}", out.stderr);
 }

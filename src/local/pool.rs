@@ -57,12 +57,19 @@ impl Pool {
             .acquire()
             .await
             .map_err(|_| Error::failed("the local function has stopped"))?;
-        let mut slot = self
-            .slots
-            .iter()
-            .filter_map(|s| s.try_lock().ok())
-            .max_by_key(|g| g.is_some())
-            .ok_or_else(|| Error::failed("no idle local instance (a bug)"))?;
+        // An idle started instance first, else an empty slot to start one
+        // in. The permit guarantees one is unlocked; another caller may be
+        // looking at it this instant, so look again.
+        let mut slot = loop {
+            let started = self
+                .slots
+                .iter()
+                .find_map(|s| s.try_lock().ok().filter(|f| f.is_some()));
+            if let Some(g) = started.or_else(|| self.slots.iter().find_map(|s| s.try_lock().ok())) {
+                break g;
+            }
+            tokio::task::yield_now().await;
+        };
         if slot.is_none() {
             *slot = Some(Function::start_with_sink(self.def(), lines(&self.sink)).await?);
         }

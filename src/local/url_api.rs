@@ -121,7 +121,7 @@ impl UrlApi {
             request_id: &rid,
             time_epoch_ms: epoch_ms,
         });
-        let mut request = InvokeRequest {
+        let request = InvokeRequest {
             payload: event.to_string().into_bytes(),
             ..Default::default()
         };
@@ -129,7 +129,6 @@ impl UrlApi {
         if self.config.invoke_mode == InvokeMode::ResponseStream {
             return self.streamed(request, origin, rid, method, raw_path).await;
         }
-        request.tail = false;
         let r = self.pool.invoke(request).await;
         self.log(&method, &raw_path, started, &r);
         let resp = match r {

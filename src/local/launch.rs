@@ -23,6 +23,12 @@ pub struct Launcher {
     pub runtime_dir: Option<PathBuf>,
 }
 
+/// Python runs with `-B`: no bytecode is written into the task root (the
+/// cloud's /var/task is read-only, so it gets none either), and `serve
+/// --watch` never runs a module whose cached bytecode survived a same-size
+/// edit within the same second (the cache checks whole-second mtimes). An
+/// option rather than PYTHONDONTWRITEBYTECODE, which the function would see.
+///
 /// Runs the embedded Python client from LAMBDA_RUNTIME_DIR under its real
 /// file name, so its frames are recognised (and left out of stack traces)
 /// as awslambdaric's `/var/runtime/bootstrap.py` frames are; `-c` keeps the
@@ -76,7 +82,7 @@ pub async fn launcher(def: &LocalDef) -> Result<Launcher> {
             match def.client {
                 RuntimeClient::Embedded => Ok(Launcher {
                     program,
-                    args: vec!["-c".into(), PYTHON_LOADER.into()],
+                    args: vec!["-B".into(), "-c".into(), PYTHON_LOADER.into()],
                     runtime_dir: Some(runtime_dir()?),
                 }),
                 RuntimeClient::Official => {
@@ -102,6 +108,7 @@ pub async fn launcher(def: &LocalDef) -> Result<Launcher> {
                     Ok(Launcher {
                         program,
                         args: vec![
+                            "-B".into(),
                             "-m".into(),
                             "awslambdaric".into(),
                             def.handler.clone().into(),

@@ -21,10 +21,11 @@ struct Guard {
     _pipe: OwnedFd,
 }
 
+static SUBREAPER: Once = Once::new();
+
 /// Make lamctl the reaper of its orphaned descendants (once).
 pub fn become_subreaper() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| unsafe {
+    SUBREAPER.call_once(|| unsafe {
         libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     });
 }
@@ -56,6 +57,10 @@ pub fn forget(pgid: i32) {
 /// every re-parented orphan, a short grace, then SIGKILL. Called once the
 /// command has ended, whatever ended it.
 pub fn stop_all(grace: Duration) {
+    // Only a command that ran a function has anything of its own to stop.
+    if !SUBREAPER.is_completed() {
+        return;
+    }
     let pgids: Vec<i32> = groups().keys().copied().collect();
     let orphans = children();
     if pgids.is_empty() && orphans.is_empty() {

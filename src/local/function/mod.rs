@@ -256,10 +256,14 @@ impl Function {
         let limit = self.def.memory_mb.max(0) as u64 * 1024 * 1024;
         // The sandbox's memory limit: peak RSS of the process tree, sampled.
         let mut sample = tokio::time::interval(MEMORY_SAMPLE);
+        let mut sampled = 0u64;
         let end = loop {
             tokio::select! {
-                _ = sample.tick() => if launch::peak_rss(pid) > limit {
-                    break End::OutOfMemory;
+                _ = sample.tick() => {
+                    sampled = sampled.max(launch::peak_rss(pid));
+                    if sampled > limit {
+                        break End::OutOfMemory;
+                    }
                 },
                 ev = self.events.recv() => match ev {
                     Some(Event::Dispatched { id: d, at, log_offset }) if d == id => {
@@ -279,7 +283,7 @@ impl Function {
             }
         };
 
-        let rss_live = launch::peak_rss(pid);
+        let rss_live = launch::peak_rss(pid).max(sampled);
         // Over the limit between two samples counts too (VmHWM is a peak).
         let end = match end {
             End::Answer(..) | End::Exited(_) if rss_live > limit => End::OutOfMemory,
@@ -384,7 +388,10 @@ impl Function {
             Some(p) => {
                 let init = if p.warm { None } else { p.init };
                 p.warm = true;
-                let rss = if p.exited.is_some() {
+                // After an exit /proc has nothing left; what lamctl has
+                // waited for is only a fallback (it counts lamctl's own
+                // forks, the guardians, too).
+                let rss = if p.exited.is_some() && rss_live == 0 && p.max_rss == 0 {
                     launch::waited_children_max_rss()
                 } else {
                     rss_live

@@ -56,6 +56,10 @@ pub enum Error {
     #[error("interrupted")]
     Interrupted,
 
+    /// SIGTERM (exit 143), after cleaning up.
+    #[error("terminated")]
+    Terminated,
+
     /// The reader of stdout went away (`lamctl logs | head`): a normal exit.
     #[error("broken pipe")]
     BrokenPipe,
@@ -169,6 +173,7 @@ impl Error {
             Error::Function { .. } => 3,
             Error::Differences => 4,
             Error::Interrupted => 130,
+            Error::Terminated => 143,
             Error::BrokenPipe => 0,
         }
     }

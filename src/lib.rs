@@ -57,22 +57,32 @@ pub fn main() -> ExitCode {
     let result = runtime.block_on(async {
         let command = run(cli, &ui);
         tokio::pin!(command);
-        tokio::select! {
-            r = &mut command => r,
-            _ = tokio::signal::ctrl_c() => {
-                interrupt::trigger();
-                // A command cleaning up (aborting an upload) gets a bounded
-                // moment to finish; a second Ctrl-C still ends it at once.
-                if interrupt::cleanup_pending() {
-                    tokio::select! {
-                        _ = tokio::time::timeout(Duration::from_secs(20), &mut command) => {}
-                        _ = tokio::signal::ctrl_c() => {}
-                    }
+        let terminate = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut s) => {
+                    s.recv().await;
                 }
-                Err(Error::Interrupted)
+                Err(_) => std::future::pending().await,
+            }
+        };
+        let stopped = tokio::select! {
+            r = &mut command => return r,
+            _ = terminate => Error::Terminated,
+            _ = tokio::signal::ctrl_c() => Error::Interrupted,
+        };
+        interrupt::trigger();
+        // A command cleaning up (aborting an upload) gets a bounded moment
+        // to finish; a second Ctrl-C still ends it at once.
+        if interrupt::cleanup_pending() {
+            tokio::select! {
+                _ = tokio::time::timeout(Duration::from_secs(20), &mut command) => {}
+                _ = tokio::signal::ctrl_c() => {}
             }
         }
+        Err(stopped)
     });
+    // Whatever ended the command, no function process it started outlives it.
+    local::stop_all();
     // Don't wait for stray background work (an abandoned HTTP connection).
     runtime.shutdown_timeout(Duration::from_millis(200));
 

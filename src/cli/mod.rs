@@ -112,10 +112,11 @@ pub enum Command {
     Init(init::InitArgs),
     /// Delete a function (or one published version); asks first on a terminal
     Delete(delete::DeleteArgs),
-    /// Run the function on this machine (no Docker) and serve the Lambda Invoke API for it
+    /// Run the function on this machine (no Docker) behind the Lambda Invoke API, or a function URL
     #[command(after_help = "Examples:
   lamctl serve
-  lamctl serve --port 9000 --watch
+  lamctl serve --url --port 3000            # curl 'http://127.0.0.1:3000/translate?input_text=hi'
+  lamctl serve --port 9000 --watch --concurrency 8
   lamctl serve --dir src --runtime python3.12 --handler app.handler")]
     Serve(serve::ServeArgs),
     /// Show the resolved profile, region, endpoint and AWS identity, and where each came from

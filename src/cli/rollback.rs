@@ -12,7 +12,7 @@ pub const DEFAULT_ALIAS: &str = "live";
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
-  lamctl rollback                            # the alias in lamctl.toml (else live), one version back
+  lamctl rollback                            # move lamctl.toml's alias (else live) back one
   lamctl rollback hello --alias prod
   lamctl rollback hello --to 12")]
 pub struct RollbackArgs {

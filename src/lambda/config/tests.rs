@@ -127,3 +127,80 @@ fn tags_converge_but_aws_tags_stay() {
         (BTreeMap::new(), vec![])
     );
 }
+
+#[test]
+fn deployed_settings_are_read_back_and_defaults_left_unnamed() {
+    use aws_sdk_lambda::types::{
+        ApplicationLogLevel, DeadLetterConfig, FileSystemConfig, SnapStartApplyOn,
+        SnapStartResponse, SystemLogLevel as SdkSystemLogLevel, TracingConfigResponse, TracingMode,
+        VpcConfigResponse,
+    };
+    let cfg = FunctionConfiguration::builder()
+        .runtime(Runtime::Python312)
+        .handler("app.handler")
+        .vpc_config(
+            VpcConfigResponse::builder()
+                .subnet_ids("subnet-2")
+                .subnet_ids("subnet-1")
+                .security_group_ids("sg-1")
+                .build(),
+        )
+        .tracing_config(
+            TracingConfigResponse::builder()
+                .mode(TracingMode::Active)
+                .build(),
+        )
+        .snap_start(
+            SnapStartResponse::builder()
+                .apply_on(SnapStartApplyOn::PublishedVersions)
+                .build(),
+        )
+        .logging_config(
+            LoggingConfig::builder()
+                .log_format(SdkLogFormat::Json)
+                .application_log_level(ApplicationLogLevel::Warn)
+                .system_log_level(SdkSystemLogLevel::Info)
+                .build(),
+        )
+        .dead_letter_config(
+            DeadLetterConfig::builder()
+                .target_arn("arn:aws:sqs:us-east-1:1:q")
+                .build(),
+        )
+        .kms_key_arn("arn:aws:kms:us-east-1:1:key/k")
+        .file_system_configs(
+            FileSystemConfig::builder()
+                .arn("arn:aws:elasticfilesystem:us-east-1:1:access-point/fsap-1")
+                .local_mount_path("/mnt/data")
+                .build()
+                .unwrap(),
+        )
+        .build();
+    let d = from_deployed(&cfg, &BTreeMap::new());
+    let vpc = d.vpc.as_ref().expect("a VPC");
+    assert_eq!(vpc.subnets, ["subnet-1", "subnet-2"]);
+    assert_eq!(vpc.ipv6_dual_stack, None, "false is the default: unnamed");
+    assert_eq!(d.tracing, Some(Tracing::Active));
+    assert_eq!(d.snap_start, Some(SnapStart::PublishedVersions));
+    assert_eq!(d.application_log_level, Some(AppLogLevel::Warn));
+    assert_eq!(d.system_log_level, Some(SystemLogLevel::Info));
+    assert_eq!(
+        d.dead_letter_arn.as_deref(),
+        Some("arn:aws:sqs:us-east-1:1:q")
+    );
+    assert_eq!(
+        d.kms_key_arn.as_deref(),
+        Some("arn:aws:kms:us-east-1:1:key/k")
+    );
+    assert_eq!(d.file_systems.as_ref().map(Vec::len), Some(1));
+    assert!(
+        changes(&d, None, &cfg).is_empty(),
+        "{:?}",
+        changes(&d, None, &cfg)
+    );
+    // Nothing set: nothing named.
+    let bare = from_deployed(&deployed(), &BTreeMap::new());
+    assert!(bare.vpc.is_none() && bare.tracing.is_none() && bare.snap_start.is_none());
+    assert!(bare.dead_letter_arn.is_none() && bare.kms_key_arn.is_none());
+    assert!(bare.file_systems.is_none());
+}

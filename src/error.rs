@@ -47,12 +47,17 @@ pub enum Error {
     #[error("{error_type}: {message}")]
     Function { error_type: String, message: String },
 
-    /// Ctrl-C, SIGINT (exit 130).
+    /// `lamctl diff --exit-code` found differences (exit 4). The
+    /// differences are the result on stdout; nothing more is printed.
+    #[error("the deployed function differs from the definition")]
+    Differences,
+
+    /// Ctrl-C (exit 130).
     #[error("interrupted")]
     Interrupted,
 
-    /// SIGTERM, what CI's `timeout` and process managers send (exit 143).
-    #[error("terminated (SIGTERM)")]
+    /// SIGTERM (exit 143), after cleaning up.
+    #[error("terminated")]
     Terminated,
 
     /// The reader of stdout went away (`lamctl logs | head`): a normal exit.
@@ -166,6 +171,7 @@ impl Error {
             Error::Usage { .. } => 2,
             Error::Aws { .. } | Error::Io { .. } | Error::Failed { .. } => 1,
             Error::Function { .. } => 3,
+            Error::Differences => 4,
             Error::Interrupted => 130,
             Error::Terminated => 143,
             Error::BrokenPipe => 0,

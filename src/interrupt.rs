@@ -7,33 +7,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tokio::sync::watch;
 
-use crate::error::Error;
-
 static SIGNAL: LazyLock<watch::Sender<bool>> = LazyLock::new(|| watch::channel(false).0);
 static GUARDS: AtomicUsize = AtomicUsize::new(0);
-
-/// A SIGTERM listener (None if the handler cannot be installed, which
-/// leaves SIGTERM's default action).
-pub fn sigterm() -> Option<tokio::signal::unix::Signal> {
-    tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok()
-}
-
-/// Resolves at the next SIGINT or SIGTERM, with the error (and so the exit
-/// code, 130 or 143) it stands for.
-pub async fn first_signal(term: &mut Option<tokio::signal::unix::Signal>) -> Error {
-    let terminated = async {
-        match term {
-            Some(t) => {
-                t.recv().await;
-            }
-            None => std::future::pending::<()>().await,
-        }
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => Error::Interrupted,
-        _ = terminated => Error::Terminated,
-    }
-}
 
 /// Called by `main` when Ctrl-C or SIGTERM arrives.
 pub fn trigger() {

@@ -30,6 +30,12 @@ use crate::error::{Error, Result};
 use crate::output::Ui;
 
 pub fn main() -> ExitCode {
+    // A TAB in a shell (`LAMCTL_COMPLETE=bash lamctl -- WORDS…`): answer and exit.
+    cli::complete::set_provider(commands::completions::candidates);
+    clap_complete::CompleteEnv::with_factory(Cli::command)
+        .var(commands::completions::VAR)
+        .complete();
+
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return cli::errors::report(e),
@@ -52,30 +58,39 @@ pub fn main() -> ExitCode {
     let result = runtime.block_on(async {
         let command = run(cli, &ui);
         tokio::pin!(command);
-        // SIGTERM (CI's `timeout`, a process manager) is handled like Ctrl-C:
-        // the same cleanup, exit 143 instead of 130.
-        let mut term = interrupt::sigterm();
-        tokio::select! {
-            r = &mut command => r,
-            signal = interrupt::first_signal(&mut term) => {
-                interrupt::trigger();
-                // A command cleaning up (aborting an upload) gets a bounded
-                // moment to finish; a second signal still ends it at once.
-                if interrupt::cleanup_pending() {
-                    tokio::select! {
-                        _ = tokio::time::timeout(Duration::from_secs(20), &mut command) => {}
-                        _ = interrupt::first_signal(&mut term) => {}
-                    }
+        let terminate = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut s) => {
+                    s.recv().await;
                 }
-                Err(signal)
+                Err(_) => std::future::pending().await,
+            }
+        };
+        let stopped = tokio::select! {
+            r = &mut command => return r,
+            _ = terminate => Error::Terminated,
+            _ = tokio::signal::ctrl_c() => Error::Interrupted,
+        };
+        interrupt::trigger();
+        // A command cleaning up (aborting an upload) gets a bounded moment
+        // to finish; a second Ctrl-C still ends it at once.
+        if interrupt::cleanup_pending() {
+            tokio::select! {
+                _ = tokio::time::timeout(Duration::from_secs(20), &mut command) => {}
+                _ = tokio::signal::ctrl_c() => {}
             }
         }
+        Err(stopped)
     });
+    // Whatever ended the command, no function process it started outlives it.
+    local::stop_all();
     // Don't wait for stray background work (an abandoned HTTP connection).
     runtime.shutdown_timeout(Duration::from_millis(200));
 
     match result {
         Ok(()) | Err(Error::BrokenPipe) => ExitCode::SUCCESS,
+        // The differences are the result already on stdout: no error line.
+        Err(e @ Error::Differences) => ExitCode::from(e.code()),
         Err(e) => {
             ui.error(&e);
             ExitCode::from(e.code())
@@ -89,11 +104,22 @@ async fn run(cli: Cli, ui: &Ui) -> Result<()> {
     // Generators need no config file; everything else reads lamctl.toml first
     // so a broken file is reported before any work.
     match &cli.command {
-        Command::Completions(args) => {
-            return commands::completions::run(args.shell, Cli::command());
-        }
+        Command::Completions(args) => return commands::completions::run(args.shell),
         Command::Man(_) => return commands::man::run(Cli::command()),
         _ => {}
+    }
+    // init writes lamctl.toml: -c names the file to write, which need not
+    // exist (or parse); one that does lends its [aws] table.
+    if let Command::Init(args) = &cli.command {
+        let existing = Project::discover(cli.global.config.as_deref())
+            .ok()
+            .flatten();
+        let ctx = Ctx {
+            ui,
+            aws_overrides: cli.global.aws(existing.as_ref()),
+        };
+        let settings = args.settings(cli.global.config.as_deref())?;
+        return commands::init::run(&ctx, &settings).await;
     }
     let project = Project::discover(cli.global.config.as_deref())?;
     let project = project.as_ref();
@@ -110,8 +136,19 @@ async fn run(cli: Cli, ui: &Ui) -> Result<()> {
             commands::invoke::run(&ctx, settings).await
         }
         Command::Logs(args) => commands::logs::run(&ctx, &args.settings(project, ui.format)?).await,
+        Command::List(args) => commands::list::run(&ctx, &args.settings()).await,
+        Command::Info(args) => commands::info::run(&ctx, &args.settings(project)?).await,
+        Command::Diff(args) => commands::diff::run(&ctx, &args.settings(project)?).await,
+        Command::Versions(args) => commands::versions::run(&ctx, &args.settings(project)?).await,
+        Command::Alias(args) => commands::alias::run(&ctx, &args.settings(project)?).await,
+        Command::Rollback(args) => commands::rollback::run(&ctx, &args.settings(project)?).await,
+        Command::Url(args) => commands::url::run(&ctx, &args.settings(project)?).await,
+        Command::Concurrency(args) => {
+            commands::concurrency::run(&ctx, &args.settings(project)?).await
+        }
+        Command::Delete(args) => commands::delete::run(&ctx, &args.settings(project)?).await,
         Command::Serve(args) => commands::serve::run(&ctx, args.settings(&cli.global)?).await,
-        Command::Completions(_) | Command::Man(_) => Ok(()),
+        Command::Completions(_) | Command::Man(_) | Command::Init(_) => Ok(()),
     }
 }
 

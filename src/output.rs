@@ -185,6 +185,32 @@ pub fn use_color(choice: ColorChoice, tty: bool, no_color: bool) -> bool {
     }
 }
 
+/// Rows as text columns (the first row a header), padded to the widest
+/// cell, two spaces apart, no trailing blanks.
+pub fn table(rows: &[Vec<String>]) -> String {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let width: Vec<usize> = (0..cols)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for r in rows {
+        let line: Vec<String> = r
+            .iter()
+            .enumerate()
+            .map(|(i, cell)| format!("{cell:<w$}", w = width[i]))
+            .collect();
+        out.push_str(line.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
 /// Human-readable byte counts: `1.5 MiB`.
 pub fn bytes(n: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
@@ -211,6 +237,15 @@ mod tests {
         assert!(!use_color(ColorChoice::Never, true, false));
         assert!(!use_color(ColorChoice::Auto, true, true));
         assert!(!use_color(ColorChoice::Auto, false, false));
+    }
+
+    #[test]
+    fn tables_pad_columns() {
+        let t = table(&[
+            vec!["NAME".into(), "SIZE".into()],
+            vec!["a-long-name".into(), "1".into()],
+        ]);
+        assert_eq!(t, "NAME         SIZE\na-long-name  1\n");
     }
 
     #[test]

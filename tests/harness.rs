@@ -411,6 +411,9 @@ pub enum Tty {
     Stderr,
     /// Both on the terminal (`lamctl …` at a shell).
     StdoutAndStderr,
+    /// stdin, stdout and stderr on the terminal: `stdin` data is typed
+    /// into it (a prompt's answer).
+    All,
 }
 
 impl Lamctl {
@@ -435,23 +438,32 @@ impl Lamctl {
         cmd.stderr(Stdio::from(slave.try_clone().expect("dup pty")));
         cmd.stdout(match tty {
             Tty::Stderr => Stdio::piped(),
-            Tty::StdoutAndStderr => Stdio::from(slave.try_clone().expect("dup pty")),
+            Tty::StdoutAndStderr | Tty::All => Stdio::from(slave.try_clone().expect("dup pty")),
         });
-        cmd.stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
+        cmd.stdin(match (tty, stdin.is_some()) {
+            (Tty::All, _) => Stdio::from(slave.try_clone().expect("dup pty")),
+            (_, true) => Stdio::piped(),
+            (_, false) => Stdio::null(),
         });
         let mut child = cmd.spawn().expect("run lamctl");
         // The Command keeps its copies of the terminal's fds: close them and
         // ours, so the master reads EOF (EIO) once lamctl is gone.
         drop(cmd);
         drop(slave);
-        if let Some(data) = stdin {
-            let mut w = child.stdin.take().unwrap();
-            std::thread::spawn(move || {
+        match (tty, stdin) {
+            (Tty::All, Some(data)) => {
+                // Typed at the terminal: the line discipline hands it to
+                // lamctl's stdin (and echoes it).
+                let mut w = std::fs::File::from(master.try_clone().expect("dup pty"));
                 let _ = w.write_all(&data);
-            });
+            }
+            (_, Some(data)) => {
+                let mut w = child.stdin.take().unwrap();
+                std::thread::spawn(move || {
+                    let _ = w.write_all(&data);
+                });
+            }
+            (_, None) => {}
         }
         let piped = child.stdout.take().map(|mut out| {
             std::thread::spawn(move || {

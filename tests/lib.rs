@@ -4,9 +4,13 @@ mod harness;
 
 mod bad_input;
 mod cli;
+mod day2;
 mod deploy;
 mod invoke;
 mod local;
+mod local_diff;
+mod local_procs;
+mod local_url;
 mod logs;
 mod package;
 mod reliability;

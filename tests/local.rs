@@ -14,13 +14,13 @@ use base64::Engine;
 
 use crate::harness::*;
 
-const REPO: &str = env!("CARGO_MANIFEST_DIR");
+pub(crate) const REPO: &str = env!("CARGO_MANIFEST_DIR");
 
-fn repo(p: &str) -> PathBuf {
+pub(crate) fn repo(p: &str) -> PathBuf {
     Path::new(REPO).join(p)
 }
 
-fn venv_bin() -> PathBuf {
+pub(crate) fn venv_bin() -> PathBuf {
     let bin = repo(".venv/bin");
     assert!(
         bin.join("aws").exists() && bin.join("python").exists(),
@@ -31,36 +31,36 @@ fn venv_bin() -> PathBuf {
 }
 
 /// A running `lamctl serve --port 0 …`, stopped (SIGTERM) when dropped.
-struct Serve {
-    child: Child,
-    port: u16,
-    stderr: Arc<Mutex<String>>,
+pub(crate) struct Serve {
+    pub(crate) child: Child,
+    pub(crate) port: u16,
+    pub(crate) stderr: Arc<Mutex<String>>,
     _home: tempfile::TempDir,
 }
 
 /// An HTTP response from serve.
 #[derive(Debug)]
-struct Resp {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
+pub(crate) struct Resp {
+    pub(crate) status: u16,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
 }
 
 impl Resp {
-    fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
 
-    fn json(&self) -> serde_json::Value {
+    pub(crate) fn json(&self) -> serde_json::Value {
         serde_json::from_slice(&self.body)
             .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
     }
 
     /// The decoded X-Amz-Log-Result.
-    fn tail(&self) -> String {
+    pub(crate) fn tail(&self) -> String {
         let b64 = self
             .header("x-amz-log-result")
             .expect("no X-Amz-Log-Result");
@@ -71,7 +71,7 @@ impl Resp {
     }
 }
 
-fn serve_cmd(args: &[&str], path: Option<&str>) -> (Command, tempfile::TempDir) {
+pub(crate) fn serve_cmd(args: &[&str], path: Option<&str>) -> (Command, tempfile::TempDir) {
     let home = tempfile::tempdir().unwrap();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_lamctl"));
     cmd.args(["serve", "--port", "0"])
@@ -102,11 +102,11 @@ fn serve_cmd(args: &[&str], path: Option<&str>) -> (Command, tempfile::TempDir) 
     (cmd, home)
 }
 
-fn serve(args: &[&str]) -> Serve {
+pub(crate) fn serve(args: &[&str]) -> Serve {
     serve_with_path(args, None)
 }
 
-fn serve_with_path(args: &[&str], path: Option<&str>) -> Serve {
+pub(crate) fn serve_with_path(args: &[&str], path: Option<&str>) -> Serve {
     let (mut cmd, home) = serve_cmd(args, path);
     let mut child = cmd.spawn().expect("run lamctl serve");
     let stderr = Arc::new(Mutex::new(String::new()));
@@ -144,15 +144,15 @@ fn serve_with_path(args: &[&str], path: Option<&str>) -> Serve {
 }
 
 impl Serve {
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
 
-    fn stderr(&self) -> String {
+    pub(crate) fn stderr(&self) -> String {
         self.stderr.lock().unwrap().clone()
     }
 
-    fn invoke(&self, name: &str, payload: &[u8], headers: &[(&str, &str)]) -> Resp {
+    pub(crate) fn invoke(&self, name: &str, payload: &[u8], headers: &[(&str, &str)]) -> Resp {
         request(
             self.port,
             "POST",
@@ -163,7 +163,7 @@ impl Serve {
     }
 
     /// Invoke with LogType Tail and check the response is a 200 from $LATEST.
-    fn invoke_tail(&self, name: &str, payload: &str) -> Resp {
+    pub(crate) fn invoke_tail(&self, name: &str, payload: &str) -> Resp {
         let r = self.invoke(name, payload.as_bytes(), &[("X-Amz-Log-Type", "Tail")]);
         assert_eq!(r.status, 200, "{r:?}\nstderr: {}", self.stderr());
         assert_eq!(r.header("x-amz-executed-version"), Some("$LATEST"));
@@ -171,7 +171,7 @@ impl Serve {
     }
 
     /// Send a signal and wait for the exit code.
-    fn signal(mut self, sig: i32) -> i32 {
+    pub(crate) fn signal(mut self, sig: i32) -> i32 {
         unsafe { libc::kill(self.child.id() as i32, sig) };
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
@@ -198,7 +198,13 @@ impl Drop for Serve {
 }
 
 /// One HTTP/1.1 request (Connection: close).
-fn request(port: u16, method: &str, path: &str, body: &[u8], headers: &[(&str, &str)]) -> Resp {
+pub(crate) fn request(
+    port: u16,
+    method: &str,
+    path: &str,
+    body: &[u8],
+    headers: &[(&str, &str)],
+) -> Resp {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
     let mut head = format!(
@@ -237,7 +243,7 @@ fn request(port: u16, method: &str, path: &str, body: &[u8], headers: &[(&str, &
 }
 
 /// A Python function in a temp dir: `app.py` and a lamctl.toml.
-fn python_fn(code: &str, toml_extra: &str) -> tempfile::TempDir {
+pub(crate) fn python_fn(code: &str, toml_extra: &str) -> tempfile::TempDir {
     let d = tempfile::tempdir().unwrap();
     std::fs::write(d.path().join("app.py"), code).unwrap();
     std::fs::write(
@@ -248,7 +254,7 @@ fn python_fn(code: &str, toml_extra: &str) -> tempfile::TempDir {
     d
 }
 
-fn node_fn(code: &str) -> tempfile::TempDir {
+pub(crate) fn node_fn(code: &str) -> tempfile::TempDir {
     let d = tempfile::tempdir().unwrap();
     std::fs::write(d.path().join("index.js"), code).unwrap();
     std::fs::write(
@@ -259,13 +265,13 @@ fn node_fn(code: &str) -> tempfile::TempDir {
     d
 }
 
-fn dir_arg(d: &tempfile::TempDir) -> String {
+pub(crate) fn dir_arg(d: &tempfile::TempDir) -> String {
     d.path().to_string_lossy().into_owned()
 }
 
 /// The REPORT line of a tail, checked against the cloud's format.
 #[track_caller]
-fn report_line(tail: &str, request_id: &str) -> String {
+pub(crate) fn report_line(tail: &str, request_id: &str) -> String {
     let line = tail
         .lines()
         .find(|l| l.starts_with("REPORT RequestId: "))
@@ -285,7 +291,7 @@ fn report_line(tail: &str, request_id: &str) -> String {
 
 /// START first, END and REPORT last, in the cloud's formats.
 #[track_caller]
-fn check_frame(tail: &str, request_id: &str) {
+pub(crate) fn check_frame(tail: &str, request_id: &str) {
     assert!(
         tail.starts_with(&format!("START RequestId: {request_id} Version: $LATEST\n")),
         "{tail}"
@@ -295,19 +301,19 @@ fn check_frame(tail: &str, request_id: &str) {
     assert!(tail.ends_with('\n'), "{tail:?}");
 }
 
-fn request_id(r: &Resp) -> String {
+pub(crate) fn request_id(r: &Resp) -> String {
     r.header("x-amzn-requestid")
         .expect("request id")
         .to_string()
 }
 
-fn group_alive(pgid: i32) -> bool {
+pub(crate) fn group_alive(pgid: i32) -> bool {
     let r = unsafe { libc::kill(-pgid, 0) };
     !(r == -1 && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH))
 }
 
 #[track_caller]
-fn assert_group_gone(pgid: i32) {
+pub(crate) fn assert_group_gone(pgid: i32) {
     let deadline = Instant::now() + Duration::from_secs(5);
     while group_alive(pgid) {
         assert!(
@@ -318,7 +324,7 @@ fn assert_group_gone(pgid: i32) {
     }
 }
 
-fn number_after(text: &str, marker: &str) -> i32 {
+pub(crate) fn number_after(text: &str, marker: &str) -> i32 {
     let at = text
         .find(marker)
         .unwrap_or_else(|| panic!("no {marker:?} in {text}"));
@@ -720,7 +726,7 @@ fn log_tail_is_the_last_4_kb_cut_on_a_character_boundary() {
 }
 
 #[test]
-fn invocations_are_served_one_at_a_time() {
+fn with_concurrency_1_invocations_are_served_one_at_a_time() {
     let d = python_fn(
         r#"
 import os, time
@@ -734,7 +740,7 @@ def handler(event, context):
 "#,
         "",
     );
-    let s = Arc::new(serve(&["--dir", &dir_arg(&d)]));
+    let s = Arc::new(serve(&["--dir", &dir_arg(&d), "--concurrency", "1"]));
     let tag = unique("q");
     let threads: Vec<_> = (0..3)
         .map(|_| {
@@ -1037,7 +1043,7 @@ while True:
 // ---------------------------------------------------------------------------
 // The Invoke API, called by the AWS CLI and the Rust SDK
 
-fn aws_cli(s: &Serve, args: &[&str], dir: &Path) -> std::process::Output {
+pub(crate) fn aws_cli(s: &Serve, args: &[&str], dir: &Path) -> std::process::Output {
     Command::new(venv_bin().join("aws"))
         .args([
             "lambda",
@@ -1251,6 +1257,27 @@ fn bad_definitions_are_usage_errors() {
     lamctl(["serve", "--port", "0", "--dir", &dir, "--runtime", "java21"])
         .run()
         .fails(2, "runtime 'java21' cannot run locally");
+    // A runtime Lambda does not have, from a flag or from lamctl.toml.
+    lamctl([
+        "serve",
+        "--port",
+        "0",
+        "--dir",
+        &dir,
+        "--runtime",
+        "python3.99",
+    ])
+    .run()
+    .fails(2, "unknown runtime 'python3.99' (from flags)");
+    let bad = python_fn("", "");
+    std::fs::write(
+        bad.path().join("lamctl.toml"),
+        "runtime = \"nodejs20\"\nhandler = \"app.handler\"\n",
+    )
+    .unwrap();
+    lamctl(["invoke", "--local", "--dir", &dir_arg(&bad)])
+        .run()
+        .fails(2, "unknown runtime 'nodejs20'");
     lamctl(["serve", "--port", "0", "--dir", "/no/such/dir"])
         .run()
         .fails(2, "--dir /no/such/dir is not a directory");
@@ -1304,7 +1331,7 @@ fn bad_definitions_are_usage_errors() {
 
 // ------------------------------------------------- lamctl invoke --local
 
-fn invoke_local(d: &tempfile::TempDir, extra: &[&str]) -> Out {
+pub(crate) fn invoke_local(d: &tempfile::TempDir, extra: &[&str]) -> Out {
     let dir = dir_arg(d);
     let mut args = vec!["invoke", "--local", "--dir", dir.as_str()];
     args.extend_from_slice(extra);
@@ -1332,9 +1359,16 @@ fn invoke_local_runs_the_bundled_example_like_the_cloud() {
     out.success();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["body"], r#"{"message": "hello, lamctl"}"#);
-    let lines: Vec<&str> = out.stderr.lines().collect();
+    // Live, the whole log: the init phase, then START … REPORT (after a
+    // warning when this machine's Python is not 3.12).
+    let lines: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| !l.starts_with("warning: python3.12 requested"))
+        .collect();
+    assert!(lines[0].starts_with("INIT_START "), "{}", out.stderr);
     assert!(
-        lines[0].starts_with("START RequestId: ") && lines[0].ends_with("Version: $LATEST"),
+        lines[1].starts_with("START RequestId: ") && lines[1].ends_with("Version: $LATEST"),
         "{}",
         out.stderr
     );
@@ -1496,4 +1530,57 @@ fn lamctl_invoke_against_lamctl_serve_matches_the_cloud() {
 
     let out = lamctl(["invoke", "nope", "--endpoint-url", &ep, "--region", REGION]).run();
     out.fails(1, "nope");
+}
+
+/// An interpreter of another version than the runtime's: one warning line,
+/// and the function still runs. (A `python3.12` on PATH that is Python 3.11.)
+#[test]
+fn a_different_interpreter_version_is_one_warning() {
+    let bin = tempfile::tempdir().unwrap();
+    let real = venv_bin().join("python3");
+    let fake = bin.path().join("python3.12");
+    std::fs::write(
+        &fake,
+        format!("#!/bin/sh\nexec {} \"$@\"\n", real.display()),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let d = python_fn("def handler(e, c):\n    return 'ran'\n", "");
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap()
+    );
+    let out = lamctl(["invoke", "--local", "--dir", &dir_arg(&d)])
+        .env("PATH", &path)
+        .run();
+    out.success();
+    assert_eq!(out.stdout().trim(), "\"ran\"");
+    let warnings: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .collect();
+    assert_eq!(
+        warnings,
+        [format!(
+            "warning: python3.12 requested, but {} is Python 3.11: the function runs under Python 3.11 here",
+            fake.display()
+        )
+        .as_str()],
+        "{}",
+        out.stderr
+    );
+    // The same version: no warning.
+    std::fs::write(
+        d.path().join("lamctl.toml"),
+        "name = \"t\"\nruntime = \"python3.11\"\nhandler = \"app.handler\"\n",
+    )
+    .unwrap();
+    let out = lamctl(["invoke", "--local", "--dir", &dir_arg(&d)])
+        .env("PATH", format!("{}:{path}", venv_bin().display()))
+        .run();
+    out.success();
+    assert!(!out.stderr.contains("warning:"), "{}", out.stderr);
 }

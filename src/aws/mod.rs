@@ -3,6 +3,7 @@
 //! each value remembering where it came from, and SDK clients built from it
 //! only when a command asks for one.
 
+mod download;
 mod error;
 pub mod live_tail;
 mod resolve;

@@ -383,7 +383,7 @@ impl DeployArgs {
     }
 
     /// The function URL flags over `[deploy.url]`.
-    fn url_want(&self, file: Option<&project::UrlSettings>) -> Result<Option<UrlWant>> {
+    pub(super) fn url_want(&self, file: Option<&project::UrlSettings>) -> Result<Option<UrlWant>> {
         let cors_flags = !self.cors_origin.is_empty()
             || !self.cors_method.is_empty()
             || !self.cors_header.is_empty()

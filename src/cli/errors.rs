@@ -416,7 +416,7 @@ mod tests {
         assert_eq!(k, ErrorKind::MissingSubcommand);
         assert!(
             m.starts_with(
-                "'lamctl' requires a subcommand but one was not provided [subcommands: whoami, "
+                "'lamctl' requires a subcommand but one was not provided [subcommands: package, "
             ),
             "{m}"
         );

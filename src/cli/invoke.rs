@@ -15,7 +15,7 @@ use crate::local::LocalInput;
 #[derive(Debug, Args, Clone, Default)]
 pub struct InvokeArgs {
     /// Function name, ARN or partial ARN [default: `name` in lamctl.toml]
-    #[arg(value_name = "NAME")]
+    #[arg(value_name = "NAME", add = super::complete::functions())]
     pub name: Option<String>,
 
     /// The event: inline JSON, @FILE, or - for standard input [default: standard input when it
@@ -36,7 +36,7 @@ pub struct InvokeArgs {
     pub is_async: bool,
 
     /// Invoke this version or alias instead of $LATEST
-    #[arg(long, value_name = "VERSION|ALIAS")]
+    #[arg(long, value_name = "VERSION|ALIAS", add = super::complete::qualifiers())]
     pub qualifier: Option<String>,
 
     /// A JSON object the function sees as its client context (synchronous invocations only)

@@ -20,7 +20,7 @@ const MIN_POLL_INTERVAL: Duration = Duration::from_millis(10);
 #[derive(Debug, Args)]
 pub struct LogsArgs {
     /// The function whose logs to read [default: `name` in lamctl.toml]
-    #[arg(value_name = "NAME", conflicts_with = "log_group")]
+    #[arg(value_name = "NAME", conflicts_with = "log_group", add = super::complete::functions())]
     pub name: Option<String>,
 
     /// Read this log group instead of a function's (makes no Lambda call)
@@ -49,7 +49,7 @@ pub struct LogsArgs {
     pub stream_prefix: Option<String>,
 
     /// Only what this version ran (a number, $LATEST, or an alias of NAME)
-    #[arg(long, value_name = "VERSION")]
+    #[arg(long, value_name = "VERSION", add = super::complete::qualifiers())]
     pub qualifier: Option<String>,
 
     /// Keep printing new events as they arrive (Ctrl-C, --until or --follow-for ends it)

@@ -3,14 +3,26 @@
 //! `lib.rs` and `main.rs` imports this module; it hands the layers below
 //! plain settings structs that they own (`AwsOverrides`, `UiSettings`, …).
 
+pub mod alias;
+pub mod complete;
+pub mod concurrency;
 pub mod config;
+pub mod delete;
 pub mod deploy;
+pub mod diff;
 pub mod env;
 pub mod errors;
+pub mod info;
+pub mod init;
 pub mod invoke;
+pub mod list;
 pub mod logs;
 pub mod package;
+pub mod rollback;
 pub mod serve;
+pub mod target;
+pub mod url;
+pub mod versions;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -28,10 +40,17 @@ use crate::timewin::parse_duration;
     version,
     about = "Package, deploy, invoke and read the logs of AWS Lambda functions",
     long_about = "lamctl takes an AWS Lambda function through its whole life from a terminal or a CI \
-                  script: package a directory, deploy it, invoke it and read its logs.\n\n\
+                  script: package a directory, deploy it, invoke it and read its logs; then see what \
+                  is deployed, compare it with what you have, go back a version and clean up.\n\n\
                   Results go to stdout; progress, log tails, warnings and errors go to stderr. \
                   Exit codes: 0 success, 1 the operation failed, 2 bad usage or input (no AWS call \
-                  was made), 3 the invoked function reported an error, 130 interrupted.",
+                  was made), 3 the invoked function reported an error, 4 `diff --exit-code` found \
+                  differences, 130 interrupted (143 terminated).",
+    after_help = "Examples:
+  lamctl deploy --publish --alias live
+  lamctl invoke hello --tail
+  lamctl diff --exit-code
+  lamctl rollback",
     propagate_version = true,
     max_term_width = 100
 )]
@@ -45,22 +64,76 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Show the resolved profile, region, endpoint and AWS identity, and where each came from
-    Whoami(WhoamiArgs),
     /// Zip a directory deterministically and print its CodeSha256
+    #[command(after_help = "Examples:
+  lamctl package
+  lamctl package src --out build/hello.zip
+  lamctl package --exclude 'tests/' --output json | jq -r .code_sha256")]
     Package(package::PackageArgs),
     /// Package and create or update the function; publish, alias, concurrency, function URL
+    #[command(after_help = "Examples:
+  lamctl deploy
+  lamctl deploy --dry-run
+  lamctl deploy --publish --alias live --keep-versions 5
+  lamctl deploy --alias live --canary 10")]
     Deploy(Box<deploy::DeployArgs>),
-    /// Run the function on this machine (no Docker) and serve the Lambda Invoke API for it
-    Serve(serve::ServeArgs),
-    /// Print a function's log events for a time window; -f follows new ones
-    Logs(logs::LogsArgs),
     /// Invoke a function: its response on stdout, its log tail (--tail) on stderr, exit 3 when it
     /// reports an error
+    #[command(after_help = "Examples:
+  lamctl invoke hello --payload '{\"name\": \"Ada\"}'
+  lamctl invoke hello --tail
+  lamctl invoke hello --qualifier live < event.json
+  lamctl invoke --local")]
     Invoke(invoke::InvokeArgs),
-    /// Print a shell completion script to stdout
+    /// Print a function's log events for a time window; -f follows new ones
+    #[command(after_help = "Examples:
+  lamctl logs hello
+  lamctl logs hello -f
+  lamctl logs hello --since 1h --filter ERROR")]
+    Logs(logs::LogsArgs),
+    /// List the region's functions: runtime, memory, timeout, last modified, code size
+    List(list::ListArgs),
+    /// Show a deployed function: configuration, state, code, aliases, concurrency, URL, log group
+    Info(info::InfoArgs),
+    /// Compare the local definition and package with the deployed function (--exit-code: exit 4
+    /// on differences)
+    Diff(Box<diff::DiffArgs>),
+    /// List published versions and the aliases on each; --prune deletes old unaliased ones
+    Versions(versions::VersionsArgs),
+    /// Show, create, move, weight (canary) or delete an alias
+    Alias(alias::AliasArgs),
+    /// Move an alias back to the version before the one it points at (or --to VERSION)
+    Rollback(rollback::RollbackArgs),
+    /// Show, create, change or delete the function URL
+    Url(url::UrlArgs),
+    /// Show or change reserved and provisioned concurrency
+    Concurrency(concurrency::ConcurrencyArgs),
+    /// Write lamctl.toml from a deployed function (--download: and its code)
+    Init(init::InitArgs),
+    /// Delete a function (or one published version); asks first on a terminal
+    Delete(delete::DeleteArgs),
+    /// Run the function on this machine (no Docker) behind the Lambda Invoke API, or a function URL
+    #[command(after_help = "Examples:
+  lamctl serve
+  lamctl serve --url --port 3000            # curl 'http://127.0.0.1:3000/translate?input_text=hi'
+  lamctl serve --port 9000 --watch --concurrency 8
+  lamctl serve --dir src --runtime python3.12 --handler app.handler")]
+    Serve(serve::ServeArgs),
+    /// Show the resolved profile, region, endpoint and AWS identity, and where each came from
+    #[command(after_help = "Examples:
+  lamctl whoami
+  lamctl whoami --profile prod --output json")]
+    Whoami(WhoamiArgs),
+    /// Print the shell completion script (function names, aliases and versions complete on TAB)
+    #[command(after_help = "Examples:
+  source <(lamctl completions bash)          # in ~/.bashrc
+  lamctl completions zsh > ~/.zfunc/_lamctl
+  lamctl completions fish > ~/.config/fish/completions/lamctl.fish")]
     Completions(CompletionsArgs),
     /// Print the man page (roff) to stdout
+    #[command(after_help = "Examples:
+  lamctl man | man -l -
+  lamctl man > /usr/local/share/man/man1/lamctl.1")]
     Man(ManArgs),
 }
 

@@ -8,15 +8,28 @@ use clap::{Args, ValueEnum};
 
 use super::GlobalArgs;
 use super::config::{DEFAULT_FILE, FunctionSpec, LogFormat, Project, parse_key_value};
+use super::deploy::DeployArgs;
 use crate::commands::serve::{Reload, ServeSettings};
 use crate::error::{Error, Result};
+use crate::lambda::url::UrlWant;
+use crate::local::pool::DEFAULT_CONCURRENCY;
 use crate::local::{LocalInput, RuntimeClient};
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Port to listen on, on 127.0.0.1; 0 picks a free one (the port is printed on stdout)
-    #[arg(long, value_name = "PORT", default_value_t = 3001)]
-    pub port: u16,
+    /// [default: 3001, with --url 3000]
+    #[arg(long, value_name = "PORT")]
+    pub port: Option<u16>,
+
+    /// Serve the function as a function URL: every HTTP request on any path becomes a
+    /// function URL event (payload format 2.0), with [deploy.url]'s CORS and invoke mode
+    #[arg(long)]
+    pub url: bool,
+
+    /// How many warm instances may run invocations at once
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_CONCURRENCY as u16, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
 
     /// Restart the function when a file in its directory (or its lamctl.toml) changes
     #[arg(long)]
@@ -37,8 +50,8 @@ pub struct LocalArgs {
     #[command(flatten)]
     pub def: DefinitionFlags,
 
-    /// Which runtime client runs a Python handler: lamctl's embedded one, or
-    /// AWS's `awslambdaric` (must be importable by the python3 on PATH)
+    /// Which runtime client runs a Python or Node.js handler: lamctl's embedded one, or
+    /// AWS's own (`awslambdaric` importable by the python3 on PATH; `aws-lambda-ric` on PATH)
     #[arg(long, value_enum, value_name = "CLIENT", default_value_t = RuntimeClientArg::Embedded)]
     pub runtime_client: RuntimeClientArg,
 }
@@ -81,7 +94,7 @@ pub enum RuntimeClientArg {
     /// lamctl's own small runtime client (standard library only)
     #[default]
     Embedded,
-    /// AWS's official client: Python's awslambdaric
+    /// AWS's official client: Python's awslambdaric, Node's aws-lambda-ric
     Official,
 }
 
@@ -92,10 +105,27 @@ impl ServeArgs {
             let (args, global) = (self.local.clone(), global.clone());
             Box::new(move || args.input(&global)) as Reload
         });
+        let url = if self.url {
+            let (_, project) = self.local.project(global)?;
+            let file = project.as_ref().and_then(|p| p.file.deploy.url.as_ref());
+            let want = DeployArgs {
+                url: true,
+                ..Default::default()
+            }
+            .url_want(file)?;
+            match want {
+                Some(UrlWant::Attach(c)) => Some(c),
+                _ => None,
+            }
+        } else {
+            None
+        };
         Ok(ServeSettings {
-            port: self.port,
+            port: self.port.unwrap_or(if self.url { 3000 } else { 3001 }),
             local,
             watch,
+            url,
+            concurrency: usize::from(self.concurrency),
         })
     }
 }
@@ -123,21 +153,7 @@ impl LocalArgs {
         let flags = self.def.to_spec();
         flags.validate("flags")?;
         let dir = self.dir.as_deref();
-        if let Some(d) = dir
-            && !d.is_dir()
-        {
-            return Err(Error::usage(format!(
-                "--dir {} is not a directory",
-                d.display()
-            )));
-        }
-        let config = match (&global.config, dir) {
-            (Some(c), _) => Some(c.clone()),
-            (None, Some(d)) if d.join(DEFAULT_FILE).is_file() => Some(d.join(DEFAULT_FILE)),
-            _ if Path::new(DEFAULT_FILE).is_file() => Some(PathBuf::from(DEFAULT_FILE)),
-            _ => None,
-        };
-        let project = config.as_deref().map(Project::load).transpose()?;
+        let (config, project) = self.project(global)?;
         let file = project.as_ref().map(|p| p.file.clone()).unwrap_or_default();
         let spec = flags.over(&file);
         // The same layering as deploy: file env_file < [environment] <
@@ -165,6 +181,30 @@ impl LocalArgs {
             exclude: file.package.exclude.clone(),
             include: file.package.include.clone(),
         })
+    }
+}
+
+impl LocalArgs {
+    /// The function's lamctl.toml: `-c FILE`, else `DIR/lamctl.toml`, else
+    /// `./lamctl.toml`; read fresh each time.
+    fn project(&self, global: &GlobalArgs) -> Result<(Option<PathBuf>, Option<Project>)> {
+        let dir = self.dir.as_deref();
+        if let Some(d) = dir
+            && !d.is_dir()
+        {
+            return Err(Error::usage(format!(
+                "--dir {} is not a directory",
+                d.display()
+            )));
+        }
+        let config = match (&global.config, dir) {
+            (Some(c), _) => Some(c.clone()),
+            (None, Some(d)) if d.join(DEFAULT_FILE).is_file() => Some(d.join(DEFAULT_FILE)),
+            _ if Path::new(DEFAULT_FILE).is_file() => Some(PathBuf::from(DEFAULT_FILE)),
+            _ => None,
+        };
+        let project = config.as_deref().map(Project::load).transpose()?;
+        Ok((config, project))
     }
 }
 

@@ -2,13 +2,23 @@
 //! story: resolve, check, act (through the Lambda core), report. A command
 //! takes plain settings, never clap types, and imports no other command.
 
+pub mod alias;
 pub mod completions;
+pub mod concurrency;
+pub mod delete;
 pub mod deploy;
+pub mod diff;
+pub mod info;
+pub mod init;
 pub mod invoke;
+pub mod list;
 pub mod logs;
 pub mod man;
 pub mod package;
+pub mod rollback;
 pub mod serve;
+pub mod url;
+pub mod versions;
 pub mod whoami;
 
 use crate::aws::{AwsContext, AwsOverrides, ProcessEnv};

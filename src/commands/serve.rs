@@ -1,6 +1,7 @@
-//! `lamctl serve [--port P] [--watch]`: keep a function warm on this
-//! machine and serve the Lambda Invoke API for it on 127.0.0.1, so the AWS
-//! CLI, the SDKs and `lamctl invoke --endpoint-url` can call it.
+//! `lamctl serve [--url] [--port P] [--concurrency N] [--watch]`: keep a
+//! function's instances warm on this machine and serve the Lambda Invoke
+//! API for it on 127.0.0.1 (so the AWS CLI, the SDKs and `lamctl invoke
+//! --endpoint-url` can call it), or with `--url` a local function URL.
 
 use std::fmt;
 use std::io::Write;
@@ -11,9 +12,11 @@ use tokio::net::TcpListener;
 
 use super::Ctx;
 use crate::error::{Error, Result};
+use crate::lambda::url::UrlConfig;
 use crate::local::invoke_api::InvokeApi;
+use crate::local::url_api::UrlApi;
 use crate::local::watch::Watcher;
-use crate::local::{Function, LocalDef, LocalInput, LogSink};
+use crate::local::{LocalDef, LocalInput, LogSink, Pool};
 use crate::output::Ui;
 
 /// Reads the function's definition again (lamctl.toml may have changed);
@@ -28,6 +31,11 @@ pub struct ServeSettings {
     /// `--watch`: restart the function, with its definition read again,
     /// when its files change.
     pub watch: Option<Reload>,
+    /// `--url`: serve a function URL with this configuration (from
+    /// `[deploy.url]`) instead of the Invoke API.
+    pub url: Option<UrlConfig>,
+    /// At most this many instances run at once.
+    pub concurrency: usize,
 }
 
 /// The result on stdout: the bound port (text), or this document (JSON).
@@ -59,41 +67,63 @@ pub async fn run(ctx: &Ctx<'_>, settings: ServeSettings) -> Result<()> {
 
     let name = def.name.clone();
     let url = format!("http://{addr}");
-    ui.note(format!(
-        "serving {name} ({}) at {url}{}\n  try: aws lambda invoke --endpoint-url {url} --function-name {name} --log-type Tail out.json",
-        def.runtime,
-        if settings.watch.is_some() { ", restarting it when its files change" } else { "" }
-    ));
+    let how = if settings.watch.is_some() {
+        ", restarting it when its files change"
+    } else {
+        ""
+    };
+    match &settings.url {
+        Some(c) => ui.note(format!(
+            "serving {name} ({}) as a function URL at {url}/ ({} instances at most, {}{how})\n  try: curl -i '{url}/'",
+            def.runtime,
+            settings.concurrency,
+            match c.invoke_mode {
+                crate::lambda::url::InvokeMode::Buffered => "buffered",
+                crate::lambda::url::InvokeMode::ResponseStream => "response stream",
+            },
+        )),
+        None => ui.note(format!(
+            "serving {name} ({}) at {url} ({} instances at most{how})\n  try: aws lambda invoke --endpoint-url {url} --function-name {name} --log-type Tail out.json",
+            def.runtime, settings.concurrency,
+        )),
+    }
     // Watching starts before the port is announced, so no edit after it goes unseen.
     let watcher = match &settings.watch {
         Some(_) => Some(Watcher::new(&def)?),
         None => None,
     };
-    let api = InvokeApi::new(
-        Function::start_with_sink(def, log_to_stderr(ui)).await?,
-        ui.clone(),
-    );
+    let pool = Pool::start(def, settings.concurrency, log_to_stderr(ui)).await?;
     ui.result(&Serving {
         function: name,
         url,
         port: addr.port(),
     })?;
 
-    // SIGINT/SIGTERM: `main` waits while the guard lives, so the runtime is
-    // stopped gracefully before lamctl exits 130/143.
-    let _guard = crate::interrupt::CleanupGuard::new();
     let watching = async {
         match (watcher, &settings.watch) {
-            (Some(w), Some(reload)) => watch(ui, w, reload, &api).await,
+            (Some(w), Some(reload)) => watch(ui, w, reload, &pool).await,
             _ => std::future::pending().await,
         }
     };
-    tokio::select! {
-        r = api.serve(listener) => r?,
-        _ = watching => {}
-        _ = crate::interrupt::interrupted() => ui.note("stopping"),
+    // SIGINT and SIGTERM end the command in main, which then stops every
+    // instance and everything they started.
+    match settings.url {
+        Some(config) => {
+            let api = UrlApi::new(std::sync::Arc::clone(&pool), config, ui.clone());
+            tokio::select! {
+                _ = api.serve(listener) => {}
+                _ = watching => {}
+            }
+        }
+        None => {
+            let api = InvokeApi::new(std::sync::Arc::clone(&pool), ui.clone());
+            tokio::select! {
+                r = api.serve(listener) => r?,
+                _ = watching => {}
+            }
+        }
     }
-    api.stop().await;
+    pool.stop().await;
     Ok(())
 }
 
@@ -111,7 +141,7 @@ fn log_to_stderr(ui: &Ui) -> Option<LogSink> {
 /// `--watch`: on each settled change, read the definition again and
 /// restart the function with it; a bad definition or a failed start
 /// keeps the previous version running.
-async fn watch(ui: &Ui, mut watcher: Watcher, reload: &Reload, api: &InvokeApi) {
+async fn watch(ui: &Ui, mut watcher: Watcher, reload: &Reload, pool: &Pool) {
     loop {
         watcher.changed().await;
         let def = match reload() {
@@ -132,7 +162,7 @@ async fn watch(ui: &Ui, mut watcher: Watcher, reload: &Reload, api: &InvokeApi) 
             Err(e) => ui.warn(format!("{e}; still watching the previous files")),
         }
         ui.note(format!("files changed: restarting {}", def.name));
-        if let Err(e) = api.restart(def).await {
+        if let Err(e) = pool.restart(def).await {
             ui.warn(format!("{e}; still running the previous version"));
         }
     }

@@ -43,6 +43,17 @@ impl AliasState {
     }
 }
 
+/// `live -> 3 (10% to 4)`.
+impl std::fmt::Display for AliasState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} -> {}", self.name, self.version)?;
+        for (v, w) in &self.weights {
+            write!(f, " ({}% to {v})", percent(*w))?;
+        }
+        Ok(())
+    }
+}
+
 impl From<&AliasConfiguration> for AliasState {
     fn from(a: &AliasConfiguration) -> Self {
         AliasState::from_parts(
@@ -123,6 +134,12 @@ pub fn aliased_versions(aliases: &[AliasState]) -> BTreeSet<String> {
     aliases.iter().flat_map(AliasState::versions).collect()
 }
 
+/// A share of traffic (0-1) as a percentage for people: `0.07` is `7`,
+/// not `7.000000000000001`.
+pub fn percent(weight: f64) -> f64 {
+    (weight * 1e4).round() / 1e2
+}
+
 /// A canary's share of traffic (0-1) from a percentage, rounded to the
 /// precision Lambda keeps.
 pub fn weight(percent: f64) -> f64 {
@@ -154,20 +171,40 @@ pub fn route(
     }
 }
 
-/// CreateAlias pointing at one version.
+/// CreateAlias routing as `to` says (its version, and its weights if any).
 pub async fn create(
     client: &Client,
     aws: &AwsContext,
     function: &str,
-    alias: &str,
-    version: &str,
+    to: &AliasState,
 ) -> Result<()> {
+    let routing = (!to.weights.is_empty()).then(|| routing(to));
     retry_conflict(client, aws, function, "CreateAlias", || {
         client
             .create_alias()
             .function_name(function)
+            .name(&to.name)
+            .function_version(&to.version)
+            .set_routing_config(routing.clone())
+            .send()
+    })
+    .await?;
+    Ok(())
+}
+
+fn routing(to: &AliasState) -> AliasRoutingConfiguration {
+    AliasRoutingConfiguration::builder()
+        .set_additional_version_weights(Some(to.weights.clone().into_iter().collect()))
+        .build()
+}
+
+/// DeleteAlias.
+pub async fn delete(client: &Client, aws: &AwsContext, function: &str, alias: &str) -> Result<()> {
+    retry_conflict(client, aws, function, "DeleteAlias", || {
+        client
+            .delete_alias()
+            .function_name(function)
             .name(alias)
-            .function_version(version)
             .send()
     })
     .await?;
@@ -181,9 +218,7 @@ pub async fn update(
     function: &str,
     to: &AliasState,
 ) -> Result<()> {
-    let routing = AliasRoutingConfiguration::builder()
-        .set_additional_version_weights(Some(to.weights.clone().into_iter().collect()))
-        .build();
+    let routing = routing(to);
     retry_conflict(client, aws, function, "UpdateAlias", || {
         client
             .update_alias()
@@ -224,6 +259,8 @@ mod tests {
         let new = route("new", None, "4", Some(10.0));
         assert_eq!((new.version.as_str(), new.weights.len()), ("4", 0));
         assert_eq!(weight(12.3456789), 0.123457);
+        assert_eq!(percent(0.07), 7.0);
+        assert_eq!(percent(weight(12.5)), 12.5);
     }
 
     #[test]

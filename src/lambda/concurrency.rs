@@ -25,6 +25,30 @@ pub enum Concurrency {
     Remove,
 }
 
+/// The change that makes reserved concurrency `deployed` what `want`
+/// says, or `None` when it already is: deploy's plan and `lamctl
+/// concurrency` decide with this.
+pub fn reserved_change(want: Concurrency, deployed: Option<i32>) -> Option<Concurrency> {
+    match want {
+        Concurrency::Set(n) if deployed != Some(n) => Some(want),
+        Concurrency::Remove if deployed.is_some() => Some(want),
+        _ => None,
+    }
+}
+
+/// Make the change [`reserved_change`] chose.
+pub async fn apply_reserved(
+    client: &Client,
+    aws: &AwsContext,
+    function: &str,
+    change: Concurrency,
+) -> Result<()> {
+    match change {
+        Concurrency::Set(n) => set_reserved(client, aws, function, n).await,
+        Concurrency::Remove => remove_reserved(client, aws, function).await,
+    }
+}
+
 /// The function's reserved concurrency; `None` when none is reserved or
 /// the function does not exist.
 pub async fn reserved(client: &Client, aws: &AwsContext, function: &str) -> Result<Option<i32>> {
@@ -148,4 +172,47 @@ pub async fn wait_provisioned(
     };
     spinner.finish_and_clear();
     result
+}
+
+/// Remove the provisioned concurrency of a qualifier.
+pub async fn remove_provisioned(
+    client: &Client,
+    aws: &AwsContext,
+    function: &str,
+    qualifier: &str,
+) -> Result<()> {
+    retry_conflict(
+        client,
+        aws,
+        function,
+        "DeleteProvisionedConcurrencyConfig",
+        || {
+            client
+                .delete_provisioned_concurrency_config()
+                .function_name(function)
+                .qualifier(qualifier)
+                .send()
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reserved_changes_only_when_it_differs() {
+        assert_eq!(reserved_change(Concurrency::Set(5), Some(5)), None);
+        assert_eq!(
+            reserved_change(Concurrency::Set(5), None),
+            Some(Concurrency::Set(5))
+        );
+        assert_eq!(reserved_change(Concurrency::Remove, None), None);
+        assert_eq!(
+            reserved_change(Concurrency::Remove, Some(0)),
+            Some(Concurrency::Remove)
+        );
+    }
 }

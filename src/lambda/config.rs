@@ -186,10 +186,22 @@ pub fn architecture_changes(def: &Definition, cfg: &FunctionConfiguration) -> bo
 
 /// Compare the definition with the deployed configuration, field by field.
 /// `role` is the role the function should have, as shown to the user.
+/// Environment values are masked.
 pub fn changes(
     def: &Definition,
     role: Option<&str>,
     cfg: &FunctionConfiguration,
+) -> Vec<FieldChange> {
+    changes_shown(def, role, cfg, false)
+}
+
+/// [`changes`], with environment values shown when `show_values`
+/// (`lamctl diff --show-values`).
+pub fn changes_shown(
+    def: &Definition,
+    role: Option<&str>,
+    cfg: &FunctionConfiguration,
+    show_values: bool,
 ) -> Vec<FieldChange> {
     fn s(v: impl fmt::Display) -> String {
         v.to_string()
@@ -263,24 +275,76 @@ pub fn changes(
     }
     if let Some(want) = &def.environment {
         let have = deployed_environment(cfg);
-        // Values are never shown: they are often secrets.
+        // Values are shown only when asked for: they are often secrets.
+        let shown = |v: &String, masked: &str| match show_values {
+            true => v.clone(),
+            false => masked.to_string(),
+        };
         for k in want.keys().chain(have.keys()).collect::<BTreeSet<_>>() {
             let (from, to) = match (have.get(k), want.get(k)) {
                 (Some(a), Some(b)) if a == b => continue,
-                (None, Some(_)) => (None, "(set)"),
-                (Some(_), Some(_)) => (Some("(hidden)"), "(changed)"),
-                (Some(_), None) => (Some("(hidden)"), "(removed)"),
+                (None, Some(b)) => (None, shown(b, "(set)")),
+                (Some(a), Some(b)) => (Some(shown(a, "(hidden)")), shown(b, "(changed)")),
+                (Some(a), None) => (Some(shown(a, "(hidden)")), "(removed)".to_string()),
                 (None, None) => continue,
             };
             out.push(FieldChange {
                 field: format!("environment.{k}"),
-                from: from.map(String::from),
-                to: to.into(),
+                from,
+                to,
             });
         }
     }
     out.extend(settings::changes(def, cfg));
     out
+}
+
+/// The definition that describes a deployed function exactly: what
+/// `lamctl init` writes, so that [`changes`] of it against the same
+/// configuration is empty. Lambda's own `aws:` tags are left out.
+pub fn from_deployed(cfg: &FunctionConfiguration, tags: &BTreeMap<String, String>) -> Definition {
+    let logging = cfg.logging_config();
+    let environment: BTreeMap<String, String> = cfg
+        .environment()
+        .and_then(|e| e.variables())
+        .map(|v| v.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default();
+    let mut def = Definition {
+        runtime: cfg.runtime().map(|r| r.as_str().to_string()),
+        handler: cfg.handler().map(String::from),
+        role: cfg.role().map(String::from),
+        memory: cfg.memory_size(),
+        timeout: cfg.timeout(),
+        description: cfg
+            .description()
+            .filter(|d| !d.is_empty())
+            .map(String::from),
+        architecture: match deployed_architecture(cfg) {
+            "arm64" => Some(Architecture::Arm64),
+            _ => Some(Architecture::X86_64),
+        },
+        ephemeral_storage: cfg.ephemeral_storage().map(|e| e.size()),
+        log_format: logging.and_then(|l| match l.log_format() {
+            Some(SdkLogFormat::Json) => Some(LogFormat::Json),
+            Some(SdkLogFormat::Text) => Some(LogFormat::Text),
+            _ => None,
+        }),
+        log_group: logging.and_then(|l| l.log_group()).map(String::from),
+        layers: cfg
+            .layers()
+            .iter()
+            .filter_map(|l| l.arn().map(String::from))
+            .collect(),
+        tags: tags
+            .iter()
+            .filter(|(k, _)| !k.starts_with("aws:"))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        environment: (!environment.is_empty()).then_some(environment),
+        ..Definition::default()
+    };
+    settings::from_deployed(cfg, &mut def);
+    def
 }
 
 /// The tags to set and the keys to remove so the deployed tags (`have`)
@@ -464,76 +528,4 @@ impl Logging {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use aws_sdk_lambda::types::EnvironmentResponse;
-
-    fn deployed() -> FunctionConfiguration {
-        FunctionConfiguration::builder()
-            .runtime(Runtime::Python312)
-            .handler("app.handler")
-            .role("arn:aws:iam::1:role/r")
-            .memory_size(128)
-            .timeout(3)
-            .environment(
-                EnvironmentResponse::builder()
-                    .variables("A", "1")
-                    .variables("B", "2")
-                    .build(),
-            )
-            .build()
-    }
-
-    #[test]
-    fn only_named_fields_that_differ_are_changes_and_values_are_masked() {
-        let def = Definition {
-            runtime: Some("python3.12".into()),
-            memory: Some(256),
-            timeout: Some(3),
-            architecture: Some(Architecture::X86_64),
-            environment: Some(BTreeMap::from([
-                ("A".into(), "1".into()),
-                ("B".into(), "secret".into()),
-                ("C".into(), "3".into()),
-            ])),
-            ..Default::default()
-        };
-        let c = changes(&def, Some("arn:aws:iam::1:role/r"), &deployed());
-        let fields: Vec<(&str, Option<&str>, &str)> = c
-            .iter()
-            .map(|c| (c.field.as_str(), c.from.as_deref(), c.to.as_str()))
-            .collect();
-        assert_eq!(
-            fields,
-            [
-                ("memory", Some("128"), "256"),
-                ("environment.B", Some("(hidden)"), "(changed)"),
-                ("environment.C", None, "(set)"),
-            ]
-        );
-        let none = Definition {
-            environment: Some(BTreeMap::new()),
-            ..Default::default()
-        };
-        let c = changes(&none, None, &deployed());
-        assert_eq!(c.len(), 2, "both variables removed: {c:?}");
-        assert!(c.iter().all(|c| c.to == "(removed)"));
-    }
-
-    #[test]
-    fn tags_converge_but_aws_tags_stay() {
-        let have = BTreeMap::from([
-            ("team".to_string(), "core".to_string()),
-            ("old".into(), "x".into()),
-            ("aws:cloudformation:stack-name".into(), "s".into()),
-        ]);
-        let want = BTreeMap::from([("team".to_string(), "edge".to_string())]);
-        let (set, removed) = tag_changes(&want, &have);
-        assert_eq!(set, want);
-        assert_eq!(removed, ["old"]);
-        assert_eq!(
-            tag_changes(&BTreeMap::new(), &have),
-            (BTreeMap::new(), vec![])
-        );
-    }
-}
+mod tests;

@@ -34,6 +34,29 @@ pub async fn get_function(
     )
 }
 
+/// A function that must exist, as GetFunction describes it.
+#[derive(Debug, Clone)]
+pub struct Function {
+    pub config: FunctionConfiguration,
+    pub tags: std::collections::BTreeMap<String, String>,
+    /// Where the deployment package can be downloaded (a presigned URL).
+    pub code_location: Option<String>,
+}
+
+/// GetFunction of a function that must exist: [`not_found`] otherwise.
+pub async fn require_function(client: &Client, aws: &AwsContext, name: &str) -> Result<Function> {
+    let f = get_function(client, aws, name)
+        .await?
+        .ok_or_else(|| not_found(aws, name, None))?;
+    Ok(Function {
+        code_location: f.code().and_then(|c| c.location()).map(String::from),
+        config: f
+            .configuration
+            .unwrap_or_else(|| FunctionConfiguration::builder().build()),
+        tags: f.tags.unwrap_or_default().into_iter().collect(),
+    })
+}
+
 /// The one error for a function (or its version or alias) that does not
 /// exist: it names the function as the user wrote it and the region, and
 /// keeps the service's code.
@@ -195,4 +218,65 @@ where
             Err(e) => return Err(aws.error(Service::Lambda, operation, e)),
         }
     }
+}
+
+/// One function as ListFunctions describes it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FunctionSummary {
+    pub name: String,
+    pub runtime: Option<String>,
+    pub memory: Option<i32>,
+    pub timeout: Option<i32>,
+    pub last_modified: Option<String>,
+    pub code_size: i64,
+}
+
+/// Every function in the region whose name starts with `prefix`, all
+/// pages, sorted by name.
+pub async fn list_functions(
+    client: &Client,
+    aws: &AwsContext,
+    prefix: Option<&str>,
+) -> Result<Vec<FunctionSummary>> {
+    let mut out = Vec::new();
+    let mut pages = client.list_functions().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| aws.error(Service::Lambda, "ListFunctions", e))?;
+        out.extend(
+            page.functions()
+                .iter()
+                .filter(|f| {
+                    prefix.is_none_or(|p| f.function_name().unwrap_or_default().starts_with(p))
+                })
+                .map(|f| FunctionSummary {
+                    name: f.function_name().unwrap_or_default().to_string(),
+                    runtime: f.runtime().map(|r| r.as_str().to_string()),
+                    memory: f.memory_size(),
+                    timeout: f.timeout(),
+                    last_modified: f.last_modified().map(String::from),
+                    code_size: f.code_size(),
+                }),
+        );
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
+}
+
+/// DeleteFunction: the whole function, or one published version.
+pub async fn delete_function(
+    client: &Client,
+    aws: &AwsContext,
+    name: &str,
+    version: Option<&str>,
+) -> Result<()> {
+    retry_conflict(client, aws, name, "DeleteFunction", || {
+        client
+            .delete_function()
+            .function_name(name)
+            .set_qualifier(version.map(String::from))
+            .send()
+    })
+    .await
+    .map_err(|e| or_not_found(aws, name, version, e))?;
+    Ok(())
 }

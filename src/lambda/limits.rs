@@ -116,6 +116,8 @@ pub const CLIENT_CONTEXT_BYTES: usize = 3583;
 /// The largest response a synchronous invocation may return, as the
 /// service counts it ("maximum allowed payload size (6291556 bytes)").
 pub const SYNC_RESPONSE_BYTES: usize = 6_291_556;
+/// A streamed response (function URL in `RESPONSE_STREAM` mode, InvokeWithResponseStream).
+pub const STREAM_RESPONSE_BYTES: usize = 20 * 1024 * 1024;
 /// The longest a function may run.
 pub const LONGEST_RUN: Duration = Duration::from_secs(900);
 /// The longest a function's init phase may last.

@@ -2,6 +2,7 @@
 //! `/aws/lambda/NAME`) and how Lambda names the log streams of a version.
 
 use aws_sdk_lambda::Client;
+use aws_sdk_lambda::types::LoggingConfig;
 
 use super::function::or_not_found;
 use crate::aws::{AwsContext, Service};
@@ -42,7 +43,7 @@ pub async fn log_group(client: &Client, aws: &AwsContext, function: &str) -> Res
         .and_then(|l| l.log_group())
         .filter(|g| !g.is_empty());
     Ok(LogGroup {
-        name: custom.map_or_else(|| default_group(&name), String::from),
+        name: group_of(&name, logging),
         custom: custom.is_some(),
         log_format: logging
             .and_then(|l| l.log_format())
@@ -50,6 +51,14 @@ pub async fn log_group(client: &Client, aws: &AwsContext, function: &str) -> Res
             .to_string(),
         function: name,
     })
+}
+
+/// The group a function with this LoggingConfig writes to.
+pub fn group_of(function: &str, logging: Option<&LoggingConfig>) -> String {
+    logging
+        .and_then(|l| l.log_group())
+        .filter(|g| !g.is_empty())
+        .map_or_else(|| default_group(function), String::from)
 }
 
 /// The group Lambda writes to when the function names none.

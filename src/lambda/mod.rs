@@ -21,6 +21,6 @@ pub mod versions;
 pub mod write;
 
 pub use function::{
-    failed_state, get_function, not_found, or_not_found, retry_conflict, wait_ready,
-    wait_ready_shown,
+    Function, FunctionSummary, delete_function, failed_state, get_function, list_functions,
+    not_found, or_not_found, require_function, retry_conflict, wait_ready, wait_ready_shown,
 };

@@ -300,14 +300,12 @@ pub const RESERVED_ENV: &[&str] = &[
     "LAMBDA_RUNTIME_DIR",
 ];
 
-/// A runtime id of a family Lambda has shipped; a typo such as
-/// `pyhton3.12` is caught here instead of as an AWS error after packaging.
+/// A runtime id Lambda has shipped (the SDK's list, which follows the
+/// service's): a typo such as `pyhton3.12`, or a version that does not
+/// exist such as `python3.99`, is caught here instead of as an AWS error
+/// after packaging, or as a local run of the wrong interpreter.
 pub fn runtime(r: &str) -> Result<(), String> {
-    const PREFIXES: &[&str] = &["python3.", "nodejs", "java", "dotnet", "ruby3.", "provided"];
-    let ok = PREFIXES.iter().any(|p| r.starts_with(p))
-        && r.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
-    if ok {
+    if aws_sdk_lambda::types::Runtime::values().contains(&r) {
         Ok(())
     } else {
         Err(format!("unknown runtime '{r}'"))
@@ -407,6 +405,9 @@ mod tests {
         assert!(runtime("python3.12").is_ok());
         assert!(runtime("provided.al2023").is_ok());
         assert!(runtime("pyhton3.12").is_err());
+        assert!(runtime("python3.99").is_err());
+        assert!(runtime("nodejs20.x").is_ok());
+        assert!(runtime("nodejs20").is_err());
     }
 
     #[test]

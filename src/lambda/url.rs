@@ -105,6 +105,75 @@ pub enum UrlWant {
     Remove,
 }
 
+/// One change that brings a function URL (and its public permissions)
+/// from what is deployed to what is wanted.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UrlStep {
+    Create(UrlConfig),
+    Update(UrlConfig),
+    Delete,
+    AddPublic(PublicPermission),
+    RemovePermission(String),
+}
+
+/// The steps from `deployed` (the URL and the resource policy's statement
+/// ids) to `want`: the one decision deploy's plan and `lamctl url` share.
+/// An unchanged URL is left alone; an auth-none URL gets both public
+/// statements, any other loses lamctl's.
+pub fn steps(want: &UrlWant, deployed: Option<&UrlState>, sids: &BTreeSet<String>) -> Vec<UrlStep> {
+    let present = |p: &PublicPermission| sids.contains(p.sid());
+    let remove_public = |out: &mut Vec<UrlStep>| {
+        for p in PublicPermission::ALL.iter().filter(|p| present(p)) {
+            out.push(UrlStep::RemovePermission(p.sid().to_string()));
+        }
+    };
+    let mut out = Vec::new();
+    match want {
+        UrlWant::Remove => {
+            if deployed.is_some() {
+                out.push(UrlStep::Delete);
+            }
+            remove_public(&mut out);
+        }
+        UrlWant::Attach(config) => {
+            match deployed {
+                None => out.push(UrlStep::Create(config.clone())),
+                Some(u) if !u.config.same_as(config) => out.push(UrlStep::Update(config.clone())),
+                Some(_) => {}
+            }
+            if config.auth == UrlAuth::None {
+                for p in PublicPermission::ALL.into_iter().filter(|p| !present(p)) {
+                    out.push(UrlStep::AddPublic(p));
+                }
+            } else {
+                remove_public(&mut out);
+            }
+        }
+    }
+    out
+}
+
+/// Take one step; returns the URL when the step created or updated it.
+pub async fn apply(
+    client: &Client,
+    aws: &AwsContext,
+    function: &str,
+    qualifier: Option<&str>,
+    step: &UrlStep,
+) -> Result<Option<String>> {
+    match step {
+        UrlStep::Create(c) => create(client, aws, function, qualifier, c).await.map(Some),
+        UrlStep::Update(c) => update(client, aws, function, qualifier, c).await.map(Some),
+        UrlStep::Delete => delete(client, aws, function, qualifier).await.map(|_| None),
+        UrlStep::AddPublic(p) => add_public(client, aws, function, qualifier, *p)
+            .await
+            .map(|_| None),
+        UrlStep::RemovePermission(sid) => remove_permission(client, aws, function, qualifier, sid)
+            .await
+            .map(|_| None),
+    }
+}
+
 /// A function URL as deployed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UrlState {

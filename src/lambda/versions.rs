@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use aws_sdk_lambda::Client;
 use aws_sdk_lambda::client::Waiters;
+use serde::Serialize;
 
 use super::limits::READY_TIMEOUT;
 use super::{get_function, not_found, retry_conflict};
@@ -53,9 +54,33 @@ pub async fn publish(
     Ok(version)
 }
 
+/// One published version as ListVersionsByFunction describes it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VersionInfo {
+    pub version: u64,
+    pub last_modified: Option<String>,
+    pub description: String,
+    pub code_sha256: Option<String>,
+    pub code_size: i64,
+}
+
 /// The function's published version numbers (without `$LATEST`), all
 /// pages; none for a function that does not exist.
 pub async fn list(client: &Client, aws: &AwsContext, function: &str) -> Result<Vec<u64>> {
+    Ok(list_detailed(client, aws, function)
+        .await?
+        .into_iter()
+        .map(|v| v.version)
+        .collect())
+}
+
+/// The function's published versions (without `$LATEST`), oldest first,
+/// all pages; none for a function that does not exist.
+pub async fn list_detailed(
+    client: &Client,
+    aws: &AwsContext,
+    function: &str,
+) -> Result<Vec<VersionInfo>> {
     let mut out = Vec::new();
     let mut pages = client
         .list_versions_by_function()
@@ -66,13 +91,38 @@ pub async fn list(client: &Client, aws: &AwsContext, function: &str) -> Result<V
         let page =
             optional(page.map_err(|e| aws.error(Service::Lambda, "ListVersionsByFunction", e)))?;
         let Some(page) = page else { break };
-        out.extend(
-            page.versions()
-                .iter()
-                .filter_map(|v| v.version()?.parse::<u64>().ok()),
-        );
+        out.extend(page.versions().iter().filter_map(|v| {
+            Some(VersionInfo {
+                version: v.version()?.parse::<u64>().ok()?,
+                last_modified: v.last_modified().map(String::from),
+                description: v.description().unwrap_or_default().to_string(),
+                code_sha256: v.code_sha256().map(String::from),
+                code_size: v.code_size(),
+            })
+        }));
     }
+    out.sort_by_key(|v| v.version);
     Ok(out)
+}
+
+/// A clear error unless `version` is one of `published` (`$LATEST` always is).
+pub fn require_published(published: &[u64], function: &str, version: &str) -> Result<()> {
+    if version == "$LATEST" || published.iter().any(|p| p.to_string() == version) {
+        return Ok(());
+    }
+    Err(Error::failed(format!(
+        "version {version} of '{function}' is not published"
+    ))
+    .with_hint(format!(
+        "`lamctl versions {function}` lists the published ones"
+    )))
+}
+
+/// The newest published version older than `current`: where a rollback
+/// goes. `None` when `current` is the oldest (or not a number).
+pub fn previous(versions: &[u64], current: &str) -> Option<u64> {
+    let current = current.parse::<u64>().ok()?;
+    versions.iter().copied().filter(|v| *v < current).max()
 }
 
 /// The versions to delete, newest first: every one beyond the newest
@@ -89,6 +139,21 @@ pub fn to_prune(versions: &[u64], keep: u32, spared: &BTreeSet<String>) -> Vec<S
         .collect()
 }
 
+/// Delete the versions [`to_prune`] chose, newest first: the one prune
+/// that `deploy --keep-versions` and `versions --prune` both run.
+/// Returns the versions deleted.
+pub async fn prune(
+    client: &Client,
+    aws: &AwsContext,
+    function: &str,
+    doomed: &[String],
+) -> Result<Vec<String>> {
+    for v in doomed {
+        delete(client, aws, function, v).await?;
+    }
+    Ok(doomed.to_vec())
+}
+
 /// Delete one published version.
 pub async fn delete(
     client: &Client,
@@ -96,15 +161,7 @@ pub async fn delete(
     function: &str,
     version: &str,
 ) -> Result<()> {
-    retry_conflict(client, aws, function, "DeleteFunction", || {
-        client
-            .delete_function()
-            .function_name(function)
-            .qualifier(version)
-            .send()
-    })
-    .await?;
-    Ok(())
+    super::function::delete_function(client, aws, function, Some(version)).await
 }
 
 #[cfg(test)]
@@ -124,5 +181,14 @@ mod tests {
         assert_eq!(to_prune(&[1, 2, 3, 4, 5], 1, &set(&["4"])), ["3", "2", "1"]);
         assert!(to_prune(&[1, 2], 5, &set(&[])).is_empty());
         assert!(to_prune(&[], 1, &set(&[])).is_empty());
+        // `versions --prune`: nothing was published.
+        assert_eq!(to_prune(&[1, 2, 3, 4], 2, &set(&["1"])), ["2"]);
+    }
+
+    #[test]
+    fn rollback_goes_to_the_newest_older_version() {
+        assert_eq!(previous(&[1, 2, 4, 5], "4"), Some(2));
+        assert_eq!(previous(&[3, 4], "3"), None);
+        assert_eq!(previous(&[1, 2], "$LATEST"), None);
     }
 }

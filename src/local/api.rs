@@ -3,7 +3,6 @@
 //! `/init/error`, with the service's status codes.
 
 use std::collections::{HashMap, VecDeque};
-use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -12,13 +11,12 @@ use std::time::Instant;
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, mpsc};
 
 use super::log::LogBuf;
 use super::report;
-use crate::lambda::limits::SYNC_RESPONSE_BYTES;
+use crate::lambda::limits::{STREAM_RESPONSE_BYTES, SYNC_RESPONSE_BYTES};
 
 const PREFIX: &str = "/2018-06-01/runtime";
 
@@ -32,6 +30,19 @@ pub(crate) struct Invocation {
     pub trace_id: String,
     pub client_context: Option<String>,
     pub cognito_identity: Option<String>,
+    /// Where a streamed response's parts go as they arrive.
+    pub stream: Option<mpsc::UnboundedSender<StreamPart>>,
+    /// START is already in the log, at this offset (an init retried
+    /// within the invocation wrote it).
+    pub start_written: Option<usize>,
+}
+
+/// A streamed response (`Lambda-Runtime-Function-Response-Mode: streaming`)
+/// as it arrives: its content type first, then the body's chunks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StreamPart {
+    Start { content_type: Option<String> },
+    Chunk(Bytes),
 }
 
 /// What the runtime said about an invocation.
@@ -97,6 +108,8 @@ struct Slots {
     state: HashMap<String, Slot>,
     /// Answered ids, oldest first, so the map stays small in a long `serve`.
     answered: VecDeque<String>,
+    /// The stream sinks of invocations that have one, until answered.
+    streams: HashMap<String, mpsc::UnboundedSender<StreamPart>>,
 }
 
 impl Shared {
@@ -126,11 +139,13 @@ impl Shared {
 
     /// Queue the one event the runtime's next `/next` receives.
     pub fn submit(&self, inv: Invocation) {
-        self.slots
-            .lock()
-            .expect("slots lock")
-            .state
-            .insert(inv.id.clone(), Slot::Queued);
+        {
+            let mut s = self.slots.lock().expect("slots lock");
+            s.state.insert(inv.id.clone(), Slot::Queued);
+            if let Some(tx) = &inv.stream {
+                s.streams.insert(inv.id.clone(), tx.clone());
+            }
+        }
         *self.pending.lock().expect("pending lock") = Some(inv);
         self.notify.notify_waiters();
     }
@@ -147,6 +162,7 @@ impl Shared {
     /// No more answers are accepted for `id` (a second one gets 403).
     pub fn finish(&self, id: &str) {
         let mut s = self.slots.lock().expect("slots lock");
+        s.streams.remove(id);
         if s.state.insert(id.to_string(), Slot::Answered) != Some(Slot::Answered) {
             s.answered.push_back(id.to_string());
             while s.answered.len() > 1024 {
@@ -164,26 +180,16 @@ pub(crate) async fn serve(
 ) -> std::io::Result<(SocketAddr, tokio::task::JoinHandle<()>)> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
-    let task = tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                continue;
-            };
-            let _ = stream.set_nodelay(true);
+    // The generation is read when a connection is accepted: a request on a
+    // connection of an older runtime process never takes a newer event.
+    let task = tokio::spawn(super::http::serve(listener, move |_peer| {
+        let shared = Arc::clone(&shared);
+        let generation = shared.generation();
+        move |req| {
             let shared = Arc::clone(&shared);
-            let generation = shared.generation();
-            tokio::spawn(async move {
-                let svc = hyper::service::service_fn(move |req| {
-                    let shared = Arc::clone(&shared);
-                    async move { Ok::<_, Infallible>(handle(&shared, generation, req).await) }
-                });
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .keep_alive(true)
-                    .serve_connection(TokioIo::new(stream), svc)
-                    .await;
-            });
+            async move { handle(&shared, generation, req).await }
         }
-    });
+    }));
     Ok((addr, task))
 }
 
@@ -289,7 +295,10 @@ async fn next(shared: &Arc<Shared>, generation: u64) -> Resp {
     };
     // START goes into the log before the runtime sees the event, so the
     // function's own output can only come after it.
-    let log_offset = shared.log.line(&report::start(&inv.id));
+    let log_offset = match inv.start_written {
+        Some(at) => at,
+        None => shared.log.line(&report::start(&inv.id)),
+    };
     shared
         .slots
         .lock()
@@ -348,6 +357,11 @@ async fn answer(shared: &Arc<Shared>, id: String, is_error: bool, req: Request<I
         }
         Some(Slot::Dispatched) => {}
     }
+    let streaming = !is_error
+        && header(&req, "lambda-runtime-function-response-mode").as_deref() == Some("streaming");
+    if streaming {
+        return answer_streamed(shared, id, req).await;
+    }
     let body = read_body(req.into_body()).await;
     // Recheck: two answers may race.
     {
@@ -361,6 +375,7 @@ async fn answer(shared: &Arc<Shared>, id: String, is_error: bool, req: Request<I
         }
         s.state.insert(id.clone(), Slot::Answered);
         s.answered.push_back(id.clone());
+        s.streams.remove(&id);
     }
     let (answer, resp) = match body {
         Ok(body) if is_error => (Answer::Error(body), accepted()),
@@ -373,6 +388,74 @@ async fn answer(shared: &Arc<Shared>, id: String, is_error: bool, req: Request<I
         at: Instant::now(),
     });
     resp
+}
+
+/// A streamed response: each chunk goes to the invocation's stream as it
+/// arrives (and is kept, up to the streaming limit, for the outcome); an
+/// error reported in the trailers (`Lambda-Runtime-Function-Error-Type`,
+/// `-Body` in base64) makes it a function error, as in the service.
+async fn answer_streamed(shared: &Arc<Shared>, id: String, req: Request<Incoming>) -> Resp {
+    let sink = shared
+        .slots
+        .lock()
+        .expect("slots lock")
+        .streams
+        .get(&id)
+        .cloned();
+    let send = |p: StreamPart| {
+        if let Some(s) = &sink {
+            let _ = s.send(p);
+        }
+    };
+    send(StreamPart::Start {
+        content_type: header(&req, "content-type"),
+    });
+    let mut body = req.into_body();
+    let mut kept: Vec<u8> = Vec::new();
+    let mut error: Option<(String, Bytes)> = None;
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else { break };
+        match frame.into_data() {
+            Ok(data) => {
+                if kept.len() + data.len() <= STREAM_RESPONSE_BYTES {
+                    kept.extend_from_slice(&data);
+                }
+                send(StreamPart::Chunk(data));
+            }
+            Err(frame) => {
+                if let Ok(trailers) = frame.into_trailers() {
+                    let get = |n: &str| trailers.get(n).and_then(|v| v.to_str().ok());
+                    if let Some(t) = get("lambda-runtime-function-error-type") {
+                        use base64::Engine;
+                        let body = get("lambda-runtime-function-error-body")
+                            .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
+                            .unwrap_or_else(|| {
+                                serde_json::json!({"errorType": t, "errorMessage": ""})
+                                    .to_string()
+                                    .into_bytes()
+                            });
+                        error = Some((t.to_string(), Bytes::from(body)));
+                    }
+                }
+            }
+        }
+    }
+    {
+        let mut s = shared.slots.lock().expect("slots lock");
+        s.streams.remove(&id);
+        s.state.insert(id.clone(), Slot::Answered);
+        s.answered.push_back(id.clone());
+    }
+    let answer = match error {
+        Some((_, body)) => Answer::Error(body),
+        None => Answer::Response(Bytes::from(kept)),
+    };
+    let _ = shared.events.send(Event::Answer {
+        id,
+        answer,
+        at: Instant::now(),
+    });
+    accepted()
 }
 
 /// The whole body, or 413 when it is over the limit (the rest is still

@@ -22,7 +22,7 @@ pub enum RuntimeClient {
     /// lamctl's own small runtime client (standard library only).
     #[default]
     Embedded,
-    /// AWS's official client: Python's awslambdaric.
+    /// AWS's official client: Python's awslambdaric, Node's aws-lambda-ric.
     Official,
 }
 
@@ -141,6 +141,11 @@ impl LocalDef {
             Error::usage(format!("no runtime for the function in {}", task_root.display()))
                 .with_hint("set `runtime` in lamctl.toml or pass --runtime (e.g. python3.12, nodejs20.x, provided.al2023)")
         })?;
+        crate::lambda::names::runtime(&runtime).map_err(|e| {
+            Error::usage(format!("{e} (from {from})")).with_hint(
+                "use one of Lambda's runtime ids, e.g. python3.12, nodejs20.x, provided.al2023",
+            )
+        })?;
         let kind = RuntimeKind::of(&runtime).ok_or_else(|| {
             Error::usage(format!("runtime '{runtime}' cannot run locally (from {from})")).with_hint(
                 "lamctl runs python3.x, nodejs* and provided.* (custom runtime) functions on this machine",
@@ -164,9 +169,9 @@ impl LocalDef {
             ))
             .with_hint("e.g. app.handler for a function `handler` in app.py or index.mjs"));
         }
-        if input.client == RuntimeClient::Official && kind != RuntimeKind::Python {
+        if input.client == RuntimeClient::Official && kind == RuntimeKind::Provided {
             return Err(Error::usage(format!(
-                "--runtime-client official is for Python functions; {runtime} uses lamctl's embedded client"
+                "--runtime-client official is for Python and Node.js functions; a {runtime} function brings its own client (bootstrap)"
             )));
         }
         if input.json_logs {
@@ -184,7 +189,7 @@ impl LocalDef {
         };
 
         let (region, credentials) = aws_for_function(&input.aws, ui).await;
-        Ok(LocalDef {
+        let def = LocalDef {
             log_group: input
                 .log_group
                 .clone()
@@ -203,7 +208,11 @@ impl LocalDef {
             config: input.config.clone(),
             exclude: input.exclude.clone(),
             include: input.include.clone(),
-        })
+        };
+        if let Some(w) = super::launch::version_warning(&def).await {
+            ui.warn(w);
+        }
+        Ok(def)
     }
 
     /// `arn:aws:lambda:REGION:000000000000:function:NAME` (no account locally).

@@ -3,21 +3,19 @@
 //! with the service's headers, status codes and error documents, so the
 //! AWS CLI, the SDKs and `lamctl invoke --endpoint-url` can call it.
 
-use std::convert::Infallible;
-use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Instant;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
-use tokio::sync::Mutex;
 
-use super::def::{LOCAL_ACCOUNT, LocalDef};
-use super::function::{Function, InvokeRequest, LocalOutcome};
+use super::def::LOCAL_ACCOUNT;
+use super::function::{InvokeRequest, LocalOutcome};
+use super::pool::Pool;
 use super::report::request_id;
 use crate::error::{Error, Result};
 use crate::lambda::invoke::{InvocationType, InvokeOutcome};
@@ -26,64 +24,30 @@ use crate::output::Ui;
 
 type Resp = Response<Full<Bytes>>;
 
-/// A function behind the Invoke API. Invocations are queued on its mutex:
-/// one runs at a time, like one execution environment.
+/// A function behind the Invoke API. Invocations run on the pool's warm
+/// instances, up to its size at once; the rest wait for an idle one.
 pub struct InvokeApi {
-    function: Mutex<Function>,
-    /// The served name and region (they change when `serve --watch`
-    /// re-reads lamctl.toml).
-    served: RwLock<(String, String)>,
+    pool: Arc<Pool>,
     ui: Ui,
 }
 
 impl InvokeApi {
-    pub fn new(function: Function, ui: Ui) -> Arc<InvokeApi> {
-        let served = (function.def().name.clone(), function.def().region.clone());
-        Arc::new(InvokeApi {
-            function: Mutex::new(function),
-            served: RwLock::new(served),
-            ui,
-        })
+    pub fn new(pool: Arc<Pool>, ui: Ui) -> Arc<InvokeApi> {
+        Arc::new(InvokeApi { pool, ui })
     }
 
     /// Answer connections on `listener` until the task is dropped.
     pub async fn serve(self: &Arc<Self>, listener: TcpListener) -> Result<()> {
-        loop {
-            let (stream, _) = match listener.accept().await {
-                Ok(s) => s,
-                Err(e) => {
-                    tracing::warn!("accept failed: {e}");
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                }
-            };
-            let _ = stream.set_nodelay(true);
-            let api = Arc::clone(self);
-            tokio::spawn(async move {
-                let svc = hyper::service::service_fn(move |req| {
-                    let api = Arc::clone(&api);
-                    async move { Ok::<_, Infallible>(api.handle(req).await) }
-                });
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .keep_alive(true)
-                    .serve_connection(TokioIo::new(stream), svc)
-                    .await;
-            });
-        }
-    }
-
-    /// Serve a new definition: the runtime restarts once the invocation
-    /// in progress, if any, has finished.
-    pub async fn restart(&self, def: LocalDef) -> Result<()> {
-        let served = (def.name.clone(), def.region.clone());
-        self.function.lock().await.restart(def).await?;
-        *self.served.write().unwrap_or_else(|p| p.into_inner()) = served;
+        let api = Arc::clone(self);
+        super::http::serve(listener, move |_peer| {
+            let api = Arc::clone(&api);
+            move |req| {
+                let api = Arc::clone(&api);
+                async move { api.handle(req).await }
+            }
+        })
+        .await;
         Ok(())
-    }
-
-    /// Stop the runtime (and everything it started).
-    pub async fn stop(&self) {
-        self.function.lock().await.stop().await;
     }
 
     async fn handle(self: Arc<Self>, req: Request<Incoming>) -> Resp {
@@ -102,11 +66,8 @@ impl InvokeApi {
             );
         };
         let (name, qualifier) = decode_target(raw_name, req.uri().query());
-        let (served, region) = self
-            .served
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
+        let def = self.pool.def();
+        let (served, region) = (def.name, def.region);
         if !names_function(&name, qualifier.as_deref(), &served) {
             let shown = match &qualifier {
                 Some(q) => format!("{name}:{q}"),
@@ -195,6 +156,7 @@ impl InvokeApi {
             payload: payload.to_vec(),
             client_context,
             cognito_identity: None,
+            stream: None,
             tail,
         };
         match kind {
@@ -203,14 +165,14 @@ impl InvokeApi {
                 let api = Arc::clone(&self);
                 // Queued behind any running invocation, like the cloud's event queue.
                 tokio::spawn(async move {
-                    let r = api.function.lock().await.invoke(request).await;
+                    let r = api.pool.invoke(request).await;
                     log_outcome(&api.ui, "Event", &r);
                 });
                 empty(StatusCode::ACCEPTED)
             }
             InvocationType::RequestResponse => {
                 let started = Instant::now();
-                let r = self.function.lock().await.invoke(request).await;
+                let r = self.pool.invoke(request).await;
                 let took = format!("{:.1} ms", started.elapsed().as_secs_f64() * 1000.0);
                 log_outcome(&self.ui, &took, &r);
                 match r {
@@ -318,7 +280,7 @@ fn invoke_response(o: InvokeOutcome) -> Resp {
         .expect("valid headers")
 }
 
-fn log_outcome(ui: &Ui, what: &str, r: &Result<LocalOutcome>) {
+pub(crate) fn log_outcome(ui: &Ui, what: &str, r: &Result<LocalOutcome>) {
     match r {
         Ok(local) => ui.detail(format!(
             "invoked ({what}): {}{}",

@@ -19,6 +19,48 @@ const NODE_SHIM: &str = include_str!("shims/runtime.js");
 pub struct Launcher {
     pub program: PathBuf,
     pub args: Vec<OsString>,
+    /// LAMBDA_RUNTIME_DIR: where the runtime client's files are (managed runtimes).
+    pub runtime_dir: Option<PathBuf>,
+}
+
+/// Python runs with `-B`: no bytecode is written into the task root (the
+/// cloud's /var/task is read-only, so it gets none either), and `serve
+/// --watch` never runs a module whose cached bytecode survived a same-size
+/// edit within the same second (the cache checks whole-second mtimes). An
+/// option rather than PYTHONDONTWRITEBYTECODE, which the function would see.
+///
+/// Runs the embedded Python client from LAMBDA_RUNTIME_DIR under its real
+/// file name, so its frames are recognised (and left out of stack traces)
+/// as awslambdaric's `/var/runtime/bootstrap.py` frames are; `-c` keeps the
+/// task root (the working directory) first on sys.path, as in the cloud.
+const PYTHON_LOADER: &str = "import os\np = os.path.join(os.environ['LAMBDA_RUNTIME_DIR'], 'bootstrap.py')\nexec(compile(open(p, encoding='utf-8').read(), p, 'exec'))\n";
+
+/// The embedded clients as files in a directory of their own (created
+/// once per lamctl build, under the user's cache directory).
+fn runtime_dir() -> Result<PathBuf> {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    h.update(PYTHON_SHIM);
+    h.update(NODE_SHIM);
+    let id = hex::encode(&h.finalize()[..6]);
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir);
+    let dir = base.join("lamctl").join(format!("runtime-{id}"));
+    for (name, text) in [("bootstrap.py", PYTHON_SHIM), ("runtime.js", NODE_SHIM)] {
+        let path = dir.join(name);
+        if std::fs::read_to_string(&path).is_ok_and(|t| t == text) {
+            continue;
+        }
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        // Written aside and renamed: a concurrent lamctl never reads half a file.
+        let tmp = dir.join(format!(".{name}.{}", std::process::id()));
+        std::fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
+        std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
+    }
+    Ok(dir)
 }
 
 /// Find what runs `def` and check it can: the interpreter on PATH, the
@@ -32,6 +74,7 @@ pub async fn launcher(def: &LocalDef) -> Result<Launcher> {
             Ok(Launcher {
                 program,
                 args: Vec::new(),
+                runtime_dir: None,
             })
         }
         RuntimeKind::Python => {
@@ -39,7 +82,8 @@ pub async fn launcher(def: &LocalDef) -> Result<Launcher> {
             match def.client {
                 RuntimeClient::Embedded => Ok(Launcher {
                     program,
-                    args: vec!["-c".into(), PYTHON_SHIM.into()],
+                    args: vec!["-B".into(), "-c".into(), PYTHON_LOADER.into()],
+                    runtime_dir: Some(runtime_dir()?),
                 }),
                 RuntimeClient::Official => {
                     let ok = tokio::process::Command::new(&program)
@@ -64,10 +108,12 @@ pub async fn launcher(def: &LocalDef) -> Result<Launcher> {
                     Ok(Launcher {
                         program,
                         args: vec![
+                            "-B".into(),
                             "-m".into(),
                             "awslambdaric".into(),
                             def.handler.clone().into(),
                         ],
+                        runtime_dir: Some(runtime_dir()?),
                     })
                 }
             }
@@ -80,12 +126,72 @@ pub async fn launcher(def: &LocalDef) -> Result<Launcher> {
                 ))
                 .with_hint("install Node.js, or put its bin directory on PATH")
             })?;
+            let dir = runtime_dir()?;
+            if def.client == RuntimeClient::Official {
+                // AWS's client's own command (npm's aws-lambda-ric), run by that node.
+                let ric = on_path("aws-lambda-ric").ok_or_else(|| {
+                    Error::failed("`aws-lambda-ric` (AWS's Node.js runtime client) is not on PATH")
+                        .with_hint("install it (`npm install -g aws-lambda-ric`) or leave out --runtime-client official")
+                })?;
+                return Ok(Launcher {
+                    program,
+                    args: vec![ric.into(), def.handler.clone().into()],
+                    runtime_dir: Some(dir),
+                });
+            }
             Ok(Launcher {
                 program,
-                args: vec!["-e".into(), NODE_SHIM.into()],
+                args: vec![dir.join("runtime.js").into()],
+                runtime_dir: Some(dir),
             })
         }
     }
+}
+
+/// One line when the interpreter that would run `def` is another version
+/// than its runtime (`python3.12` requested, Python 3.11 found): the code
+/// still runs, but what works here may not work in the cloud.
+pub async fn version_warning(def: &LocalDef) -> Option<String> {
+    let (program, want, probe): (PathBuf, String, &[&str]) = match def.kind {
+        RuntimeKind::Python => (
+            python(&def.runtime).ok()?,
+            def.runtime.trim_start_matches("python").to_string(),
+            &["-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+        ),
+        RuntimeKind::Node => (
+            on_path("node")?,
+            def.runtime
+                .trim_start_matches("nodejs")
+                .trim_end_matches(".x")
+                .to_string(),
+            &["-e", "console.log(process.versions.node.split('.')[0])"],
+        ),
+        RuntimeKind::Provided => return None,
+    };
+    let out = tokio::process::Command::new(&program)
+        .args(probe)
+        .env_clear()
+        .envs(passthrough())
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .await
+        .ok()?;
+    let found = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    // `nodejs` (no version) and odd outputs are not compared.
+    if found.is_empty() || want.is_empty() || found == want {
+        return None;
+    }
+    let lang = if def.kind == RuntimeKind::Python {
+        "Python"
+    } else {
+        "Node.js"
+    };
+    Some(format!(
+        "{} requested, but {} is {lang} {found}: the function runs under {lang} {found} here",
+        def.runtime,
+        program.display()
+    ))
 }
 
 /// `python3.12` for a python3.12 function when that exact interpreter is on
@@ -193,7 +299,11 @@ fn passthrough() -> Vec<(String, OsString)> {
 
 /// The function's environment: a cleared one with the Lambda variables,
 /// the function's own variables and the resolved credentials.
-pub fn environment(def: &LocalDef, api: SocketAddr) -> Vec<(String, OsString)> {
+pub fn environment(
+    def: &LocalDef,
+    api: SocketAddr,
+    runtime_dir: Option<&Path>,
+) -> Vec<(String, OsString)> {
     let mut env: Vec<(String, OsString)> = passthrough();
     let mut set = |k: &str, v: OsString| {
         env.retain(|(x, _)| x != k);
@@ -227,6 +337,9 @@ pub fn environment(def: &LocalDef, api: SocketAddr) -> Vec<(String, OsString)> {
     for (k, v) in lambda {
         set(k, v);
     }
+    if let Some(d) = runtime_dir {
+        set("LAMBDA_RUNTIME_DIR", d.as_os_str().to_os_string());
+    }
     match def.kind {
         RuntimeKind::Python => {
             set(
@@ -234,11 +347,6 @@ pub fn environment(def: &LocalDef, api: SocketAddr) -> Vec<(String, OsString)> {
                 format!("AWS_Lambda_{}", def.runtime).into(),
             );
             set("PYTHONUNBUFFERED", "1".into());
-            // The cloud's task root is read-only, so no bytecode is cached
-            // there; caching it here could also serve a stale module after
-            // a same-size edit within the same second (the cache checks
-            // whole-second mtimes), which `serve --watch` would then run.
-            set("PYTHONDONTWRITEBYTECODE", "1".into());
             set("PYTHONPATH", root);
         }
         RuntimeKind::Node => {
@@ -302,6 +410,16 @@ pub fn waited_children_max_rss() -> u64 {
         (ru.ru_maxrss.max(0) as u64) * 1024
     } else {
         0
+    }
+}
+
+/// What the platform says about a runtime that exited on its own: exit
+/// status 0 is "without providing a reason".
+pub fn exit_message(status: &std::process::ExitStatus) -> String {
+    if status.code() == Some(0) {
+        "Runtime exited without providing a reason".into()
+    } else {
+        format!("Runtime exited with error: {}", describe_exit(status))
     }
 }
 

@@ -12,6 +12,20 @@ use tokio::net::unix::pipe;
 /// it to stderr live).
 pub type LogSink = Arc<dyn Fn(&[u8]) + Send + Sync>;
 
+/// `sink`, given only whole lines (the rest is kept until its newline).
+pub fn line_sink(sink: LogSink) -> LogSink {
+    let partial = Mutex::new(Vec::<u8>::new());
+    Arc::new(move |bytes: &[u8]| {
+        let mut p = partial.lock().unwrap_or_else(|e| e.into_inner());
+        p.extend_from_slice(bytes);
+        if let Some(end) = p.iter().rposition(|b| *b == b'\n') {
+            let rest = p.split_off(end + 1);
+            sink(&p);
+            *p = rest;
+        }
+    })
+}
+
 pub struct LogBuf {
     inner: Mutex<Inner>,
 }

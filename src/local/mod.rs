@@ -34,12 +34,24 @@
 pub mod api;
 pub mod def;
 mod function;
+pub mod http;
 pub mod invoke_api;
 pub mod launch;
 pub mod log;
+pub mod pool;
+pub mod reaper;
 pub mod report;
+pub mod url_api;
+pub mod url_event;
 pub mod watch;
 
 pub use def::{LocalDef, LocalInput, RuntimeClient, RuntimeKind};
 pub use function::{Function, InvokeRequest, LocalOutcome};
-pub use log::LogSink;
+pub use log::{LogSink, line_sink};
+pub use pool::Pool;
+
+/// Stop every function process lamctl started and everything they started
+/// (the end of any command, SIGINT and SIGTERM included).
+pub fn stop_all() {
+    reaper::stop_all(function::SHUTDOWN_GRACE);
+}

@@ -30,14 +30,6 @@ pub fn init_start(runtime: &str, region: &str) -> String {
     )
 }
 
-/// `INIT_REPORT …` written when the init phase fails.
-pub fn init_report_error(init: Duration, error_type: &str) -> String {
-    format!(
-        "INIT_REPORT Init Duration: {:.2} ms\tPhase: init\tStatus: error\tError Type: {error_type}\n",
-        ms(init)
-    )
-}
-
 pub fn start(request_id: &str) -> String {
     format!("START RequestId: {request_id} Version: $LATEST\n")
 }

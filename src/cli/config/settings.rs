@@ -131,64 +131,30 @@ pub enum RecursiveLoop {
     Terminate,
 }
 
-impl From<Tracing> for def::Tracing {
-    fn from(t: Tracing) -> Self {
-        match t {
-            Tracing::Active => def::Tracing::Active,
-            Tracing::PassThrough => def::Tracing::PassThrough,
+/// The file's value and the core's name the same variants: one mapping
+/// each way (deploy reads the file; `init` writes it).
+macro_rules! same_variants {
+    ($($t:ident { $($v:ident),+ $(,)? })+) => {$(
+        impl From<$t> for def::$t {
+            fn from(x: $t) -> Self {
+                match x { $($t::$v => def::$t::$v),+ }
+            }
         }
-    }
+        impl From<def::$t> for $t {
+            fn from(x: def::$t) -> Self {
+                match x { $(def::$t::$v => $t::$v),+ }
+            }
+        }
+    )+};
 }
 
-impl From<SnapStart> for def::SnapStart {
-    fn from(s: SnapStart) -> Self {
-        match s {
-            SnapStart::PublishedVersions => def::SnapStart::PublishedVersions,
-            SnapStart::None => def::SnapStart::None,
-        }
-    }
-}
-
-impl From<AppLogLevel> for def::AppLogLevel {
-    fn from(l: AppLogLevel) -> Self {
-        match l {
-            AppLogLevel::Trace => def::AppLogLevel::Trace,
-            AppLogLevel::Debug => def::AppLogLevel::Debug,
-            AppLogLevel::Info => def::AppLogLevel::Info,
-            AppLogLevel::Warn => def::AppLogLevel::Warn,
-            AppLogLevel::Error => def::AppLogLevel::Error,
-            AppLogLevel::Fatal => def::AppLogLevel::Fatal,
-        }
-    }
-}
-
-impl From<SystemLogLevel> for def::SystemLogLevel {
-    fn from(l: SystemLogLevel) -> Self {
-        match l {
-            SystemLogLevel::Debug => def::SystemLogLevel::Debug,
-            SystemLogLevel::Info => def::SystemLogLevel::Info,
-            SystemLogLevel::Warn => def::SystemLogLevel::Warn,
-        }
-    }
-}
-
-impl From<RuntimeUpdate> for def::RuntimeUpdate {
-    fn from(u: RuntimeUpdate) -> Self {
-        match u {
-            RuntimeUpdate::Auto => def::RuntimeUpdate::Auto,
-            RuntimeUpdate::FunctionUpdate => def::RuntimeUpdate::FunctionUpdate,
-            RuntimeUpdate::Manual => def::RuntimeUpdate::Manual,
-        }
-    }
-}
-
-impl From<RecursiveLoop> for def::RecursiveLoop {
-    fn from(r: RecursiveLoop) -> Self {
-        match r {
-            RecursiveLoop::Allow => def::RecursiveLoop::Allow,
-            RecursiveLoop::Terminate => def::RecursiveLoop::Terminate,
-        }
-    }
+same_variants! {
+    Tracing { Active, PassThrough }
+    SnapStart { PublishedVersions, None }
+    AppLogLevel { Trace, Debug, Info, Warn, Error, Fatal }
+    SystemLogLevel { Debug, Info, Warn }
+    RuntimeUpdate { Auto, FunctionUpdate, Manual }
+    RecursiveLoop { Allow, Terminate }
 }
 
 /// The checks of the settings above that one value alone cannot make:

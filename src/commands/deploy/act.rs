@@ -214,9 +214,7 @@ pub async fn execute(client: &Client, aws: &AwsContext, ui: &Ui, plan: &Plan) ->
                     spared.insert(v.clone());
                 }
                 let doomed = versions::to_prune(&all, *keep, &spared);
-                for v in &doomed {
-                    versions::delete(client, aws, name, v).await?;
-                }
+                let doomed = versions::prune(client, aws, name, &doomed).await?;
                 if !doomed.is_empty() {
                     ui.note(format!("deleted old versions: {}", doomed.join(", ")));
                 }
@@ -309,7 +307,7 @@ async fn point_alias(
         } else {
             ui.note(format!("creating alias {name} -> {version}"));
         }
-        alias::create(client, aws, function, name, version).await?;
+        alias::create(client, aws, function, &to).await?;
         return Ok(AliasMoved { to, changed: true });
     };
     let changed = to.version != current.version || to.weights != current.weights;

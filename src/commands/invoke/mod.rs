@@ -24,7 +24,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use super::Ctx;
 use crate::error::Result;
 use crate::lambda::invoke::{InvocationType, InvokeOutcome, Invoker};
-use crate::local::{Function, InvokeRequest as LocalRequest, LocalDef, LocalInput};
+use crate::local::{Function, InvokeRequest as LocalRequest, LocalDef, LocalInput, line_sink};
 use crate::progress;
 use batch::run_batch;
 use report::report;
@@ -109,7 +109,19 @@ async fn run_local(ctx: &Ctx<'_>, local: &LocalInput, settings: &InvokeSettings)
             String::from_utf8(BASE64.decode(b64).unwrap_or_default()).unwrap_or_default()
         });
     let tail = req.invocation.tail;
-    let function = Arc::new(tokio::sync::Mutex::new(Function::start(def).await?));
+    // One invocation with --tail: its log goes to stderr live, line by line
+    // as the function writes it, instead of as a tail at the end.
+    // (With --output json the tail stays in the document, printed once at the end.)
+    let live = tail && !ui.json() && req.batch.is_none() && kind == InvocationType::RequestResponse;
+    let sink = live.then(|| {
+        let ui = ui.clone();
+        line_sink(Arc::new(move |bytes: &[u8]| {
+            report::print_log(&ui, &String::from_utf8_lossy(bytes))
+        }))
+    });
+    let function = Arc::new(tokio::sync::Mutex::new(
+        Function::start_with_sink(def, sink).await?,
+    ));
     let call = {
         let function = Arc::clone(&function);
         move |payload: Vec<u8>| {
@@ -129,6 +141,7 @@ async fn run_local(ctx: &Ctx<'_>, local: &LocalInput, settings: &InvokeSettings)
                         payload,
                         client_context,
                         cognito_identity: None,
+                        stream: None,
                         tail,
                     })
                     .await?;
@@ -152,7 +165,13 @@ async fn run_local(ctx: &Ctx<'_>, local: &LocalInput, settings: &InvokeSettings)
     } else {
         let payload = std::mem::take(&mut req.payloads[0].bytes);
         match call(payload).await {
-            Ok(outcome) => report(ui, &req, &outcome),
+            Ok(mut outcome) => {
+                if live {
+                    // Already shown, whole.
+                    outcome.log_tail = None;
+                }
+                report(ui, &req, &outcome)
+            }
             Err(e) => Err(e),
         }
     };

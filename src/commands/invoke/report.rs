@@ -110,18 +110,8 @@ fn write_payload(ui: &Ui, pretty: bool, payload: &[u8]) -> Result<()> {
 /// The decoded tail on stderr; START/END/REPORT dimmed and error lines
 /// highlighted when colour is on; a note when Lambda cut it.
 pub fn print_tail(ui: &Ui, inv: &Invocation, request_id: Option<&str>, tail: &str) {
+    print_log(ui, tail);
     let mut err = std::io::stderr().lock();
-    for line in tail.lines() {
-        let line = line.trim_end_matches('\r');
-        let shown = if platform(line).is_some() {
-            ui.paint(DIM, line)
-        } else if is_error_line(line) {
-            ui.paint(ERROR, line)
-        } else {
-            line.to_string()
-        };
-        let _ = writeln!(err, "{shown}");
-    }
     if tail.len() >= LOG_TAIL_BYTES {
         let more = match request_id {
             Some(id) => format!("lamctl logs {} --request-id {id}", inv.function),
@@ -132,6 +122,22 @@ pub fn print_tail(ui: &Ui, inv: &Invocation, request_id: Option<&str>, tail: &st
             "{} the log tail was cut to Lambda's last 4 KB; see the whole log with `{more}`",
             ui.paint(HINT, "note:")
         );
+    }
+}
+
+/// Log lines on stderr, platform lines dimmed and error lines highlighted.
+pub fn print_log(ui: &Ui, text: &str) {
+    let mut err = std::io::stderr().lock();
+    for line in text.lines() {
+        let line = line.trim_end_matches('\r');
+        let shown = if platform(line).is_some() {
+            ui.paint(DIM, line)
+        } else if is_error_line(line) {
+            ui.paint(ERROR, line)
+        } else {
+            line.to_string()
+        };
+        let _ = writeln!(err, "{shown}");
     }
 }
 

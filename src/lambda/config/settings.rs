@@ -242,3 +242,47 @@ pub(super) fn file_systems(def: &super::Definition) -> Result<Option<Vec<FileSys
         .collect::<Result<Vec<_>>>()
         .map(Some)
 }
+
+/// The settings as deployed, as a definition would name them: what
+/// `lamctl init` writes. Defaults (no VPC, PassThrough, no SnapStart, no
+/// DLQ, Lambda's own key, no EFS) are left unnamed, so the file stays
+/// short and [`changes`] of it against the same configuration is empty.
+pub(super) fn from_deployed(cfg: &FunctionConfiguration, def: &mut super::Definition) {
+    let some = |v: Option<&str>| v.filter(|s| !s.is_empty()).map(String::from);
+    def.vpc = cfg
+        .vpc_config()
+        .filter(|v| !v.subnet_ids().is_empty())
+        .map(|v| Vpc {
+            subnets: sorted(v.subnet_ids()),
+            security_groups: sorted(v.security_group_ids()),
+            ipv6_dual_stack: v.ipv6_allowed_for_dual_stack().filter(|b| *b),
+        });
+    def.tracing = cfg
+        .tracing_config()
+        .and_then(|t| t.mode())
+        .filter(|m| **m == TracingMode::Active)
+        .map(|_| Tracing::Active);
+    def.snap_start = cfg
+        .snap_start()
+        .and_then(|s| s.apply_on())
+        .filter(|a| **a == SnapStartApplyOn::PublishedVersions)
+        .map(|_| SnapStart::PublishedVersions);
+    let logging = cfg.logging_config();
+    def.application_log_level = logging
+        .and_then(|l| l.application_log_level())
+        .and_then(|l| AppLogLevel::parse(l.as_str()));
+    def.system_log_level = logging
+        .and_then(|l| l.system_log_level())
+        .and_then(|l| SystemLogLevel::parse(l.as_str()));
+    def.dead_letter_arn = some(cfg.dead_letter_config().and_then(|d| d.target_arn()));
+    def.kms_key_arn = some(cfg.kms_key_arn());
+    let file_systems: Vec<FileSystem> = cfg
+        .file_system_configs()
+        .iter()
+        .map(|f| FileSystem {
+            arn: f.arn().to_string(),
+            mount_path: f.local_mount_path().to_string(),
+        })
+        .collect();
+    def.file_systems = (!file_systems.is_empty()).then_some(file_systems);
+}

@@ -3,9 +3,9 @@
 //! and the alias, concurrency, and the function URL.
 
 use super::{Action, Code, Deployed, Desired};
-use crate::lambda::concurrency::Concurrency;
+use crate::lambda::concurrency::{self, Concurrency};
 use crate::lambda::config::{Definition, FieldChange, NONE, RuntimeManagement};
-use crate::lambda::url::{PublicPermission, UrlAuth, UrlWant};
+use crate::lambda::url::{self, UrlStep};
 
 /// The settings with operations of their own, set when they differ from
 /// what is deployed (a new function: when named; its code signing went
@@ -97,14 +97,15 @@ pub(super) fn plan_versions(
 }
 
 pub(super) fn plan_concurrency(want: &Desired, deployed: &Deployed, actions: &mut Vec<Action>) {
-    match want.concurrency {
-        Some(Concurrency::Set(n)) if deployed.reserved != Some(n) => {
+    match want
+        .concurrency
+        .and_then(|c| concurrency::reserved_change(c, deployed.reserved))
+    {
+        Some(Concurrency::Set(n)) => {
             actions.push(Action::SetReservedConcurrency { concurrency: n })
         }
-        Some(Concurrency::Remove) if deployed.reserved.is_some() => {
-            actions.push(Action::RemoveReservedConcurrency)
-        }
-        _ => {}
+        Some(Concurrency::Remove) => actions.push(Action::RemoveReservedConcurrency),
+        None => {}
     }
     if let (Some(n), Some(alias)) = (want.provisioned, &want.alias) {
         if deployed.provisioned != Some(n) {
@@ -123,46 +124,17 @@ pub(super) fn plan_concurrency(want: &Desired, deployed: &Deployed, actions: &mu
 pub(super) fn plan_url(want: &Desired, deployed: &Deployed, actions: &mut Vec<Action>) {
     let Some(url) = &want.url else { return };
     let qualifier = want.alias.clone();
-    let present = |p: &PublicPermission| deployed.policy_sids.contains(p.sid());
-    let remove_public = |actions: &mut Vec<Action>| {
-        for p in PublicPermission::ALL.iter().filter(|p| present(p)) {
-            actions.push(Action::RemovePermission {
-                qualifier: qualifier.clone(),
-                sid: p.sid().to_string(),
-            });
-        }
-    };
-    match url {
-        UrlWant::Remove => {
-            if deployed.url.is_some() {
-                actions.push(Action::DeleteUrl {
-                    qualifier: qualifier.clone(),
-                });
-            }
-            remove_public(actions);
-        }
-        UrlWant::Attach(config) => {
-            match &deployed.url {
-                None => actions.push(Action::CreateUrl {
-                    qualifier: qualifier.clone(),
-                    config: config.clone(),
-                }),
-                Some(u) if !u.config.same_as(config) => actions.push(Action::UpdateUrl {
-                    qualifier: qualifier.clone(),
-                    config: config.clone(),
-                }),
-                Some(_) => {}
-            }
-            if config.auth == UrlAuth::None {
-                for p in PublicPermission::ALL.into_iter().filter(|p| !present(p)) {
-                    actions.push(Action::AddPublicPermission {
-                        qualifier: qualifier.clone(),
-                        permission: p,
-                    });
-                }
-            } else {
-                remove_public(actions);
-            }
-        }
+    for step in url::steps(url, deployed.url.as_ref(), &deployed.policy_sids) {
+        let qualifier = qualifier.clone();
+        actions.push(match step {
+            UrlStep::Create(config) => Action::CreateUrl { qualifier, config },
+            UrlStep::Update(config) => Action::UpdateUrl { qualifier, config },
+            UrlStep::Delete => Action::DeleteUrl { qualifier },
+            UrlStep::AddPublic(permission) => Action::AddPublicPermission {
+                qualifier,
+                permission,
+            },
+            UrlStep::RemovePermission(sid) => Action::RemovePermission { qualifier, sid },
+        });
     }
 }

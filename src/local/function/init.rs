@@ -40,14 +40,14 @@ impl Function {
         }
     }
 
-    /// The outcome of an invocation whose runtime never finished its init.
-    pub(super) async fn failed_init(&mut self, id: &str, end: InitEnd, tail: bool) -> LocalOutcome {
+    /// How an init attempt failed, once its process is gone.
+    pub(super) async fn init_failure(&mut self, id: &str, end: InitEnd) -> InitFailure {
         let (pid, spawned) = self
             .proc
             .as_ref()
             .map_or((0, Instant::now()), |p| (p.pid, p.spawned));
-        let rss_live = launch::peak_rss(pid);
-        let (init, error_type, payload, init_status) = match end {
+        let rss = launch::peak_rss(pid);
+        let (init, error_type, payload, exit_message) = match end {
             InitEnd::Error {
                 body,
                 error_type,
@@ -73,10 +73,7 @@ impl Function {
                 )
             }
             InitEnd::Exited(exit) => {
-                let message = format!(
-                    "RequestId: {id} Error: Runtime exited with error: {}",
-                    launch::describe_exit(&exit)
-                );
+                let message = format!("RequestId: {id} Error: {}", launch::exit_message(&exit));
                 let body =
                     serde_json::json!({"errorType": "Runtime.ExitError", "errorMessage": message});
                 (
@@ -101,18 +98,6 @@ impl Function {
                 )
             }
         };
-        if error_type == "Sandbox.Timedout" {
-            self.log.line(&format!(
-                "INIT_REPORT Init Duration: {:.2} ms\tPhase: init\tStatus: timeout\n",
-                report::ms(init)
-            ));
-        } else {
-            self.log.line(&report::init_report_error(init, &error_type));
-        }
-        let start_offset = self.log.line(&report::start(id));
-        if let Some(m) = init_status {
-            self.log.line(&format!("{m}\nRuntime.ExitError\n"));
-        }
         if let Some(p) = self.proc.as_mut() {
             p.init = Some(init);
             if p.exited.is_none() {
@@ -122,15 +107,60 @@ impl Function {
                 ));
             }
         }
+        InitFailure {
+            init,
+            error_type,
+            payload,
+            exit_message,
+            rss,
+        }
+    }
+
+    /// `INIT_REPORT … Phase: init|invoke …` for a failed attempt.
+    pub(super) fn init_report(&self, f: &InitFailure, phase: &str) {
+        let status = if f.error_type == "Sandbox.Timedout" {
+            "Status: timeout".to_string()
+        } else {
+            format!("Status: error\tError Type: {}", f.error_type)
+        };
+        self.log.line(&format!(
+            "INIT_REPORT Init Duration: {:.2} ms\tPhase: {phase}\t{status}\n",
+            report::ms(f.init)
+        ));
+    }
+
+    /// The outcome of an invocation whose runtime failed its init again
+    /// within the invocation (START was written at `start_offset`).
+    pub(super) fn failed_init(
+        &mut self,
+        id: &str,
+        f: InitFailure,
+        start_offset: usize,
+        tail: bool,
+    ) -> LocalOutcome {
+        self.init_report(&f, "invoke");
+        if let Some(m) = &f.exit_message {
+            self.log.line(&format!("{m}\nRuntime.ExitError\n"));
+        }
         self.close(
             id,
             start_offset,
-            Duration::ZERO,
-            Status::Error(error_type),
+            f.init,
+            Status::Error(f.error_type),
             Some("Unhandled"),
-            payload,
-            rss_live,
+            f.payload,
+            f.rss,
             tail,
         )
     }
+}
+
+/// A failed init attempt.
+pub(super) struct InitFailure {
+    init: Duration,
+    error_type: String,
+    payload: Vec<u8>,
+    /// The platform's line when the runtime exited (Runtime.ExitError).
+    exit_message: Option<String>,
+    rss: u64,
 }

@@ -16,7 +16,7 @@ use hyper::body::Bytes;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use super::api::{self, Answer, Event, Invocation, Shared};
+use super::api::{self, Answer, Event, Invocation, Shared, StreamPart};
 use super::def::LocalDef;
 use super::launch::{self, Launcher};
 use super::log::{LogBuf, LogSink};
@@ -40,6 +40,10 @@ pub struct InvokeRequest {
     pub cognito_identity: Option<String>,
     /// Fill `log_tail` (the Invoke API's `LogType: Tail`).
     pub tail: bool,
+    /// Receives a streamed response's parts as the runtime sends them (a
+    /// function URL in `RESPONSE_STREAM` mode); the outcome's payload
+    /// still holds the whole body.
+    pub stream: Option<mpsc::UnboundedSender<StreamPart>>,
 }
 
 /// One invocation's result: what a cloud invoke returns (always 200 and
@@ -95,7 +99,11 @@ enum End {
     Answer(Answer, Instant),
     Exited(ExitStatus),
     Timeout,
+    OutOfMemory,
 }
+
+/// How often a running invocation's memory is measured.
+const MEMORY_SAMPLE: Duration = Duration::from_millis(50);
 
 impl Function {
     /// Check the definition, start the Runtime API server and the runtime
@@ -108,6 +116,7 @@ impl Function {
     /// Like [`Function::start`], also handing each piece of the log to
     /// `sink` as it is written (`serve` prints it live).
     pub async fn start_with_sink(def: LocalDef, sink: Option<LogSink>) -> Result<Function> {
+        super::reaper::become_subreaper();
         let launcher = launch::launcher(&def).await?;
         let log = LogBuf::new(sink);
         let (events_tx, events) = mpsc::unbounded_channel();
@@ -201,10 +210,26 @@ impl Function {
             self.spawn()?;
         }
         let id = report::request_id();
+        // START, when a failed init phase had the invocation write it early.
+        let mut early_start: Option<usize> = None;
         if self.proc.as_ref().is_some_and(|p| p.init.is_none())
             && let Err(end) = self.wait_init().await
         {
-            return Ok(self.failed_init(&id, end, req.tail).await);
+            // As the service does: report the failed init phase, then try
+            // the init once more within the invocation, whose log (and
+            // tail) so shows the init's output.
+            let failure = self.init_failure(&id, end).await;
+            self.init_report(&failure, "init");
+            let start_offset = self.log.line(&report::start(&id));
+            self.reap();
+            self.spawn_quiet()?;
+            match self.wait_init().await {
+                Ok(()) => early_start = Some(start_offset),
+                Err(end) => {
+                    let failure = self.init_failure(&id, end).await;
+                    return Ok(self.failed_init(&id, failure, start_offset, req.tail));
+                }
+            }
         }
 
         let timeout = self.def.timeout;
@@ -222,11 +247,24 @@ impl Function {
             trace_id: report::trace_id(),
             client_context: req.client_context,
             cognito_identity: req.cognito_identity,
+            stream: req.stream,
+            start_written: early_start,
         });
         let generation = self.generation();
         let mut started: Option<(Instant, usize)> = None;
+        let pid = self.proc.as_ref().map_or(0, |p| p.pid);
+        let limit = self.def.memory_mb.max(0) as u64 * 1024 * 1024;
+        // The sandbox's memory limit: peak RSS of the process tree, sampled.
+        let mut sample = tokio::time::interval(MEMORY_SAMPLE);
+        let mut sampled = 0u64;
         let end = loop {
             tokio::select! {
+                _ = sample.tick() => {
+                    sampled = sampled.max(launch::peak_rss(pid));
+                    if sampled > limit {
+                        break End::OutOfMemory;
+                    }
+                },
                 ev = self.events.recv() => match ev {
                     Some(Event::Dispatched { id: d, at, log_offset }) if d == id => {
                         started = Some((at, log_offset));
@@ -245,8 +283,12 @@ impl Function {
             }
         };
 
-        let pid = self.proc.as_ref().map_or(0, |p| p.pid);
-        let rss_live = launch::peak_rss(pid);
+        let rss_live = launch::peak_rss(pid).max(sampled);
+        // Over the limit between two samples counts too (VmHWM is a peak).
+        let end = match end {
+            End::Answer(..) | End::Exited(_) if rss_live > limit => End::OutOfMemory,
+            e => e,
+        };
         let (status, function_error, payload, finished) = match end {
             End::Answer(Answer::Response(body), at) => (Status::Success, None, body.to_vec(), at),
             End::Answer(Answer::Error(body), at) => {
@@ -268,15 +310,29 @@ impl Function {
                 self.shared.withdraw(&id);
                 let now = Instant::now();
                 self.ensure_started(&id, &mut started);
-                let message = format!(
-                    "RequestId: {id} Error: Runtime exited with error: {}",
-                    launch::describe_exit(&exit)
-                );
+                let message = format!("RequestId: {id} Error: {}", launch::exit_message(&exit));
                 self.log.line(&format!("{message}\nRuntime.ExitError\n"));
                 let body =
                     serde_json::json!({"errorType": "Runtime.ExitError", "errorMessage": message});
                 (
                     Status::Error("Runtime.ExitError".into()),
+                    Some("Unhandled"),
+                    body.to_string().into_bytes(),
+                    now,
+                )
+            }
+            End::OutOfMemory => {
+                launch::kill_group(pid, libc::SIGKILL);
+                let now = Instant::now();
+                self.wait_exit(Duration::from_secs(2)).await;
+                self.shared.withdraw(&id);
+                self.ensure_started(&id, &mut started);
+                let message =
+                    format!("RequestId: {id} Error: Runtime exited with error: signal: killed");
+                self.log.line(&format!("{message}\nRuntime.OutOfMemory\n"));
+                let body = serde_json::json!({"errorType": "Runtime.OutOfMemory", "errorMessage": message});
+                (
+                    Status::Error("Runtime.OutOfMemory".into()),
                     Some("Unhandled"),
                     body.to_string().into_bytes(),
                     now,
@@ -332,7 +388,10 @@ impl Function {
             Some(p) => {
                 let init = if p.warm { None } else { p.init };
                 p.warm = true;
-                let rss = if p.exited.is_some() {
+                // After an exit /proc has nothing left; what lamctl has
+                // waited for is only a fallback (it counts lamctl's own
+                // forks, the guardians, too).
+                let rss = if p.exited.is_some() && rss_live == 0 && p.max_rss == 0 {
                     launch::waited_children_max_rss()
                 } else {
                     rss_live
@@ -353,6 +412,8 @@ impl Function {
         }));
         let log = self.log.take();
         let section = log.get(start_offset..).unwrap_or(&log);
+        // Processes the function left behind that have ended since.
+        super::reaper::reap_zombies();
         if self.proc.as_ref().is_some_and(|p| p.exited.is_some()) {
             self.reap();
         }

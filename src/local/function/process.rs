@@ -11,9 +11,9 @@ use tokio::net::unix::pipe;
 use super::{Function, Proc, SHUTDOWN_GRACE};
 use crate::error::{Error, Result};
 use crate::local::api::Event;
-use crate::local::launch;
 use crate::local::log::spawn_reader;
 use crate::local::report;
+use crate::local::{launch, reaper};
 
 impl Function {
     /// Notice a runtime that died while idle, so the next invocation starts
@@ -77,12 +77,23 @@ impl Function {
     pub(super) fn reap(&mut self) {
         if let Some(p) = self.proc.take() {
             launch::kill_group(p.pid, libc::SIGKILL);
+            reaper::reap_group(p.pid);
+            reaper::forget(p.pid);
             self.log.sync();
             p.reader.abort();
         }
     }
 
+    /// Start the runtime process, writing INIT_START (a new sandbox).
     pub(super) fn spawn(&mut self) -> Result<()> {
+        self.log
+            .line(&report::init_start(&self.def.runtime, &self.def.region));
+        self.spawn_quiet()
+    }
+
+    /// Start the runtime process without INIT_START: an init retried
+    /// within an invocation runs in the same sandbox.
+    pub(super) fn spawn_quiet(&mut self) -> Result<()> {
         let generation = self.shared.new_generation();
         let program = &self.launcher.program;
         let (reader, writer) = std::io::pipe().map_err(|e| {
@@ -99,7 +110,11 @@ impl Function {
         cmd.args(&self.launcher.args)
             .current_dir(&self.def.task_root)
             .env_clear()
-            .envs(launch::environment(&self.def, self.addr))
+            .envs(launch::environment(
+                &self.def,
+                self.addr,
+                self.launcher.runtime_dir.as_deref(),
+            ))
             .stdin(Stdio::null())
             .stdout(writer)
             .stderr(writer2);
@@ -120,8 +135,6 @@ impl Function {
                 Ok(())
             });
         }
-        self.log
-            .line(&report::init_start(&self.def.runtime, &self.def.region));
         let spawned = Instant::now();
         let mut child = cmd
             .spawn()
@@ -129,6 +142,7 @@ impl Function {
         // Our copies of the write end must close, or EOF never comes.
         drop(cmd);
         let pid = child.id().map(|p| p as i32).unwrap_or(0);
+        reaper::register(pid);
         let pipe = pipe::Receiver::from_owned_fd(OwnedFd::from(reader))
             .map(Arc::new)
             .map_err(|e| Error::failed(format!("cannot read the function's output: {e}")))?;
@@ -168,6 +182,9 @@ impl Drop for Function {
             }
             launch::kill_group(p.pid, libc::SIGKILL);
             self.log.sync();
+        }
+        if let Some(p) = &self.proc {
+            reaper::forget(p.pid);
         }
         if let Some(p) = &self.proc {
             p.reader.abort();

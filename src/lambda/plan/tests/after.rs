@@ -1,6 +1,7 @@
 //! What follows the function: versions, aliases, concurrency, URL.
 
 use super::*;
+use crate::lambda::url::UrlAuth;
 
 #[test]
 fn publish_alias_canary_and_prune() {

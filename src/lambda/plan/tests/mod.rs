@@ -5,6 +5,7 @@
 
 mod after;
 mod function;
+mod role_policies;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -14,7 +15,7 @@ use aws_sdk_lambda::types::{Architecture as SdkArchitecture, FunctionConfigurati
 
 use super::*;
 use crate::lambda::role;
-use crate::lambda::url::{Cors, InvokeMode, UrlAuth};
+use crate::lambda::url::{Cors, InvokeMode};
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/r";
 const ARN: &str = "arn:aws:lambda:us-east-1:123456789012:function:f";

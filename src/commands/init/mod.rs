@@ -1,0 +1,104 @@
+//! `lamctl init NAME`: write lamctl.toml from the deployed function, so a
+//! `lamctl diff` right after reports no configuration differences;
+//! `--download` also fetches the code (GetFunction's `Code.Location`) and
+//! unpacks it into the source directory.
+
+mod unpack;
+
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use super::Ctx;
+use crate::error::{Error, Result};
+use crate::lambda::config::{self, Definition};
+use crate::lambda::limits::UNZIPPED_BYTES;
+use crate::lambda::require_function;
+
+/// Renders lamctl.toml (the input layer's schema) for a function name, its
+/// definition, and whether the code was downloaded (`source` is written).
+pub type Render = fn(&str, &Definition, bool) -> Result<String>;
+
+pub struct Settings {
+    pub function: String,
+    /// The lamctl.toml to write.
+    pub path: PathBuf,
+    /// `--download`: where the code is unpacked.
+    pub source: Option<PathBuf>,
+    pub force: bool,
+    pub render: Render,
+}
+
+#[derive(Debug, Serialize)]
+struct Report {
+    function: String,
+    path: PathBuf,
+    source: Option<PathBuf>,
+    /// Files (and links) unpacked with --download.
+    files: Option<u64>,
+}
+
+pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
+    // Check before any call: never overwrite by surprise.
+    if set.path.exists() && !set.force {
+        return Err(
+            Error::usage(format!("{} already exists", set.path.display()))
+                .with_hint("pass --force to overwrite it"),
+        );
+    }
+    if let Some(src) = &set.source
+        && !set.force
+        && std::fs::read_dir(src).is_ok_and(|mut d| d.next().is_some())
+    {
+        return Err(Error::usage(format!("{} is not empty", src.display()))
+            .with_hint("pass --force to unpack over it"));
+    }
+
+    let aws = ctx.aws().await?;
+    let client = aws.lambda().await;
+    let name = set.function.as_str();
+    let f = require_function(&client, &aws, name).await?;
+    let def = config::from_deployed(&f.config, &f.tags);
+
+    let mut files = None;
+    if let Some(src) = &set.source {
+        let location = f.code_location.as_deref().ok_or_else(|| {
+            Error::failed(format!(
+                "function '{name}' has no code to download (a container image function?)"
+            ))
+        })?;
+        ctx.ui.note(format!("downloading the code of {name}"));
+        let zip = aws
+            .download(location, &format!("the code of '{name}'"), UNZIPPED_BYTES)
+            .await?;
+        files = Some(unpack::unpack(&zip, src)?);
+    }
+
+    let text = (set.render)(name, &def, set.source.is_some())?;
+    if let Some(dir) = set.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    std::fs::write(&set.path, text).map_err(|e| Error::io(&set.path, e))?;
+    ctx.ui.result(&Report {
+        function: name.to_string(),
+        path: set.path.clone(),
+        source: set.source.clone(),
+        files,
+    })
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "wrote {} for {}", self.path.display(), self.function)?;
+        if let (Some(src), Some(n)) = (&self.source, self.files) {
+            writeln!(
+                f,
+                "unpacked {n} file{} into {}",
+                if n == 1 { "" } else { "s" },
+                src.display()
+            )?;
+        }
+        Ok(())
+    }
+}

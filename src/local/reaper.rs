@@ -1,0 +1,208 @@
+//! No process left behind. Every runtime process leads its own process
+//! group; lamctl keeps a list of the live groups and kills them all when it
+//! stops for any reason it can see (the end of a command, SIGINT,
+//! SIGTERM), and becomes a child subreaper so that descendants which left
+//! the group (a double fork, `setsid`) are re-parented to lamctl and killed
+//! with it. For the one reason it cannot see, SIGKILL, each group has a
+//! guardian: a small forked process blocked on a pipe whose only writer is
+//! lamctl. When lamctl dies, however it dies, the pipe closes and the
+//! guardian kills the group.
+
+use std::collections::HashMap;
+use std::os::fd::{FromRawFd, OwnedFd};
+use std::sync::{LazyLock, Mutex, Once};
+use std::time::{Duration, Instant};
+
+/// Live groups: pgid -> the guardian's pid and lamctl's end of its pipe.
+static GROUPS: LazyLock<Mutex<HashMap<i32, Guard>>> = LazyLock::new(Default::default);
+
+struct Guard {
+    pid: i32,
+    _pipe: OwnedFd,
+}
+
+static SUBREAPER: Once = Once::new();
+
+/// Make lamctl the reaper of its orphaned descendants (once).
+pub fn become_subreaper() {
+    SUBREAPER.call_once(|| unsafe {
+        libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    });
+}
+
+/// Watch the group `pgid`: it is killed when lamctl exits, even by SIGKILL.
+pub fn register(pgid: i32) {
+    if pgid <= 0 {
+        return;
+    }
+    let guard = spawn_guardian(pgid);
+    if let Some(g) = guard {
+        groups().insert(pgid, g);
+    }
+}
+
+/// The group has been stopped and waited for: its guardian is no longer
+/// needed (and must not kill a later group that reuses the id).
+pub fn forget(pgid: i32) {
+    let g = groups().remove(&pgid);
+    if let Some(g) = g {
+        unsafe {
+            libc::kill(g.pid, libc::SIGKILL);
+            libc::waitpid(g.pid, std::ptr::null_mut(), 0);
+        }
+    }
+}
+
+/// Stop everything lamctl started: SIGTERM to every live group and to
+/// every re-parented orphan, a short grace, then SIGKILL. Called once the
+/// command has ended, whatever ended it.
+pub fn stop_all(grace: Duration) {
+    // Only a command that ran a function has anything of its own to stop.
+    if !SUBREAPER.is_completed() {
+        return;
+    }
+    let pgids: Vec<i32> = groups().keys().copied().collect();
+    let orphans = children();
+    if pgids.is_empty() && orphans.is_empty() {
+        return;
+    }
+    for &g in &pgids {
+        unsafe { libc::kill(-g, libc::SIGTERM) };
+    }
+    for &p in &orphans {
+        unsafe { libc::kill(p, libc::SIGTERM) };
+    }
+    let until = Instant::now() + grace;
+    while Instant::now() < until
+        && (pgids.iter().any(|g| group_alive(*g)) || children().iter().any(|p| alive(*p)))
+    {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    for &g in &pgids {
+        unsafe { libc::kill(-g, libc::SIGKILL) };
+        forget(g);
+    }
+    for p in children() {
+        unsafe {
+            libc::kill(p, libc::SIGKILL);
+            libc::waitpid(p, std::ptr::null_mut(), libc::WNOHANG);
+        }
+    }
+}
+
+/// Wait (up to a second) until nothing is left of the group `pgid`,
+/// reaping its members that were re-parented to lamctl (the subreaper)
+/// and have died: a zombie still counts as a member of its group.
+pub fn reap_group(pgid: i32) {
+    let until = Instant::now() + Duration::from_secs(1);
+    loop {
+        reap_zombies();
+        if !group_alive(pgid) || Instant::now() > until {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Reap the dead orphans lamctl inherited as subreaper. Only zombies
+/// outside lamctl's own process group, and not a runtime process: those
+/// are tokio's children, whose exit status tokio collects itself.
+pub fn reap_zombies() {
+    let own = unsafe { libc::getpgrp() };
+    let leaders: Vec<i32> = groups().keys().copied().collect();
+    for p in children() {
+        if leaders.contains(&p) {
+            continue;
+        }
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{p}/stat")) else {
+            continue;
+        };
+        let Some((_, rest)) = stat.rsplit_once(')') else {
+            continue;
+        };
+        let mut f = rest.split_whitespace();
+        let state = f.next();
+        let pgrp: i32 = f.nth(1).and_then(|v| v.parse().ok()).unwrap_or(own);
+        if state == Some("Z") && pgrp != own {
+            unsafe { libc::waitpid(p, std::ptr::null_mut(), libc::WNOHANG) };
+        }
+    }
+}
+
+fn groups() -> std::sync::MutexGuard<'static, HashMap<i32, Guard>> {
+    GROUPS.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// lamctl's own children (runtime processes, guardians and re-parented
+/// orphans), guardians excepted.
+fn children() -> Vec<i32> {
+    let guardians: Vec<i32> = groups().values().map(|g| g.pid).collect();
+    let mut out = Vec::new();
+    if let Ok(tasks) = std::fs::read_dir("/proc/self/task") {
+        for t in tasks.flatten() {
+            if let Ok(c) = std::fs::read_to_string(t.path().join("children")) {
+                out.extend(c.split_whitespace().filter_map(|p| p.parse::<i32>().ok()));
+            }
+        }
+    }
+    out.retain(|p| !guardians.contains(p));
+    out
+}
+
+fn alive(pid: i32) -> bool {
+    super::launch::leader_running(pid)
+}
+
+fn group_alive(pgid: i32) -> bool {
+    unsafe { libc::kill(-pgid, 0) == 0 }
+}
+
+/// Fork the guardian of `pgid`. After a fork in a multi-threaded process
+/// the child may only make async-signal-safe calls: it does (signal, close,
+/// read, kill, _exit).
+fn spawn_guardian(pgid: i32) -> Option<Guard> {
+    let mut fds = [0i32; 2];
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
+        return None;
+    }
+    let (read, write) = (fds[0], fds[1]);
+    let pid = unsafe { libc::fork() };
+    if pid < 0 {
+        unsafe {
+            libc::close(read);
+            libc::close(write);
+        }
+        return None;
+    }
+    if pid == 0 {
+        unsafe {
+            // Only lamctl's death matters: the terminal's Ctrl-C and a
+            // SIGTERM sent to lamctl's group are lamctl's to handle.
+            libc::signal(libc::SIGINT, libc::SIG_IGN);
+            libc::signal(libc::SIGTERM, libc::SIG_IGN);
+            libc::signal(libc::SIGHUP, libc::SIG_IGN);
+            libc::close(write);
+            // Drop every other descriptor inherited from lamctl (other
+            // guardians' pipes among them), where the kernel allows it.
+            if read > 3 {
+                libc::syscall(libc::SYS_close_range, 3u32, (read - 1) as u32, 0u32);
+            }
+            libc::syscall(libc::SYS_close_range, (read + 1) as u32, u32::MAX, 0u32);
+            let mut b = [0u8; 1];
+            loop {
+                let n = libc::read(read, b.as_mut_ptr().cast(), 1);
+                if n < 0 && *libc::__errno_location() == libc::EINTR {
+                    continue;
+                }
+                break;
+            }
+            libc::kill(-pgid, libc::SIGKILL);
+            libc::_exit(0);
+        }
+    }
+    unsafe { libc::close(read) };
+    Some(Guard {
+        pid,
+        _pipe: unsafe { OwnedFd::from_raw_fd(write) },
+    })
+}

@@ -254,6 +254,43 @@ fn credentials_never_printed_even_at_vvv() {
         assert!(!out.stderr.contains(secret), "profile: printed {secret}");
     }
     assert_eq!(checked, runs.len());
+
+    // Environment values: masked in the dry run's plan, in info and diff,
+    // unless --show-values.
+    let value = "TopSecretValue42";
+    let env = format!("STAGE={value}");
+    for args in [
+        vec!["deploy", "--dry-run", "--env", &env],
+        vec!["deploy", "--dry-run", "--env", &env, "--output", "json"],
+        vec!["diff", "--env", &env],
+    ] {
+        let mut all = args.clone();
+        all.extend(["--endpoint-url", &ep, "--region", REGION]);
+        let out = lamctl(&all).dir(dir.path()).run();
+        assert!(
+            !out.stdout().contains(value) && !out.stderr.contains(value),
+            "{args:?} showed the value: {}{}",
+            out.stdout(),
+            out.stderr
+        );
+    }
+    let out = lamctl([
+        "diff",
+        "--env",
+        &env,
+        "--show-values",
+        "--endpoint-url",
+        &ep,
+        "--region",
+        REGION,
+    ])
+    .dir(dir.path())
+    .run();
+    assert!(
+        out.stdout().contains(value),
+        "--show-values: {}",
+        out.stdout()
+    );
 }
 
 /// `serve` with -vvv and credentials: nothing leaks either (it stops on SIGTERM, 143).

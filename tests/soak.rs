@@ -5,7 +5,8 @@
 //! (no faults) must converge to exactly the desired state, read back
 //! through the SDK. `LAMCTL_SOAK_RUNS` (default 15 here; scripts/soak runs
 //! 100) and `LAMCTL_SOAK_SEED` choose the set; figures go to stderr and, with
-//! `LAMCTL_SOAK_REPORT=FILE`, to a file (docs/reliability.md quotes them).
+//! `LAMCTL_SOAK_REPORT=FILE`, to a file (docs/reliability.md quotes them);
+//! `LAMCTL_SOAK_SHOW=1` prints each failed run's last lines.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};

@@ -13,7 +13,10 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::error::{Error, Result};
 use crate::lambda::{limits, names};
 
+mod position;
 mod settings;
+
+use position::{key_at, line_col};
 pub use settings::*;
 
 pub const DEFAULT_FILE: &str = "lamctl.toml";
@@ -413,37 +416,6 @@ pub fn parse(text: &str, path: &Path) -> Result<ProjectFile> {
     let label = path.display().to_string();
     file.validate(&label)?;
     Ok(file)
-}
-
-/// The dotted key whose value is at `offset` (`deploy.publish`,
-/// `environment.COUNT`), from the `key =` on its line and the table header
-/// above it.
-pub fn key_at(text: &str, offset: usize) -> Option<String> {
-    let offset = offset.min(text.len());
-    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let line = text[start..].lines().next().unwrap_or("");
-    let (key, _) = line.split_once('=')?;
-    let key = key.trim().trim_matches('"');
-    if key.is_empty() || key.starts_with('[') {
-        return None;
-    }
-    let table = text[..start]
-        .lines()
-        .rev()
-        .map(str::trim)
-        .find(|l| l.starts_with('['))
-        .map(|l| l.trim_matches(['[', ']']).trim().to_string());
-    Some(match table {
-        Some(t) if !t.is_empty() => format!("{t}.{key}"),
-        _ => key.to_string(),
-    })
-}
-
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
 }
 
 impl FunctionSpec {

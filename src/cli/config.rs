@@ -404,6 +404,11 @@ pub fn parse(text: &str, path: &Path) -> Result<ProjectFile> {
         let key = e
             .span()
             .and_then(|sp| key_at(text, sp.start))
+            // (An unknown key's message names it already.)
+            .filter(|k| {
+                !e.message()
+                    .contains(&format!("`{}`", k.rsplit('.').next().unwrap_or(k)))
+            })
             .map(|k| format!(" {k}:"))
             .unwrap_or_default();
         Error::usage(format!(

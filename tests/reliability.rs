@@ -444,3 +444,50 @@ fn zips_are_owner_only_and_temporaries_removed_on_every_exit() {
     assert_eq!(stderr.trim(), "error: terminated");
     assert!(names(&out_dir).is_empty(), "left: {:?}", names(&out_dir));
 }
+
+/// SIGTERM (and SIGINT) while deploy waits for the update to settle: exit
+/// 143 (130), and a plain re-run converges to the desired state.
+#[test]
+fn signal_during_deploys_wait_leaves_a_state_a_rerun_converges_from() {
+    let name = unique("rel-wait");
+    let dir = function_dir(&name);
+    deploy_via(dir.path(), &moto().endpoint, &[]).success();
+    for (sig, exit, memory) in [(libc::SIGTERM, 143, "384"), (libc::SIGINT, 130, "448")] {
+        let proxy = Proxy::moto();
+        // Every read after the update is slow: the wait is where the signal lands.
+        proxy.delay(|r| r.method == "GET", Duration::from_millis(700));
+        let (child, _home) = lamctl([
+            "deploy",
+            "--memory",
+            memory,
+            "--endpoint-url",
+            &proxy.endpoint,
+            "--region",
+            REGION,
+        ])
+        .dir(dir.path())
+        .spawn();
+        let n = name.clone();
+        let updated =
+            move |r: &Request| r.method == "PUT" && r.path.ends_with(&format!("{n}/configuration"));
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while proxy.count(&updated) == 0 {
+            assert!(Instant::now() < deadline, "the update never started");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        std::thread::sleep(Duration::from_millis(300));
+        unsafe { libc::kill(child.id() as i32, sig) };
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(exit), "{stderr}");
+        // The plain re-run converges.
+        deploy_via(dir.path(), &moto().endpoint, &["--memory", memory]).success();
+        assert_eq!(memory_of(&name), Some(memory.parse().unwrap()));
+        let again = deploy_via(
+            dir.path(),
+            &moto().endpoint,
+            &["--memory", memory, "--output", "json"],
+        );
+        again.success();
+    }
+}

@@ -5,12 +5,16 @@
 //! fields. Files are compressed on all cores with libdeflate (`compress`)
 //! and appended in order by one writer (`pipeline`) within a bounded window,
 //! so memory stays small whatever the tree; files over 32 MiB are streamed
-//! by the writer itself through the zip crate's own deflate.
+//! by the writer itself through the zip crate's own deflate. With a cache
+//! (`cache`), an unchanged tree's zip is a verified copy of the last one,
+//! and a changed tree recompresses only the files that changed.
 
+mod cache;
 mod compress;
 mod pipeline;
 mod shown;
 
+pub use cache::{CacheSettings, DEFAULT_MAX_BYTES};
 pub use shown::{package_shown, summary};
 
 use std::collections::BTreeMap;
@@ -19,6 +23,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use base64::Engine;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use serde::Serialize;
 use zip::write::SimpleFileOptions;
@@ -64,6 +69,8 @@ pub struct PackageOptions {
     pub size_check: bool,
     /// Worker threads; 0 means one per core.
     pub threads: usize,
+    /// The content cache; `None` with `--no-cache`.
+    pub cache: Option<CacheSettings>,
 }
 
 /// What was packaged.
@@ -82,6 +89,9 @@ pub struct PackageReport {
     pub files: u64,
     /// Entries stored without compression (already-compressed formats).
     pub stored: u64,
+    /// Files whose compressed data came from the cache (all of them when
+    /// the whole zip was reused).
+    pub cached: u64,
 }
 
 /// Hooks for the command: verbose notes and progress.
@@ -128,7 +138,24 @@ pub fn package(opts: &PackageOptions, obs: &dyn Observer) -> Result<PackageRepor
     if opts.size_check && uncompressed > UNZIPPED_BYTES {
         return Err(too_big(&entries, uncompressed));
     }
-    write_zip(&entries, opts, uncompressed, obs)
+    write_zip(&root, &entries, opts, uncompressed, obs)
+}
+
+/// Worker threads: as asked, else one per core.
+fn threads(opts: &PackageOptions) -> usize {
+    if opts.threads == 0 {
+        std::thread::available_parallelism().map_or(2, |n| n.get())
+    } else {
+        opts.threads
+    }
+}
+
+/// Files and links in the zip (directories not counted).
+fn file_count(entries: &[Entry]) -> u64 {
+    entries
+        .iter()
+        .filter(|e| !matches!(e.kind, Kind::EmptyDir))
+        .count() as u64
 }
 
 /// glibc gives each thread its own heap, and buffers of varying size freed
@@ -480,6 +507,7 @@ fn file_mode(executable: bool) -> u32 {
 }
 
 fn write_zip(
+    root: &Path,
     entries: &[Entry],
     opts: &PackageOptions,
     total: u64,
@@ -503,17 +531,61 @@ fn write_zip(
     if crate::interrupt::triggered() {
         return Err(Error::Interrupted);
     }
-    let result = (|| {
-        let file = File::options()
+    let create = || {
+        File::options()
             .read(true)
             .write(true)
             .create(true)
             .truncate(true)
             .open(&tmp)
-            .map_err(|e| Error::io(&tmp, e))?;
-        let report = pipeline::write(entries, opts, total, obs, file, &tmp)?;
+            .map_err(|e| Error::io(&tmp, e))
+    };
+    let result = (|| {
+        let cache = opts.cache.as_ref().map(|s| cache::Cache::open(s, root));
+        let keys = match &cache {
+            Some(_) => Some(cache::keys(entries, threads(opts))?),
+            None => None,
+        };
+        let manifest = keys.as_deref().map(|k| cache::manifest(entries, k));
+        if let (Some(c), Some(m)) = (&cache, &manifest)
+            && let Some(sum) = c.reuse(m, &mut create()?)
+        {
+            // The same manifest: the last zip, checked against its SHA-256.
+            obs.start(file_count(entries), total);
+            obs.advance(total);
+            std::fs::rename(&tmp, output).map_err(|e| Error::io(output, e))?;
+            return Ok(PackageReport {
+                path: output.clone(),
+                code_sha256: base64::engine::general_purpose::STANDARD.encode(sum.sha),
+                sha256_hex: hex::encode(sum.sha),
+                size: sum.size,
+                uncompressed_size: total,
+                files: file_count(entries),
+                stored: sum.stored,
+                cached: file_count(entries),
+            });
+        }
+        let known = cache.as_ref().zip(keys.as_deref());
+        let written = pipeline::write(entries, opts, total, obs, create()?, &tmp, known)?;
+        if let (Some(c), Some(m)) = (&cache, &manifest)
+            && written.consistent
+        {
+            let r = &written.report;
+            let sum = cache::ZipSummary {
+                sha: hex::decode(&r.sha256_hex)
+                    .ok()
+                    .and_then(|v| v.try_into().ok())
+                    .unwrap_or_default(),
+                size: r.size,
+                stored: r.stored,
+            };
+            // A cache that cannot be written only makes the next run slower.
+            if let Err(e) = c.store(m, &tmp, &sum, &written.recs) {
+                obs.detail(&format!("not cached: {e}"));
+            }
+        }
         std::fs::rename(&tmp, output).map_err(|e| Error::io(output, e))?;
-        Ok(report)
+        Ok(written.report)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
@@ -541,6 +613,7 @@ impl IgnoreRules {
             keep_symlinks: false,
             size_check: false,
             threads: 0,
+            cache: None,
         };
         Ok(IgnoreRules {
             ig: matcher(root, &opts)?,

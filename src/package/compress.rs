@@ -1,14 +1,18 @@
-//! A worker's half of packaging: read one file whole, deflate it with
-//! libdeflate, and frame the result as a zip local entry for the writer.
+//! A worker's half of packaging: read one file whole, deflate it, and frame
+//! the result as a zip local entry for the writer; or, on a cache hit, take
+//! the entry's compressed data from the cache instead.
 //!
 //! libdeflate compresses a whole buffer at once, about 1.5 times as fast as
 //! zlib for a smaller output (docs/benchmarks.md), so files are read whole:
 //! up to `IN_MEMORY_MAX` with buffers each worker reuses, and up to
-//! `BIG_MAX` one at a time with buffers given back afterwards.
+//! `BIG_MAX` one at a time with buffers given back afterwards. A big file is
+//! deflated in fixed 1 MiB chunks on every core (`chunked`), and a file
+//! whose sample does not shrink is stored without deflating it (`sample`).
 
 use std::fs::File;
 use std::io::Read;
 
+use super::cache::{self, Cache, Key, Rec};
 use super::{BIG_MAX, Entry, IN_MEMORY_MAX, Kind, file_mode, is_precompressed};
 use crate::error::{Error, Result};
 
@@ -18,38 +22,62 @@ use crate::error::{Error, Result};
 const LEVEL: i32 = 7;
 /// Buffers a worker keeps from file to file are at most this big.
 const KEEP_BUFFER: usize = 1024 * 1024;
+/// Everything that decides an entry's compressed bytes besides its content
+/// and whether its name is a compressed format: part of every cache key.
+pub(super) const PARAMS: &str = concat!(
+    "libdeflate-7; big: zlib-rs-7 in 1 MiB chunks; ",
+    "sample: 4x32 KiB at libdeflate-1 under 63/64 stored"
+);
 
-/// A file ready for the writer: a local file header and the entry's data.
+/// What a worker hands to the writer: a local file header and the entry's data.
 pub(super) struct Framed {
     pub bytes: Vec<u8>,
     pub mode: u32,
     pub stored: bool,
+    /// With a cache: the content's key and where the data is (the offset
+    /// is filled in by the writer).
+    pub rec: Option<(Key, Rec)>,
+    /// Whether the data came from the cache.
+    pub hit: bool,
 }
 
-/// A worker's compressor and the buffers it reuses from file to file.
+/// A worker's compressors and the buffers it reuses from file to file.
 pub(super) struct Deflater {
     compressor: libdeflater::Compressor,
+    /// The fastest level, for the incompressibility sample.
+    sampler: libdeflater::Compressor,
     /// Room for the local header, then the file's content.
     input: Vec<u8>,
     /// Deflate output of small files, sized to libdeflate's bound.
     scratch: Vec<u8>,
+    /// Threads a big file's chunks are spread over.
+    threads: usize,
 }
 
 impl Deflater {
-    pub fn new() -> Self {
+    pub fn new(threads: usize) -> Self {
         let level = libdeflater::CompressionLvl::new(LEVEL).expect("a valid libdeflate level");
+        let fast = libdeflater::CompressionLvl::new(1).expect("a valid libdeflate level");
         Deflater {
             compressor: libdeflater::Compressor::new(level),
+            sampler: libdeflater::Compressor::new(fast),
             input: Vec::new(),
             scratch: Vec::new(),
+            threads: threads.max(1),
         }
     }
 
-    /// Read, deflate and frame one file that `handles` accepted.
-    pub fn prepare(&mut self, entry: &Entry) -> Result<Framed> {
+    /// Frame one file that `handles` accepted: from the cache when `known`
+    /// holds its key and the cache has it, else read and deflated.
+    pub fn prepare(&mut self, entry: &Entry, known: Option<(&Cache, &Key)>) -> Result<Framed> {
         let Kind::File { executable, size } = entry.kind else {
             unreachable!("only files are compressed by workers");
         };
+        if let Some((cache, key)) = known
+            && let Some(f) = from_cache(entry, cache, key)
+        {
+            return Ok(f);
+        }
         let big = size > IN_MEMORY_MAX;
         let head = header_len(&entry.name);
         self.input.clear();
@@ -66,6 +94,10 @@ impl Deflater {
                 BIG_MAX >> 20
             )));
         }
+        let by_name = is_precompressed(&entry.name);
+        // The key is taken from the very bytes compressed, so a file that
+        // changed since the keys were taken is never cached under its old key.
+        let key = known.map(|_| cache::key_of(&self.input[head..], by_name));
         let crc = libdeflater::crc32(&self.input[head..]);
         let mut header = Header {
             name: &entry.name,
@@ -73,25 +105,16 @@ impl Deflater {
             size: len,
             compressed: len,
         };
-        let compressible = len > 0 && !is_precompressed(&entry.name);
+        let compressible =
+            len > 0 && !by_name && !incompressible(&mut self.sampler, &self.input[head..]);
         let bytes = if !compressible {
             None
         } else if big {
-            // Straight into the frame: a fresh allocation over glibc's mmap
-            // threshold is zero pages until written, so only the output's
-            // own size is ever resident.
-            let bound = self.compressor.deflate_compress_bound(len);
-            let mut out = vec![0u8; head + bound];
-            match deflate(&mut self.compressor, &self.input[head..], &mut out[head..]) {
-                Some(n) => {
-                    out.truncate(head + n);
-                    out.shrink_to_fit();
-                    header.compressed = n;
-                    header.write(&mut out[..head]);
-                    Some(out)
-                }
-                None => None,
-            }
+            chunked(&self.input[head..], head, self.threads).map(|mut out| {
+                header.compressed = out.len() - head;
+                header.write(&mut out[..head]);
+                out
+            })
         } else {
             let bound = self.compressor.deflate_compress_bound(len);
             if self.scratch.len() < bound {
@@ -122,12 +145,52 @@ impl Deflater {
         if self.scratch.len() > KEEP_BUFFER {
             self.scratch = Vec::new();
         }
+        let rec = key.map(|key| {
+            let rec = Rec {
+                offset: 0,
+                len: (bytes.len() - head) as u64,
+                size: len as u64,
+                crc32: crc,
+                data_crc: crc32fast::hash(&bytes[head..]),
+                stored,
+            };
+            (key, rec)
+        });
         Ok(Framed {
             bytes,
             mode: file_mode(executable),
             stored,
+            rec,
+            hit: false,
         })
     }
+}
+
+/// The entry from the cache, framed under this entry's name and mode;
+/// `None` (so it is compressed afresh) when the cache lacks it or its data
+/// fails its CRC.
+fn from_cache(entry: &Entry, cache: &Cache, key: &Key) -> Option<Framed> {
+    let Kind::File { executable, .. } = entry.kind else {
+        return None;
+    };
+    let rec = cache.lookup(key)?;
+    let head = header_len(&entry.name);
+    let mut bytes = cache.read(&rec, head)?;
+    let size = usize::try_from(rec.size).ok()?;
+    Header {
+        name: &entry.name,
+        crc32: rec.crc32,
+        size,
+        compressed: bytes.len() - head,
+    }
+    .write(&mut bytes[..head]);
+    Some(Framed {
+        bytes,
+        mode: file_mode(executable),
+        stored: rec.stored,
+        rec: Some((*key, rec)),
+        hit: true,
+    })
 }
 
 /// Deflate `data` into `out`; `None` when that does not make it smaller,
@@ -136,6 +199,135 @@ impl Deflater {
 fn deflate(c: &mut libdeflater::Compressor, data: &[u8], out: &mut [u8]) -> Option<usize> {
     let n = c.deflate_compress(data, out).ok()?;
     (n < data.len()).then_some(n)
+}
+
+/// Files at least this big are sampled before they are deflated.
+const SAMPLE_MIN: usize = 512 * 1024;
+const SAMPLES: usize = 4;
+const SAMPLE_LEN: usize = 32 * 1024;
+
+/// Whether `data` looks like it will not shrink: four 32 KiB slices at
+/// fixed fractions of its length, deflated at the fastest level, save less
+/// than 1/64 of their size. Decided from the content alone, so it is as
+/// deterministic as the rest of the archive. Smaller files are deflated
+/// outright: that costs less than being wrong about them.
+pub(super) fn incompressible(sampler: &mut libdeflater::Compressor, data: &[u8]) -> bool {
+    if data.len() < SAMPLE_MIN {
+        return false;
+    }
+    let mut out = vec![0u8; sampler.deflate_compress_bound(SAMPLE_LEN)];
+    let (mut took, mut made) = (0usize, 0usize);
+    for at in sample_offsets(data.len()) {
+        let slice = &data[at..at + SAMPLE_LEN];
+        took += slice.len();
+        made += sampler
+            .deflate_compress(slice, &mut out)
+            .unwrap_or(slice.len());
+    }
+    made * 64 >= took * 63
+}
+
+/// `incompressible` for a file too big to read whole (streamed by the
+/// writer): its four samples are read from the file.
+pub(super) fn sample_file(path: &std::path::Path, size: u64) -> std::io::Result<bool> {
+    use std::os::unix::fs::FileExt;
+    let Ok(len) = usize::try_from(size) else {
+        return Ok(false);
+    };
+    if len < SAMPLE_MIN {
+        return Ok(false);
+    }
+    // The same slices `incompressible` takes from a file read whole.
+    let f = File::open(path)?;
+    let mut sampler =
+        libdeflater::Compressor::new(libdeflater::CompressionLvl::new(1).expect("a valid level"));
+    let mut slice = vec![0u8; SAMPLE_LEN];
+    let mut out = vec![0u8; sampler.deflate_compress_bound(SAMPLE_LEN)];
+    let (mut took, mut made) = (0usize, 0usize);
+    for at in sample_offsets(len) {
+        f.read_exact_at(&mut slice, at as u64)?;
+        took += SAMPLE_LEN;
+        made += sampler
+            .deflate_compress(&slice, &mut out)
+            .unwrap_or(SAMPLE_LEN);
+    }
+    Ok(made * 64 >= took * 63)
+}
+
+fn sample_offsets(len: usize) -> impl Iterator<Item = usize> {
+    (0..SAMPLES).map(move |k| k * (len - SAMPLE_LEN) / (SAMPLES - 1))
+}
+
+/// Big files are cut into chunks of this size, each deflated on its own.
+const CHUNK: usize = 1024 * 1024;
+/// zlib-rs level for the chunks: its output is then no larger than
+/// libdeflate's level 7 on the benchmark trees' big files.
+const CHUNK_LEVEL: u32 = 7;
+
+/// Deflate a big file on `threads` threads, pigz-style: fixed 1 MiB chunks,
+/// each deflated independently (a fresh compressor), every chunk but the
+/// last ending in a full flush (a byte-aligned empty stored block, no final
+/// bit) and the last one finishing the stream. Their concatenation is one
+/// valid deflate stream that depends only on the bytes, whatever the thread
+/// count. Returns `head` zero bytes then the data, or `None` when it does
+/// not shrink.
+fn chunked(data: &[u8], head: usize, threads: usize) -> Option<Vec<u8>> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let chunks: Vec<&[u8]> = data.chunks(CHUNK).collect();
+    let outs: Vec<Mutex<Vec<u8>>> = chunks.iter().map(|_| Mutex::new(Vec::new())).collect();
+    let next = AtomicUsize::new(0);
+    let work = || {
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(chunk) = chunks.get(i) else { break };
+            let out = deflate_chunk(chunk, i + 1 == chunks.len());
+            *outs[i].lock().expect("chunk lock") = out;
+        }
+    };
+    std::thread::scope(|s| {
+        for _ in 1..threads.min(chunks.len()) {
+            s.spawn(work);
+        }
+        work();
+    });
+    let total: usize = outs
+        .iter()
+        .map(|o| o.lock().expect("chunk lock").len())
+        .sum();
+    if total >= data.len() {
+        return None;
+    }
+    let mut out = Vec::with_capacity(head + total);
+    out.resize(head, 0);
+    for o in outs {
+        out.extend_from_slice(&o.into_inner().expect("chunk lock"));
+    }
+    Some(out)
+}
+
+fn deflate_chunk(chunk: &[u8], last: bool) -> Vec<u8> {
+    use flate2::{Compress, Compression, FlushCompress, Status};
+    let mut c = Compress::new(Compression::new(CHUNK_LEVEL), false);
+    let flush = if last {
+        FlushCompress::Finish
+    } else {
+        FlushCompress::Full
+    };
+    let mut out = Vec::with_capacity(chunk.len() + chunk.len() / 64 + 64);
+    loop {
+        let read = c.total_in() as usize;
+        let status = c
+            .compress_vec(&chunk[read..], &mut out, flush)
+            .expect("deflating from memory into memory does not fail");
+        let flushed = c.total_in() as usize == chunk.len() && out.len() < out.capacity();
+        match status {
+            Status::StreamEnd => break,
+            _ if !last && flushed => break,
+            _ => out.reserve(out.capacity().max(64 * 1024)),
+        }
+    }
+    out
 }
 
 /// Whether a worker reads and compresses this entry (links, directories
@@ -242,7 +434,7 @@ mod tests {
     #[test]
     fn frames_read_back_through_the_zip_crate() {
         let t = tempfile::tempdir().unwrap();
-        let mut d = Deflater::new();
+        let mut d = Deflater::new(2);
         let text = b"def handler(event, context):\n    return event\n".repeat(500);
         let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
         let noise: Vec<u8> = (0..70_000)
@@ -267,7 +459,7 @@ mod tests {
         ];
         assert!(big.len() as u64 > IN_MEMORY_MAX, "covers the big-file path");
         for (name, data, method) in cases {
-            let f = d.prepare(&entry(t.path(), name, data)).unwrap();
+            let f = d.prepare(&entry(t.path(), name, data), None).unwrap();
             let (n, m, crc, size, content) = read_back(&f);
             assert_eq!(n, name);
             assert_eq!(m, method, "{name}");

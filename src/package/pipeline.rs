@@ -9,10 +9,12 @@
 //! little output piles up behind it. A big file that would wait for another
 //! is passed over and taken by the next free worker, so no core idles.
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::Path;
+use std::rc::Rc;
 use std::sync::{Condvar, Mutex};
 
 use base64::Engine;
@@ -20,7 +22,8 @@ use sha2::{Digest, Sha256};
 use zip::write::FullFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
-use super::compress::{Deflater, Framed, handles};
+use super::cache::{Cache, Key, Rec, file_hasher};
+use super::compress::{Deflater, Framed, handles, sample_file};
 use super::{
     Entry, IN_MEMORY_MAX, Kind, Observer, PackageOptions, PackageReport, file_mode,
     is_precompressed, options,
@@ -107,6 +110,20 @@ fn is_big(entry: &Entry) -> bool {
     entry.size() > IN_MEMORY_MAX && handles(entry)
 }
 
+/// With a cache: the cache, and every entry's content key.
+pub(super) type Known<'a> = Option<(&'a Cache, &'a [Key])>;
+
+/// What the writer learnt for the cache: where each cacheable entry's data
+/// is in the new zip, and how many came from the cache.
+pub(super) struct Written {
+    pub report: PackageReport,
+    pub recs: Vec<(Key, Rec)>,
+    /// Whether every file written had the content its key was taken from
+    /// (a file that changed while it was packaged breaks that, and then
+    /// the manifest does not describe the zip).
+    pub consistent: bool,
+}
+
 /// Compress and write `entries` into `file`, then digest it.
 pub(super) fn write(
     entries: &[Entry],
@@ -115,16 +132,10 @@ pub(super) fn write(
     obs: &dyn Observer,
     file: File,
     tmp: &Path,
-) -> Result<PackageReport> {
-    let threads = if opts.threads == 0 {
-        std::thread::available_parallelism().map_or(2, |n| n.get())
-    } else {
-        opts.threads
-    };
-    let files = entries
-        .iter()
-        .filter(|e| !matches!(e.kind, Kind::EmptyDir))
-        .count() as u64;
+    known: Known<'_>,
+) -> Result<Written> {
+    let threads = super::threads(opts);
+    let files = super::file_count(entries);
     obs.start(files, total);
 
     let shared = Shared::new(entries);
@@ -134,14 +145,18 @@ pub(super) fn write(
         other => Error::failed(format!("cannot add {name} to the zip: {other}")),
     };
 
-    std::thread::scope(|scope| -> Result<PackageReport> {
+    std::thread::scope(|scope| -> Result<Written> {
         for _ in 0..threads {
-            scope.spawn(|| worker(entries, &shared));
+            scope.spawn(|| worker(entries, &shared, threads, known));
         }
         // A seekable file lets the zip crate write sizes into the local
         // headers (no 16-byte data descriptor per entry).
-        let mut zip = ZipWriter::new(Tracked::new(file));
+        let pos = Rc::new(Cell::new(0));
+        let mut zip = ZipWriter::new(Tracked::new(file, Rc::clone(&pos)));
         let mut stored = 0u64;
+        let mut cached = 0u64;
+        let mut recs = Vec::new();
+        let mut consistent = true;
         let run = (|| -> Result<()> {
             for (i, e) in entries.iter().enumerate() {
                 if crate::interrupt::triggered() {
@@ -152,6 +167,8 @@ pub(super) fn write(
                         if f.stored && e.size() > 0 {
                             stored += 1;
                         }
+                        cached += f.hit as u64;
+                        let before = pos.get();
                         let mut data = f.bytes.as_slice();
                         let entry = zip::read::read_zipfile_from_stream(&mut data)
                             .and_then(|entry| {
@@ -162,11 +179,26 @@ pub(super) fn write(
                             .map_err(|err| zip_err(&e.name, err))?;
                         zip.raw_copy_file_touch(entry, DateTime::default(), Some(f.mode))
                             .map_err(|err| zip_err(&e.name, err))?;
+                        // The zip crate copies the frame's header (no extra
+                        // fields) and data as they are; the data's offset is
+                        // recorded only when the length written proves it.
+                        if let (Some((key, _)), Some((_, keys))) = (&f.rec, known) {
+                            consistent &= *key == keys[i];
+                        }
+                        if let Some((key, mut rec)) = f.rec
+                            && pos.get() - before == f.bytes.len() as u64
+                        {
+                            rec.offset = pos.get() - rec.len;
+                            recs.push((key, rec));
+                        }
                         obs.advance(e.size());
                     }
                     Prepared::Inline => match &e.kind {
                         Kind::File { size, executable } => {
-                            let method = if is_precompressed(&e.name) {
+                            let keep = is_precompressed(&e.name)
+                                || sample_file(&e.path, *size)
+                                    .map_err(|err| Error::io(&e.path, err))?;
+                            let method = if keep {
                                 stored += 1;
                                 CompressionMethod::Stored
                             } else {
@@ -179,11 +211,17 @@ pub(super) fn write(
                                 .into_full_options();
                             zip.start_file(e.name.as_str(), o)
                                 .map_err(|err| zip_err(&e.name, err))?;
-                            copy_reporting(&mut f, &mut zip, obs).map_err(|err| match err {
-                                CopyError::Read(io) => Error::io(&e.path, io),
-                                CopyError::Write(io) => io_err(io),
-                                CopyError::Interrupted => Error::Interrupted,
-                            })?;
+                            let mut hasher = known.map(|_| file_hasher(is_precompressed(&e.name)));
+                            copy_reporting(&mut f, &mut zip, obs, hasher.as_mut()).map_err(
+                                |err| match err {
+                                    CopyError::Read(io) => Error::io(&e.path, io),
+                                    CopyError::Write(io) => io_err(io),
+                                    CopyError::Interrupted => Error::Interrupted,
+                                },
+                            )?;
+                            if let (Some(h), Some((_, keys))) = (hasher, known) {
+                                consistent &= <[u8; 32]>::from(h.finalize()) == keys[i];
+                            }
                         }
                         Kind::Symlink { target } => {
                             let o = options(CompressionMethod::Stored, 0o777);
@@ -212,7 +250,7 @@ pub(super) fn write(
         // No fsync: the rename makes the zip appear whole, and a zip lost in
         // a power cut is simply built again.
         let (digest, size) = out.finish().map_err(io_err)?;
-        Ok(PackageReport {
+        let report = PackageReport {
             path: opts.output.clone(),
             code_sha256: base64::engine::general_purpose::STANDARD.encode(digest),
             sha256_hex: hex::encode(digest),
@@ -220,6 +258,12 @@ pub(super) fn write(
             uncompressed_size: total,
             files,
             stored,
+            cached,
+        };
+        Ok(Written {
+            report,
+            recs,
+            consistent,
         })
     })
 }
@@ -244,8 +288,8 @@ fn take(shared: &Shared, i: usize) -> Result<Prepared> {
     }
 }
 
-fn worker(entries: &[Entry], shared: &Shared) {
-    let mut deflater = Deflater::new();
+fn worker(entries: &[Entry], shared: &Shared, threads: usize, known: Known<'_>) {
+    let mut deflater = Deflater::new(threads);
     loop {
         let (i, big) = {
             let mut st = shared.state.lock().expect("package window lock");
@@ -267,7 +311,8 @@ fn worker(entries: &[Entry], shared: &Shared) {
             }
         };
         let r = if handles(&entries[i]) {
-            deflater.prepare(&entries[i]).map(Prepared::Framed)
+            let known = known.map(|(cache, keys)| (cache, &keys[i]));
+            deflater.prepare(&entries[i], known).map(Prepared::Framed)
         } else {
             Ok(Prepared::Inline)
         };
@@ -361,15 +406,16 @@ fn pick(st: &mut Window, shared: &Shared, entries: &[Entry]) -> Option<usize> {
 /// digest, which is then taken by reading the finished file back.
 struct Tracked {
     inner: BufWriter<File>,
-    pos: u64,
+    /// Shared with the writer, which records where entries' data lands.
+    pos: Rc<Cell<u64>>,
     digest: Option<Sha256>,
 }
 
 impl Tracked {
-    fn new(file: File) -> Self {
+    fn new(file: File, pos: Rc<Cell<u64>>) -> Self {
         Tracked {
             inner: BufWriter::with_capacity(256 * 1024, file),
-            pos: 0,
+            pos,
             digest: Some(Sha256::new()),
         }
     }
@@ -378,7 +424,7 @@ impl Tracked {
     fn finish(mut self) -> io::Result<([u8; 32], u64)> {
         self.inner.flush()?;
         if let Some(d) = self.digest.take() {
-            return Ok((d.finalize().into(), self.pos));
+            return Ok((d.finalize().into(), self.pos.get()));
         }
         let mut file = self.inner.into_inner().map_err(|e| e.into_error())?;
         file.seek(SeekFrom::Start(0))?;
@@ -403,7 +449,7 @@ impl Write for Tracked {
         if let Some(d) = &mut self.digest {
             d.update(&buf[..n]);
         }
-        self.pos += n as u64;
+        self.pos.set(self.pos.get() + n as u64);
         Ok(n)
     }
 
@@ -415,15 +461,15 @@ impl Write for Tracked {
 impl Seek for Tracked {
     fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
         if to == SeekFrom::Current(0) {
-            return Ok(self.pos);
+            return Ok(self.pos.get());
         }
-        self.pos = self.inner.seek(to)?;
+        self.pos.set(self.inner.seek(to)?);
         self.digest = None;
-        Ok(self.pos)
+        Ok(self.pos.get())
     }
 
     fn stream_position(&mut self) -> io::Result<u64> {
-        Ok(self.pos)
+        Ok(self.pos.get())
     }
 }
 
@@ -437,6 +483,7 @@ fn copy_reporting(
     r: &mut impl Read,
     w: &mut impl Write,
     obs: &dyn Observer,
+    mut hasher: Option<&mut Sha256>,
 ) -> std::result::Result<(), CopyError> {
     let mut buf = vec![0u8; 256 * 1024];
     loop {
@@ -450,6 +497,9 @@ fn copy_reporting(
             Err(e) => return Err(CopyError::Read(e)),
         };
         w.write_all(&buf[..n]).map_err(CopyError::Write)?;
+        if let Some(h) = hasher.as_deref_mut() {
+            h.update(&buf[..n]);
+        }
         obs.advance(n as u64);
     }
 }

@@ -177,7 +177,7 @@ _lamctl() {
             return 0
             ;;
         lamctl__subcmd__deploy)
-            opts="-o -q -v -c -h -V --function --runtime --handler --role --memory --timeout --architecture --description --env --env-file --layer --tag --ephemeral-storage --log-format --log-group --out --exclude --include --keep-symlinks --no-size-check --create-role --force --s3-bucket --s3-key --publish --alias --canary --keep-versions --concurrency --no-concurrency --provisioned --url --no-url --url-auth --cors-origin --cors-method --cors-header --cors-max-age --cors-credentials --invoke-mode --dry-run --profile --region --endpoint-url --output --quiet --verbose --color --config --connect-timeout --read-timeout --help --version"
+            opts="-o -q -v -c -h -V --function --runtime --handler --role --memory --timeout --architecture --description --env --env-file --layer --tag --ephemeral-storage --log-format --log-group --out --exclude --include --keep-symlinks --no-size-check --no-cache --create-role --force --s3-bucket --s3-key --publish --alias --canary --keep-versions --concurrency --no-concurrency --provisioned --url --no-url --url-auth --cors-origin --cors-method --cors-header --cors-max-age --cors-credentials --invoke-mode --dry-run --profile --region --endpoint-url --output --quiet --verbose --color --config --connect-timeout --read-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -753,7 +753,7 @@ _lamctl() {
             return 0
             ;;
         lamctl__subcmd__package)
-            opts="-o -q -v -c -h -V --out --exclude --include --keep-symlinks --no-size-check --profile --region --endpoint-url --output --quiet --verbose --color --config --connect-timeout --read-timeout --help --version"
+            opts="-o -q -v -c -h -V --out --exclude --include --keep-symlinks --no-size-check --no-cache --profile --region --endpoint-url --output --quiet --verbose --color --config --connect-timeout --read-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

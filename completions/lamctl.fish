@@ -79,6 +79,7 @@ complete -c lamctl -n "__fish_lamctl_using_subcommand package" -l connect-timeou
 complete -c lamctl -n "__fish_lamctl_using_subcommand package" -l read-timeout -d 'How long to wait for an AWS endpoint to answer one attempt of a call (e.g. 30s, 2m)' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand package" -l keep-symlinks -d 'Store symbolic links as links instead of following them'
 complete -c lamctl -n "__fish_lamctl_using_subcommand package" -l no-size-check -d 'Do not fail when the unzipped size is over Lambda\'s 250 MB limit'
+complete -c lamctl -n "__fish_lamctl_using_subcommand package" -l no-cache -d 'Compress everything afresh: neither read nor write the package cache (LAMCTL_CACHE_DIR, default ~/.cache/lamctl)'
 complete -c lamctl -n "__fish_lamctl_using_subcommand package" -s q -l quiet -d 'Print only the result and errors: no progress, no notes, no warnings'
 complete -c lamctl -n "__fish_lamctl_using_subcommand package" -s v -l verbose -d 'More detail on stderr: -v explains steps, -vv adds debug tracing, -vvv the SDK\'s own'
 complete -c lamctl -n "__fish_lamctl_using_subcommand package" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -131,6 +132,7 @@ complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l connect-timeout
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l read-timeout -d 'How long to wait for an AWS endpoint to answer one attempt of a call (e.g. 30s, 2m)' -r
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l keep-symlinks -d 'Store symbolic links as links instead of following them'
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l no-size-check -d 'Do not fail when the unzipped size is over Lambda\'s 250 MB limit'
+complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l no-cache -d 'Compress everything afresh: neither read nor write the package cache (LAMCTL_CACHE_DIR, default ~/.cache/lamctl)'
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l create-role -d 'Create (or reuse) a basic execution role with AWSLambdaBasicExecutionRole when no role is given'
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l force -d 'Upload the code even when its CodeSha256 equals the deployed one'
 complete -c lamctl -n "__fish_lamctl_using_subcommand deploy" -l publish -d 'Publish a version of exactly what was deployed [lamctl.toml: deploy.publish]'

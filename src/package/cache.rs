@@ -8,10 +8,10 @@
 //!   the manifest of its last package and, for every file, the key of its
 //!   content and where that content's compressed data sits in the zip.
 //!
-//! Never stale: a key is the SHA-256 of the file's bytes (salted with
+//! Never stale: a key is the BLAKE3 hash of the file's bytes (salted with
 //! lamctl's version and the compression parameters), never a size or a
 //! time, so the data served for a key is exactly what compressing those
-//! bytes gives. Never corrupt: the index carries its own SHA-256, every
+//! bytes gives. Never corrupt: the index carries its own hash, every
 //! reused entry's compressed data its CRC-32, and a whole reused zip is
 //! checked against the SHA-256 in its name; anything that fails is ignored
 //! and compressed afresh. Files are written under a temporary name and
@@ -43,7 +43,7 @@ pub struct CacheSettings {
 /// The cache's default bound: least recently used packages go beyond it.
 pub const DEFAULT_MAX_BYTES: u64 = 1024 * 1024 * 1024;
 
-/// The SHA-256 of a file's content (salted), or of a whole manifest.
+/// The BLAKE3 hash of a file's content (salted), or of a whole manifest.
 pub(super) type Key = [u8; 32];
 
 /// Where one file's compressed data is in a cached zip.
@@ -67,13 +67,16 @@ const REC_LEN: usize = 32 + 8 + 8 + 8 + 4 + 4 + 1;
 
 /// A hasher already fed with what every key depends on besides content:
 /// lamctl's version and the compression parameters.
-static SALTED: LazyLock<Sha256> = LazyLock::new(|| {
-    let mut h = Sha256::new();
-    h.update(format!(
-        "lamctl {} package cache 1; {}\0",
-        env!("CARGO_PKG_VERSION"),
-        compress::PARAMS
-    ));
+static SALTED: LazyLock<blake3::Hasher> = LazyLock::new(|| {
+    let mut h = blake3::Hasher::new();
+    h.update(
+        format!(
+            "lamctl {} package cache 1; {}\0",
+            env!("CARGO_PKG_VERSION"),
+            compress::PARAMS
+        )
+        .as_bytes(),
+    );
     h
 });
 
@@ -86,9 +89,9 @@ pub(super) fn key_of(data: &[u8], by_name: bool) -> Key {
 }
 
 /// The hasher a file's content is fed to for its key.
-pub(super) fn file_hasher(by_name: bool) -> Sha256 {
+pub(super) fn file_hasher(by_name: bool) -> blake3::Hasher {
     let mut h = SALTED.clone();
-    h.update([b'F', by_name as u8]);
+    h.update(&[b'F', by_name as u8]);
     h
 }
 
@@ -137,7 +140,9 @@ fn file_key(e: &Entry, buf: &mut [u8]) -> io::Result<Key> {
     loop {
         match f.read(buf) {
             Ok(0) => return Ok(h.finalize().into()),
-            Ok(n) => h.update(&buf[..n]),
+            Ok(n) => {
+                h.update(&buf[..n]);
+            }
             Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
             Err(err) => return Err(err),
         }
@@ -155,8 +160,8 @@ pub(super) fn manifest(entries: &[Entry], keys: &[Key]) -> Key {
             Kind::EmptyDir => (b'D', 0o755),
         };
         h.update(e.name.as_bytes());
-        h.update([0, kind]);
-        h.update(mode.to_le_bytes());
+        h.update(&[0, kind]);
+        h.update(&mode.to_le_bytes());
         h.update(k);
     }
     h.finalize().into()
@@ -314,8 +319,8 @@ impl Cache {
             bytes.extend_from_slice(&r.data_crc.to_le_bytes());
             bytes.push(r.stored as u8);
         }
-        let check = Sha256::digest(&bytes);
-        bytes.extend_from_slice(&check);
+        let check = blake3::hash(&bytes);
+        bytes.extend_from_slice(check.as_bytes());
         let tmp = temp_name(&trees);
         fs::write(&tmp, &bytes)?;
         rename_or_remove(&tmp, &self.index)?;
@@ -324,7 +329,7 @@ impl Cache {
 }
 
 fn salt_id() -> Key {
-    SALTED.clone().finalize().into()
+    SALTED.finalize().into()
 }
 
 type Parsed = (Key, [u8; 32], u64, u64, HashMap<Key, Rec>);
@@ -333,7 +338,7 @@ type Parsed = (Key, [u8; 32], u64, u64, HashMap<Key, Rec>);
 /// written by this version with these parameters.
 fn parse(bytes: &[u8]) -> Option<Parsed> {
     let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(32)?)?;
-    if Sha256::digest(body).as_slice() != sum {
+    if blake3::hash(body).as_bytes() != sum {
         return None;
     }
     let mut r = Reader(body);

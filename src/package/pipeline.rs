@@ -220,7 +220,7 @@ pub(super) fn write(
                                 },
                             )?;
                             if let (Some(h), Some((_, keys))) = (hasher, known) {
-                                consistent &= <[u8; 32]>::from(h.finalize()) == keys[i];
+                                consistent &= *h.finalize().as_bytes() == keys[i];
                             }
                         }
                         Kind::Symlink { target } => {
@@ -483,7 +483,7 @@ fn copy_reporting(
     r: &mut impl Read,
     w: &mut impl Write,
     obs: &dyn Observer,
-    mut hasher: Option<&mut Sha256>,
+    mut hasher: Option<&mut blake3::Hasher>,
 ) -> std::result::Result<(), CopyError> {
     let mut buf = vec![0u8; 256 * 1024];
     loop {

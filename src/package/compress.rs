@@ -472,4 +472,52 @@ mod tests {
             assert_eq!(f.mode, 0o755);
         }
     }
+
+    fn noise(n: usize) -> Vec<u8> {
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x as u8
+            })
+            .collect()
+    }
+
+    #[test]
+    fn chunks_make_one_stream_whatever_the_thread_count() {
+        let data = b"export function handler(event) { return event.items.length; }\n"
+            .repeat(60_000);
+        assert!(data.len() > 3 * CHUNK, "several chunks and a short last one");
+        let one = chunked(&data, 3, 1).unwrap();
+        assert_eq!(one, chunked(&data, 3, 3).unwrap(), "the same bytes on 1 or 3 threads");
+        assert_eq!(&one[..3], [0, 0, 0], "room for the header");
+        let mut back = Vec::new();
+        flate2::read::DeflateDecoder::new(&one[3..])
+            .read_to_end(&mut back)
+            .unwrap();
+        assert_eq!(back, data);
+        assert!(chunked(&noise(3 * CHUNK), 0, 2).is_none(), "noise does not shrink");
+    }
+
+    #[test]
+    fn a_sample_tells_noise_from_text_and_the_file_sample_agrees() {
+        let t = tempfile::tempdir().unwrap();
+        let mut sampler = libdeflater::Compressor::new(libdeflater::CompressionLvl::new(1).unwrap());
+        let noise = noise(SAMPLE_MIN + 12_345);
+        let text = b"SELECT id, name FROM users WHERE id = ?;\n".repeat(20_000);
+        // Noise with text in the middle: the samples at a third and two
+        // thirds shrink, so it is deflated.
+        let mut mixed = noise.clone();
+        mixed.extend_from_slice(&text);
+        mixed.extend_from_slice(&noise);
+        for (data, want) in [(&noise, true), (&text, false), (&mixed, false)] {
+            assert_eq!(incompressible(&mut sampler, data), want);
+            let p = t.path().join("f");
+            std::fs::write(&p, data).unwrap();
+            assert_eq!(sample_file(&p, data.len() as u64).unwrap(), want);
+        }
+        assert!(!incompressible(&mut sampler, &noise[..SAMPLE_MIN - 1]), "too small to sample");
+    }
 }

@@ -548,7 +548,7 @@ fn write_zip(
         };
         let manifest = keys.as_deref().map(|k| cache::manifest(entries, k));
         if let (Some(c), Some(m)) = (&cache, &manifest)
-            && let Some(sum) = c.reuse(m, &mut create()?)
+            && let Some(sum) = c.reuse(m, &tmp)
         {
             // The same manifest: the last zip, checked against its SHA-256.
             obs.start(file_count(entries), total);
@@ -569,6 +569,7 @@ fn write_zip(
         let written = pipeline::write(entries, opts, total, obs, create()?, &tmp, known)?;
         if let (Some(c), Some(m)) = (&cache, &manifest)
             && written.consistent
+            && let Some(blake) = written.blake
         {
             let r = &written.report;
             let sum = cache::ZipSummary {
@@ -576,6 +577,7 @@ fn write_zip(
                     .ok()
                     .and_then(|v| v.try_into().ok())
                     .unwrap_or_default(),
+                blake,
                 size: r.size,
                 stored: r.stored,
             };

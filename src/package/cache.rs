@@ -19,7 +19,7 @@
 
 use std::collections::HashMap;
 use std::fs::{self, File};
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
@@ -180,6 +180,7 @@ pub(super) struct Cache {
 struct Prev {
     manifest: Key,
     zip_sha: [u8; 32],
+    zip_blake: [u8; 32],
     zip_path: PathBuf,
     zip: File,
     size: u64,
@@ -190,6 +191,7 @@ struct Prev {
 /// A finished zip: its SHA-256, size and stored entries.
 pub(super) struct ZipSummary {
     pub sha: [u8; 32],
+    pub blake: [u8; 32],
     pub size: u64,
     pub stored: u64,
 }
@@ -204,10 +206,10 @@ impl Cache {
         let prev = fs::read(&index)
             .ok()
             .and_then(|bytes| parse(&bytes))
-            .and_then(|(manifest, zip_sha, size, stored, recs)| {
+            .and_then(|(head, recs)| {
                 let zip_path = dir
                     .join("zips")
-                    .join(format!("{}.zip", hex::encode(zip_sha)));
+                    .join(format!("{}.zip", hex::encode(head.zip_sha)));
                 let zip = File::open(&zip_path).ok()?;
                 // Recently used: eviction goes by modification time.
                 let now = SystemTime::now();
@@ -217,12 +219,13 @@ impl Cache {
                     .open(&index)
                     .and_then(|f| f.set_modified(now));
                 Some(Prev {
-                    manifest,
-                    zip_sha,
+                    manifest: head.manifest,
+                    zip_sha: head.zip_sha,
+                    zip_blake: head.zip_blake,
                     zip_path,
                     zip,
-                    size,
-                    stored,
+                    size: head.size,
+                    stored: head.stored,
                     recs,
                 })
             });
@@ -246,13 +249,12 @@ impl Cache {
         (crc32fast::hash(&buf[head..]) == rec.data_crc).then_some(buf)
     }
 
-    /// With the manifest unchanged, copy the earlier zip into `out` and
-    /// check it against its SHA-256 on the way. `None` when there is none
-    /// or it fails the check (then it is removed, and `out` is to be
-    /// written afresh).
-    pub fn reuse(&self, manifest: &Key, out: &mut File) -> Option<ZipSummary> {
+    /// With the manifest unchanged, the earlier zip, checked against the
+    /// BLAKE3 its index holds, then linked (or copied) to `out`. `None` when
+    /// there is none or it fails the check (then it is removed).
+    pub fn reuse(&self, manifest: &Key, out: &Path) -> Option<ZipSummary> {
         let prev = self.prev.as_ref().filter(|p| p.manifest == *manifest)?;
-        let mut h = Sha256::new();
+        let mut h = blake3::Hasher::new();
         let mut buf = vec![0u8; 1024 * 1024];
         let mut at = 0u64;
         loop {
@@ -263,16 +265,21 @@ impl Cache {
                 Err(_) => return None,
             };
             h.update(&buf[..n]);
-            out.write_all(&buf[..n]).ok()?;
             at += n as u64;
         }
-        let sha: [u8; 32] = h.finalize().into();
-        if sha != prev.zip_sha || at != prev.size {
+        if *h.finalize().as_bytes() != prev.zip_blake || at != prev.size {
             let _ = fs::remove_file(&prev.zip_path);
             return None;
         }
+        // Linked, like the zip was kept: lamctl never writes into it.
+        let _ = fs::remove_file(out);
+        if fs::hard_link(&prev.zip_path, out).is_err() {
+            let mut to = File::create(out).ok()?;
+            io::copy(&mut &prev.zip, &mut to).ok()?;
+        }
         Some(ZipSummary {
-            sha,
+            sha: prev.zip_sha,
+            blake: prev.zip_blake,
             size: at,
             stored: prev.stored,
         })
@@ -307,6 +314,7 @@ impl Cache {
         bytes.extend_from_slice(&salt_id());
         bytes.extend_from_slice(manifest);
         bytes.extend_from_slice(&sum.sha);
+        bytes.extend_from_slice(&sum.blake);
         bytes.extend_from_slice(&sum.size.to_le_bytes());
         bytes.extend_from_slice(&sum.stored.to_le_bytes());
         bytes.extend_from_slice(&(recs.len() as u64).to_le_bytes());
@@ -332,7 +340,16 @@ fn salt_id() -> Key {
     SALTED.finalize().into()
 }
 
-type Parsed = (Key, [u8; 32], u64, u64, HashMap<Key, Rec>);
+/// An index's fields besides its records.
+struct Head {
+    manifest: Key,
+    zip_sha: [u8; 32],
+    zip_blake: [u8; 32],
+    size: u64,
+    stored: u64,
+}
+
+type Parsed = (Head, HashMap<Key, Rec>);
 
 /// An index's content, if it is whole (its SHA-256 matches) and was
 /// written by this version with these parameters.
@@ -347,6 +364,7 @@ fn parse(bytes: &[u8]) -> Option<Parsed> {
     }
     let manifest: Key = r.take(32)?.try_into().ok()?;
     let zip_sha: [u8; 32] = r.take(32)?.try_into().ok()?;
+    let zip_blake: [u8; 32] = r.take(32)?.try_into().ok()?;
     let size = r.u64()?;
     let stored = r.u64()?;
     let n = usize::try_from(r.u64()?).ok()?;
@@ -366,7 +384,14 @@ fn parse(bytes: &[u8]) -> Option<Parsed> {
         };
         recs.insert(key, rec);
     }
-    Some((manifest, zip_sha, size, stored, recs))
+    let head = Head {
+        manifest,
+        zip_sha,
+        zip_blake,
+        size,
+        stored,
+    };
+    Some((head, recs))
 }
 
 struct Reader<'a>(&'a [u8]);
@@ -462,6 +487,7 @@ mod tests {
         assert!(c.prev.is_none());
         let reused = ZipSummary {
             sha,
+            blake: [5; 32],
             size: 9,
             stored: 1,
         };

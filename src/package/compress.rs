@@ -29,9 +29,12 @@ pub(super) const PARAMS: &str = concat!(
     "sample: 4x32 KiB at libdeflate-1 under 63/64 stored"
 );
 
-/// What a worker hands to the writer: a local file header and the entry's data.
+/// What a worker hands to the writer: a local file header and the entry's
+/// data, in `bytes` and then `more` (a big file's chunks, kept apart so
+/// they are never copied into one buffer).
 pub(super) struct Framed {
     pub bytes: Vec<u8>,
+    pub more: Vec<Vec<u8>>,
     pub mode: u32,
     pub stored: bool,
     /// With a cache: the content's key and where the data is (the offset
@@ -39,6 +42,21 @@ pub(super) struct Framed {
     pub rec: Option<(Key, Rec)>,
     /// Whether the data came from the cache.
     pub hit: bool,
+}
+
+impl Framed {
+    pub fn len(&self) -> u64 {
+        (self.bytes.len() + self.more.iter().map(Vec::len).sum::<usize>()) as u64
+    }
+
+    /// The frame as one stream, for the zip crate's stream reader.
+    pub fn reader(&self) -> impl Read + '_ {
+        let mut r: Box<dyn Read + '_> = Box::new(self.bytes.as_slice());
+        for part in &self.more {
+            r = Box::new(r.chain(part.as_slice()));
+        }
+        r
+    }
 }
 
 /// A worker's compressors and the buffers it reuses from file to file.
@@ -107,12 +125,15 @@ impl Deflater {
         };
         let compressible =
             len > 0 && !by_name && !incompressible(&mut self.sampler, &self.input[head..]);
+        let mut more = Vec::new();
         let bytes = if !compressible {
             None
         } else if big {
-            chunked(&self.input[head..], head, self.threads).map(|mut out| {
-                header.compressed = out.len() - head;
-                header.write(&mut out[..head]);
+            chunked(&self.input[head..], self.threads).map(|chunks| {
+                header.compressed = chunks.iter().map(Vec::len).sum();
+                more = chunks;
+                let mut out = vec![0; head];
+                header.write(&mut out);
                 out
             })
         } else {
@@ -146,18 +167,22 @@ impl Deflater {
             self.scratch = Vec::new();
         }
         let rec = key.map(|key| {
+            let mut data_crc = crc32fast::Hasher::new();
+            data_crc.update(&bytes[head..]);
+            more.iter().for_each(|m| data_crc.update(m));
             let rec = Rec {
                 offset: 0,
-                len: (bytes.len() - head) as u64,
+                len: header.compressed as u64,
                 size: len as u64,
                 crc32: crc,
-                data_crc: crc32fast::hash(&bytes[head..]),
+                data_crc: data_crc.finalize(),
                 stored,
             };
             (key, rec)
         });
         Ok(Framed {
             bytes,
+            more,
             mode: file_mode(executable),
             stored,
             rec,
@@ -186,6 +211,7 @@ fn from_cache(entry: &Entry, cache: &Cache, key: &Key) -> Option<Framed> {
     .write(&mut bytes[..head]);
     Some(Framed {
         bytes,
+        more: Vec::new(),
         mode: file_mode(executable),
         stored: rec.stored,
         rec: Some((*key, rec)),
@@ -269,9 +295,8 @@ const CHUNK_LEVEL: u32 = 7;
 /// last ending in a full flush (a byte-aligned empty stored block, no final
 /// bit) and the last one finishing the stream. Their concatenation is one
 /// valid deflate stream that depends only on the bytes, whatever the thread
-/// count. Returns `head` zero bytes then the data, or `None` when it does
-/// not shrink.
-fn chunked(data: &[u8], head: usize, threads: usize) -> Option<Vec<u8>> {
+/// count. Returns the chunks' output, or `None` when it does not shrink.
+fn chunked(data: &[u8], threads: usize) -> Option<Vec<Vec<u8>>> {
     use std::sync::Mutex;
     use std::sync::atomic::{AtomicUsize, Ordering};
     let chunks: Vec<&[u8]> = data.chunks(CHUNK).collect();
@@ -291,19 +316,12 @@ fn chunked(data: &[u8], head: usize, threads: usize) -> Option<Vec<u8>> {
         }
         work();
     });
-    let total: usize = outs
-        .iter()
-        .map(|o| o.lock().expect("chunk lock").len())
-        .sum();
-    if total >= data.len() {
-        return None;
-    }
-    let mut out = Vec::with_capacity(head + total);
-    out.resize(head, 0);
-    for o in outs {
-        out.extend_from_slice(&o.into_inner().expect("chunk lock"));
-    }
-    Some(out)
+    let outs: Vec<Vec<u8>> = outs
+        .into_iter()
+        .map(|o| o.into_inner().expect("chunk lock"))
+        .collect();
+    let total: usize = outs.iter().map(Vec::len).sum();
+    (total < data.len()).then_some(outs)
 }
 
 fn deflate_chunk(chunk: &[u8], last: bool) -> Vec<u8> {
@@ -414,7 +432,7 @@ mod tests {
     /// What the zip crate reads back from a frame: name, method, CRC-32,
     /// uncompressed size and the inflated content.
     fn read_back(f: &Framed) -> (String, zip::CompressionMethod, u32, u64, Vec<u8>) {
-        let mut r = f.bytes.as_slice();
+        let mut r = f.reader();
         let mut z = zip::read::read_zipfile_from_stream(&mut r)
             .unwrap()
             .expect("a local entry");
@@ -427,7 +445,9 @@ mod tests {
             z.size(),
         );
         drop(z);
-        assert!(r.is_empty(), "the frame is exactly one entry");
+        let mut rest = Vec::new();
+        r.read_to_end(&mut rest).unwrap();
+        assert!(rest.is_empty(), "the frame is exactly one entry");
         (meta.0, meta.1, meta.2, meta.3, data)
     }
 
@@ -487,24 +507,34 @@ mod tests {
 
     #[test]
     fn chunks_make_one_stream_whatever_the_thread_count() {
-        let data = b"export function handler(event) { return event.items.length; }\n"
-            .repeat(60_000);
-        assert!(data.len() > 3 * CHUNK, "several chunks and a short last one");
-        let one = chunked(&data, 3, 1).unwrap();
-        assert_eq!(one, chunked(&data, 3, 3).unwrap(), "the same bytes on 1 or 3 threads");
-        assert_eq!(&one[..3], [0, 0, 0], "room for the header");
+        let data =
+            b"export function handler(event) { return event.items.length; }\n".repeat(60_000);
+        assert!(
+            data.len() > 3 * CHUNK,
+            "several chunks and a short last one"
+        );
+        let one = chunked(&data, 1).unwrap().concat();
+        assert_eq!(
+            one,
+            chunked(&data, 3).unwrap().concat(),
+            "the same bytes on 1 or 3 threads"
+        );
         let mut back = Vec::new();
-        flate2::read::DeflateDecoder::new(&one[3..])
+        flate2::read::DeflateDecoder::new(&one[..])
             .read_to_end(&mut back)
             .unwrap();
         assert_eq!(back, data);
-        assert!(chunked(&noise(3 * CHUNK), 0, 2).is_none(), "noise does not shrink");
+        assert!(
+            chunked(&noise(3 * CHUNK), 2).is_none(),
+            "noise does not shrink"
+        );
     }
 
     #[test]
     fn a_sample_tells_noise_from_text_and_the_file_sample_agrees() {
         let t = tempfile::tempdir().unwrap();
-        let mut sampler = libdeflater::Compressor::new(libdeflater::CompressionLvl::new(1).unwrap());
+        let mut sampler =
+            libdeflater::Compressor::new(libdeflater::CompressionLvl::new(1).unwrap());
         let noise = noise(SAMPLE_MIN + 12_345);
         let text = b"SELECT id, name FROM users WHERE id = ?;\n".repeat(20_000);
         // Noise with text in the middle: the samples at a third and two
@@ -518,6 +548,9 @@ mod tests {
             std::fs::write(&p, data).unwrap();
             assert_eq!(sample_file(&p, data.len() as u64).unwrap(), want);
         }
-        assert!(!incompressible(&mut sampler, &noise[..SAMPLE_MIN - 1]), "too small to sample");
+        assert!(
+            !incompressible(&mut sampler, &noise[..SAMPLE_MIN - 1]),
+            "too small to sample"
+        );
     }
 }

@@ -122,6 +122,8 @@ pub(super) struct Written {
     /// (a file that changed while it was packaged breaks that, and then
     /// the manifest does not describe the zip).
     pub consistent: bool,
+    /// The zip's BLAKE3 (with a cache).
+    pub blake: Option<[u8; 32]>,
 }
 
 /// Compress and write `entries` into `file`, then digest it.
@@ -152,7 +154,7 @@ pub(super) fn write(
         // A seekable file lets the zip crate write sizes into the local
         // headers (no 16-byte data descriptor per entry).
         let pos = Rc::new(Cell::new(0));
-        let mut zip = ZipWriter::new(Tracked::new(file, Rc::clone(&pos)));
+        let mut zip = ZipWriter::new(Tracked::new(file, Rc::clone(&pos), known.is_some()));
         let mut stored = 0u64;
         let mut cached = 0u64;
         let mut recs = Vec::new();
@@ -169,7 +171,7 @@ pub(super) fn write(
                         }
                         cached += f.hit as u64;
                         let before = pos.get();
-                        let mut data = f.bytes.as_slice();
+                        let mut data = f.reader();
                         let entry = zip::read::read_zipfile_from_stream(&mut data)
                             .and_then(|entry| {
                                 entry.ok_or(zip::result::ZipError::InvalidArchive(
@@ -186,7 +188,7 @@ pub(super) fn write(
                             consistent &= *key == keys[i];
                         }
                         if let Some((key, mut rec)) = f.rec
-                            && pos.get() - before == f.bytes.len() as u64
+                            && pos.get() - before == f.len()
                         {
                             rec.offset = pos.get() - rec.len;
                             recs.push((key, rec));
@@ -249,7 +251,7 @@ pub(super) fn write(
             .map_err(|err| zip_err("the central directory", err))?;
         // No fsync: the rename makes the zip appear whole, and a zip lost in
         // a power cut is simply built again.
-        let (digest, size) = out.finish().map_err(io_err)?;
+        let (digest, blake, size) = out.finish().map_err(io_err)?;
         let report = PackageReport {
             path: opts.output.clone(),
             code_sha256: base64::engine::general_purpose::STANDARD.encode(digest),
@@ -264,6 +266,7 @@ pub(super) fn write(
             report,
             recs,
             consistent,
+            blake,
         })
     })
 }
@@ -274,7 +277,7 @@ fn take(shared: &Shared, i: usize) -> Result<Prepared> {
     loop {
         if let Some(r) = st.done.remove(&i) {
             if let Ok(Prepared::Framed(f)) = &r {
-                st.held -= f.bytes.len() as u64;
+                st.held -= f.len();
             }
             st.written = i + 1;
             if st.workers_waiting > 0 {
@@ -318,7 +321,7 @@ fn worker(entries: &[Entry], shared: &Shared, threads: usize, known: Known<'_>) 
         };
         let mut st = shared.state.lock().expect("package window lock");
         if let Ok(Prepared::Framed(f)) = &r {
-            st.held += f.bytes.len() as u64;
+            st.held += f.len();
         }
         if big {
             st.held -= entries[i].size();
@@ -408,27 +411,61 @@ struct Tracked {
     inner: BufWriter<File>,
     /// Shared with the writer, which records where entries' data lands.
     pos: Rc<Cell<u64>>,
-    digest: Option<Sha256>,
+    digest: Option<Digests>,
+    /// Whether the cache wants the zip's BLAKE3 too.
+    blake: bool,
 }
 
-impl Tracked {
-    fn new(file: File, pos: Rc<Cell<u64>>) -> Self {
-        Tracked {
-            inner: BufWriter::with_capacity(256 * 1024, file),
-            pos,
-            digest: Some(Sha256::new()),
+/// The zip's SHA-256 (its CodeSha256) and, for the cache, its BLAKE3: what a
+/// reused zip is checked against, at several times SHA-256's speed.
+struct Digests {
+    sha: Sha256,
+    blake: Option<blake3::Hasher>,
+}
+
+/// A finished zip's SHA-256, BLAKE3 (with a cache) and length.
+type Sums = ([u8; 32], Option<[u8; 32]>, u64);
+
+impl Digests {
+    fn new(blake: bool) -> Self {
+        Digests {
+            sha: Sha256::new(),
+            blake: blake.then(blake3::Hasher::new),
         }
     }
 
-    /// Flush and return the SHA-256 and length of the whole file.
-    fn finish(mut self) -> io::Result<([u8; 32], u64)> {
+    fn update(&mut self, bytes: &[u8]) {
+        self.sha.update(bytes);
+        if let Some(b) = &mut self.blake {
+            b.update(bytes);
+        }
+    }
+
+    fn finish(self, len: u64) -> Sums {
+        let blake = self.blake.map(|b| *b.finalize().as_bytes());
+        (self.sha.finalize().into(), blake, len)
+    }
+}
+
+impl Tracked {
+    fn new(file: File, pos: Rc<Cell<u64>>, blake: bool) -> Self {
+        Tracked {
+            inner: BufWriter::with_capacity(256 * 1024, file),
+            pos,
+            digest: Some(Digests::new(blake)),
+            blake,
+        }
+    }
+
+    /// Flush and return the digests and length of the whole file.
+    fn finish(mut self) -> io::Result<Sums> {
         self.inner.flush()?;
         if let Some(d) = self.digest.take() {
-            return Ok((d.finalize().into(), self.pos.get()));
+            return Ok(d.finish(self.pos.get()));
         }
         let mut file = self.inner.into_inner().map_err(|e| e.into_error())?;
         file.seek(SeekFrom::Start(0))?;
-        let mut hasher = Sha256::new();
+        let mut hasher = Digests::new(self.blake);
         let mut buf = vec![0u8; 1024 * 1024];
         let mut len = 0u64;
         loop {
@@ -439,7 +476,7 @@ impl Tracked {
             hasher.update(&buf[..n]);
             len += n as u64;
         }
-        Ok((hasher.finalize().into(), len))
+        Ok(hasher.finish(len))
     }
 }
 

@@ -332,7 +332,10 @@ fn deflate_chunk(chunk: &[u8], last: bool) -> Vec<u8> {
     } else {
         FlushCompress::Full
     };
-    let mut out = Vec::with_capacity(chunk.len() + chunk.len() / 64 + 64);
+    // flate2 initialises the spare room it is given, so it is kept near
+    // what deflate needs (most chunks halve) rather than the worst case,
+    // and given back at the end: a big file's output is then only its size.
+    let mut out = Vec::with_capacity(chunk.len() / 2 + 1024);
     loop {
         let read = c.total_in() as usize;
         let status = c
@@ -342,9 +345,10 @@ fn deflate_chunk(chunk: &[u8], last: bool) -> Vec<u8> {
         match status {
             Status::StreamEnd => break,
             _ if !last && flushed => break,
-            _ => out.reserve(out.capacity().max(64 * 1024)),
+            _ => out.reserve(chunk.len() / 4 + 1024),
         }
     }
+    out.shrink_to_fit();
     out
 }
 

@@ -12,7 +12,7 @@
 use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fs::File;
-use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 use std::rc::Rc;
 use std::sync::{Condvar, Mutex};
@@ -32,7 +32,7 @@ use crate::error::{Error, Result};
 
 /// Bytes held for the writer: its waiting output, plus the big file being
 /// compressed. Workers take no small file while this much is held.
-const WINDOW_BYTES: u64 = 40 * 1024 * 1024;
+const WINDOW_BYTES: u64 = 32 * 1024 * 1024;
 
 /// What a worker hands to the writer.
 enum Prepared {
@@ -400,20 +400,50 @@ fn pick(st: &mut Window, shared: &Shared, entries: &[Entry]) -> Option<usize> {
     None
 }
 
-/// The output file, buffered, with the digest taken as it is written.
+/// The output file, buffered, with the digests taken as it is written, on
+/// a thread of their own: with most entries from the cache the writer is
+/// the bottleneck, and hashing every byte twice (SHA-256 for CodeSha256,
+/// BLAKE3 for the cache) would double its work.
 ///
 /// The zip crate asks for the stream position around every entry; through
 /// a plain `BufWriter` each ask is a flush and an lseek, two system calls
 /// per file. Here the position is tracked instead. Only a real seek (to
 /// patch the header of a file streamed by the writer) drops the running
-/// digest, which is then taken by reading the finished file back.
+/// digests, which are then taken by reading the finished file back.
 struct Tracked {
-    inner: BufWriter<File>,
+    file: File,
+    buf: Vec<u8>,
     /// Shared with the writer, which records where entries' data lands.
     pos: Rc<Cell<u64>>,
-    digest: Option<Digests>,
+    digester: Option<Digester>,
     /// Whether the cache wants the zip's BLAKE3 too.
     blake: bool,
+}
+
+const OUT_BUFFER: usize = 256 * 1024;
+
+/// The digest thread: full buffers go to it, and come back to be reused.
+struct Digester {
+    to: std::sync::mpsc::SyncSender<Vec<u8>>,
+    back: std::sync::mpsc::Receiver<Vec<u8>>,
+    done: std::thread::JoinHandle<Digests>,
+}
+
+impl Digester {
+    fn start(blake: bool) -> Self {
+        let (to, from) = std::sync::mpsc::sync_channel::<Vec<u8>>(8);
+        let (give_back, back) = std::sync::mpsc::channel();
+        let done = std::thread::spawn(move || {
+            let mut d = Digests::new(blake);
+            for mut b in from {
+                d.update(&b);
+                b.clear();
+                let _ = give_back.send(b);
+            }
+            d
+        });
+        Digester { to, back, done }
+    }
 }
 
 /// The zip's SHA-256 (its CodeSha256) and, for the cache, its BLAKE3: what a
@@ -450,20 +480,47 @@ impl Digests {
 impl Tracked {
     fn new(file: File, pos: Rc<Cell<u64>>, blake: bool) -> Self {
         Tracked {
-            inner: BufWriter::with_capacity(256 * 1024, file),
+            file,
+            buf: Vec::with_capacity(OUT_BUFFER),
             pos,
-            digest: Some(Digests::new(blake)),
+            digester: Some(Digester::start(blake)),
             blake,
         }
     }
 
+    /// Write out the buffer and hand it to the digest thread.
+    fn drain(&mut self) -> io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        self.file.write_all(&self.buf)?;
+        match &self.digester {
+            Some(d) => {
+                let next = d
+                    .back
+                    .try_recv()
+                    .unwrap_or_else(|_| Vec::with_capacity(OUT_BUFFER));
+                let full = std::mem::replace(&mut self.buf, next);
+                if d.to.send(full).is_err() {
+                    self.digester = None;
+                }
+            }
+            None => self.buf.clear(),
+        }
+        Ok(())
+    }
+
     /// Flush and return the digests and length of the whole file.
     fn finish(mut self) -> io::Result<Sums> {
-        self.inner.flush()?;
-        if let Some(d) = self.digest.take() {
+        self.drain()?;
+        if let Some(Digester { to, done, .. }) = self.digester.take() {
+            drop(to);
+            let d = done
+                .join()
+                .map_err(|_| io::Error::other("the digest thread panicked"))?;
             return Ok(d.finish(self.pos.get()));
         }
-        let mut file = self.inner.into_inner().map_err(|e| e.into_error())?;
+        let mut file = self.file;
         file.seek(SeekFrom::Start(0))?;
         let mut hasher = Digests::new(self.blake);
         let mut buf = vec![0u8; 1024 * 1024];
@@ -481,17 +538,17 @@ impl Tracked {
 }
 
 impl Write for Tracked {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        if let Some(d) = &mut self.digest {
-            d.update(&buf[..n]);
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        if self.buf.len() >= OUT_BUFFER {
+            self.drain()?;
         }
-        self.pos.set(self.pos.get() + n as u64);
-        Ok(n)
+        self.pos.set(self.pos.get() + data.len() as u64);
+        Ok(data.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
+        self.drain()
     }
 }
 
@@ -500,8 +557,10 @@ impl Seek for Tracked {
         if to == SeekFrom::Current(0) {
             return Ok(self.pos.get());
         }
-        self.pos.set(self.inner.seek(to)?);
-        self.digest = None;
+        self.drain()?;
+        // The digests now need the file read back.
+        self.digester = None;
+        self.pos.set(self.file.seek(to)?);
         Ok(self.pos.get())
     }
 

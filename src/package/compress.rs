@@ -98,6 +98,42 @@ impl Deflater {
         }
         let big = size > IN_MEMORY_MAX;
         let head = header_len(&entry.name);
+        if big
+            && !is_precompressed(&entry.name)
+            && !sample_file(&entry.path, size).map_err(|e| Error::io(&entry.path, e))?
+            && let Some((chunks, crc, key)) =
+                chunked_file(entry, size, self.threads, known.is_some())?
+        {
+            let header = Header {
+                name: &entry.name,
+                crc32: crc,
+                size: size as usize,
+                compressed: chunks.iter().map(Vec::len).sum(),
+            };
+            let mut bytes = vec![0; head];
+            header.write(&mut bytes);
+            let rec = key.map(|key| {
+                let mut data_crc = crc32fast::Hasher::new();
+                chunks.iter().for_each(|c| data_crc.update(c));
+                let rec = Rec {
+                    offset: 0,
+                    len: chunks.iter().map(Vec::len).sum::<usize>() as u64,
+                    size,
+                    crc32: crc,
+                    data_crc: data_crc.finalize(),
+                    stored: false,
+                };
+                (key, rec)
+            });
+            return Ok(Framed {
+                bytes,
+                more: chunks,
+                mode: file_mode(executable),
+                stored: false,
+                rec,
+                hit: false,
+            });
+        }
         self.input.clear();
         self.input.resize(head, 0);
         self.input.reserve(size as usize + 1);
@@ -324,6 +360,62 @@ fn chunked(data: &[u8], threads: usize) -> Option<Vec<Vec<u8>>> {
     (total < data.len()).then_some(outs)
 }
 
+/// `chunked` straight from the file, so a big file is never held whole:
+/// this thread reads the chunks in order (taking the CRC-32 and, with a
+/// cache, the key of exactly the bytes read) while `threads` others deflate
+/// them. `None` when the result does not shrink (the file is then stored).
+#[allow(clippy::type_complexity)]
+fn chunked_file(
+    entry: &Entry,
+    size: u64,
+    threads: usize,
+    keyed: bool,
+) -> Result<Option<(Vec<Vec<u8>>, u32, Option<Key>)>> {
+    use std::os::unix::fs::FileExt;
+    use std::sync::Mutex;
+    use std::sync::mpsc::sync_channel;
+    let file = File::open(&entry.path).map_err(|e| Error::io(&entry.path, e))?;
+    let n = size.div_ceil(CHUNK as u64) as usize;
+    let outs: Vec<Mutex<Vec<u8>>> = (0..n).map(|_| Mutex::new(Vec::new())).collect();
+    let mut crc = crc32fast::Hasher::new();
+    let mut key = keyed.then(|| cache::file_hasher(false));
+    let (to, from) = sync_channel::<(usize, Vec<u8>)>(threads);
+    let from = Mutex::new(from);
+    std::thread::scope(|s| -> Result<()> {
+        for _ in 0..threads {
+            s.spawn(|| {
+                loop {
+                    let job = from.lock().expect("chunk queue").recv();
+                    let Ok((i, data)) = job else { break };
+                    *outs[i].lock().expect("chunk lock") = deflate_chunk(&data, i + 1 == n);
+                }
+            });
+        }
+        let to = to;
+        for i in 0..n {
+            let at = (i * CHUNK) as u64;
+            let mut buf = vec![0u8; (size - at).min(CHUNK as u64) as usize];
+            file.read_exact_at(&mut buf, at)
+                .map_err(|e| Error::io(&entry.path, e))?;
+            crc.update(&buf);
+            if let Some(k) = &mut key {
+                k.update(&buf);
+            }
+            if to.send((i, buf)).is_err() {
+                break;
+            }
+        }
+        Ok(())
+    })?;
+    let outs: Vec<Vec<u8>> = outs
+        .into_iter()
+        .map(|o| o.into_inner().expect("chunk lock"))
+        .collect();
+    let total: usize = outs.iter().map(Vec::len).sum();
+    let key = key.map(|k| *k.finalize().as_bytes());
+    Ok((total < size as usize).then_some((outs, crc.finalize(), key)))
+}
+
 fn deflate_chunk(chunk: &[u8], last: bool) -> Vec<u8> {
     use flate2::{Compress, Compression, FlushCompress, Status};
     let mut c = Compress::new(Compression::new(CHUNK_LEVEL), false);
@@ -528,6 +620,15 @@ mod tests {
             .read_to_end(&mut back)
             .unwrap();
         assert_eq!(back, data);
+        // Read from the file chunk by chunk: the same stream, CRC and key.
+        let t = tempfile::tempdir().unwrap();
+        let e = entry(t.path(), "big.js", &data);
+        let (chunks, crc, key) = chunked_file(&e, data.len() as u64, 2, true)
+            .unwrap()
+            .unwrap();
+        assert_eq!(chunks.concat(), one);
+        assert_eq!(crc, crc32fast::hash(&data));
+        assert_eq!(key, Some(cache::key_of(&data, false)));
         assert!(
             chunked(&noise(3 * CHUNK), 2).is_none(),
             "noise does not shrink"

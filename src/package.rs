@@ -5,18 +5,24 @@
 //! fields. Files are compressed on all cores with libdeflate (`compress`)
 //! and appended in order by one writer (`pipeline`) within a bounded window,
 //! so memory stays small whatever the tree; files over 32 MiB are streamed
-//! by the writer itself through the zip crate's own deflate.
+//! by the writer itself through the zip crate's own deflate. With a cache
+//! (`cache`), an unchanged tree's zip is a verified copy of the last one,
+//! and a changed tree recompresses only the files that changed.
 
+mod cache;
+mod chunked;
 mod compress;
+mod output;
 mod pipeline;
+mod sample;
 mod shown;
+mod tracked;
 
+pub use cache::{CacheSettings, DEFAULT_MAX_BYTES};
 pub use shown::{package_shown, summary};
 
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::io;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -65,6 +71,8 @@ pub struct PackageOptions {
     pub size_check: bool,
     /// Worker threads; 0 means one per core.
     pub threads: usize,
+    /// The content cache; `None` with `--no-cache`.
+    pub cache: Option<CacheSettings>,
 }
 
 /// What was packaged.
@@ -83,6 +91,9 @@ pub struct PackageReport {
     pub files: u64,
     /// Entries stored without compression (already-compressed formats).
     pub stored: u64,
+    /// Files whose compressed data came from the cache (all of them when
+    /// the whole zip was reused).
+    pub cached: u64,
 }
 
 /// Hooks for the command: verbose notes and progress.
@@ -129,7 +140,24 @@ pub fn package(opts: &PackageOptions, obs: &dyn Observer) -> Result<PackageRepor
     if opts.size_check && uncompressed > UNZIPPED_BYTES {
         return Err(too_big(&entries, uncompressed));
     }
-    write_zip(&entries, opts, uncompressed, obs)
+    output::write_zip(&root, &entries, opts, uncompressed, obs)
+}
+
+/// Worker threads: as asked, else one per core.
+fn threads(opts: &PackageOptions) -> usize {
+    if opts.threads == 0 {
+        std::thread::available_parallelism().map_or(2, |n| n.get())
+    } else {
+        opts.threads
+    }
+}
+
+/// Files and links in the zip (directories not counted).
+fn file_count(entries: &[Entry]) -> u64 {
+    entries
+        .iter()
+        .filter(|e| !matches!(e.kind, Kind::EmptyDir))
+        .count() as u64
 }
 
 /// glibc gives each thread its own heap, and buffers of varying size freed
@@ -491,51 +519,6 @@ fn file_mode(executable: bool) -> u32 {
     if executable { 0o755 } else { 0o644 }
 }
 
-fn write_zip(
-    entries: &[Entry],
-    opts: &PackageOptions,
-    total: u64,
-    obs: &dyn Observer,
-) -> Result<PackageReport> {
-    let output = &opts.output;
-    if let Some(dir) = output.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    }
-    let file_name = output
-        .file_name()
-        .ok_or_else(|| Error::usage(format!("output {} is not a file name", output.display())))?;
-    let tmp = output.with_file_name(format!(
-        ".{}.partial-{}",
-        file_name.to_string_lossy(),
-        std::process::id()
-    ));
-    // Ctrl-C stops the writer at the next entry or chunk; main waits for
-    // that, so the temporary file is removed, not left behind.
-    let _cleanup = crate::interrupt::CleanupGuard::new();
-    if crate::interrupt::triggered() {
-        return Err(Error::Interrupted);
-    }
-    let result = (|| {
-        // Owner-only: the zip holds the function's code (and whatever
-        // configuration files were packaged with it).
-        let file = File::options()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&tmp)
-            .map_err(|e| Error::io(&tmp, e))?;
-        let report = pipeline::write(entries, opts, total, obs, file, &tmp)?;
-        std::fs::rename(&tmp, output).map_err(|e| Error::io(output, e))?;
-        Ok(report)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
-
 /// What packaging leaves out of a directory (the default excludes,
 /// `.lamctlignore`, excludes and includes, VCS directories), for other
 /// layers to ask: `serve --watch` ignores changes to the same files.
@@ -556,6 +539,7 @@ impl IgnoreRules {
             keep_symlinks: false,
             size_check: false,
             threads: 0,
+            cache: None,
         };
         Ok(IgnoreRules {
             ig: matcher(root, &opts)?,

@@ -307,6 +307,9 @@ where
         .env("AWS_ACCESS_KEY_ID", "testing")
         .env("AWS_SECRET_ACCESS_KEY", "testing")
         .env("AWS_EC2_METADATA_DISABLED", "true")
+        // Never the real package cache: each run gets its own, unless a
+        // test points runs at a shared one.
+        .env("LAMCTL_CACHE_DIR", home.path().join("cache"))
         .current_dir(home.path());
     Lamctl {
         cmd,

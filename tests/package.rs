@@ -677,3 +677,305 @@ fn source_and_package_settings_from_lamctl_toml() {
         "{n:?}"
     );
 }
+
+/// `package --output json` with the cache at `cache`.
+fn cached(dir: &Path, out: &Path, cache: &Path, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec![
+        "package".to_string(),
+        dir.display().to_string(),
+        "--out".into(),
+        out.display().to_string(),
+        "--output".into(),
+        "json".into(),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let o = lamctl(args).env("LAMCTL_CACHE_DIR", cache).run();
+    o.success();
+    o.json()
+}
+
+/// A node-like tree: many small modules, a big minified bundle (deflated
+/// in chunks on every core), an incompressible blob without a telling
+/// extension (stored after its sample), an image, an executable.
+fn node_like(root: &Path) {
+    for i in 0..120 {
+        write(
+            root,
+            &format!("node_modules/pkg{}/lib/m{i}.js", i % 7),
+            &text(500 + 131 * i, i as u64),
+        );
+    }
+    write(root, "node_modules/big/dist/bundle.js", &text(6 << 20, 99));
+    write(root, "model/weights.bin", &pseudo_random(3 << 20));
+    write(root, "public/logo.png", &pseudo_random(10_000));
+    write(root, "index.js", b"exports.handler = async (e) => e;\n");
+    write(root, "bootstrap", b"#!/bin/sh\nexec node index.js\n");
+    std::fs::set_permissions(
+        root.join("bootstrap"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("empty")).unwrap();
+}
+
+fn copy_tree(from: &Path, to: &Path, mtime: std::time::SystemTime) {
+    for p in walk(from) {
+        let dst = to.join(p.strip_prefix(from).unwrap());
+        std::fs::create_dir_all(dst.parent().unwrap()).unwrap();
+        std::fs::copy(&p, &dst).unwrap();
+        std::fs::File::options()
+            .append(true)
+            .open(&dst)
+            .unwrap()
+            .set_modified(mtime)
+            .unwrap();
+    }
+    std::fs::create_dir_all(to.join("empty")).unwrap();
+}
+
+#[test]
+fn the_cache_gives_byte_identical_zips_and_recompresses_only_what_changed() {
+    let t = tempfile::tempdir().unwrap();
+    let (src, cache) = (t.path().join("src"), t.path().join("cache"));
+    node_like(&src);
+    let zip = |n: &str| t.path().join(n);
+    let cold = package(&src, &zip("cold.zip"), &["--no-cache"]);
+    cold.success();
+    let files = cold.json()["files"].as_u64().unwrap();
+    assert_eq!(cold.json()["cached"], 0);
+    let stored: Vec<String> = methods(&zip("cold.zip"))
+        .into_iter()
+        .filter(|(_, m)| *m == 0)
+        .map(|(n, _)| n)
+        .collect();
+    // The sampled blob, the png by name, two files too small to shrink.
+    assert_eq!(
+        stored,
+        [
+            "bootstrap",
+            "empty/",
+            "index.js",
+            "model/weights.bin",
+            "public/logo.png"
+        ]
+    );
+    assert_eq!(cold.json()["stored"], 4);
+    let cold = std::fs::read(zip("cold.zip")).unwrap();
+    for (name, _, data) in read_zip(&zip("cold.zip")) {
+        if !name.ends_with('/') {
+            assert_eq!(data, std::fs::read(src.join(&name)).unwrap(), "{name}");
+        }
+    }
+    let unzip = std::process::Command::new("unzip")
+        .args(["-tq"])
+        .arg(zip("cold.zip"))
+        .output()
+        .expect("unzip");
+    assert!(
+        unzip.status.success(),
+        "{}",
+        String::from_utf8_lossy(&unzip.stdout)
+    );
+
+    // An empty cache, then a full one: the same bytes.
+    assert_eq!(cached(&src, &zip("1.zip"), &cache, &[])["cached"], 0);
+    assert_eq!(std::fs::read(zip("1.zip")).unwrap(), cold);
+    let v = cached(&src, &zip("2.zip"), &cache, &[]);
+    assert_eq!(v["cached"], files, "an unchanged tree is all cache");
+    assert_eq!(std::fs::read(zip("2.zip")).unwrap(), cold);
+    assert_eq!(v["code_sha256"], sha2_b64(&cold));
+
+    // One small and one big file changed: only they are compressed afresh.
+    write(&src, "node_modules/pkg3/lib/m3.js", &text(900, 1234));
+    write(&src, "node_modules/big/dist/bundle.js", &text(6 << 20, 100));
+    let v = cached(&src, &zip("3.zip"), &cache, &[]);
+    assert_eq!(v["cached"], files - 2);
+    package(&src, &zip("cold3.zip"), &["--no-cache"]).success();
+    let cold3 = std::fs::read(zip("cold3.zip")).unwrap();
+    assert_ne!(cold3, cold);
+    assert_eq!(std::fs::read(zip("3.zip")).unwrap(), cold3);
+
+    // A copy elsewhere with other mtimes: the same bytes, cold or cached.
+    let copy = t.path().join("elsewhere/copy");
+    let y2001 = std::time::UNIX_EPOCH + std::time::Duration::from_secs(978_307_200);
+    copy_tree(&src, &copy, y2001);
+    assert_eq!(cached(&copy, &zip("4.zip"), &cache, &[])["cached"], 0);
+    assert_eq!(std::fs::read(zip("4.zip")).unwrap(), cold3);
+    assert_eq!(cached(&copy, &zip("5.zip"), &cache, &[])["cached"], files);
+    assert_eq!(std::fs::read(zip("5.zip")).unwrap(), cold3);
+}
+
+#[test]
+fn an_edit_that_keeps_size_and_mtime_is_never_served_stale() {
+    let t = tempfile::tempdir().unwrap();
+    let (src, cache) = (t.path().join("src"), t.path().join("cache"));
+    node_like(&src);
+    let zip = |n: &str| t.path().join(n);
+    cached(&src, &zip("1.zip"), &cache, &[]);
+    let files = cached(&src, &zip("2.zip"), &cache, &[])["files"]
+        .as_u64()
+        .unwrap();
+
+    // Same size, same mtime (set back), same second: only the bytes differ.
+    let edit = |rel: &str, data: &[u8]| {
+        let p = src.join(rel);
+        let before = std::fs::metadata(&p).unwrap();
+        assert_eq!(before.len(), data.len() as u64);
+        std::fs::write(&p, data).unwrap();
+        let f = std::fs::File::options().append(true).open(&p).unwrap();
+        f.set_times(
+            std::fs::FileTimes::new()
+                .set_modified(before.modified().unwrap())
+                .set_accessed(before.accessed().unwrap()),
+        )
+        .unwrap();
+        let after = std::fs::metadata(&p).unwrap();
+        assert_eq!(after.len(), before.len());
+        assert_eq!(after.modified().unwrap(), before.modified().unwrap());
+    };
+    edit("index.js", b"exports.handler = async (e) => 1;\n");
+    let mut bundle = std::fs::read(src.join("node_modules/big/dist/bundle.js")).unwrap();
+    bundle[3 << 20] ^= 0x20;
+    edit("node_modules/big/dist/bundle.js", &bundle);
+
+    let v = cached(&src, &zip("3.zip"), &cache, &[]);
+    assert_eq!(v["cached"], files - 2, "both edits are seen");
+    let got = read_zip(&zip("3.zip"));
+    let find = |n: &str| got.iter().find(|e| e.0 == n).unwrap().2.clone();
+    assert_eq!(find("index.js"), b"exports.handler = async (e) => 1;\n");
+    assert_eq!(find("node_modules/big/dist/bundle.js"), bundle);
+    package(&src, &zip("cold.zip"), &["--no-cache"]).success();
+    assert_eq!(
+        std::fs::read(zip("3.zip")).unwrap(),
+        std::fs::read(zip("cold.zip")).unwrap()
+    );
+}
+
+/// The one file in `dir` with extension `ext`.
+fn only_file(dir: &Path, ext: &str) -> PathBuf {
+    let found: Vec<PathBuf> = walk(dir)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    found[0].clone()
+}
+
+fn flip_byte(p: &Path, at: u64) {
+    use std::os::unix::fs::FileExt;
+    let f = std::fs::File::options()
+        .read(true)
+        .write(true)
+        .open(p)
+        .unwrap();
+    let mut b = [0u8];
+    f.read_exact_at(&mut b, at).unwrap();
+    f.write_all_at(&[b[0] ^ 0x55], at).unwrap();
+}
+
+#[test]
+fn a_corrupt_cache_is_detected_and_never_served() {
+    let t = tempfile::tempdir().unwrap();
+    let (src, cache) = (t.path().join("src"), t.path().join("cache"));
+    node_like(&src);
+    let zip = |n: &str| t.path().join(n);
+    let v = package(&src, &zip("cold.zip"), &["--no-cache"]);
+    v.success();
+    let files = v.json()["files"].as_u64().unwrap();
+    let cold = std::fs::read(zip("cold.zip")).unwrap();
+    cached(&src, &zip("1.zip"), &cache, &[]);
+
+    // A flipped byte inside one entry's compressed data: the whole zip
+    // fails its SHA-256, that entry its CRC; it alone is compressed again.
+    let cached_zip = only_file(&cache, "zip");
+    let at = {
+        let mut a = zip::ZipArchive::new(std::fs::File::open(&cached_zip).unwrap()).unwrap();
+        let e = a.by_name("node_modules/big/dist/bundle.js").unwrap();
+        e.data_start().unwrap() + e.compressed_size() / 2
+    };
+    flip_byte(&cached_zip, at);
+    let v = cached(&src, &zip("2.zip"), &cache, &[]);
+    assert_eq!(v["cached"], files - 1);
+    assert_eq!(std::fs::read(zip("2.zip")).unwrap(), cold);
+    assert_eq!(cached(&src, &zip("3.zip"), &cache, &[])["cached"], files);
+
+    // A damaged index is no index.
+    let idx = only_file(&cache, "idx");
+    flip_byte(&idx, std::fs::metadata(&idx).unwrap().len() / 2);
+    assert_eq!(cached(&src, &zip("4.zip"), &cache, &[])["cached"], 0);
+    assert_eq!(std::fs::read(zip("4.zip")).unwrap(), cold);
+
+    // A truncated zip: the entries past its end are compressed again.
+    let cached_zip = only_file(&cache, "zip");
+    let len = std::fs::metadata(&cached_zip).unwrap().len();
+    std::fs::File::options()
+        .write(true)
+        .open(&cached_zip)
+        .unwrap()
+        .set_len(len / 2)
+        .unwrap();
+    let v = cached(&src, &zip("5.zip"), &cache, &[]);
+    assert!(v["cached"].as_u64().unwrap() < files);
+    assert_eq!(std::fs::read(zip("5.zip")).unwrap(), cold);
+}
+
+#[test]
+fn cache_location_no_cache_and_its_bound() {
+    let t = tempfile::tempdir().unwrap();
+    let src = t.path().join("src");
+    sample(&src, false);
+    let out = t.path().join("f.zip");
+    let args = [
+        "package",
+        src.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let indexes = |dir: &Path| -> usize {
+        std::fs::read_dir(dir.join("package-1/trees")).map_or(0, |d| d.count())
+    };
+
+    // The default: ~/.cache/lamctl, or $XDG_CACHE_HOME/lamctl.
+    let home = t.path().join("home");
+    lamctl(args)
+        .env_remove("LAMCTL_CACHE_DIR")
+        .env("HOME", &home)
+        .run()
+        .success();
+    assert_eq!(indexes(&home.join(".cache/lamctl")), 1);
+    let xdg = t.path().join("xdg");
+    lamctl(args)
+        .env_remove("LAMCTL_CACHE_DIR")
+        .env("XDG_CACHE_HOME", &xdg)
+        .run()
+        .success();
+    assert_eq!(indexes(&xdg.join("lamctl")), 1);
+
+    // --no-cache neither reads nor writes it.
+    let dir = t.path().join("cache");
+    let mut no_cache = args.to_vec();
+    no_cache.push("--no-cache");
+    lamctl(&no_cache)
+        .env("LAMCTL_CACHE_DIR", &dir)
+        .run()
+        .success();
+    assert!(!dir.exists());
+
+    // The bound: with 0 MB nothing is kept.
+    lamctl(args)
+        .env("LAMCTL_CACHE_DIR", &dir)
+        .env("LAMCTL_CACHE_MAX_MB", "0")
+        .run()
+        .success();
+    assert_eq!(indexes(&dir), 0);
+    assert_eq!(
+        std::fs::read_dir(dir.join("package-1/zips"))
+            .unwrap()
+            .count(),
+        0
+    );
+    lamctl(args)
+        .env("LAMCTL_CACHE_MAX_MB", "lots")
+        .run()
+        .fails(2, "LAMCTL_CACHE_MAX_MB=lots is not a number of megabytes");
+}

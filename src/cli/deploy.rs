@@ -149,25 +149,8 @@ pub struct DeployArgs {
     #[arg(long, value_enum, value_name = "AUTH", help_heading = "Function URL")]
     pub url_auth: Option<UrlAuth>,
 
-    /// An allowed CORS origin (repeatable)
-    #[arg(long, value_name = "ORIGIN", help_heading = "Function URL")]
-    pub cors_origin: Vec<String>,
-
-    /// An allowed CORS method (repeatable)
-    #[arg(long, value_name = "METHOD", help_heading = "Function URL")]
-    pub cors_method: Vec<String>,
-
-    /// An allowed CORS header (repeatable)
-    #[arg(long, value_name = "HEADER", help_heading = "Function URL")]
-    pub cors_header: Vec<String>,
-
-    /// How long browsers may cache the CORS preflight, in seconds
-    #[arg(long, value_name = "SECONDS", help_heading = "Function URL")]
-    pub cors_max_age: Option<i32>,
-
-    /// Allow credentials (cookies) in CORS requests
-    #[arg(long, help_heading = "Function URL")]
-    pub cors_credentials: bool,
+    #[command(flatten)]
+    pub cors: CorsFlags,
 
     /// How the URL returns responses [default: buffered]
     #[arg(long, value_enum, value_name = "MODE", help_heading = "Function URL")]
@@ -197,6 +180,76 @@ pub enum Unset {
 pub enum UrlAuth {
     None,
     AwsIam,
+}
+
+/// A function URL's CORS flags, shared by `deploy` and `url`: one
+/// definition, one reading over lamctl.toml, one check of the limits.
+#[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Function URL CORS")]
+pub struct CorsFlags {
+    /// An allowed CORS origin (repeatable)
+    #[arg(long, value_name = "ORIGIN")]
+    pub cors_origin: Vec<String>,
+
+    /// An allowed CORS method (repeatable)
+    #[arg(long, value_name = "METHOD")]
+    pub cors_method: Vec<String>,
+
+    /// An allowed CORS header (repeatable)
+    #[arg(long, value_name = "HEADER")]
+    pub cors_header: Vec<String>,
+
+    /// How long browsers may cache the CORS preflight, in seconds
+    #[arg(long, value_name = "SECONDS")]
+    pub cors_max_age: Option<i32>,
+
+    /// Allow credentials (cookies) in CORS requests
+    #[arg(long)]
+    pub cors_credentials: bool,
+}
+
+impl CorsFlags {
+    /// Whether any CORS flag was given.
+    pub fn given(&self) -> bool {
+        !self.cors_origin.is_empty()
+            || !self.cors_method.is_empty()
+            || !self.cors_header.is_empty()
+            || self.cors_max_age.is_some()
+            || self.cors_credentials
+    }
+
+    /// The flags over `[deploy.url]`'s values: a flag's list replaces the
+    /// file's; the max age is checked against Lambda's limit, naming
+    /// whichever gave it.
+    pub fn over(&self, f: &project::UrlSettings) -> Result<Cors> {
+        let pick = |flag: &Vec<String>, file: &Vec<String>| {
+            if flag.is_empty() {
+                file.clone()
+            } else {
+                flag.clone()
+            }
+        };
+        let max_age = match (self.cors_max_age, f.cors_max_age) {
+            (Some(m), _) => Some(("--cors-max-age", m)),
+            (None, Some(m)) => Some(("deploy.url.cors_max_age", m)),
+            (None, None) => None,
+        };
+        if let Some((culprit, m)) = max_age {
+            limits::CORS_MAX_AGE
+                .check(m)
+                .map_err(|e| Error::usage(format!("{culprit}: {e}")))?;
+        }
+        Ok(Cors {
+            origins: pick(&self.cors_origin, &f.cors_origins),
+            methods: pick(&self.cors_method, &f.cors_methods)
+                .into_iter()
+                .map(|m| m.to_uppercase())
+                .collect(),
+            headers: pick(&self.cors_header, &f.cors_headers),
+            max_age: max_age.map(|(_, m)| m),
+            credentials: self.cors_credentials || f.cors_credentials.unwrap_or(false),
+        })
+    }
 }
 
 impl From<UrlAuth> for url::UrlAuth {
@@ -302,7 +355,7 @@ impl DeployArgs {
             && n < 0
         {
             return Err(Error::usage(format!(
-                "reserved concurrency {n} must be 0 or more (--concurrency / deploy.concurrency)"
+                "reserved concurrency {n} must be 0 or more"
             )));
         }
         if self.keep_versions == Some(0) || d.keep_versions == Some(0) {
@@ -384,11 +437,7 @@ impl DeployArgs {
 
     /// The function URL flags over `[deploy.url]`.
     pub(super) fn url_want(&self, file: Option<&project::UrlSettings>) -> Result<Option<UrlWant>> {
-        let cors_flags = !self.cors_origin.is_empty()
-            || !self.cors_method.is_empty()
-            || !self.cors_header.is_empty()
-            || self.cors_max_age.is_some()
-            || self.cors_credentials;
+        let cors_flags = self.cors.given();
         if self.no_url {
             return Ok(Some(UrlWant::Remove));
         }
@@ -418,31 +467,7 @@ impl DeployArgs {
             (None, Some("response-stream")) => url::InvokeMode::ResponseStream,
             _ => url::InvokeMode::Buffered,
         };
-        let pick = |flag: &Vec<String>, file: &Vec<String>| {
-            if flag.is_empty() {
-                file.clone()
-            } else {
-                flag.clone()
-            }
-        };
-        let cors = Cors {
-            origins: pick(&self.cors_origin, &f.cors_origins),
-            methods: pick(&self.cors_method, &f.cors_methods)
-                .into_iter()
-                .map(|m| m.to_uppercase())
-                .collect(),
-            headers: pick(&self.cors_header, &f.cors_headers),
-            max_age: self.cors_max_age.or(f.cors_max_age),
-            credentials: self.cors_credentials || f.cors_credentials.unwrap_or(false),
-        };
-        let range = &limits::CORS_MAX_AGE.range;
-        if let Some(m) = cors.max_age.filter(|m| !range.contains(m)) {
-            return Err(Error::usage(format!(
-                "CORS max age {m} is outside {}-{} seconds (--cors-max-age / deploy.url.cors_max_age)",
-                range.start(),
-                range.end()
-            )));
-        }
+        let cors = self.cors.over(&f)?;
         Ok(Some(UrlWant::Attach(UrlConfig {
             auth,
             invoke_mode,

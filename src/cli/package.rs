@@ -6,7 +6,7 @@ use clap::Args;
 
 use super::config::Project;
 use crate::error::{Error, Result};
-use crate::package::PackageOptions;
+use crate::package::{CacheSettings, DEFAULT_MAX_BYTES, PackageOptions};
 
 #[derive(Debug, Args, Clone, Default)]
 pub struct PackageArgs {
@@ -41,6 +41,11 @@ pub struct PackFlags {
     /// Do not fail when the unzipped size is over Lambda's 250 MB limit
     #[arg(long)]
     pub no_size_check: bool,
+
+    /// Compress everything afresh: neither read nor write the package cache
+    /// (LAMCTL_CACHE_DIR, default ~/.cache/lamctl)
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 impl PackageArgs {
@@ -101,5 +106,38 @@ pub fn options(
         keep_symlinks: flags.keep_symlinks || settings.keep_symlinks,
         size_check: !flags.no_size_check,
         threads: 0,
+        cache: if flags.no_cache { None } else { cache()? },
     })
+}
+
+/// The package cache: `LAMCTL_CACHE_DIR`, else `$XDG_CACHE_HOME/lamctl`,
+/// else `~/.cache/lamctl` (none without a home); `LAMCTL_CACHE_MAX_MB`
+/// bounds its size.
+fn cache() -> Result<Option<CacheSettings>> {
+    let var = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    let dir = var("LAMCTL_CACHE_DIR")
+        .or_else(|| {
+            var("XDG_CACHE_HOME")
+                .filter(|d| d.is_absolute())
+                .map(|d| d.join("lamctl"))
+        })
+        .or_else(|| var("HOME").map(|h| h.join(".cache").join("lamctl")));
+    let max_bytes = match std::env::var("LAMCTL_CACHE_MAX_MB") {
+        Ok(v) if !v.is_empty() => v
+            .parse::<u64>()
+            .ok()
+            .and_then(|mb| mb.checked_mul(1024 * 1024))
+            .ok_or_else(|| {
+                Error::usage(format!(
+                    "LAMCTL_CACHE_MAX_MB={v} is not a number of megabytes"
+                ))
+                .with_hint("for example LAMCTL_CACHE_MAX_MB=2048; 0 keeps nothing")
+            })?,
+        _ => DEFAULT_MAX_BYTES,
+    };
+    Ok(dir.map(|dir| CacheSettings { dir, max_bytes }))
 }

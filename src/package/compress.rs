@@ -1,14 +1,20 @@
-//! A worker's half of packaging: read one file whole, deflate it with
-//! libdeflate, and frame the result as a zip local entry for the writer.
+//! A worker's half of packaging: read one file whole, deflate it, and frame
+//! the result as a zip local entry for the writer; or, on a cache hit, take
+//! the entry's compressed data from the cache instead.
 //!
 //! libdeflate compresses a whole buffer at once, about 1.5 times as fast as
 //! zlib for a smaller output (docs/benchmarks.md), so files are read whole:
 //! up to `IN_MEMORY_MAX` with buffers each worker reuses, and up to
-//! `BIG_MAX` one at a time with buffers given back afterwards.
+//! `BIG_MAX` one at a time with buffers given back afterwards. A big file is
+//! deflated in fixed 1 MiB chunks on every core (`chunked`), and a file
+//! whose sample does not shrink is stored without deflating it (`sample`).
 
 use std::fs::File;
 use std::io::Read;
 
+use super::cache::{self, Cache, Key, Rec};
+use super::chunked::{chunked, chunked_file};
+use super::sample::{incompressible, sample_file};
 use super::{BIG_MAX, Entry, IN_MEMORY_MAX, Kind, file_mode, is_precompressed};
 use crate::error::{Error, Result};
 
@@ -18,40 +24,118 @@ use crate::error::{Error, Result};
 const LEVEL: i32 = 7;
 /// Buffers a worker keeps from file to file are at most this big.
 const KEEP_BUFFER: usize = 1024 * 1024;
+/// Everything that decides an entry's compressed bytes besides its content
+/// and whether its name is a compressed format: part of every cache key.
+pub(super) const PARAMS: &str = concat!(
+    "libdeflate-7; big: zlib-rs-6 in 1 MiB chunks; ",
+    "sample: 4x32 KiB at libdeflate-1 under 63/64 stored"
+);
 
-/// A file ready for the writer: a local file header and the entry's data.
+/// What a worker hands to the writer: a local file header and the entry's
+/// data, in `bytes` and then `more` (a big file's chunks, kept apart so
+/// they are never copied into one buffer).
 pub(super) struct Framed {
     pub bytes: Vec<u8>,
+    pub more: Vec<Vec<u8>>,
     pub mode: u32,
     pub stored: bool,
+    /// With a cache: the content's key and where the data is (the offset
+    /// is filled in by the writer).
+    pub rec: Option<(Key, Rec)>,
+    /// Whether the data came from the cache.
+    pub hit: bool,
 }
 
-/// A worker's compressor and the buffers it reuses from file to file.
+impl Framed {
+    pub fn len(&self) -> u64 {
+        (self.bytes.len() + self.more.iter().map(Vec::len).sum::<usize>()) as u64
+    }
+
+    /// The frame as one stream, for the zip crate's stream reader.
+    pub fn reader(&self) -> impl Read + '_ {
+        let mut r: Box<dyn Read + '_> = Box::new(self.bytes.as_slice());
+        for part in &self.more {
+            r = Box::new(r.chain(part.as_slice()));
+        }
+        r
+    }
+}
+
+/// A worker's compressors and the buffers it reuses from file to file.
 pub(super) struct Deflater {
     compressor: libdeflater::Compressor,
+    /// The fastest level, for the incompressibility sample.
+    sampler: libdeflater::Compressor,
     /// Room for the local header, then the file's content.
     input: Vec<u8>,
     /// Deflate output of small files, sized to libdeflate's bound.
     scratch: Vec<u8>,
+    /// Threads a big file's chunks are spread over.
+    threads: usize,
 }
 
 impl Deflater {
-    pub fn new() -> Self {
+    pub fn new(threads: usize) -> Self {
         let level = libdeflater::CompressionLvl::new(LEVEL).expect("a valid libdeflate level");
+        let fast = libdeflater::CompressionLvl::new(1).expect("a valid libdeflate level");
         Deflater {
             compressor: libdeflater::Compressor::new(level),
+            sampler: libdeflater::Compressor::new(fast),
             input: Vec::new(),
             scratch: Vec::new(),
+            threads: threads.max(1),
         }
     }
 
-    /// Read, deflate and frame one file that `handles` accepted.
-    pub fn prepare(&mut self, entry: &Entry) -> Result<Framed> {
+    /// Frame one file that `handles` accepted: from the cache when `known`
+    /// holds its key and the cache has it, else read and deflated.
+    pub fn prepare(&mut self, entry: &Entry, known: Option<(&Cache, &Key)>) -> Result<Framed> {
         let Kind::File { executable, size } = entry.kind else {
             unreachable!("only files are compressed by workers");
         };
+        if let Some((cache, key)) = known
+            && let Some(f) = from_cache(entry, cache, key)
+        {
+            return Ok(f);
+        }
         let big = size > IN_MEMORY_MAX;
         let head = header_len(&entry.name);
+        if big
+            && !is_precompressed(&entry.name)
+            && !sample_file(&entry.path, size).map_err(|e| Error::io(&entry.path, e))?
+            && let Some((chunks, crc, key)) =
+                chunked_file(entry, size, self.threads, known.is_some())?
+        {
+            let header = Header {
+                name: &entry.name,
+                crc32: crc,
+                size: size as usize,
+                compressed: chunks.iter().map(Vec::len).sum(),
+            };
+            let mut bytes = vec![0; head];
+            header.write(&mut bytes);
+            let rec = key.map(|key| {
+                let mut data_crc = crc32fast::Hasher::new();
+                chunks.iter().for_each(|c| data_crc.update(c));
+                let rec = Rec {
+                    offset: 0,
+                    len: chunks.iter().map(Vec::len).sum::<usize>() as u64,
+                    size,
+                    crc32: crc,
+                    data_crc: data_crc.finalize(),
+                    stored: false,
+                };
+                (key, rec)
+            });
+            return Ok(Framed {
+                bytes,
+                more: chunks,
+                mode: file_mode(executable),
+                stored: false,
+                rec,
+                hit: false,
+            });
+        }
         self.input.clear();
         self.input.resize(head, 0);
         self.input.reserve(size as usize + 1);
@@ -66,6 +150,10 @@ impl Deflater {
                 BIG_MAX >> 20
             )));
         }
+        let by_name = is_precompressed(&entry.name);
+        // The key is taken from the very bytes compressed, so a file that
+        // changed since the keys were taken is never cached under its old key.
+        let key = known.map(|_| cache::key_of(&self.input[head..], by_name));
         let crc = libdeflater::crc32(&self.input[head..]);
         let mut header = Header {
             name: &entry.name,
@@ -73,25 +161,19 @@ impl Deflater {
             size: len,
             compressed: len,
         };
-        let compressible = len > 0 && !is_precompressed(&entry.name);
+        let compressible =
+            len > 0 && !by_name && !incompressible(&mut self.sampler, &self.input[head..]);
+        let mut more = Vec::new();
         let bytes = if !compressible {
             None
         } else if big {
-            // Straight into the frame: a fresh allocation over glibc's mmap
-            // threshold is zero pages until written, so only the output's
-            // own size is ever resident.
-            let bound = self.compressor.deflate_compress_bound(len);
-            let mut out = vec![0u8; head + bound];
-            match deflate(&mut self.compressor, &self.input[head..], &mut out[head..]) {
-                Some(n) => {
-                    out.truncate(head + n);
-                    out.shrink_to_fit();
-                    header.compressed = n;
-                    header.write(&mut out[..head]);
-                    Some(out)
-                }
-                None => None,
-            }
+            chunked(&self.input[head..], self.threads).map(|chunks| {
+                header.compressed = chunks.iter().map(Vec::len).sum();
+                more = chunks;
+                let mut out = vec![0; head];
+                header.write(&mut out);
+                out
+            })
         } else {
             let bound = self.compressor.deflate_compress_bound(len);
             if self.scratch.len() < bound {
@@ -122,12 +204,57 @@ impl Deflater {
         if self.scratch.len() > KEEP_BUFFER {
             self.scratch = Vec::new();
         }
+        let rec = key.map(|key| {
+            let mut data_crc = crc32fast::Hasher::new();
+            data_crc.update(&bytes[head..]);
+            more.iter().for_each(|m| data_crc.update(m));
+            let rec = Rec {
+                offset: 0,
+                len: header.compressed as u64,
+                size: len as u64,
+                crc32: crc,
+                data_crc: data_crc.finalize(),
+                stored,
+            };
+            (key, rec)
+        });
         Ok(Framed {
             bytes,
+            more,
             mode: file_mode(executable),
             stored,
+            rec,
+            hit: false,
         })
     }
+}
+
+/// The entry from the cache, framed under this entry's name and mode;
+/// `None` (so it is compressed afresh) when the cache lacks it or its data
+/// fails its CRC.
+fn from_cache(entry: &Entry, cache: &Cache, key: &Key) -> Option<Framed> {
+    let Kind::File { executable, .. } = entry.kind else {
+        return None;
+    };
+    let rec = cache.lookup(key)?;
+    let head = header_len(&entry.name);
+    let mut bytes = cache.read(&rec, head)?;
+    let size = usize::try_from(rec.size).ok()?;
+    Header {
+        name: &entry.name,
+        crc32: rec.crc32,
+        size,
+        compressed: bytes.len() - head,
+    }
+    .write(&mut bytes[..head]);
+    Some(Framed {
+        bytes,
+        more: Vec::new(),
+        mode: file_mode(executable),
+        stored: rec.stored,
+        rec: Some((*key, rec)),
+        hit: true,
+    })
 }
 
 /// Deflate `data` into `out`; `None` when that does not make it smaller,
@@ -222,7 +349,7 @@ mod tests {
     /// What the zip crate reads back from a frame: name, method, CRC-32,
     /// uncompressed size and the inflated content.
     fn read_back(f: &Framed) -> (String, zip::CompressionMethod, u32, u64, Vec<u8>) {
-        let mut r = f.bytes.as_slice();
+        let mut r = f.reader();
         let mut z = zip::read::read_zipfile_from_stream(&mut r)
             .unwrap()
             .expect("a local entry");
@@ -235,14 +362,16 @@ mod tests {
             z.size(),
         );
         drop(z);
-        assert!(r.is_empty(), "the frame is exactly one entry");
+        let mut rest = Vec::new();
+        r.read_to_end(&mut rest).unwrap();
+        assert!(rest.is_empty(), "the frame is exactly one entry");
         (meta.0, meta.1, meta.2, meta.3, data)
     }
 
     #[test]
     fn frames_read_back_through_the_zip_crate() {
         let t = tempfile::tempdir().unwrap();
-        let mut d = Deflater::new();
+        let mut d = Deflater::new(2);
         let text = b"def handler(event, context):\n    return event\n".repeat(500);
         let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
         let noise: Vec<u8> = (0..70_000)
@@ -267,7 +396,7 @@ mod tests {
         ];
         assert!(big.len() as u64 > IN_MEMORY_MAX, "covers the big-file path");
         for (name, data, method) in cases {
-            let f = d.prepare(&entry(t.path(), name, data)).unwrap();
+            let f = d.prepare(&entry(t.path(), name, data), None).unwrap();
             let (n, m, crc, size, content) = read_back(&f);
             assert_eq!(n, name);
             assert_eq!(m, method, "{name}");

@@ -9,18 +9,22 @@
 //! little output piles up behind it. A big file that would wait for another
 //! is passed over and taken by the next free worker, so no core idles.
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fs::File;
-use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{self, Read, Write};
 use std::path::Path;
+use std::rc::Rc;
 use std::sync::{Condvar, Mutex};
 
 use base64::Engine;
-use sha2::{Digest, Sha256};
 use zip::write::FullFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
+use super::cache::{Cache, Key, Rec, file_hasher};
 use super::compress::{Deflater, Framed, handles};
+use super::sample::sample_file;
+use super::tracked::Tracked;
 use super::{
     Entry, IN_MEMORY_MAX, Kind, Observer, PackageOptions, PackageReport, file_mode,
     is_precompressed, options,
@@ -29,7 +33,7 @@ use crate::error::{Error, Result};
 
 /// Bytes held for the writer: its waiting output, plus the big file being
 /// compressed. Workers take no small file while this much is held.
-const WINDOW_BYTES: u64 = 40 * 1024 * 1024;
+const WINDOW_BYTES: u64 = 32 * 1024 * 1024;
 
 /// What a worker hands to the writer.
 enum Prepared {
@@ -107,6 +111,22 @@ fn is_big(entry: &Entry) -> bool {
     entry.size() > IN_MEMORY_MAX && handles(entry)
 }
 
+/// With a cache: the cache, and every entry's content key.
+pub(super) type Known<'a> = Option<(&'a Cache, &'a [Key])>;
+
+/// What the writer learnt for the cache: where each cacheable entry's data
+/// is in the new zip, and how many came from the cache.
+pub(super) struct Written {
+    pub report: PackageReport,
+    pub recs: Vec<(Key, Rec)>,
+    /// Whether every file written had the content its key was taken from
+    /// (a file that changed while it was packaged breaks that, and then
+    /// the manifest does not describe the zip).
+    pub consistent: bool,
+    /// The zip's BLAKE3 (with a cache).
+    pub blake: Option<[u8; 32]>,
+}
+
 /// Compress and write `entries` into `file`, then digest it.
 pub(super) fn write(
     entries: &[Entry],
@@ -115,16 +135,10 @@ pub(super) fn write(
     obs: &dyn Observer,
     file: File,
     tmp: &Path,
-) -> Result<PackageReport> {
-    let threads = if opts.threads == 0 {
-        std::thread::available_parallelism().map_or(2, |n| n.get())
-    } else {
-        opts.threads
-    };
-    let files = entries
-        .iter()
-        .filter(|e| !matches!(e.kind, Kind::EmptyDir))
-        .count() as u64;
+    known: Known<'_>,
+) -> Result<Written> {
+    let threads = super::threads(opts);
+    let files = super::file_count(entries);
     obs.start(files, total);
 
     let shared = Shared::new(entries);
@@ -134,14 +148,18 @@ pub(super) fn write(
         other => Error::failed(format!("cannot add {name} to the zip: {other}")),
     };
 
-    std::thread::scope(|scope| -> Result<PackageReport> {
+    std::thread::scope(|scope| -> Result<Written> {
         for _ in 0..threads {
-            scope.spawn(|| worker(entries, &shared));
+            scope.spawn(|| worker(entries, &shared, threads, known));
         }
         // A seekable file lets the zip crate write sizes into the local
         // headers (no 16-byte data descriptor per entry).
-        let mut zip = ZipWriter::new(Tracked::new(file));
+        let pos = Rc::new(Cell::new(0));
+        let mut zip = ZipWriter::new(Tracked::new(file, Rc::clone(&pos), known.is_some()));
         let mut stored = 0u64;
+        let mut cached = 0u64;
+        let mut recs = Vec::new();
+        let mut consistent = true;
         let run = (|| -> Result<()> {
             for (i, e) in entries.iter().enumerate() {
                 if crate::interrupt::triggered() {
@@ -152,7 +170,9 @@ pub(super) fn write(
                         if f.stored && e.size() > 0 {
                             stored += 1;
                         }
-                        let mut data = f.bytes.as_slice();
+                        cached += f.hit as u64;
+                        let before = pos.get();
+                        let mut data = f.reader();
                         let entry = zip::read::read_zipfile_from_stream(&mut data)
                             .and_then(|entry| {
                                 entry.ok_or(zip::result::ZipError::InvalidArchive(
@@ -162,11 +182,26 @@ pub(super) fn write(
                             .map_err(|err| zip_err(&e.name, err))?;
                         zip.raw_copy_file_touch(entry, DateTime::default(), Some(f.mode))
                             .map_err(|err| zip_err(&e.name, err))?;
+                        // The zip crate copies the frame's header (no extra
+                        // fields) and data as they are; the data's offset is
+                        // recorded only when the length written proves it.
+                        if let (Some((key, _)), Some((_, keys))) = (&f.rec, known) {
+                            consistent &= *key == keys[i];
+                        }
+                        if let Some((key, mut rec)) = f.rec
+                            && pos.get() - before == f.len()
+                        {
+                            rec.offset = pos.get() - rec.len;
+                            recs.push((key, rec));
+                        }
                         obs.advance(e.size());
                     }
                     Prepared::Inline => match &e.kind {
                         Kind::File { size, executable } => {
-                            let method = if is_precompressed(&e.name) {
+                            let keep = is_precompressed(&e.name)
+                                || sample_file(&e.path, *size)
+                                    .map_err(|err| Error::io(&e.path, err))?;
+                            let method = if keep {
                                 stored += 1;
                                 CompressionMethod::Stored
                             } else {
@@ -179,11 +214,17 @@ pub(super) fn write(
                                 .into_full_options();
                             zip.start_file(e.name.as_str(), o)
                                 .map_err(|err| zip_err(&e.name, err))?;
-                            copy_reporting(&mut f, &mut zip, obs).map_err(|err| match err {
-                                CopyError::Read(io) => Error::io(&e.path, io),
-                                CopyError::Write(io) => io_err(io),
-                                CopyError::Interrupted => Error::Interrupted,
-                            })?;
+                            let mut hasher = known.map(|_| file_hasher(is_precompressed(&e.name)));
+                            copy_reporting(&mut f, &mut zip, obs, hasher.as_mut()).map_err(
+                                |err| match err {
+                                    CopyError::Read(io) => Error::io(&e.path, io),
+                                    CopyError::Write(io) => io_err(io),
+                                    CopyError::Interrupted => Error::Interrupted,
+                                },
+                            )?;
+                            if let (Some(h), Some((_, keys))) = (hasher, known) {
+                                consistent &= *h.finalize().as_bytes() == keys[i];
+                            }
                         }
                         Kind::Symlink { target } => {
                             let o = options(CompressionMethod::Stored, 0o777);
@@ -211,8 +252,8 @@ pub(super) fn write(
             .map_err(|err| zip_err("the central directory", err))?;
         // No fsync: the rename makes the zip appear whole, and a zip lost in
         // a power cut is simply built again.
-        let (digest, size) = out.finish().map_err(io_err)?;
-        Ok(PackageReport {
+        let (digest, blake, size) = out.finish().map_err(io_err)?;
+        let report = PackageReport {
             path: opts.output.clone(),
             code_sha256: base64::engine::general_purpose::STANDARD.encode(digest),
             sha256_hex: hex::encode(digest),
@@ -220,6 +261,13 @@ pub(super) fn write(
             uncompressed_size: total,
             files,
             stored,
+            cached,
+        };
+        Ok(Written {
+            report,
+            recs,
+            consistent,
+            blake,
         })
     })
 }
@@ -230,7 +278,7 @@ fn take(shared: &Shared, i: usize) -> Result<Prepared> {
     loop {
         if let Some(r) = st.done.remove(&i) {
             if let Ok(Prepared::Framed(f)) = &r {
-                st.held -= f.bytes.len() as u64;
+                st.held -= f.len();
             }
             st.written = i + 1;
             if st.workers_waiting > 0 {
@@ -244,8 +292,8 @@ fn take(shared: &Shared, i: usize) -> Result<Prepared> {
     }
 }
 
-fn worker(entries: &[Entry], shared: &Shared) {
-    let mut deflater = Deflater::new();
+fn worker(entries: &[Entry], shared: &Shared, threads: usize, known: Known<'_>) {
+    let mut deflater = Deflater::new(threads);
     loop {
         let (i, big) = {
             let mut st = shared.state.lock().expect("package window lock");
@@ -267,13 +315,14 @@ fn worker(entries: &[Entry], shared: &Shared) {
             }
         };
         let r = if handles(&entries[i]) {
-            deflater.prepare(&entries[i]).map(Prepared::Framed)
+            let known = known.map(|(cache, keys)| (cache, &keys[i]));
+            deflater.prepare(&entries[i], known).map(Prepared::Framed)
         } else {
             Ok(Prepared::Inline)
         };
         let mut st = shared.state.lock().expect("package window lock");
         if let Ok(Prepared::Framed(f)) = &r {
-            st.held += f.bytes.len() as u64;
+            st.held += f.len();
         }
         if big {
             st.held -= entries[i].size();
@@ -352,81 +401,6 @@ fn pick(st: &mut Window, shared: &Shared, entries: &[Entry]) -> Option<usize> {
     None
 }
 
-/// The output file, buffered, with the digest taken as it is written.
-///
-/// The zip crate asks for the stream position around every entry; through
-/// a plain `BufWriter` each ask is a flush and an lseek, two system calls
-/// per file. Here the position is tracked instead. Only a real seek (to
-/// patch the header of a file streamed by the writer) drops the running
-/// digest, which is then taken by reading the finished file back.
-struct Tracked {
-    inner: BufWriter<File>,
-    pos: u64,
-    digest: Option<Sha256>,
-}
-
-impl Tracked {
-    fn new(file: File) -> Self {
-        Tracked {
-            inner: BufWriter::with_capacity(256 * 1024, file),
-            pos: 0,
-            digest: Some(Sha256::new()),
-        }
-    }
-
-    /// Flush and return the SHA-256 and length of the whole file.
-    fn finish(mut self) -> io::Result<([u8; 32], u64)> {
-        self.inner.flush()?;
-        if let Some(d) = self.digest.take() {
-            return Ok((d.finalize().into(), self.pos));
-        }
-        let mut file = self.inner.into_inner().map_err(|e| e.into_error())?;
-        file.seek(SeekFrom::Start(0))?;
-        let mut hasher = Sha256::new();
-        let mut buf = vec![0u8; 1024 * 1024];
-        let mut len = 0u64;
-        loop {
-            let n = file.read(&mut buf)?;
-            if n == 0 {
-                break;
-            }
-            hasher.update(&buf[..n]);
-            len += n as u64;
-        }
-        Ok((hasher.finalize().into(), len))
-    }
-}
-
-impl Write for Tracked {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        if let Some(d) = &mut self.digest {
-            d.update(&buf[..n]);
-        }
-        self.pos += n as u64;
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
-    }
-}
-
-impl Seek for Tracked {
-    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
-        if to == SeekFrom::Current(0) {
-            return Ok(self.pos);
-        }
-        self.pos = self.inner.seek(to)?;
-        self.digest = None;
-        Ok(self.pos)
-    }
-
-    fn stream_position(&mut self) -> io::Result<u64> {
-        Ok(self.pos)
-    }
-}
-
 enum CopyError {
     Read(io::Error),
     Write(io::Error),
@@ -437,6 +411,7 @@ fn copy_reporting(
     r: &mut impl Read,
     w: &mut impl Write,
     obs: &dyn Observer,
+    mut hasher: Option<&mut blake3::Hasher>,
 ) -> std::result::Result<(), CopyError> {
     let mut buf = vec![0u8; 256 * 1024];
     loop {
@@ -450,6 +425,9 @@ fn copy_reporting(
             Err(e) => return Err(CopyError::Read(e)),
         };
         w.write_all(&buf[..n]).map_err(CopyError::Write)?;
+        if let Some(h) = hasher.as_deref_mut() {
+            h.update(&buf[..n]);
+        }
         obs.advance(n as u64);
     }
 }

@@ -1,0 +1,538 @@
+//! The content cache: the compressed entries of earlier packages, so an
+//! unchanged tree re-packages by one verified copy and a changed one
+//! recompresses only the files whose content changed.
+//!
+//! Layout under the cache directory (`package-1/`):
+//! - `zips/SHA256.zip`: a zip lamctl wrote, named by its own SHA-256;
+//! - `trees/ID.idx`: for one packaged directory (ID: a hash of its path),
+//!   the manifest of its last package and, for every file, the key of its
+//!   content and where that content's compressed data sits in the zip.
+//!
+//! Never stale: a key is the BLAKE3 hash of the file's bytes (salted with
+//! lamctl's version and the compression parameters), never a size or a
+//! time, so the data served for a key is exactly what compressing those
+//! bytes gives. Never corrupt: the index carries its own hash, every
+//! reused entry's compressed data its CRC-32, and a whole reused zip is
+//! checked against the SHA-256 in its name; anything that fails is ignored
+//! and compressed afresh. Files are written under a temporary name and
+//! renamed, so a reader never sees half of one.
+
+use std::collections::HashMap;
+use std::fs::{self, File};
+use std::io::{self, Read};
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, SystemTime};
+
+use sha2::{Digest, Sha256};
+
+use super::{Entry, Kind, compress, file_mode, is_precompressed};
+use crate::error::{Error, Result};
+
+/// Where the cache lives and how big it may grow: plain settings the CLI
+/// layer fills from `LAMCTL_CACHE_DIR`, `XDG_CACHE_HOME` and `HOME`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CacheSettings {
+    pub dir: PathBuf,
+    pub max_bytes: u64,
+}
+
+/// The cache's default bound: least recently used packages go beyond it.
+pub const DEFAULT_MAX_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// The BLAKE3 hash of a file's content (salted), or of a whole manifest.
+pub(super) type Key = [u8; 32];
+
+/// Where one file's compressed data is in a cached zip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Rec {
+    /// Offset of the data (after the local header) in the zip.
+    pub offset: u64,
+    /// Length of the data (compressed, or stored).
+    pub len: u64,
+    /// The file's size and CRC-32.
+    pub size: u64,
+    pub crc32: u32,
+    /// CRC-32 of the data as it sits in the zip: checked before reuse.
+    pub data_crc: u32,
+    pub stored: bool,
+}
+
+const SUBDIR: &str = "package-1";
+const MAGIC: &[u8; 8] = b"LMCIDX01";
+const REC_LEN: usize = 32 + 8 + 8 + 8 + 4 + 4 + 1;
+
+/// A hasher already fed with what every key depends on besides content:
+/// lamctl's version and the compression parameters.
+static SALTED: LazyLock<blake3::Hasher> = LazyLock::new(|| {
+    let mut h = blake3::Hasher::new();
+    h.update(
+        format!(
+            "lamctl {} package cache 1; {}\0",
+            env!("CARGO_PKG_VERSION"),
+            compress::PARAMS
+        )
+        .as_bytes(),
+    );
+    h
+});
+
+/// The key of a file's content; `by_name` is whether its name marks a
+/// compressed format (that, too, decides how it is stored).
+pub(super) fn key_of(data: &[u8], by_name: bool) -> Key {
+    let mut h = file_hasher(by_name);
+    h.update(data);
+    h.finalize().into()
+}
+
+/// The hasher a file's content is fed to for its key.
+pub(super) fn file_hasher(by_name: bool) -> blake3::Hasher {
+    let mut h = SALTED.clone();
+    h.update(&[b'F', by_name as u8]);
+    h
+}
+
+/// Every entry's key, reading the files on `threads` threads. Directories
+/// get a zero key; a link the key of its target.
+pub(super) fn keys(entries: &[Entry], threads: usize) -> Result<Vec<Key>> {
+    let next = AtomicUsize::new(0);
+    let out: Mutex<Vec<Key>> = Mutex::new(vec![[0; 32]; entries.len()]);
+    let work = || -> Result<()> {
+        let mut buf = vec![0u8; 256 * 1024];
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(e) = entries.get(i) else {
+                return Ok(());
+            };
+            let key = match &e.kind {
+                Kind::File { .. } => {
+                    file_key(e, &mut buf).map_err(|err| Error::io(&e.path, err))?
+                }
+                Kind::Symlink { target } => {
+                    let mut h = SALTED.clone();
+                    h.update(b"L");
+                    h.update(target.as_bytes());
+                    h.finalize().into()
+                }
+                Kind::EmptyDir => [0; 32],
+            };
+            out.lock().expect("keys lock")[i] = key;
+        }
+    };
+    std::thread::scope(|s| {
+        let others: Vec<_> = (1..threads.max(1)).map(|_| s.spawn(work)).collect();
+        let mine = work();
+        others
+            .into_iter()
+            .map(|h| h.join().expect("a key thread panicked"))
+            .chain([mine])
+            .collect::<Result<()>>()
+    })?;
+    Ok(out.into_inner().expect("keys lock"))
+}
+
+fn file_key(e: &Entry, buf: &mut [u8]) -> io::Result<Key> {
+    let mut h = file_hasher(is_precompressed(&e.name));
+    let mut f = File::open(&e.path)?;
+    loop {
+        match f.read(buf) {
+            Ok(0) => return Ok(h.finalize().into()),
+            Ok(n) => {
+                h.update(&buf[..n]);
+            }
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(err),
+        }
+    }
+}
+
+/// The whole package in one key: every entry's name, kind, mode and
+/// content key, in order. Equal manifests give byte-identical zips.
+pub(super) fn manifest(entries: &[Entry], keys: &[Key]) -> Key {
+    let mut h = SALTED.clone();
+    for (e, k) in entries.iter().zip(keys) {
+        let (kind, mode) = match e.kind {
+            Kind::File { executable, .. } => (b'F', file_mode(executable)),
+            Kind::Symlink { .. } => (b'L', 0o777),
+            Kind::EmptyDir => (b'D', 0o755),
+        };
+        h.update(e.name.as_bytes());
+        h.update(&[0, kind]);
+        h.update(&mode.to_le_bytes());
+        h.update(k);
+    }
+    h.finalize().into()
+}
+
+/// One packaged directory's view of the cache.
+pub(super) struct Cache {
+    dir: PathBuf,
+    max_bytes: u64,
+    /// The index file of this directory.
+    index: PathBuf,
+    prev: Option<Prev>,
+}
+
+/// The directory's last package, as its index describes it.
+struct Prev {
+    manifest: Key,
+    zip_sha: [u8; 32],
+    zip_blake: [u8; 32],
+    zip_path: PathBuf,
+    zip: File,
+    size: u64,
+    stored: u64,
+    recs: HashMap<Key, Rec>,
+}
+
+/// A finished zip: its SHA-256, size and stored entries.
+pub(super) struct ZipSummary {
+    pub sha: [u8; 32],
+    pub blake: [u8; 32],
+    pub size: u64,
+    pub stored: u64,
+}
+
+impl Cache {
+    /// The cache for the directory `root` (canonical). A missing, unreadable
+    /// or corrupt index is simply no earlier package.
+    pub fn open(settings: &CacheSettings, root: &Path) -> Cache {
+        let dir = settings.dir.join(SUBDIR);
+        let id = hex::encode(&Sha256::digest(root.as_os_str().as_encoded_bytes())[..16]);
+        let index = dir.join("trees").join(format!("{id}.idx"));
+        let prev = fs::read(&index)
+            .ok()
+            .and_then(|bytes| parse(&bytes))
+            .and_then(|(head, recs)| {
+                let zip_path = dir
+                    .join("zips")
+                    .join(format!("{}.zip", hex::encode(head.zip_sha)));
+                let zip = File::open(&zip_path).ok()?;
+                // Recently used: eviction goes by modification time.
+                let now = SystemTime::now();
+                let _ = zip.set_modified(now);
+                let _ = File::options()
+                    .append(true)
+                    .open(&index)
+                    .and_then(|f| f.set_modified(now));
+                Some(Prev {
+                    manifest: head.manifest,
+                    zip_sha: head.zip_sha,
+                    zip_blake: head.zip_blake,
+                    zip_path,
+                    zip,
+                    size: head.size,
+                    stored: head.stored,
+                    recs,
+                })
+            });
+        Cache {
+            dir,
+            max_bytes: settings.max_bytes,
+            index,
+            prev,
+        }
+    }
+
+    pub fn lookup(&self, key: &Key) -> Option<Rec> {
+        self.prev.as_ref()?.recs.get(key).copied()
+    }
+
+    /// `head` zero bytes then the entry's data, if it passes its CRC.
+    pub fn read(&self, rec: &Rec, head: usize) -> Option<Vec<u8>> {
+        let prev = self.prev.as_ref()?;
+        let mut buf = vec![0u8; head + usize::try_from(rec.len).ok()?];
+        prev.zip.read_exact_at(&mut buf[head..], rec.offset).ok()?;
+        (crc32fast::hash(&buf[head..]) == rec.data_crc).then_some(buf)
+    }
+
+    /// With the manifest unchanged, the earlier zip, checked against the
+    /// BLAKE3 its index holds, then linked (or copied) to `out`. `None` when
+    /// there is none or it fails the check (then it is removed).
+    pub fn reuse(&self, manifest: &Key, out: &Path) -> Option<ZipSummary> {
+        let prev = self.prev.as_ref().filter(|p| p.manifest == *manifest)?;
+        let mut h = blake3::Hasher::new();
+        let mut buf = vec![0u8; 1024 * 1024];
+        let mut at = 0u64;
+        loop {
+            let n = match prev.zip.read_at(&mut buf, at) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(_) => return None,
+            };
+            h.update(&buf[..n]);
+            at += n as u64;
+        }
+        if *h.finalize().as_bytes() != prev.zip_blake || at != prev.size {
+            let _ = fs::remove_file(&prev.zip_path);
+            return None;
+        }
+        // Linked, like the zip was kept: lamctl never writes into it.
+        let _ = fs::remove_file(out);
+        if fs::hard_link(&prev.zip_path, out).is_err() {
+            let mut to = File::create(out).ok()?;
+            io::copy(&mut &prev.zip, &mut to).ok()?;
+        }
+        Some(ZipSummary {
+            sha: prev.zip_sha,
+            blake: prev.zip_blake,
+            size: at,
+            stored: prev.stored,
+        })
+    }
+
+    /// Keep the zip just written at `zip` (not yet renamed into place) and
+    /// its index for the next run, then evict down to the bound.
+    pub fn store(
+        &self,
+        manifest: &Key,
+        zip: &Path,
+        sum: &ZipSummary,
+        recs: &[(Key, Rec)],
+    ) -> io::Result<()> {
+        let zips = self.dir.join("zips");
+        let trees = self.dir.join("trees");
+        fs::create_dir_all(&zips)?;
+        fs::create_dir_all(&trees)?;
+        let name = zips.join(format!("{}.zip", hex::encode(sum.sha)));
+        if !name.exists() {
+            // A hard link costs nothing; lamctl never writes into an
+            // existing zip (it renames a new one over it), so the cached
+            // copy keeps its content. A copy when they are on other devices.
+            let tmp = temp_name(&zips);
+            if fs::hard_link(zip, &tmp).is_err() {
+                fs::copy(zip, &tmp)?;
+            }
+            rename_or_remove(&tmp, &name)?;
+        }
+        let mut bytes = Vec::with_capacity(8 + 32 * 3 + 24 + recs.len() * REC_LEN + 32);
+        bytes.extend_from_slice(MAGIC);
+        bytes.extend_from_slice(&salt_id());
+        bytes.extend_from_slice(manifest);
+        bytes.extend_from_slice(&sum.sha);
+        bytes.extend_from_slice(&sum.blake);
+        bytes.extend_from_slice(&sum.size.to_le_bytes());
+        bytes.extend_from_slice(&sum.stored.to_le_bytes());
+        bytes.extend_from_slice(&(recs.len() as u64).to_le_bytes());
+        for (k, r) in recs {
+            bytes.extend_from_slice(k);
+            bytes.extend_from_slice(&r.offset.to_le_bytes());
+            bytes.extend_from_slice(&r.len.to_le_bytes());
+            bytes.extend_from_slice(&r.size.to_le_bytes());
+            bytes.extend_from_slice(&r.crc32.to_le_bytes());
+            bytes.extend_from_slice(&r.data_crc.to_le_bytes());
+            bytes.push(r.stored as u8);
+        }
+        let check = blake3::hash(&bytes);
+        bytes.extend_from_slice(check.as_bytes());
+        let tmp = temp_name(&trees);
+        fs::write(&tmp, &bytes)?;
+        rename_or_remove(&tmp, &self.index)?;
+        evict(&self.dir, self.max_bytes)
+    }
+}
+
+fn salt_id() -> Key {
+    SALTED.finalize().into()
+}
+
+/// An index's fields besides its records.
+struct Head {
+    manifest: Key,
+    zip_sha: [u8; 32],
+    zip_blake: [u8; 32],
+    size: u64,
+    stored: u64,
+}
+
+type Parsed = (Head, HashMap<Key, Rec>);
+
+/// An index's content, if it is whole (its SHA-256 matches) and was
+/// written by this version with these parameters.
+fn parse(bytes: &[u8]) -> Option<Parsed> {
+    let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(32)?)?;
+    if blake3::hash(body).as_bytes() != sum {
+        return None;
+    }
+    let mut r = Reader(body);
+    if r.take(8)? != MAGIC || r.take(32)? != salt_id() {
+        return None;
+    }
+    let manifest: Key = r.take(32)?.try_into().ok()?;
+    let zip_sha: [u8; 32] = r.take(32)?.try_into().ok()?;
+    let zip_blake: [u8; 32] = r.take(32)?.try_into().ok()?;
+    let size = r.u64()?;
+    let stored = r.u64()?;
+    let n = usize::try_from(r.u64()?).ok()?;
+    if r.0.len() != n.checked_mul(REC_LEN)? {
+        return None;
+    }
+    let mut recs = HashMap::with_capacity(n);
+    for _ in 0..n {
+        let key: Key = r.take(32)?.try_into().ok()?;
+        let rec = Rec {
+            offset: r.u64()?,
+            len: r.u64()?,
+            size: r.u64()?,
+            crc32: r.u32()?,
+            data_crc: r.u32()?,
+            stored: r.take(1)?[0] != 0,
+        };
+        recs.insert(key, rec);
+    }
+    let head = Head {
+        manifest,
+        zip_sha,
+        zip_blake,
+        size,
+        stored,
+    };
+    Some((head, recs))
+}
+
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let (head, rest) = self.0.split_at_checked(n)?;
+        self.0 = rest;
+        Some(head)
+    }
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+}
+
+fn temp_name(dir: &Path) -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    dir.join(format!(
+        ".tmp-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ))
+}
+
+fn rename_or_remove(tmp: &Path, to: &Path) -> io::Result<()> {
+    fs::rename(tmp, to).inspect_err(|_| {
+        let _ = fs::remove_file(tmp);
+    })
+}
+
+/// Remove the least recently used files until the cache is within
+/// `max_bytes`; temporary files left by a killed run go after an hour.
+fn evict(dir: &Path, max_bytes: u64) -> io::Result<()> {
+    let now = SystemTime::now();
+    let mut files = Vec::new();
+    for sub in ["zips", "trees"] {
+        for e in fs::read_dir(dir.join(sub))? {
+            let e = e?;
+            let Ok(meta) = e.metadata() else { continue };
+            let mtime = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
+            if e.file_name().as_encoded_bytes().starts_with(b".tmp-") {
+                if now.duration_since(mtime).unwrap_or_default() > Duration::from_secs(3600) {
+                    let _ = fs::remove_file(e.path());
+                }
+                continue;
+            }
+            files.push((mtime, meta.len(), e.path()));
+        }
+    }
+    let mut total: u64 = files.iter().map(|f| f.1).sum();
+    files.sort();
+    for (_, len, path) in files {
+        if total <= max_bytes {
+            break;
+        }
+        if fs::remove_file(&path).is_ok() {
+            total -= len;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(offset: u64) -> Rec {
+        Rec {
+            offset,
+            len: 10,
+            size: 20,
+            crc32: 7,
+            data_crc: 9,
+            stored: false,
+        }
+    }
+
+    #[test]
+    fn an_index_reads_back_and_any_flipped_byte_voids_it() {
+        let t = tempfile::tempdir().unwrap();
+        let settings = CacheSettings {
+            dir: t.path().into(),
+            max_bytes: DEFAULT_MAX_BYTES,
+        };
+        let root = t.path().join("src");
+        let zip = t.path().join("out.zip");
+        fs::write(&zip, b"zip bytes").unwrap();
+        let sha: [u8; 32] = Sha256::digest(b"zip bytes").into();
+        let c = Cache::open(&settings, &root);
+        assert!(c.prev.is_none());
+        let reused = ZipSummary {
+            sha,
+            blake: [5; 32],
+            size: 9,
+            stored: 1,
+        };
+        c.store(
+            &[1; 32],
+            &zip,
+            &reused,
+            &[([2; 32], rec(5)), ([3; 32], rec(50))],
+        )
+        .unwrap();
+        let c = Cache::open(&settings, &root);
+        assert_eq!(c.lookup(&[3; 32]), Some(rec(50)));
+        assert_eq!(c.lookup(&[4; 32]), None);
+        let bytes = fs::read(&c.index).unwrap();
+        for i in [0, 9, 40, 100, bytes.len() - 1] {
+            let mut bad = bytes.clone();
+            bad[i] ^= 1;
+            assert!(parse(&bad).is_none(), "flipped byte {i}");
+        }
+        assert!(parse(&bytes[..bytes.len() - 1]).is_none());
+    }
+
+    #[test]
+    fn eviction_removes_the_least_recently_used_first() {
+        let t = tempfile::tempdir().unwrap();
+        for sub in ["zips", "trees"] {
+            fs::create_dir_all(t.path().join(sub)).unwrap();
+        }
+        let old = SystemTime::now() - Duration::from_secs(100);
+        for (i, name) in ["zips/a.zip", "trees/a.idx", "zips/b.zip"]
+            .iter()
+            .enumerate()
+        {
+            let p = t.path().join(name);
+            fs::write(&p, vec![0u8; 100]).unwrap();
+            File::options()
+                .append(true)
+                .open(&p)
+                .unwrap()
+                .set_modified(old + Duration::from_secs(i as u64))
+                .unwrap();
+        }
+        evict(t.path(), 150).unwrap();
+        assert!(!t.path().join("zips/a.zip").exists());
+        assert!(!t.path().join("trees/a.idx").exists());
+        assert!(t.path().join("zips/b.zip").exists());
+    }
+}

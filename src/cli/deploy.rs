@@ -355,7 +355,7 @@ impl DeployArgs {
             && n < 0
         {
             return Err(Error::usage(format!(
-                "reserved concurrency {n} must be 0 or more"
+                "reserved concurrency {n} must be 0 or more (--concurrency / deploy.concurrency)"
             )));
         }
         if self.keep_versions == Some(0) || d.keep_versions == Some(0) {

@@ -29,7 +29,7 @@ pub enum Error {
     },
 
     /// A local file operation failed (exit 1).
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {}", path.display(), io_text(source))]
     Io {
         path: PathBuf,
         #[source]
@@ -195,6 +195,16 @@ pub fn stdout_error(e: std::io::Error) -> Error {
         Error::BrokenPipe
     } else {
         Error::failed(format!("cannot write to standard output: {e}"))
+    }
+}
+
+/// An IO error as people read it: "No such file or directory", without
+/// the "(os error 2)" that follows it.
+pub fn io_text(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.rfind(" (os error ") {
+        Some(i) if s.ends_with(')') => s[..i].to_string(),
+        _ => s,
     }
 }
 

@@ -10,7 +10,7 @@ use tokio::sync::watch;
 static SIGNAL: LazyLock<watch::Sender<bool>> = LazyLock::new(|| watch::channel(false).0);
 static GUARDS: AtomicUsize = AtomicUsize::new(0);
 
-/// Called by `main` when Ctrl-C arrives.
+/// Called by `main` when Ctrl-C or SIGTERM arrives.
 pub fn trigger() {
     SIGNAL.send_replace(true);
 }

@@ -14,6 +14,7 @@ pub mod logfmt;
 pub mod output;
 pub mod package;
 pub mod progress;
+pub mod redact;
 pub mod s3upload;
 pub mod timewin;
 
@@ -166,7 +167,8 @@ fn init_tracing(ui: &Ui) {
             .with_target("lamctl", LevelFilter::TRACE),
     };
     let layer = tracing_subscriber::fmt::layer()
-        .with_writer(std::io::stderr)
+        // Credentials are masked in every line, the SDK's included.
+        .with_writer(redact::Redacting)
         .with_ansi(ui.color)
         .with_target(ui.verbose >= 3)
         .without_time();

@@ -122,6 +122,7 @@ impl Ui {
 
     pub fn warn(&self, msg: impl Display) {
         if !self.quiet {
+            let msg = crate::redact::redact(&msg.to_string());
             eprintln!("{} {msg}", self.paint(WARN, "warning:"));
         }
     }
@@ -133,10 +134,11 @@ impl Ui {
             out,
             "{} {}",
             self.paint(ERROR, "error:"),
-            one_line(&err.to_string())
+            one_line(&crate::redact::redact(&err.to_string()))
         );
         if let Some(h) = err.hint() {
-            let _ = writeln!(out, "{} {}", self.paint(HINT, "hint:"), one_line(h));
+            let h = crate::redact::redact(h);
+            let _ = writeln!(out, "{} {}", self.paint(HINT, "hint:"), one_line(&h));
         }
     }
 }

@@ -445,6 +445,17 @@ fn walk_error(e: ignore::Error, root: &Path) -> Error {
             "exclude the link with --exclude, or store links as links with --keep-symlinks",
         );
     }
+    // A link to itself (or a cycle of links): the kernel says ELOOP.
+    // (The walker's error wraps it, so ask the file system again.)
+    if let Some(p) = find_path(&e)
+        && std::fs::metadata(p).err().and_then(|io| io.raw_os_error()) == Some(libc::ELOOP)
+    {
+        return Error::usage(format!(
+            "symlink loop: {} points to itself (through links)",
+            p.strip_prefix(root).unwrap_or(p).display()
+        ))
+        .with_hint("remove or exclude the link with --exclude");
+    }
     let io = e.io_error().map(|io| io.kind());
     match (find_path(&e), io) {
         (Some(p), Some(io::ErrorKind::NotFound)) => Error::usage(format!(

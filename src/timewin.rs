@@ -43,10 +43,26 @@ pub fn parse_in(s: &str, tz: &TimeZone) -> Result<TimeArg, String> {
             .map_err(|e| format!("'{s}' is not a duration ({e}): {FORMS}"));
     }
     // With an IANA zone annotation: 2024-05-01T12:00[Europe/Paris].
-    if t.ends_with(']')
-        && let Ok(z) = t.parse::<Zoned>()
-    {
-        return Ok(TimeArg::At(z.timestamp()));
+    // A zone that does not parse is an error, never read as local time.
+    if t.ends_with(']') {
+        return match t.parse::<Zoned>() {
+            Ok(z) => Ok(TimeArg::At(z.timestamp())),
+            Err(e) => {
+                let zone = t
+                    .rsplit_once('[')
+                    .map_or("", |(_, z)| z.trim_end_matches(']'));
+                if jiff::tz::db().get(zone).is_err() {
+                    Err(format!(
+                        "'{s}': unknown time zone '{zone}'; use an IANA name such as Europe/Paris or America/New_York"
+                    ))
+                } else {
+                    Err(format!(
+                        "'{s}' is not a time ({}): {FORMS}",
+                        short_error(&e)
+                    ))
+                }
+            }
+        };
     }
     // With an offset or Z: RFC 3339 (a space instead of T is accepted).
     if let Ok(ts) = t.parse::<Timestamp>() {

@@ -771,46 +771,46 @@ fn failed_or_interrupted_upload_leaves_no_multipart_upload() {
     );
     assert_eq!(s3_state(&bucket), (vec![], 0));
 
-    // Ctrl-C in the middle of the parts: exit 130 and the upload is aborted.
-    let slow = Proxy::moto();
-    slow.delay(
-        |r| r.method == "PUT" && r.path.contains("partNumber="),
-        Duration::from_secs(3),
-    );
-    let (child, _home) = lamctl([
-        "deploy",
-        "--endpoint-url",
-        &slow.endpoint,
-        "--region",
-        REGION,
-        "--s3-bucket",
-        &bucket,
-    ])
-    .env("LAMCTL_DIRECT_UPLOAD_LIMIT", "1000000")
-    .dir(f.dir.path())
-    .spawn();
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    while slow.count(|r| r.path.contains("partNumber=")) == 0 {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no part upload started"
+    // SIGINT (Ctrl-C) or SIGTERM (CI's `timeout`) in the middle of the
+    // parts: exit 130/143 and the upload is aborted.
+    for (sig, exit) in [(libc::SIGINT, 130), (libc::SIGTERM, 143)] {
+        let slow = Proxy::moto();
+        slow.delay(
+            |r| r.method == "PUT" && r.path.contains("partNumber="),
+            Duration::from_secs(3),
         );
-        std::thread::sleep(Duration::from_millis(50));
+        let (child, _home) = lamctl([
+            "deploy",
+            "--endpoint-url",
+            &slow.endpoint,
+            "--region",
+            REGION,
+            "--s3-bucket",
+            &bucket,
+        ])
+        .env("LAMCTL_DIRECT_UPLOAD_LIMIT", "1000000")
+        .dir(f.dir.path())
+        .spawn();
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        while slow.count(|r| r.path.contains("partNumber=")) == 0 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no part upload started"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        unsafe { libc::kill(child.id() as i32, sig) };
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(exit), "{stderr}");
+        assert_eq!(
+            slow.count(|r| r.method == "DELETE" && r.path.contains("uploadId=")),
+            1,
+            "aborted on signal {sig}"
+        );
+        // ListMultipartUploads through the SDK: nothing left behind.
+        assert_eq!(s3_state(&bucket), (vec![], 0));
     }
-    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(130),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(
-        slow.count(|r| r.method == "DELETE" && r.path.contains("uploadId=")),
-        1,
-        "aborted on Ctrl-C"
-    );
-    assert_eq!(s3_state(&bucket), (vec![], 0));
 }
 
 #[test]

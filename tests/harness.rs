@@ -684,6 +684,7 @@ pub struct Proxy {
     log: Arc<std::sync::Mutex<Vec<Request>>>,
     rules: Arc<std::sync::Mutex<Vec<Rule>>>,
     delays: Arc<std::sync::Mutex<Vec<(Matcher, Duration)>>>,
+    faults: Arc<std::sync::Mutex<Faults>>,
 }
 
 impl Proxy {
@@ -699,17 +700,24 @@ impl Proxy {
         let rules: Arc<std::sync::Mutex<Vec<Rule>>> = Arc::new(std::sync::Mutex::new(Vec::new()));
         let delays: Arc<std::sync::Mutex<Vec<(Matcher, Duration)>>> =
             Arc::new(std::sync::Mutex::new(Vec::new()));
-        let (l, r, d) = (Arc::clone(&log), Arc::clone(&rules), Arc::clone(&delays));
+        let faults = Arc::new(std::sync::Mutex::new(Faults::default()));
+        let (l, r, d, f) = (
+            Arc::clone(&log),
+            Arc::clone(&rules),
+            Arc::clone(&delays),
+            Arc::clone(&faults),
+        );
         std::thread::spawn(move || {
             for conn in listener.incoming() {
                 let Ok(conn) = conn else { continue };
-                let (l, r, d, up) = (
+                let (l, r, d, f, up) = (
                     Arc::clone(&l),
                     Arc::clone(&r),
                     Arc::clone(&d),
+                    Arc::clone(&f),
                     upstream.clone(),
                 );
-                std::thread::spawn(move || serve_conn(conn, &l, &r, &d, up.as_deref()));
+                std::thread::spawn(move || serve_conn(conn, &l, &r, &d, &f, up.as_deref()));
             }
         });
         Proxy {
@@ -717,7 +725,52 @@ impl Proxy {
             log,
             rules,
             delays,
+            faults,
         }
+    }
+
+    /// Answer requests matching `matches` with `fault`, `times` times (None:
+    /// always); the newest matching rule wins, before any `inject` rule.
+    pub fn fault(
+        &self,
+        matches: impl Fn(&Request) -> bool + Send + 'static,
+        fault: Fault,
+        times: Option<usize>,
+    ) {
+        self.faults.lock().unwrap().rules.push(FaultRule {
+            matches: Box::new(matches),
+            fault,
+            remaining: times,
+        });
+    }
+
+    /// Seeded random faults: each request matching `matches` gets one of
+    /// `kinds` with probability `rate` (the same sequence for the same seed
+    /// and the same requests). `rate` 0 turns it off.
+    pub fn random_faults(
+        &self,
+        seed: u64,
+        rate: f64,
+        kinds: &[Fault],
+        matches: impl Fn(&Request) -> bool + Send + 'static,
+    ) {
+        let mut f = self.faults.lock().unwrap();
+        f.random = (rate > 0.0).then(|| RandomFaults {
+            rng: Rng::new(seed),
+            rate,
+            kinds: kinds.to_vec(),
+            matches: Box::new(matches),
+        });
+    }
+
+    /// How many faults of each kind were injected so far.
+    pub fn fault_counts(&self) -> std::collections::BTreeMap<Fault, usize> {
+        self.faults.lock().unwrap().counts.clone()
+    }
+
+    /// How long a `Fault::Timeout` holds a request before closing it.
+    pub fn set_timeout_hold(&self, hold: Duration) {
+        self.faults.lock().unwrap().hold = Some(hold);
     }
 
     /// Hold matching requests for `delay` before answering them.
@@ -758,12 +811,36 @@ fn serve_conn(
     log: &std::sync::Mutex<Vec<Request>>,
     rules: &std::sync::Mutex<Vec<Rule>>,
     delays: &std::sync::Mutex<Vec<(Matcher, Duration)>>,
+    faults: &std::sync::Mutex<Faults>,
     upstream: Option<&str>,
 ) {
     let _ = conn.set_nodelay(true);
     let mut reader = std::io::BufReader::new(conn.try_clone().unwrap());
     while let Some(req) = read_request(&mut reader) {
         log.lock().unwrap().push(req.clone());
+        let (fault, hold) = {
+            let mut f = faults.lock().unwrap();
+            (f.pick(&req), f.hold)
+        };
+        // A fault answers instead of the upstream: the request never
+        // reaches moto, so a retry of it is safe, as with a real 5xx.
+        match fault {
+            Some(Fault::Reset) => {
+                reset(&conn);
+                return;
+            }
+            Some(Fault::Timeout) => {
+                std::thread::sleep(hold.unwrap_or(Duration::from_secs(5)));
+                return;
+            }
+            Some(f) => {
+                if write_response(&mut conn, &f.response(&req)).is_err() {
+                    return;
+                }
+                continue;
+            }
+            None => {}
+        }
         let pause = delays
             .lock()
             .unwrap()
@@ -965,4 +1042,224 @@ pub fn pseudo_random(n: usize) -> Vec<u8> {
             x as u8
         })
         .collect()
+}
+
+/// A kind of failure the proxy can inject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Fault {
+    /// 500 InternalFailure / InternalError.
+    Http500,
+    /// 503 ServiceUnavailable.
+    Http503,
+    /// 429 ThrottlingException.
+    Throttling,
+    /// 429 TooManyRequestsException (Lambda's throttling code).
+    TooManyRequests,
+    /// 409 ResourceConflictException (an update in progress).
+    Conflict,
+    /// A 502 HTML page, as a load balancer or corporate proxy sends.
+    Html502,
+    /// The connection reset (RST) without an answer.
+    Reset,
+    /// No answer until past the client's timeout, then the connection closed.
+    Timeout,
+}
+
+impl Fault {
+    pub const ALL: [Fault; 8] = [
+        Fault::Http500,
+        Fault::Http503,
+        Fault::Throttling,
+        Fault::TooManyRequests,
+        Fault::Conflict,
+        Fault::Html502,
+        Fault::Reset,
+        Fault::Timeout,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Fault::Http500 => "500",
+            Fault::Http503 => "503",
+            Fault::Throttling => "429 ThrottlingException",
+            Fault::TooManyRequests => "429 TooManyRequestsException",
+            Fault::Conflict => "409 ResourceConflictException",
+            Fault::Html502 => "502 HTML",
+            Fault::Reset => "connection reset",
+            Fault::Timeout => "no answer (timeout)",
+        }
+    }
+
+    /// Whether the service could answer `req` this way: Lambda answers
+    /// "an update is in progress" only to a change of a function.
+    fn fits(self, req: &Request) -> bool {
+        match self {
+            Fault::Conflict => {
+                req.method != "GET" && req.method != "HEAD" && req.path.starts_with("/20")
+            }
+            _ => true,
+        }
+    }
+
+    /// The answer, in the request's protocol: JSON for Lambda/Logs
+    /// (REST-JSON, X-Amz-Target), query XML for IAM/STS, XML for S3.
+    fn response(self, req: &Request) -> Canned {
+        let (status, code, message) = match self {
+            Fault::Http500 => (500, "ServiceException", "injected internal failure"),
+            Fault::Http503 => (
+                503,
+                "ServiceUnavailableException",
+                "injected unavailability",
+            ),
+            Fault::Throttling => (429, "ThrottlingException", "Rate exceeded"),
+            Fault::TooManyRequests => (429, "TooManyRequestsException", "Rate exceeded"),
+            Fault::Conflict => (
+                409,
+                "ResourceConflictException",
+                "The operation cannot be performed at this time. An update is in progress for resource",
+            ),
+            Fault::Html502 => {
+                return Canned::new(
+                    502,
+                    "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>",
+                )
+                .header("Content-Type", "text/html");
+            }
+            Fault::Reset | Fault::Timeout => unreachable!("no response for {self:?}"),
+        };
+        let query = req
+            .header("content-type")
+            .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
+        let json = req.target().is_some()
+            || req.path.starts_with("/20")
+            || !query
+                && req
+                    .header("content-type")
+                    .is_some_and(|t| t.contains("json"));
+        if json {
+            Canned::aws_error(status, code, message)
+        } else if query {
+            let code = if code == "ThrottlingException" {
+                "Throttling"
+            } else {
+                code
+            };
+            Canned::new(
+                status,
+                format!("<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>x</RequestId></ErrorResponse>"),
+            )
+            .header("Content-Type", "text/xml")
+        } else {
+            let code = match code {
+                "ServiceException" => "InternalError",
+                "ServiceUnavailableException" => "ServiceUnavailable",
+                "TooManyRequestsException" | "ThrottlingException" => "SlowDown",
+                c => c,
+            };
+            Canned::new(
+                status,
+                format!("<Error><Code>{code}</Code><Message>{message}</Message></Error>"),
+            )
+            .header("Content-Type", "application/xml")
+        }
+    }
+}
+
+struct FaultRule {
+    matches: Matcher,
+    fault: Fault,
+    remaining: Option<usize>,
+}
+
+struct RandomFaults {
+    rng: Rng,
+    rate: f64,
+    kinds: Vec<Fault>,
+    matches: Matcher,
+}
+
+#[derive(Default)]
+struct Faults {
+    rules: Vec<FaultRule>,
+    random: Option<RandomFaults>,
+    counts: std::collections::BTreeMap<Fault, usize>,
+    hold: Option<Duration>,
+}
+
+impl Faults {
+    fn pick(&mut self, req: &Request) -> Option<Fault> {
+        let ruled = self
+            .rules
+            .iter_mut()
+            .rev()
+            .find(|r| r.remaining != Some(0) && (r.matches)(req))
+            .map(|r| {
+                if let Some(n) = r.remaining.as_mut() {
+                    *n -= 1;
+                }
+                r.fault
+            });
+        let fault = ruled.or_else(|| {
+            let r = self.random.as_mut()?;
+            if !(r.matches)(req) || r.rng.unit() >= r.rate {
+                return None;
+            }
+            let fits: Vec<Fault> = r.kinds.iter().copied().filter(|k| k.fits(req)).collect();
+            (!fits.is_empty()).then(|| fits[r.rng.below(fits.len())])
+        })?;
+        *self.counts.entry(fault).or_default() += 1;
+        Some(fault)
+    }
+}
+
+/// Close with RST: SO_LINGER on with a zero timeout, then close.
+fn reset(conn: &TcpStream) {
+    use std::os::fd::AsRawFd;
+    let linger = libc::linger {
+        l_onoff: 1,
+        l_linger: 0,
+    };
+    unsafe {
+        libc::setsockopt(
+            conn.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_LINGER,
+            &linger as *const libc::linger as *const libc::c_void,
+            std::mem::size_of::<libc::linger>() as libc::socklen_t,
+        );
+    }
+    let _ = conn.shutdown(std::net::Shutdown::Read);
+}
+
+/// A small seeded generator (splitmix64): tests that pick at random pick
+/// the same way for the same seed.
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed ^ 0x9E37_79B9_7F4A_7C15)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// In [0, 1).
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// In [0, n).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n as u64) as usize
+    }
+
+    pub fn chance(&mut self, p: f64) -> bool {
+        self.unit() < p
+    }
 }

@@ -880,7 +880,7 @@ fn bad_input_is_exit_2_and_reaches_no_endpoint() {
         (
             vec!["--payload", &missing_arg],
             None,
-            "cannot read payload file",
+            "cannot read --payload file",
         ),
         (
             vec!["--payload", "-"],

@@ -2,6 +2,7 @@
 
 mod harness;
 
+mod bad_input;
 mod cli;
 mod day2;
 mod deploy;
@@ -12,5 +13,8 @@ mod local_procs;
 mod local_url;
 mod logs;
 mod package;
+mod reliability;
+mod serve_fuzz;
+mod soak;
 mod walkthrough;
 mod whoami;

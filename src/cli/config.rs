@@ -13,7 +13,10 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::error::{Error, Result};
 use crate::lambda::{limits, names};
 
+mod position;
 mod settings;
+
+use position::{key_at, line_col};
 pub use settings::*;
 
 pub const DEFAULT_FILE: &str = "lamctl.toml";
@@ -335,8 +338,13 @@ impl Project {
         match explicit {
             Some(p) => {
                 if !p.is_file() {
+                    let what = if p.is_dir() {
+                        "is a directory"
+                    } else {
+                        "does not exist"
+                    };
                     return Err(Error::usage(format!(
-                        "config file {} does not exist",
+                        "config file {} {what} (-c/--config)",
                         p.display()
                     ))
                     .with_hint(
@@ -392,8 +400,19 @@ pub fn parse(text: &str, path: &Path) -> Result<ProjectFile> {
                 format!(":{line}:{col}")
             })
             .unwrap_or_default();
+        // Name the key, not only the line: `memory: invalid type …`.
+        let key = e
+            .span()
+            .and_then(|sp| key_at(text, sp.start))
+            // (An unknown key's message names it already.)
+            .filter(|k| {
+                !e.message()
+                    .contains(&format!("`{}`", k.rsplit('.').next().unwrap_or(k)))
+            })
+            .map(|k| format!(" {k}:"))
+            .unwrap_or_default();
         Error::usage(format!(
-            "{}{at}: {}",
+            "{}{at}:{key} {}",
             path.display(),
             e.message().trim().replace('\n', " ")
         ))
@@ -402,13 +421,6 @@ pub fn parse(text: &str, path: &Path) -> Result<ProjectFile> {
     let label = path.display().to_string();
     file.validate(&label)?;
     Ok(file)
-}
-
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
 }
 
 impl FunctionSpec {
@@ -512,6 +524,32 @@ impl FunctionSpec {
         }
         for (k, _) in self.environment.iter() {
             names::env_key(k).map_err(usage)?;
+        }
+        // Lambda's documented formats and limits, so a dry run refuses
+        // what the service would.
+        if let Some(r) = &self.role {
+            names::role_arn(r).map_err(usage)?;
+        }
+        if let Some(h) = &self.handler {
+            names::handler(h).map_err(usage)?;
+        }
+        if let Some(d) = &self.description {
+            names::description(d).map_err(usage)?;
+        }
+        names::environment_size(&self.environment).map_err(usage)?;
+        if self.layers.len() > limits::LAYERS {
+            return Err(usage(format!(
+                "{} layers given (--layer / layers); Lambda allows at most {}",
+                self.layers.len(),
+                limits::LAYERS
+            )));
+        }
+        for l in &self.layers {
+            names::layer_arn(l).map_err(usage)?;
+        }
+        names::tags(&self.tags).map_err(usage)?;
+        if let Some(g) = &self.log_group {
+            names::log_group(g).map_err(usage)?;
         }
         settings::validate(self).map_err(usage)?;
         Ok(())

@@ -302,6 +302,10 @@ impl DeployArgs {
         let file = project.map(|p| p.file.clone()).unwrap_or_default();
         let spec = self.spec.over(&file);
         let d = &file.deploy;
+        if let Some(b) = self.s3_bucket.as_ref().or(d.s3_bucket.as_ref()) {
+            names::s3_bucket(b)
+                .map_err(|e| Error::usage(format!("{e} (--s3-bucket / deploy.s3_bucket)")))?;
+        }
         let name = spec.name.clone().ok_or_else(|| {
             Error::usage("no function name")
                 .with_hint("pass --function NAME or set `name` in lamctl.toml")
@@ -351,7 +355,7 @@ impl DeployArgs {
             && n < 0
         {
             return Err(Error::usage(format!(
-                "reserved concurrency {n} must be 0 or more"
+                "reserved concurrency {n} must be 0 or more (--concurrency / deploy.concurrency)"
             )));
         }
         if self.keep_versions == Some(0) || d.keep_versions == Some(0) {

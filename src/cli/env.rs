@@ -40,21 +40,35 @@ pub fn environment(
             );
         }
     }
-    Ok(defined.then(|| env.into_iter().collect()))
+    let env: Vec<(String, String)> = env.into_iter().collect();
+    names::environment_size(&env).map_err(Error::usage)?;
+    Ok(defined.then_some(env))
 }
 
-/// A dotenv file (KEY=VALUE lines, quotes, comments, `export`).
+/// A dotenv file (KEY=VALUE lines, quotes, comments, `export`); a UTF-8
+/// byte-order mark (Windows editors write one) is skipped.
 pub fn read_env_file(path: &Path) -> Result<Vec<(String, String)>> {
-    let iter = dotenvy::from_path_iter(path).map_err(|e| env_file_error(path, e))?;
-    iter.map(|item| item.map_err(|e| env_file_error(path, e)))
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return Err(env_file_error(path, dotenvy::Error::Io(e))),
+    };
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    dotenvy::from_read_iter(text)
+        .map(|item| item.map_err(|e| env_file_error(path, e)))
         .collect()
 }
 
+const ENV_FILE: &str = "--env-file / env_file";
+
 fn env_file_error(path: &Path, e: dotenvy::Error) -> Error {
     match e {
-        dotenvy::Error::Io(io) if io.kind() == std::io::ErrorKind::NotFound => {
-            Error::usage(format!("env file {} does not exist", path.display()))
-        }
+        dotenvy::Error::Io(io) if io.kind() == std::io::ErrorKind::NotFound => Error::usage(
+            format!("env file {} does not exist ({ENV_FILE})", path.display()),
+        ),
+        dotenvy::Error::Io(io) if io.kind() == std::io::ErrorKind::IsADirectory => Error::usage(
+            format!("env file {} is a directory ({ENV_FILE})", path.display()),
+        )
+        .with_hint("give a file of KEY=VALUE lines"),
         dotenvy::Error::Io(io) => Error::io(path, io),
         // Name the line by number: its text may hold a secret.
         dotenvy::Error::LineParse(line, at) => {
@@ -63,19 +77,30 @@ fn env_file_error(path: &Path, e: dotenvy::Error) -> Error {
                 .and_then(|t| t.lines().position(|l| l.contains(line.trim())))
                 .map_or(String::new(), |n| format!(" line {}", n + 1));
             Error::usage(format!(
-                "env file {}{number} does not parse (at character {})",
+                "env file {}{number} does not parse (at character {}; {ENV_FILE})",
                 path.display(),
                 at + 1
             ))
             .with_hint("use KEY=VALUE lines; quote values with spaces")
         }
-        other => Error::usage(format!("env file {}: {other}", path.display())),
+        other => Error::usage(format!("env file {}: {other} ({ENV_FILE})", path.display())),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn env_file_with_a_byte_order_mark() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("bom.env");
+        std::fs::write(&p, b"\xEF\xBB\xBFFIRST=1\nSECOND=2\n").unwrap();
+        let v = read_env_file(&p).unwrap();
+        assert_eq!(v[0], ("FIRST".to_string(), "1".to_string()));
+        let e = read_env_file(dir.path()).unwrap_err().to_string();
+        assert!(e.contains("is a directory (--env-file"), "{e}");
+    }
 
     #[test]
     fn env_file_syntax_and_errors_without_values() {

@@ -11,8 +11,16 @@ use crate::commands::list::Settings;
   lamctl list --output json | jq -r '.functions[].name'")]
 pub struct ListArgs {
     /// Only functions whose name starts with this
-    #[arg(long, value_name = "PREFIX")]
+    #[arg(long, value_name = "PREFIX", value_parser = name_prefix)]
     pub prefix: Option<String>,
+}
+
+/// A prefix of a function name has a name's characters (else nothing
+/// could match it).
+fn name_prefix(s: &str) -> Result<String, String> {
+    crate::lambda::names::function_name(s)
+        .map(|()| s.to_string())
+        .map_err(|_| format!("'{s}' cannot start a function name: use letters, digits, - or _"))
 }
 
 impl ListArgs {

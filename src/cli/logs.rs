@@ -115,6 +115,17 @@ impl LogsArgs {
     ) -> Result<LogsSettings> {
         let since = self.since.resolve(now);
         let until = self.until.as_ref().map(|u| u.resolve(now));
+        // A window that starts in the future shows nothing (or, with -f,
+        // waits silently): almost always a wrong date or zone.
+        if since > now + 60_000 {
+            return Err(Error::usage(format!(
+                "--since {} is in the future",
+                clock.format_with_zone(since)
+            ))
+            .with_hint(
+                "check the date and its time zone; durations such as 2h count back from now",
+            ));
+        }
         if let Some(u) = until
             && u < since
         {
@@ -159,6 +170,10 @@ impl LogsArgs {
         // A log group as given, or a function: named, else lamctl.toml's.
         let mut source = match &self.log_group {
             Some(g) if g.trim().is_empty() => return Err(Error::usage("--log-group is empty")),
+            Some(g) if names::log_group(g).is_err() => {
+                let e = names::log_group(g).unwrap_err();
+                return Err(Error::usage(format!("{e} (--log-group)")));
+            }
             Some(g) => Source::Group {
                 name: g.clone(),
                 version: None,

@@ -188,11 +188,11 @@ pub struct GlobalArgs {
     pub config: Option<PathBuf>,
 
     /// How long to wait for a TCP connection to an AWS endpoint (e.g. 5s, 500ms)
-    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration, default_value = "10s")]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = positive_duration, default_value = "10s")]
     pub connect_timeout: Duration,
 
     /// How long to wait for an AWS endpoint to answer one attempt of a call (e.g. 30s, 2m)
-    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration, default_value = "60s")]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = positive_duration, default_value = "60s")]
     pub read_timeout: Duration,
 }
 
@@ -247,5 +247,13 @@ impl GlobalArgs {
                 endpoint_url: p.file.aws.endpoint_url.clone(),
             }),
         }
+    }
+}
+
+/// A timeout: a duration above zero (a zero timeout fails every call).
+fn positive_duration(s: &str) -> std::result::Result<std::time::Duration, String> {
+    match parse_duration(s)? {
+        d if d.is_zero() => Err(format!("'{s}' is zero; give a timeout above 0, e.g. 30s")),
+        d => Ok(d),
     }
 }

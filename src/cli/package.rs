@@ -84,7 +84,7 @@ pub fn options(
     };
     if output.is_dir() {
         return Err(
-            Error::usage(format!("output {} is a directory", output.display()))
+            Error::usage(format!("--out {} is a directory", output.display()))
                 .with_hint("-o/--out takes the zip's file name"),
         );
     }

@@ -77,6 +77,24 @@ pub const ROLE_MANAGED_POLICIES: usize = 20;
 /// The inline policies of one role together: 10,240 characters.
 pub const ROLE_INLINE_POLICY_CHARS: usize = 10_240;
 
+/// Description: 0-256 characters.
+pub const DESCRIPTION_CHARS: usize = 256;
+/// Handler: up to 128 characters, no whitespace (`[^\s]+`).
+pub const HANDLER_CHARS: usize = 128;
+/// Environment variables together (keys and values, as Lambda counts
+/// them): 4 KB.
+pub const ENV_BYTES: usize = 4 * 1024;
+/// Layers: at most 5 per function; a layer version ARN is 1-140 characters.
+pub const LAYERS: usize = 5;
+pub const LAYER_ARN_CHARS: usize = 140;
+/// Tags: 50 per resource, keys 1-128 and values 0-256 characters, the
+/// `aws:` prefix reserved for AWS.
+pub const TAGS: usize = 50;
+pub const TAG_KEY_CHARS: usize = 128;
+pub const TAG_VALUE_CHARS: usize = 256;
+/// A CloudWatch Logs group name: 1-512 characters of `[\.\-_/#A-Za-z0-9]`.
+pub const LOG_GROUP_CHARS: usize = 512;
+
 /// What Lambda sets when a function's definition does not say: 128 MB,
 /// 3 seconds.
 pub const DEFAULT_MEMORY_MB: i32 = 128;

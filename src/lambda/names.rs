@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use super::limits;
+
 mod arns;
 pub use arns::*;
 
@@ -178,6 +180,100 @@ pub fn env_key(k: &str) -> Result<(), String> {
     } else {
         Err(format!(
             "invalid environment variable name '{k}': start with a letter, then letters, digits or _"
+        ))
+    }
+}
+
+/// A handler: 1-128 characters without whitespace (the API's `[^\s]+`).
+pub fn handler(h: &str) -> Result<(), String> {
+    if h.is_empty() || h.chars().any(char::is_whitespace) {
+        Err(format!(
+            "invalid handler '{h}': give FILE.FUNCTION (e.g. app.handler), without spaces"
+        ))
+    } else if h.chars().count() > limits::HANDLER_CHARS {
+        Err(format!(
+            "handler is {} characters; Lambda allows at most {}",
+            h.chars().count(),
+            limits::HANDLER_CHARS
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// A description: at most 256 characters.
+pub fn description(d: &str) -> Result<(), String> {
+    let n = d.chars().count();
+    if n > limits::DESCRIPTION_CHARS {
+        Err(format!(
+            "description is {n} characters; Lambda allows at most {}",
+            limits::DESCRIPTION_CHARS
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// The environment as a whole: Lambda refuses more than 4 KB of keys and
+/// values together.
+pub fn environment_size(vars: &[(String, String)]) -> Result<(), String> {
+    let bytes: usize = vars.iter().map(|(k, v)| k.len() + v.len()).sum();
+    if bytes > limits::ENV_BYTES {
+        Err(format!(
+            "environment variables take {bytes} bytes; Lambda allows at most {} in total",
+            limits::ENV_BYTES
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// Tags: at most 50, keys 1-128 characters not starting with `aws:`,
+/// values at most 256 characters.
+pub fn tags(tags: &[(String, String)]) -> Result<(), String> {
+    if tags.len() > limits::TAGS {
+        return Err(format!(
+            "{} tags given; Lambda allows at most {}",
+            tags.len(),
+            limits::TAGS
+        ));
+    }
+    for (k, v) in tags {
+        if k.is_empty() || k.chars().count() > limits::TAG_KEY_CHARS {
+            return Err(format!(
+                "tag key '{k}' must be 1-{} characters",
+                limits::TAG_KEY_CHARS
+            ));
+        }
+        if k.to_ascii_lowercase().starts_with("aws:") {
+            return Err(format!(
+                "tag key '{k}': the aws: prefix is reserved for AWS"
+            ));
+        }
+        if v.chars().count() > limits::TAG_VALUE_CHARS {
+            return Err(format!(
+                "the value of tag '{k}' is {} characters; Lambda allows at most {}",
+                v.chars().count(),
+                limits::TAG_VALUE_CHARS
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A CloudWatch Logs group name: 1-512 of letters, digits and `._-/#`.
+pub fn log_group(g: &str) -> Result<(), String> {
+    let ok = !g.is_empty()
+        && g.len() <= limits::LOG_GROUP_CHARS
+        && g.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-/#".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "invalid log group name '{}': use 1-{} letters, digits or . _ - / #",
+            if g.len() > 60 { &g[..60] } else { g },
+            limits::LOG_GROUP_CHARS
         ))
     }
 }

@@ -22,7 +22,7 @@ use crate::lambda::invoke::{InvocationType, InvokeOutcome};
 use crate::lambda::names;
 use crate::output::Ui;
 
-type Resp = Response<Full<Bytes>>;
+pub type Resp = Response<Full<Bytes>>;
 
 /// A function behind the Invoke API. Invocations run on the pool's warm
 /// instances, up to its size at once; the rest wait for an idle one.
@@ -51,77 +51,23 @@ impl InvokeApi {
     }
 
     async fn handle(self: Arc<Self>, req: Request<Incoming>) -> Resp {
-        let path = req.uri().path().to_string();
-        let target = path
-            .strip_prefix("/2015-03-31/functions/")
-            .and_then(|r| r.strip_suffix("/invocations"));
-        let (Some(raw_name), true) = (target, req.method() == Method::POST) else {
-            return aws_error(
-                StatusCode::NOT_FOUND,
-                "UnknownOperationException",
-                &format!(
-                    "lamctl serve implements only Invoke (POST /2015-03-31/functions/NAME/invocations), not {} {path}",
-                    req.method()
-                ),
-            );
-        };
-        let (name, qualifier) = decode_target(raw_name, req.uri().query());
         let def = self.pool.def();
-        let (served, region) = (def.name, def.region);
-        if !names_function(&name, qualifier.as_deref(), &served) {
-            let shown = match &qualifier {
-                Some(q) => format!("{name}:{q}"),
-                None => name.clone(),
-            };
-            let arn = if shown.starts_with("arn:") {
-                shown
-            } else {
-                format!("arn:aws:lambda:{region}:{LOCAL_ACCOUNT}:function:{shown}")
-            };
-            return aws_error(
-                StatusCode::NOT_FOUND,
-                "ResourceNotFoundException",
-                &format!("Function not found: {arn}"),
-            );
-        }
         let header = |n: &str| {
             req.headers()
                 .get(n)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string)
         };
-        let tail = match header("x-amz-log-type").as_deref() {
-            None | Some("None") => false,
-            Some("Tail") => true,
-            Some(other) => {
-                return bad_parameter(&format!("LogType '{other}' is not valid: use None or Tail"));
-            }
-        };
-        let client_context = match header("x-amz-client-context") {
-            None => None,
-            Some(b64) => match BASE64
-                .decode(b64.trim())
-                .ok()
-                .and_then(|b| String::from_utf8(b).ok())
-            {
-                Some(json) => Some(json),
-                None => {
-                    return bad_parameter(
-                        "Client context must be a valid Base64-encoded JSON object.",
-                    );
-                }
-            },
-        };
-        let kind = match header("x-amz-invocation-type") {
-            None => InvocationType::RequestResponse,
-            Some(t) => match InvocationType::from_api_name(&t) {
-                Some(k) => k,
-                None => {
-                    return bad_parameter(&format!(
-                        "InvocationType '{t}' is not valid: use RequestResponse, Event or DryRun"
-                    ));
-                }
-            },
+        let call = match read_call(
+            req.method(),
+            req.uri().path(),
+            req.uri().query(),
+            &header,
+            &def.name,
+            &def.region,
+        ) {
+            Ok(c) => c,
+            Err(answer) => return answer,
         };
         let payload = match req.into_body().collect().await {
             Ok(b) => b.to_bytes(),
@@ -133,25 +79,10 @@ impl InvokeApi {
                 );
             }
         };
-        let (limit, _) = kind.payload_limit();
-        if payload.len() > limit {
-            return aws_error(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "RequestEntityTooLargeException",
-                &format!(
-                    "Request must be smaller than {limit} bytes for the InvokeFunction operation"
-                ),
-            );
+        if let Err(answer) = check_payload(call.kind, &payload) {
+            return answer;
         }
-        if !payload.is_empty()
-            && let Err(e) = serde_json::from_slice::<serde_json::Value>(&payload)
-        {
-            return aws_error(
-                StatusCode::BAD_REQUEST,
-                "InvalidRequestContentException",
-                &format!("Could not parse request body into json: {e}"),
-            );
-        }
+        let (kind, tail, client_context) = (call.kind, call.tail, call.client_context);
         let request = InvokeRequest {
             payload: payload.to_vec(),
             client_context,
@@ -182,6 +113,125 @@ impl InvokeApi {
             }
         }
     }
+}
+
+/// An Invoke request as read from its method, path, query and headers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InvokeCall {
+    pub name: String,
+    pub qualifier: Option<String>,
+    pub kind: InvocationType,
+    pub tail: bool,
+    pub client_context: Option<String>,
+}
+
+/// Read an Invoke request (everything but its body) for the function
+/// `served` in `region`: the call, or the answer the service would give
+/// instead. Pure, so it can be fuzzed (fuzz/fuzz_targets/invoke_request.rs).
+// The error is the response itself, built once per request: no gain in boxing it.
+#[allow(clippy::result_large_err)]
+pub fn read_call(
+    method: &Method,
+    path: &str,
+    query: Option<&str>,
+    header: &dyn Fn(&str) -> Option<String>,
+    served: &str,
+    region: &str,
+) -> std::result::Result<InvokeCall, Resp> {
+    let target = path
+        .strip_prefix("/2015-03-31/functions/")
+        .and_then(|r| r.strip_suffix("/invocations"));
+    let (Some(raw_name), true) = (target, method == Method::POST) else {
+        return Err(aws_error(
+            StatusCode::NOT_FOUND,
+            "UnknownOperationException",
+            &format!(
+                "lamctl serve implements only Invoke (POST /2015-03-31/functions/NAME/invocations), not {method} {path}"
+            ),
+        ));
+    };
+    let (name, qualifier) = decode_target(raw_name, query);
+    if !names_function(&name, qualifier.as_deref(), served) {
+        let shown = match &qualifier {
+            Some(q) => format!("{name}:{q}"),
+            None => name.clone(),
+        };
+        let arn = if shown.starts_with("arn:") {
+            shown
+        } else {
+            format!("arn:aws:lambda:{region}:{LOCAL_ACCOUNT}:function:{shown}")
+        };
+        return Err(aws_error(
+            StatusCode::NOT_FOUND,
+            "ResourceNotFoundException",
+            &format!("Function not found: {arn}"),
+        ));
+    }
+    let tail = match header("x-amz-log-type").as_deref() {
+        None | Some("None") => false,
+        Some("Tail") => true,
+        Some(other) => {
+            return Err(bad_parameter(&format!(
+                "LogType '{other}' is not valid: use None or Tail"
+            )));
+        }
+    };
+    let client_context = match header("x-amz-client-context") {
+        None => None,
+        Some(b64) => match BASE64
+            .decode(b64.trim())
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+        {
+            Some(json) => Some(json),
+            None => {
+                return Err(bad_parameter(
+                    "Client context must be a valid Base64-encoded JSON object.",
+                ));
+            }
+        },
+    };
+    let kind = match header("x-amz-invocation-type") {
+        None => InvocationType::RequestResponse,
+        Some(t) => match InvocationType::from_api_name(&t) {
+            Some(k) => k,
+            None => {
+                return Err(bad_parameter(&format!(
+                    "InvocationType '{t}' is not valid: use RequestResponse, Event or DryRun"
+                )));
+            }
+        },
+    };
+    Ok(InvokeCall {
+        name,
+        qualifier,
+        kind,
+        tail,
+        client_context,
+    })
+}
+
+/// An Invoke body: within the invocation type's limit, and JSON when not empty.
+#[allow(clippy::result_large_err)]
+pub fn check_payload(kind: InvocationType, payload: &[u8]) -> std::result::Result<(), Resp> {
+    let (limit, _) = kind.payload_limit();
+    if payload.len() > limit {
+        return Err(aws_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "RequestEntityTooLargeException",
+            &format!("Request must be smaller than {limit} bytes for the InvokeFunction operation"),
+        ));
+    }
+    if !payload.is_empty()
+        && let Err(e) = serde_json::from_slice::<serde_json::Value>(payload)
+    {
+        return Err(aws_error(
+            StatusCode::BAD_REQUEST,
+            "InvalidRequestContentException",
+            &format!("Could not parse request body into json: {e}"),
+        ));
+    }
+    Ok(())
 }
 
 /// The function name (percent-decoded path segment) and the `Qualifier`

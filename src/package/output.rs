@@ -3,6 +3,7 @@
 //! cache or through the pipeline (which then feeds the cache).
 
 use std::fs::File;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 use base64::Engine;
@@ -35,12 +36,15 @@ pub(super) fn write_zip(
     if crate::interrupt::triggered() {
         return Err(Error::Interrupted);
     }
+    // Owner-only: the zip holds the function's code (and whatever
+    // configuration files were packaged with it).
     let create = || {
         File::options()
             .read(true)
             .write(true)
             .create(true)
             .truncate(true)
+            .mode(0o600)
             .open(&tmp)
             .map_err(|e| Error::io(&tmp, e))
     };

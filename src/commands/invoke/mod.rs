@@ -9,7 +9,7 @@
 //! outcomes. `--local` shares every flag, output and exit code.
 
 mod batch;
-mod payload;
+pub mod payload;
 mod pretty;
 mod report;
 mod request;

@@ -8,8 +8,20 @@ use std::path::PathBuf;
 use super::request::Payload;
 use crate::error::{Error, Result};
 
-/// The input bytes and a label naming where they came from.
+/// The input bytes and a label naming where they came from. A UTF-8
+/// byte-order mark at the start of a file or a pipe (Windows editors and
+/// PowerShell write one) is dropped: JSON has none.
 pub async fn read_input(payload: Option<&str>) -> Result<(String, Vec<u8>)> {
+    let (label, mut data) = read_raw(payload).await?;
+    if data.starts_with(BOM) {
+        data.drain(..BOM.len());
+    }
+    Ok((label, data))
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+async fn read_raw(payload: Option<&str>) -> Result<(String, Vec<u8>)> {
     match payload {
         Some("-") => Ok(("standard input".into(), read_stdin().await?)),
         Some(p) if p.starts_with('@') => {
@@ -18,7 +30,11 @@ pub async fn read_input(payload: Option<&str>) -> Result<(String, Vec<u8>)> {
                 return Err(Error::usage("--payload @ needs a file name after the @"));
             }
             let data = tokio::fs::read(&path).await.map_err(|e| {
-                Error::usage(format!("cannot read payload file {}: {e}", path.display()))
+                Error::usage(format!(
+                    "cannot read --payload file {}: {}",
+                    path.display(),
+                    crate::error::io_text(&e)
+                ))
             })?;
             Ok((format!("file {}", path.display()), data))
         }

@@ -37,6 +37,72 @@ fn hex_id(s: &str, prefix: &str, len: std::ops::RangeInclusive<usize>) -> bool {
     })
 }
 
+/// A function's execution role: the API's
+/// `arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+`.
+pub fn role_arn(s: &str) -> Result<(), String> {
+    match arn_parts(s, "iam") {
+        Some(("", account, res))
+            if is_account(account)
+                && res.strip_prefix("role/").is_some_and(|n| {
+                    !n.is_empty()
+                        && n.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || "+=,.@-_/".contains(c))
+                }) =>
+        {
+            Ok(())
+        }
+        _ => Err(format!(
+            "invalid role ARN '{s}': use arn:aws:iam::ACCOUNT:role/NAME (or --create-role)"
+        )),
+    }
+}
+
+/// A layer version: `arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION`, at
+/// most 140 characters.
+pub fn layer_arn(s: &str) -> Result<(), String> {
+    let ok = s.len() <= super::limits::LAYER_ARN_CHARS
+        && arn_parts(s, "lambda").is_some_and(|(region, account, res)| {
+            let mut it = res.split(':');
+            is_region(region)
+                && is_account(account)
+                && it.next() == Some("layer")
+                && it.next().is_some_and(|n| {
+                    !n.is_empty()
+                        && n.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                })
+                && it
+                    .next()
+                    .is_some_and(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_digit()))
+                && it.next().is_none()
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "invalid layer '{s}': use a layer version ARN, arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION"
+        ))
+    }
+}
+
+/// An S3 bucket name: 3-63 lower-case letters, digits, `-` and `.`,
+/// starting and ending with a letter or digit.
+pub fn s3_bucket(s: &str) -> Result<(), String> {
+    let ok = (3..=63).contains(&s.len())
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
+        && s.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && s.ends_with(|c: char| c.is_ascii_alphanumeric())
+        && !s.contains("..");
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "invalid S3 bucket name '{s}': use 3-63 lower-case letters, digits, - or ."
+        ))
+    }
+}
+
 /// A managed IAM policy: `arn:aws:iam::aws:policy/NAME` (AWS managed) or
 /// `arn:aws:iam::ACCOUNT:policy/PATH/NAME` (customer managed).
 pub fn policy_arn(s: &str) -> Result<(), String> {

@@ -133,6 +133,8 @@ pub fn package(opts: &PackageOptions, obs: &dyn Observer) -> Result<PackageRepor
     let root = check_root(&opts.root)?;
     // Before any file is stat'ed: the time fingerprints are judged against.
     let started = stat::now_ns();
+    // Opened first: it checks the last zip on another core during the walk.
+    let cache = opts.cache.as_ref().map(|s| cache::Cache::open(s, &root));
     let entries = collect(&root, opts, obs)?;
     if !entries.iter().any(|e| !matches!(e.kind, Kind::EmptyDir)) {
         return Err(Error::usage(format!(
@@ -145,7 +147,7 @@ pub fn package(opts: &PackageOptions, obs: &dyn Observer) -> Result<PackageRepor
     if opts.size_check && uncompressed > UNZIPPED_BYTES {
         return Err(too_big(&entries, uncompressed));
     }
-    output::write_zip(&root, &entries, opts, uncompressed, obs, started)
+    output::write_zip(&entries, opts, uncompressed, obs, started, cache)
 }
 
 /// Worker threads: as asked, else one per core.

@@ -183,6 +183,10 @@ pub(super) struct Cache {
     index: PathBuf,
     verify: bool,
     prev: Option<Prev>,
+    /// Whether the last zip still has the BLAKE3 its index holds: checked
+    /// on a thread of its own from `open`, while the tree is walked (one
+    /// core), so a reuse does not wait for it.
+    check: Mutex<Option<std::thread::JoinHandle<bool>>>,
 }
 
 /// The directory's last package, as its index describes it.
@@ -244,12 +248,18 @@ impl Cache {
                     files,
                 })
             });
+        let check = prev.as_ref().and_then(|p| {
+            let zip = p.zip.try_clone().ok()?;
+            let (blake, size) = (p.zip_blake, p.size);
+            Some(std::thread::spawn(move || has_blake(&zip, &blake, size)))
+        });
         Cache {
             dir,
             max_bytes: settings.max_bytes,
             index,
             verify: settings.verify,
             prev,
+            check: Mutex::new(check),
         }
     }
 
@@ -295,23 +305,16 @@ impl Cache {
     /// there is none or it fails the check (then it is removed).
     pub fn reuse(&self, manifest: &Key, out: &Path) -> Option<ZipSummary> {
         let prev = self.prev.as_ref().filter(|p| p.manifest == *manifest)?;
-        let mut h = blake3::Hasher::new();
-        let mut buf = vec![0u8; 1024 * 1024];
-        let mut at = 0u64;
-        loop {
-            let n = match prev.zip.read_at(&mut buf, at) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(_) => return None,
-            };
-            h.update(&buf[..n]);
-            at += n as u64;
-        }
-        if *h.finalize().as_bytes() != prev.zip_blake || at != prev.size {
+        let check = self.check.lock().expect("cache check lock").take();
+        let whole = match check {
+            Some(h) => h.join().unwrap_or(false),
+            None => has_blake(&prev.zip, &prev.zip_blake, prev.size),
+        };
+        if !whole {
             let _ = fs::remove_file(&prev.zip_path);
             return None;
         }
+        let at = prev.size;
         // Linked, like the zip was kept: lamctl never writes into it.
         let _ = fs::remove_file(out);
         if fs::hard_link(&prev.zip_path, out).is_err() {
@@ -431,6 +434,24 @@ pub(super) struct Files<'a> {
     pub start_ns: i64,
     pub entries: &'a [Entry],
     pub keys: &'a [Key],
+}
+
+/// Whether `zip` is `size` bytes with the BLAKE3 hash `blake`.
+fn has_blake(zip: &File, blake: &[u8; 32], size: u64) -> bool {
+    let mut h = blake3::Hasher::new();
+    let mut buf = vec![0u8; 1024 * 1024];
+    let mut at = 0u64;
+    loop {
+        let n = match zip.read_at(&mut buf, at) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(_) => return false,
+        };
+        h.update(&buf[..n]);
+        at += n as u64;
+    }
+    at == size && h.finalize().as_bytes() == blake
 }
 
 fn salt_id() -> Key {

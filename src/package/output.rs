@@ -3,7 +3,6 @@
 //! cache or through the pipeline (which then feeds the cache).
 
 use std::fs::File;
-use std::path::Path;
 
 use base64::Engine;
 
@@ -11,12 +10,12 @@ use super::{Entry, Observer, PackageOptions, PackageReport, cache, file_count, p
 use crate::error::{Error, Result};
 
 pub(super) fn write_zip(
-    root: &Path,
     entries: &[Entry],
     opts: &PackageOptions,
     total: u64,
     obs: &dyn Observer,
     started: i64,
+    cache: Option<cache::Cache>,
 ) -> Result<PackageReport> {
     let output = &opts.output;
     if let Some(dir) = output.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -46,7 +45,6 @@ pub(super) fn write_zip(
             .map_err(|e| Error::io(&tmp, e))
     };
     let result = (|| {
-        let cache = opts.cache.as_ref().map(|s| cache::Cache::open(s, root));
         let (keys, read) = match &cache {
             Some(c) => {
                 let (keys, read) = c.keys(entries, threads(opts))?;

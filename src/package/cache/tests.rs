@@ -134,7 +134,12 @@ fn a_matching_fingerprint_is_trusted_only_when_it_had_settled() {
             mode: 0o100644,
         };
         let entries = [file_entry(&path, stat)];
-        let c = Cache::open(&settings, &root);
+        // Recorded afresh, whatever an earlier call left.
+        let fresh = CacheSettings {
+            verify: true,
+            ..settings.clone()
+        };
+        let c = Cache::open(&fresh, &root);
         let (keys, read) = c.keys(&entries, 2).unwrap();
         assert_eq!(read, 1);
         assert_eq!(keys[0], key_of(b"old!", false));

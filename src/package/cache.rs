@@ -11,7 +11,9 @@
 //! Never stale: a key is the BLAKE3 hash of the file's bytes (salted with
 //! lamctl's version and the compression parameters), never a size or a
 //! time, so the data served for a key is exactly what compressing those
-//! bytes gives. Never corrupt: the index carries its own hash, every
+//! bytes gives. A file is read for its key unless its stat fingerprint is
+//! the one recorded with the key and had settled before that run started
+//! (`super::stat`: the kernel's ctime and the racy-timestamp rule). Never corrupt: the index carries its own hash, every
 //! reused entry's compressed data its CRC-32, and a whole reused zip is
 //! checked against the SHA-256 in its name; anything that fails is ignored
 //! and compressed afresh. Files are written under a temporary name and

@@ -16,6 +16,7 @@ mod output;
 mod pipeline;
 mod sample;
 mod shown;
+mod stat;
 mod tracked;
 
 pub use cache::{CacheSettings, DEFAULT_MAX_BYTES};
@@ -122,12 +123,18 @@ struct Entry {
     name: String,
     path: PathBuf,
     kind: Kind,
+    /// A file's fingerprint, from the walk's stat (the cache's fast path).
+    stat: Option<stat::Stat>,
 }
 
 /// Package `opts.root` into `opts.output`.
 pub fn package(opts: &PackageOptions, obs: &dyn Observer) -> Result<PackageReport> {
     limit_malloc_arenas();
     let root = check_root(&opts.root)?;
+    // Before any file is stat'ed: the time fingerprints are judged against.
+    let started = stat::now_ns();
+    // Opened first: it checks the last zip on another core during the walk.
+    let cache = opts.cache.as_ref().map(|s| cache::Cache::open(s, &root));
     let entries = collect(&root, opts, obs)?;
     if !entries.iter().any(|e| !matches!(e.kind, Kind::EmptyDir)) {
         return Err(Error::usage(format!(
@@ -140,7 +147,7 @@ pub fn package(opts: &PackageOptions, obs: &dyn Observer) -> Result<PackageRepor
     if opts.size_check && uncompressed > UNZIPPED_BYTES {
         return Err(too_big(&entries, uncompressed));
     }
-    output::write_zip(&root, &entries, opts, uncompressed, obs)
+    output::write_zip(&entries, opts, uncompressed, obs, started, cache)
 }
 
 /// Worker threads: as asked, else one per core.
@@ -330,6 +337,7 @@ fn collect(root: &Path, opts: &PackageOptions, obs: &dyn Observer) -> Result<Vec
                 name,
                 path: e.path().to_path_buf(),
                 kind: Kind::Symlink { target },
+                stat: None,
             });
         } else if ft.is_file() {
             let meta = e
@@ -344,6 +352,7 @@ fn collect(root: &Path, opts: &PackageOptions, obs: &dyn Observer) -> Result<Vec
                     size: meta.len(),
                     executable,
                 },
+                stat: Some(stat::Stat::of(&meta)),
             });
         } else {
             obs.warn(&format!(
@@ -357,6 +366,7 @@ fn collect(root: &Path, opts: &PackageOptions, obs: &dyn Observer) -> Result<Vec
                 name: format!("{name}/"),
                 path: root.join(&rel),
                 kind: Kind::EmptyDir,
+                stat: None,
             });
         }
     }

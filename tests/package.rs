@@ -851,6 +851,85 @@ fn an_edit_that_keeps_size_and_mtime_is_never_served_stale() {
     );
 }
 
+/// `package -v --output json` with the cache at `cache`: the report, and
+/// how many files were read for their keys (from the `-v` detail).
+fn cached_reads(dir: &Path, out: &Path, cache: &Path) -> (serde_json::Value, u64) {
+    let o = lamctl([
+        "package",
+        dir.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--output",
+        "json",
+        "-v",
+    ])
+    .env("LAMCTL_CACHE_DIR", cache)
+    .run();
+    o.success();
+    let read = o
+        .stderr
+        .split("cache: ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no cache detail in {}", o.stderr));
+    (o.json(), read)
+}
+
+/// The stat fast path: files that settled before the last package are not
+/// read again, yet an edit that keeps size and mtime (set back) is still
+/// caught, because the kernel moves the file's ctime; a file edited right
+/// before a package stays racy and is read on the next run too.
+#[test]
+fn a_settled_tree_is_not_read_again_and_a_same_size_same_mtime_edit_is_caught() {
+    let t = tempfile::tempdir().unwrap();
+    let (src, cache) = (t.path().join("src"), t.path().join("cache"));
+    node_like(&src);
+    let zip = |n: &str| t.path().join(n);
+    // Older than the racy margin (2 s) when the first package starts.
+    std::thread::sleep(std::time::Duration::from_millis(2200));
+    let (v, read) = cached_reads(&src, &zip("1.zip"), &cache);
+    let files = v["files"].as_u64().unwrap();
+    assert_eq!(read, files, "nothing recorded yet: every file is read");
+    let (v, read) = cached_reads(&src, &zip("2.zip"), &cache);
+    assert_eq!((read, v["cached"].as_u64().unwrap()), (0, files));
+    package(&src, &zip("cold.zip"), &["--no-cache"]).success();
+    assert_eq!(
+        std::fs::read(zip("2.zip")).unwrap(),
+        std::fs::read(zip("cold.zip")).unwrap()
+    );
+
+    // Same size, mtime set back: only the bytes (and the ctime) differ.
+    let p = src.join("index.js");
+    let before = std::fs::metadata(&p).unwrap();
+    let data = b"exports.handler = async (e) => 2;\n";
+    assert_eq!(before.len(), data.len() as u64);
+    std::fs::write(&p, data).unwrap();
+    std::fs::File::options()
+        .append(true)
+        .open(&p)
+        .unwrap()
+        .set_modified(before.modified().unwrap())
+        .unwrap();
+    assert_eq!(
+        std::fs::metadata(&p).unwrap().modified().unwrap(),
+        before.modified().unwrap()
+    );
+    let (v, read) = cached_reads(&src, &zip("3.zip"), &cache);
+    assert_eq!((read, v["cached"].as_u64().unwrap()), (1, files - 1));
+    let got = read_zip(&zip("3.zip"));
+    assert_eq!(got.iter().find(|e| e.0 == "index.js").unwrap().2, data);
+    package(&src, &zip("cold3.zip"), &["--no-cache"]).success();
+    let cold3 = std::fs::read(zip("cold3.zip")).unwrap();
+    assert_eq!(std::fs::read(zip("3.zip")).unwrap(), cold3);
+
+    // index.js changed within the margin of that run: racy, read again
+    // (and the zip reused whole).
+    let (v, read) = cached_reads(&src, &zip("4.zip"), &cache);
+    assert_eq!((read, v["cached"].as_u64().unwrap()), (1, files));
+    assert_eq!(std::fs::read(zip("4.zip")).unwrap(), cold3);
+}
+
 /// The one file in `dir` with extension `ext`.
 fn only_file(dir: &Path, ext: &str) -> PathBuf {
     let found: Vec<PathBuf> = walk(dir)

@@ -112,7 +112,7 @@ pub fn options(
 
 /// The package cache: `LAMCTL_CACHE_DIR`, else `$XDG_CACHE_HOME/lamctl`,
 /// else `~/.cache/lamctl` (none without a home); `LAMCTL_CACHE_MAX_MB`
-/// bounds its size.
+/// bounds its size; `LAMCTL_CACHE_VERIFY` reads every file.
 fn cache() -> Result<Option<CacheSettings>> {
     let var = |k: &str| {
         std::env::var_os(k)
@@ -139,5 +139,11 @@ fn cache() -> Result<Option<CacheSettings>> {
             })?,
         _ => DEFAULT_MAX_BYTES,
     };
-    Ok(dir.map(|dir| CacheSettings { dir, max_bytes }))
+    // Any value but empty or 0: hash every file, trusting no fingerprint.
+    let verify = std::env::var_os("LAMCTL_CACHE_VERIFY").is_some_and(|v| !v.is_empty() && v != "0");
+    Ok(dir.map(|dir| CacheSettings {
+        dir,
+        max_bytes,
+        verify,
+    }))
 }

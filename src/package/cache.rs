@@ -11,7 +11,9 @@
 //! Never stale: a key is the BLAKE3 hash of the file's bytes (salted with
 //! lamctl's version and the compression parameters), never a size or a
 //! time, so the data served for a key is exactly what compressing those
-//! bytes gives. Never corrupt: the index carries its own hash, every
+//! bytes gives. A file is read for its key unless its stat fingerprint is
+//! the one recorded with the key and had settled before that run started
+//! (`super::stat`: the kernel's ctime and the racy-timestamp rule). Never corrupt: the index carries its own hash, every
 //! reused entry's compressed data its CRC-32, and a whole reused zip is
 //! checked against the SHA-256 in its name; anything that fails is ignored
 //! and compressed afresh. Files are written under a temporary name and
@@ -29,6 +31,7 @@ use std::time::{Duration, SystemTime};
 
 use sha2::{Digest, Sha256};
 
+use super::stat::{STAT_LEN, Stat};
 use super::{Entry, Kind, compress, file_mode, is_precompressed};
 use crate::error::{Error, Result};
 
@@ -38,6 +41,8 @@ use crate::error::{Error, Result};
 pub struct CacheSettings {
     pub dir: PathBuf,
     pub max_bytes: u64,
+    /// Hash every file, trusting no fingerprint (`LAMCTL_CACHE_VERIFY`).
+    pub verify: bool,
 }
 
 /// The cache's default bound: least recently used packages go beyond it.
@@ -62,7 +67,7 @@ pub(super) struct Rec {
 }
 
 const SUBDIR: &str = "package-1";
-const MAGIC: &[u8; 8] = b"LMCIDX01";
+const MAGIC: &[u8; 8] = b"LMCIDX02";
 const REC_LEN: usize = 32 + 8 + 8 + 8 + 4 + 4 + 1;
 
 /// A hasher already fed with what every key depends on besides content:
@@ -95,18 +100,19 @@ pub(super) fn file_hasher(by_name: bool) -> blake3::Hasher {
     h
 }
 
-/// Every entry's key, reading the files on `threads` threads. Directories
-/// get a zero key; a link the key of its target.
-pub(super) fn keys(entries: &[Entry], threads: usize) -> Result<Vec<Key>> {
+/// The keys of `entries[i]` for each `i` in `todo`, into `out`, reading the
+/// files on `threads` threads. Directories get a zero key; a link the key
+/// of its target.
+fn hash_keys(entries: &[Entry], todo: &[usize], out: &mut [Key], threads: usize) -> Result<()> {
     let next = AtomicUsize::new(0);
-    let out: Mutex<Vec<Key>> = Mutex::new(vec![[0; 32]; entries.len()]);
+    let found: Mutex<Vec<(usize, Key)>> = Mutex::new(Vec::with_capacity(todo.len()));
     let work = || -> Result<()> {
         let mut buf = vec![0u8; 256 * 1024];
         loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(e) = entries.get(i) else {
+            let Some(&i) = todo.get(next.fetch_add(1, Ordering::Relaxed)) else {
                 return Ok(());
             };
+            let e = &entries[i];
             let key = match &e.kind {
                 Kind::File { .. } => {
                     file_key(e, &mut buf).map_err(|err| Error::io(&e.path, err))?
@@ -119,11 +125,12 @@ pub(super) fn keys(entries: &[Entry], threads: usize) -> Result<Vec<Key>> {
                 }
                 Kind::EmptyDir => [0; 32],
             };
-            out.lock().expect("keys lock")[i] = key;
+            found.lock().expect("keys lock").push((i, key));
         }
     };
+    let threads = threads.clamp(1, todo.len().max(1));
     std::thread::scope(|s| {
-        let others: Vec<_> = (1..threads.max(1)).map(|_| s.spawn(work)).collect();
+        let others: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
         let mine = work();
         others
             .into_iter()
@@ -131,7 +138,10 @@ pub(super) fn keys(entries: &[Entry], threads: usize) -> Result<Vec<Key>> {
             .chain([mine])
             .collect::<Result<()>>()
     })?;
-    Ok(out.into_inner().expect("keys lock"))
+    for (i, key) in found.into_inner().expect("keys lock") {
+        out[i] = key;
+    }
+    Ok(())
 }
 
 fn file_key(e: &Entry, buf: &mut [u8]) -> io::Result<Key> {
@@ -173,7 +183,12 @@ pub(super) struct Cache {
     max_bytes: u64,
     /// The index file of this directory.
     index: PathBuf,
+    verify: bool,
     prev: Option<Prev>,
+    /// Whether the last zip still has the BLAKE3 its index holds: checked
+    /// on a thread of its own from `open`, while the tree is walked (one
+    /// core), so a reuse does not wait for it.
+    check: Mutex<Option<std::thread::JoinHandle<bool>>>,
 }
 
 /// The directory's last package, as its index describes it.
@@ -186,6 +201,10 @@ struct Prev {
     size: u64,
     stored: u64,
     recs: HashMap<Key, Rec>,
+    /// When the run that wrote the index started (ns since the epoch).
+    start_ns: i64,
+    /// Each file's fingerprint when that run read it, and its key.
+    files: HashMap<String, (Stat, Key)>,
 }
 
 /// A finished zip: its SHA-256, size and stored entries.
@@ -206,7 +225,7 @@ impl Cache {
         let prev = fs::read(&index)
             .ok()
             .and_then(|bytes| parse(&bytes))
-            .and_then(|(head, recs)| {
+            .and_then(|(head, recs, files)| {
                 let zip_path = dir
                     .join("zips")
                     .join(format!("{}.zip", hex::encode(head.zip_sha)));
@@ -227,14 +246,48 @@ impl Cache {
                     size: head.size,
                     stored: head.stored,
                     recs,
+                    start_ns: head.start_ns,
+                    files,
                 })
             });
+        let check = prev.as_ref().and_then(|p| {
+            let zip = p.zip.try_clone().ok()?;
+            let (blake, size) = (p.zip_blake, p.size);
+            Some(std::thread::spawn(move || has_blake(&zip, &blake, size)))
+        });
         Cache {
             dir,
             max_bytes: settings.max_bytes,
             index,
+            verify: settings.verify,
             prev,
+            check: Mutex::new(check),
         }
+    }
+
+    /// Every entry's key, and how many files were read for it. A file whose
+    /// fingerprint is the one the last index recorded, and had settled
+    /// before that run started (`Stat::settled_before`), keeps its recorded
+    /// key unread; every other file is read and hashed.
+    pub fn keys(&self, entries: &[Entry], threads: usize) -> Result<(Vec<Key>, usize)> {
+        let known = self.prev.as_ref().filter(|_| !self.verify);
+        let mut out = vec![[0; 32]; entries.len()];
+        let mut todo = Vec::new();
+        for (i, e) in entries.iter().enumerate() {
+            if matches!(e.kind, Kind::EmptyDir) {
+                continue;
+            }
+            let recorded = known.zip(e.stat).and_then(|(p, now)| {
+                let (then, key) = p.files.get(&e.name)?;
+                (*then == now && now.settled_before(p.start_ns)).then_some(*key)
+            });
+            match recorded {
+                Some(key) => out[i] = key,
+                None => todo.push(i),
+            }
+        }
+        hash_keys(entries, &todo, &mut out, threads)?;
+        Ok((out, todo.len()))
     }
 
     pub fn lookup(&self, key: &Key) -> Option<Rec> {
@@ -254,23 +307,16 @@ impl Cache {
     /// there is none or it fails the check (then it is removed).
     pub fn reuse(&self, manifest: &Key, out: &Path) -> Option<ZipSummary> {
         let prev = self.prev.as_ref().filter(|p| p.manifest == *manifest)?;
-        let mut h = blake3::Hasher::new();
-        let mut buf = vec![0u8; 1024 * 1024];
-        let mut at = 0u64;
-        loop {
-            let n = match prev.zip.read_at(&mut buf, at) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(_) => return None,
-            };
-            h.update(&buf[..n]);
-            at += n as u64;
-        }
-        if *h.finalize().as_bytes() != prev.zip_blake || at != prev.size {
+        let check = self.check.lock().expect("cache check lock").take();
+        let whole = match check {
+            Some(h) => h.join().unwrap_or(false),
+            None => has_blake(&prev.zip, &prev.zip_blake, prev.size),
+        };
+        if !whole {
             let _ = fs::remove_file(&prev.zip_path);
             return None;
         }
+        let at = prev.size;
         // Linked, like the zip was kept: lamctl never writes into it.
         let _ = fs::remove_file(out);
         if fs::hard_link(&prev.zip_path, out).is_err() {
@@ -293,6 +339,7 @@ impl Cache {
         zip: &Path,
         sum: &ZipSummary,
         recs: &[(Key, Rec)],
+        files: &Files<'_>,
     ) -> io::Result<()> {
         let zips = self.dir.join("zips");
         let trees = self.dir.join("trees");
@@ -309,7 +356,41 @@ impl Cache {
             }
             rename_or_remove(&tmp, &name)?;
         }
-        let mut bytes = Vec::with_capacity(8 + 32 * 3 + 24 + recs.len() * REC_LEN + 32);
+        self.write_index(
+            manifest,
+            sum,
+            recs.iter().map(|(k, r)| (k, r)),
+            recs.len(),
+            files,
+        )?;
+        evict(&self.dir, self.max_bytes)
+    }
+
+    /// With the manifest unchanged but some files read again (their
+    /// fingerprints were racy or changed): the same index, with this run's
+    /// fingerprints, so the next run need not read them.
+    pub fn refresh(&self, files: &Files<'_>) -> io::Result<()> {
+        let Some(p) = &self.prev else { return Ok(()) };
+        let sum = ZipSummary {
+            sha: p.zip_sha,
+            blake: p.zip_blake,
+            size: p.size,
+            stored: p.stored,
+        };
+        self.write_index(&p.manifest, &sum, p.recs.iter(), p.recs.len(), files)
+    }
+
+    fn write_index<'a>(
+        &self,
+        manifest: &Key,
+        sum: &ZipSummary,
+        recs: impl Iterator<Item = (&'a Key, &'a Rec)>,
+        n: usize,
+        files: &Files<'_>,
+    ) -> io::Result<()> {
+        let trees = self.dir.join("trees");
+        fs::create_dir_all(&trees)?;
+        let mut bytes = Vec::with_capacity(8 + 32 * 3 + 24 + n * REC_LEN + 32);
         bytes.extend_from_slice(MAGIC);
         bytes.extend_from_slice(&salt_id());
         bytes.extend_from_slice(manifest);
@@ -317,7 +398,7 @@ impl Cache {
         bytes.extend_from_slice(&sum.blake);
         bytes.extend_from_slice(&sum.size.to_le_bytes());
         bytes.extend_from_slice(&sum.stored.to_le_bytes());
-        bytes.extend_from_slice(&(recs.len() as u64).to_le_bytes());
+        bytes.extend_from_slice(&(n as u64).to_le_bytes());
         for (k, r) in recs {
             bytes.extend_from_slice(k);
             bytes.extend_from_slice(&r.offset.to_le_bytes());
@@ -327,13 +408,52 @@ impl Cache {
             bytes.extend_from_slice(&r.data_crc.to_le_bytes());
             bytes.push(r.stored as u8);
         }
+        bytes.extend_from_slice(&files.start_ns.to_le_bytes());
+        let listed: Vec<_> = files
+            .entries
+            .iter()
+            .zip(files.keys)
+            .filter_map(|(e, k)| Some((e, e.stat?, k)))
+            .collect();
+        bytes.extend_from_slice(&(listed.len() as u64).to_le_bytes());
+        for (e, st, k) in listed {
+            bytes.extend_from_slice(&(e.name.len() as u32).to_le_bytes());
+            bytes.extend_from_slice(e.name.as_bytes());
+            st.write(&mut bytes);
+            bytes.extend_from_slice(k);
+        }
         let check = blake3::hash(&bytes);
         bytes.extend_from_slice(check.as_bytes());
         let tmp = temp_name(&trees);
         fs::write(&tmp, &bytes)?;
-        rename_or_remove(&tmp, &self.index)?;
-        evict(&self.dir, self.max_bytes)
+        rename_or_remove(&tmp, &self.index)
     }
+}
+
+/// What the index records of this run's files: each one's fingerprint from
+/// the walk and its key, and when the run started.
+pub(super) struct Files<'a> {
+    pub start_ns: i64,
+    pub entries: &'a [Entry],
+    pub keys: &'a [Key],
+}
+
+/// Whether `zip` is `size` bytes with the BLAKE3 hash `blake`.
+fn has_blake(zip: &File, blake: &[u8; 32], size: u64) -> bool {
+    let mut h = blake3::Hasher::new();
+    let mut buf = vec![0u8; 1024 * 1024];
+    let mut at = 0u64;
+    loop {
+        let n = match zip.read_at(&mut buf, at) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(_) => return false,
+        };
+        h.update(&buf[..n]);
+        at += n as u64;
+    }
+    at == size && h.finalize().as_bytes() == blake
 }
 
 fn salt_id() -> Key {
@@ -347,9 +467,10 @@ struct Head {
     zip_blake: [u8; 32],
     size: u64,
     stored: u64,
+    start_ns: i64,
 }
 
-type Parsed = (Head, HashMap<Key, Rec>);
+type Parsed = (Head, HashMap<Key, Rec>, HashMap<String, (Stat, Key)>);
 
 /// An index's content, if it is whole (its SHA-256 matches) and was
 /// written by this version with these parameters.
@@ -368,7 +489,7 @@ fn parse(bytes: &[u8]) -> Option<Parsed> {
     let size = r.u64()?;
     let stored = r.u64()?;
     let n = usize::try_from(r.u64()?).ok()?;
-    if r.0.len() != n.checked_mul(REC_LEN)? {
+    if r.0.len() < n.checked_mul(REC_LEN)? {
         return None;
     }
     let mut recs = HashMap::with_capacity(n);
@@ -384,14 +505,28 @@ fn parse(bytes: &[u8]) -> Option<Parsed> {
         };
         recs.insert(key, rec);
     }
+    let start_ns = r.u64()? as i64;
+    let count = usize::try_from(r.u64()?).ok()?;
+    let mut files = HashMap::with_capacity(count.min(r.0.len()));
+    for _ in 0..count {
+        let len = r.u32()? as usize;
+        let name = std::str::from_utf8(r.take(len)?).ok()?.to_owned();
+        let stat = Stat::read(r.take(STAT_LEN)?)?;
+        let key: Key = r.take(32)?.try_into().ok()?;
+        files.insert(name, (stat, key));
+    }
+    if !r.0.is_empty() {
+        return None;
+    }
     let head = Head {
         manifest,
         zip_sha,
         zip_blake,
         size,
         stored,
+        start_ns,
     };
-    Some((head, recs))
+    Some((head, recs, files))
 }
 
 struct Reader<'a>(&'a [u8]);
@@ -458,81 +593,4 @@ fn evict(dir: &Path, max_bytes: u64) -> io::Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn rec(offset: u64) -> Rec {
-        Rec {
-            offset,
-            len: 10,
-            size: 20,
-            crc32: 7,
-            data_crc: 9,
-            stored: false,
-        }
-    }
-
-    #[test]
-    fn an_index_reads_back_and_any_flipped_byte_voids_it() {
-        let t = tempfile::tempdir().unwrap();
-        let settings = CacheSettings {
-            dir: t.path().into(),
-            max_bytes: DEFAULT_MAX_BYTES,
-        };
-        let root = t.path().join("src");
-        let zip = t.path().join("out.zip");
-        fs::write(&zip, b"zip bytes").unwrap();
-        let sha: [u8; 32] = Sha256::digest(b"zip bytes").into();
-        let c = Cache::open(&settings, &root);
-        assert!(c.prev.is_none());
-        let reused = ZipSummary {
-            sha,
-            blake: [5; 32],
-            size: 9,
-            stored: 1,
-        };
-        c.store(
-            &[1; 32],
-            &zip,
-            &reused,
-            &[([2; 32], rec(5)), ([3; 32], rec(50))],
-        )
-        .unwrap();
-        let c = Cache::open(&settings, &root);
-        assert_eq!(c.lookup(&[3; 32]), Some(rec(50)));
-        assert_eq!(c.lookup(&[4; 32]), None);
-        let bytes = fs::read(&c.index).unwrap();
-        for i in [0, 9, 40, 100, bytes.len() - 1] {
-            let mut bad = bytes.clone();
-            bad[i] ^= 1;
-            assert!(parse(&bad).is_none(), "flipped byte {i}");
-        }
-        assert!(parse(&bytes[..bytes.len() - 1]).is_none());
-    }
-
-    #[test]
-    fn eviction_removes_the_least_recently_used_first() {
-        let t = tempfile::tempdir().unwrap();
-        for sub in ["zips", "trees"] {
-            fs::create_dir_all(t.path().join(sub)).unwrap();
-        }
-        let old = SystemTime::now() - Duration::from_secs(100);
-        for (i, name) in ["zips/a.zip", "trees/a.idx", "zips/b.zip"]
-            .iter()
-            .enumerate()
-        {
-            let p = t.path().join(name);
-            fs::write(&p, vec![0u8; 100]).unwrap();
-            File::options()
-                .append(true)
-                .open(&p)
-                .unwrap()
-                .set_modified(old + Duration::from_secs(i as u64))
-                .unwrap();
-        }
-        evict(t.path(), 150).unwrap();
-        assert!(!t.path().join("zips/a.zip").exists());
-        assert!(!t.path().join("trees/a.idx").exists());
-        assert!(t.path().join("zips/b.zip").exists());
-    }
-}
+mod tests;

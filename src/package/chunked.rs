@@ -152,6 +152,7 @@ mod tests {
                 size: data.len() as u64,
                 executable: false,
             },
+            stat: None,
         }
     }
 

@@ -343,6 +343,7 @@ mod tests {
                 size: data.len() as u64,
                 executable: true,
             },
+            stat: None,
         }
     }
 

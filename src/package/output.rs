@@ -4,7 +4,6 @@
 
 use std::fs::File;
 use std::os::unix::fs::OpenOptionsExt;
-use std::path::Path;
 
 use base64::Engine;
 
@@ -12,11 +11,12 @@ use super::{Entry, Observer, PackageOptions, PackageReport, cache, file_count, p
 use crate::error::{Error, Result};
 
 pub(super) fn write_zip(
-    root: &Path,
     entries: &[Entry],
     opts: &PackageOptions,
     total: u64,
     obs: &dyn Observer,
+    started: i64,
+    cache: Option<cache::Cache>,
 ) -> Result<PackageReport> {
     let output = &opts.output;
     if let Some(dir) = output.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -49,16 +49,33 @@ pub(super) fn write_zip(
             .map_err(|e| Error::io(&tmp, e))
     };
     let result = (|| {
-        let cache = opts.cache.as_ref().map(|s| cache::Cache::open(s, root));
-        let keys = match &cache {
-            Some(_) => Some(cache::keys(entries, threads(opts))?),
-            None => None,
+        let (keys, read) = match &cache {
+            Some(c) => {
+                let (keys, read) = c.keys(entries, threads(opts))?;
+                obs.detail(&format!(
+                    "cache: {read} of {} files read for their keys",
+                    file_count(entries)
+                ));
+                (Some(keys), read)
+            }
+            None => (None, 0),
+        };
+        let files = |keys| cache::Files {
+            start_ns: started,
+            entries,
+            keys,
         };
         let manifest = keys.as_deref().map(|k| cache::manifest(entries, k));
         if let (Some(c), Some(m)) = (&cache, &manifest)
             && let Some(sum) = c.reuse(m, &tmp)
         {
             // The same manifest: the last zip, checked against its SHA-256.
+            if read > 0
+                && let (Some(c), Some(k)) = (&cache, &keys)
+                && let Err(e) = c.refresh(&files(k))
+            {
+                obs.detail(&format!("not cached: {e}"));
+            }
             obs.start(file_count(entries), total);
             obs.advance(total);
             std::fs::rename(&tmp, output).map_err(|e| Error::io(output, e))?;
@@ -75,7 +92,7 @@ pub(super) fn write_zip(
         }
         let known = cache.as_ref().zip(keys.as_deref());
         let written = pipeline::write(entries, opts, total, obs, create()?, &tmp, known)?;
-        if let (Some(c), Some(m)) = (&cache, &manifest)
+        if let (Some(c), Some(m), Some(k)) = (&cache, &manifest, &keys)
             && written.consistent
             && let Some(blake) = written.blake
         {
@@ -90,7 +107,7 @@ pub(super) fn write_zip(
                 stored: r.stored,
             };
             // A cache that cannot be written only makes the next run slower.
-            if let Err(e) = c.store(m, &tmp, &sum, &written.recs) {
+            if let Err(e) = c.store(m, &tmp, &sum, &written.recs, &files(k)) {
                 obs.detail(&format!("not cached: {e}"));
             }
         }

@@ -446,6 +446,7 @@ mod tests {
                 size,
                 executable: false,
             },
+            stat: None,
         }
     }
 

@@ -426,17 +426,19 @@ fn run(dir: &Path, c: &Case, client: &str) -> (i32, String, String) {
     )
 }
 
-#[test]
-fn python_embedded_client_matches_awslambdaric() {
-    let dir = function_dir();
-    let cases = Arc::new(corpus());
+/// Runs every case under both clients on 4 threads; one report per case
+/// whose exit code, stdout or stderr differ.
+fn differ(
+    cases: &Arc<Vec<Case>>,
+    dir: &Path,
+    run: fn(&Path, &Case, &str) -> (i32, String, String),
+) -> Vec<String> {
     let next = Arc::new(AtomicUsize::new(0));
-    let dir_path = Arc::new(dir.path().to_path_buf());
-    // A few at a time: each case is two short lamctl runs.
+    let dir_path = Arc::new(dir.to_path_buf());
     let workers: Vec<_> = (0..4)
         .map(|_| {
             let (cases, next, dir_path) =
-                (Arc::clone(&cases), Arc::clone(&next), Arc::clone(&dir_path));
+                (Arc::clone(cases), Arc::clone(&next), Arc::clone(&dir_path));
             std::thread::spawn(move || {
                 let mut failures = Vec::new();
                 loop {
@@ -455,10 +457,17 @@ fn python_embedded_client_matches_awslambdaric() {
             })
         })
         .collect();
-    let failures: Vec<String> = workers
+    workers
         .into_iter()
         .flat_map(|w| w.join().unwrap())
-        .collect();
+        .collect()
+}
+
+#[test]
+fn python_embedded_client_matches_awslambdaric() {
+    let dir = function_dir();
+    let cases = Arc::new(corpus());
+    let failures = differ(&cases, dir.path(), run);
     eprintln!(
         "differential suite (Python): {} cases, {} differ",
         cases.len(),
@@ -770,33 +779,7 @@ fn node_embedded_client_matches_aws_lambda_ric() {
     );
     let dir = node_dir();
     let cases = Arc::new(node_corpus());
-    let next = Arc::new(AtomicUsize::new(0));
-    let dir_path = Arc::new(dir.path().to_path_buf());
-    let workers: Vec<_> = (0..4)
-        .map(|_| {
-            let (cases, next, dir_path) = (Arc::clone(&cases), Arc::clone(&next), Arc::clone(&dir_path));
-            std::thread::spawn(move || {
-                let mut failures = Vec::new();
-                loop {
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(c) = cases.get(i) else { break };
-                    let official = run_node(&dir_path, c, "official");
-                    let embedded = run_node(&dir_path, c, "embedded");
-                    if official != embedded {
-                        failures.push(format!(
-                            "== case {}: exit {} (official) vs {} (embedded)\n-- official stdout:\n{}\n-- embedded stdout:\n{}\n-- official stderr:\n{}\n-- embedded stderr:\n{}",
-                            c.name, official.0, embedded.0, official.1, embedded.1, official.2, embedded.2
-                        ));
-                    }
-                }
-                failures
-            })
-        })
-        .collect();
-    let failures: Vec<String> = workers
-        .into_iter()
-        .flat_map(|w| w.join().unwrap())
-        .collect();
+    let failures = differ(&cases, dir.path(), run_node);
     eprintln!(
         "differential suite (Node.js): {} cases, {} differ",
         cases.len(),

@@ -12,12 +12,15 @@
 mod cache;
 mod chunked;
 mod compress;
+mod digest;
 mod output;
 mod pipeline;
 mod sample;
 mod shown;
+mod splice;
 mod stat;
 mod tracked;
+mod walk;
 
 pub use cache::{CacheSettings, DEFAULT_MAX_BYTES};
 pub use shown::{package_shown, summary};
@@ -25,9 +28,8 @@ pub use shown::{package_shown, summary};
 use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use ignore::gitignore::Gitignore;
 use serde::Serialize;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime};
@@ -135,7 +137,7 @@ pub fn package(opts: &PackageOptions, obs: &dyn Observer) -> Result<PackageRepor
     let started = stat::now_ns();
     // Opened first: it checks the last zip on another core during the walk.
     let cache = opts.cache.as_ref().map(|s| cache::Cache::open(s, &root));
-    let entries = collect(&root, opts, obs)?;
+    let entries = walk::collect(&root, opts, obs)?;
     if !entries.iter().any(|e| !matches!(e.kind, Kind::EmptyDir)) {
         return Err(Error::usage(format!(
             "nothing to package in {}: every file is excluded",
@@ -217,267 +219,6 @@ fn check_root(root: &Path) -> Result<PathBuf> {
     Ok(canon)
 }
 
-fn matcher(root: &Path, opts: &PackageOptions) -> Result<Gitignore> {
-    let mut b = GitignoreBuilder::new(root);
-    let bad = |what: &str, e: ignore::Error| {
-        Error::usage(format!("invalid pattern in {what}: {e}"))
-            .with_hint("patterns use .gitignore syntax")
-    };
-    for p in DEFAULT_EXCLUDES {
-        b.add_line(None, p).map_err(|e| bad("the defaults", e))?;
-    }
-    let file = root.join(IGNORE_FILE);
-    if file.is_file()
-        && let Some(e) = b.add(&file)
-    {
-        return Err(bad(IGNORE_FILE, e));
-    }
-    for p in &opts.excludes {
-        b.add_line(None, p).map_err(|e| bad("--exclude", e))?;
-    }
-    for p in &opts.includes {
-        let line = format!("!{}", p.trim_start_matches('!'));
-        b.add_line(None, &line).map_err(|e| bad("--include", e))?;
-    }
-    b.build().map_err(|e| bad("the ignore rules", e))
-}
-
-/// Walk the tree, apply the ignore rules and the symlink policy, and return
-/// the entries sorted by name.
-fn collect(root: &Path, opts: &PackageOptions, obs: &dyn Observer) -> Result<Vec<Entry>> {
-    let ig = Arc::new(matcher(root, opts)?);
-    let has_includes = !opts.includes.is_empty();
-    // An earlier output inside the tree must not be packaged into the next one.
-    let output_name = output_inside(root, &opts.output);
-
-    let mut walker = ignore::WalkBuilder::new(root);
-    walker
-        .standard_filters(false)
-        .follow_links(!opts.keep_symlinks)
-        .sort_by_file_name(|a, b| a.cmp(b));
-    {
-        let ig = Arc::clone(&ig);
-        let root = root.to_path_buf();
-        walker.filter_entry(move |e| {
-            let Ok(rel) = e.path().strip_prefix(&root) else {
-                return true;
-            };
-            if rel.as_os_str().is_empty() {
-                return true;
-            }
-            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-            if is_dir
-                && rel
-                    .file_name()
-                    .is_some_and(|n| NEVER_INCLUDED.iter().any(|v| n == *v))
-            {
-                return false;
-            }
-            // Without includes an ignored directory is pruned; with them we
-            // must look inside, as an include may name a file below it.
-            !(is_dir && !has_includes && ig.matched_path_or_any_parents(rel, true).is_ignore())
-        });
-    }
-
-    let mut entries = Vec::new();
-    let mut nonempty_dirs: std::collections::HashSet<PathBuf> = Default::default();
-    let mut dirs: Vec<(PathBuf, String)> = Vec::new();
-    for item in walker.build() {
-        let e = item.map_err(|e| walk_error(e, root))?;
-        let rel = match e.path().strip_prefix(root) {
-            Ok(r) if !r.as_os_str().is_empty() => r.to_path_buf(),
-            _ => continue,
-        };
-        let name = zip_name(&rel)?;
-        let ft = e.file_type().ok_or_else(|| {
-            Error::failed(format!("cannot read the type of {}", e.path().display()))
-        })?;
-        let is_dir = ft.is_dir();
-        if ig.matched_path_or_any_parents(&rel, is_dir).is_ignore() {
-            continue;
-        }
-        if output_name.as_deref() == Some(name.as_str()) {
-            continue;
-        }
-        if let Some(parent) = rel.parent() {
-            nonempty_dirs.insert(parent.to_path_buf());
-        }
-        if is_dir {
-            dirs.push((rel, name));
-            continue;
-        }
-        if e.path_is_symlink() && !opts.keep_symlinks {
-            let target = std::fs::canonicalize(e.path()).map_err(|err| Error::io(e.path(), err))?;
-            if !target.starts_with(root) {
-                obs.detail(&format!(
-                    "following {name} -> {} (outside {})",
-                    target.display(),
-                    opts.root.display()
-                ));
-            }
-        }
-        if ft.is_symlink() {
-            // Only with --keep-symlinks: stored as a link.
-            let target = std::fs::read_link(e.path()).map_err(|err| Error::io(e.path(), err))?;
-            let resolved = e.path().parent().unwrap_or(root).join(&target);
-            let inside = normalize(&resolved).starts_with(root);
-            if !inside || target.is_absolute() {
-                obs.warn(&format!(
-                    "left out symlink {name} -> {}: it points outside {} (follow links to include its content)",
-                    target.display(),
-                    opts.root.display()
-                ));
-                continue;
-            }
-            let target = target
-                .to_str()
-                .ok_or_else(|| non_utf8(e.path()))?
-                .replace('\\', "/");
-            entries.push(Entry {
-                name,
-                path: e.path().to_path_buf(),
-                kind: Kind::Symlink { target },
-                stat: None,
-            });
-        } else if ft.is_file() {
-            let meta = e
-                .metadata()
-                .map_err(|err| Error::io(e.path(), io::Error::other(err.to_string())))?;
-            use std::os::unix::fs::PermissionsExt;
-            let executable = meta.permissions().mode() & 0o111 != 0;
-            entries.push(Entry {
-                name,
-                path: e.path().to_path_buf(),
-                kind: Kind::File {
-                    size: meta.len(),
-                    executable,
-                },
-                stat: Some(stat::Stat::of(&meta)),
-            });
-        } else {
-            obs.warn(&format!(
-                "left out {name}: not a regular file, directory or link"
-            ));
-        }
-    }
-    for (rel, name) in dirs {
-        if !nonempty_dirs.contains(&rel) {
-            entries.push(Entry {
-                name: format!("{name}/"),
-                path: root.join(&rel),
-                kind: Kind::EmptyDir,
-                stat: None,
-            });
-        }
-    }
-    entries.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(entries)
-}
-
-/// Lexical normalisation of `a/b/../c` (no filesystem access).
-fn normalize(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
-}
-
-fn output_inside(root: &Path, output: &Path) -> Option<String> {
-    let abs = if output.is_absolute() {
-        output.to_path_buf()
-    } else {
-        std::env::current_dir().ok()?.join(output)
-    };
-    let parent = abs.parent()?.canonicalize().ok()?;
-    let full = parent.join(abs.file_name()?);
-    full.strip_prefix(root).ok().and_then(|r| zip_name(r).ok())
-}
-
-fn zip_name(rel: &Path) -> Result<String> {
-    let mut parts = Vec::new();
-    for c in rel.components() {
-        match c {
-            std::path::Component::Normal(s) => parts.push(s.to_str().ok_or_else(|| non_utf8(rel))?),
-            _ => {
-                return Err(Error::failed(format!(
-                    "unexpected path component in {}",
-                    rel.display()
-                )));
-            }
-        }
-    }
-    Ok(parts.join("/"))
-}
-
-fn non_utf8(p: &Path) -> Error {
-    Error::usage(format!(
-        "file name {} is not valid UTF-8",
-        p.to_string_lossy()
-    ))
-    .with_hint("Lambda's runtimes expect UTF-8 names: rename the file or exclude it with --exclude")
-}
-
-fn walk_error(e: ignore::Error, root: &Path) -> Error {
-    fn find_loop(e: &ignore::Error) -> Option<(&Path, &Path)> {
-        match e {
-            ignore::Error::Loop { ancestor, child } => Some((ancestor, child)),
-            ignore::Error::WithPath { err, .. }
-            | ignore::Error::WithDepth { err, .. }
-            | ignore::Error::WithLineNumber { err, .. } => find_loop(err),
-            ignore::Error::Partial(errs) => errs.iter().find_map(find_loop),
-            _ => None,
-        }
-    }
-    fn find_path(e: &ignore::Error) -> Option<&Path> {
-        match e {
-            ignore::Error::WithPath { path, .. } => Some(path),
-            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
-                find_path(err)
-            }
-            _ => None,
-        }
-    }
-    if let Some((ancestor, child)) = find_loop(&e) {
-        let show = |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
-        return Error::usage(format!(
-            "symlink loop: {} points back to its ancestor {}",
-            show(child),
-            show(ancestor)
-        ))
-        .with_hint(
-            "exclude the link with --exclude, or store links as links with --keep-symlinks",
-        );
-    }
-    // A link to itself (or a cycle of links): the kernel says ELOOP.
-    // (The walker's error wraps it, so ask the file system again.)
-    if let Some(p) = find_path(&e)
-        && std::fs::metadata(p).err().and_then(|io| io.raw_os_error()) == Some(libc::ELOOP)
-    {
-        return Error::usage(format!(
-            "symlink loop: {} points to itself (through links)",
-            p.strip_prefix(root).unwrap_or(p).display()
-        ))
-        .with_hint("remove or exclude the link with --exclude");
-    }
-    let io = e.io_error().map(|io| io.kind());
-    match (find_path(&e), io) {
-        (Some(p), Some(io::ErrorKind::NotFound)) => Error::usage(format!(
-            "{} is a broken symlink",
-            p.strip_prefix(root).unwrap_or(p).display()
-        ))
-        .with_hint("exclude it with --exclude, or store links as links with --keep-symlinks"),
-        (Some(p), _) => Error::io(p, io::Error::other(e.to_string())),
-        (None, _) => Error::failed(format!("cannot read {}: {e}", root.display())),
-    }
-}
-
 fn too_big(entries: &[Entry], total: u64) -> Error {
     // Sum sizes per directory at every depth, then show the biggest.
     let mut dirs: BTreeMap<&str, u64> = BTreeMap::new();
@@ -552,7 +293,7 @@ impl IgnoreRules {
             cache: None,
         };
         Ok(IgnoreRules {
-            ig: matcher(root, &opts)?,
+            ig: walk::matcher(root, &opts)?,
             has_includes: !includes.is_empty(),
         })
     }
@@ -589,7 +330,7 @@ mod tests {
     #[test]
     fn normalize_parent_components() {
         assert_eq!(
-            normalize(Path::new("/a/b/../c/./d")),
+            walk::normalize(Path::new("/a/b/../c/./d")),
             PathBuf::from("/a/c/d")
         );
     }

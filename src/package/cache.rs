@@ -31,9 +31,13 @@ use std::time::{Duration, SystemTime};
 
 use sha2::{Digest, Sha256};
 
-use super::stat::{STAT_LEN, Stat};
+use super::digest::{Hash, State, has_blocks};
 use super::{Entry, Kind, compress, file_mode, is_precompressed};
+
+mod index;
 use crate::error::{Error, Result};
+use index::Head;
+pub(super) use index::{Ent, Place};
 
 /// Where the cache lives and how big it may grow: plain settings the CLI
 /// layer fills from `LAMCTL_CACHE_DIR`, `XDG_CACHE_HOME` and `HOME`.
@@ -67,8 +71,6 @@ pub(super) struct Rec {
 }
 
 const SUBDIR: &str = "package-1";
-const MAGIC: &[u8; 8] = b"LMCIDX02";
-const REC_LEN: usize = 32 + 8 + 8 + 8 + 4 + 4 + 1;
 
 /// A hasher already fed with what every key depends on besides content:
 /// lamctl's version and the compression parameters.
@@ -164,11 +166,7 @@ fn file_key(e: &Entry, buf: &mut [u8]) -> io::Result<Key> {
 pub(super) fn manifest(entries: &[Entry], keys: &[Key]) -> Key {
     let mut h = SALTED.clone();
     for (e, k) in entries.iter().zip(keys) {
-        let (kind, mode) = match e.kind {
-            Kind::File { executable, .. } => (b'F', file_mode(executable)),
-            Kind::Symlink { .. } => (b'L', 0o777),
-            Kind::EmptyDir => (b'D', 0o755),
-        };
+        let (kind, mode) = kind_mode(e);
         h.update(e.name.as_bytes());
         h.update(&[0, kind]);
         h.update(&mode.to_le_bytes());
@@ -185,34 +183,46 @@ pub(super) struct Cache {
     index: PathBuf,
     verify: bool,
     prev: Option<Prev>,
-    /// Whether the last zip still has the BLAKE3 its index holds: checked
+    /// Whether the last zip still has the block hashes its index holds: checked
     /// on a thread of its own from `open`, while the tree is walked (one
     /// core), so a reuse does not wait for it.
-    check: Mutex<Option<std::thread::JoinHandle<bool>>>,
+    check: Mutex<Check>,
+}
+
+enum Check {
+    Running(std::thread::JoinHandle<bool>),
+    Done(bool),
 }
 
 /// The directory's last package, as its index describes it.
-struct Prev {
-    manifest: Key,
-    zip_sha: [u8; 32],
-    zip_blake: [u8; 32],
+pub(super) struct Prev {
+    pub head: Head,
     zip_path: PathBuf,
-    zip: File,
-    size: u64,
-    stored: u64,
+    pub zip: File,
+    /// Its entries in order.
+    pub ents: Vec<Ent>,
+    /// Where each content's compressed data is.
     recs: HashMap<Key, Rec>,
-    /// When the run that wrote the index started (ns since the epoch).
-    start_ns: i64,
-    /// Each file's fingerprint when that run read it, and its key.
-    files: HashMap<String, (Stat, Key)>,
 }
 
-/// A finished zip: its SHA-256, size and stored entries.
+/// A finished zip: its SHA-256 (and the states kept on the way), its
+/// blocks' BLAKE3 hashes, size and stored entries.
 pub(super) struct ZipSummary {
     pub sha: [u8; 32],
-    pub blake: [u8; 32],
+    pub marks: Vec<State>,
+    pub blocks: Vec<Hash>,
     pub size: u64,
     pub stored: u64,
+}
+
+/// What the zip records of an entry besides its name and content: its kind
+/// (`F`ile, `L`ink, `D`irectory) and mode.
+pub(super) fn kind_mode(e: &Entry) -> (u8, u32) {
+    match e.kind {
+        Kind::File { executable, .. } => (b'F', file_mode(executable)),
+        Kind::Symlink { .. } => (b'L', 0o777),
+        Kind::EmptyDir => (b'D', 0o755),
+    }
 }
 
 impl Cache {
@@ -224,8 +234,8 @@ impl Cache {
         let index = dir.join("trees").join(format!("{id}.idx"));
         let prev = fs::read(&index)
             .ok()
-            .and_then(|bytes| parse(&bytes))
-            .and_then(|(head, recs, files)| {
+            .and_then(|bytes| index::parse(&bytes))
+            .and_then(|(head, ents)| {
                 let zip_path = dir
                     .join("zips")
                     .join(format!("{}.zip", hex::encode(head.zip_sha)));
@@ -237,24 +247,26 @@ impl Cache {
                     .append(true)
                     .open(&index)
                     .and_then(|f| f.set_modified(now));
+                let recs = ents
+                    .iter()
+                    .filter_map(|e| Some((e.key, e.place.rec?)))
+                    .collect();
                 Some(Prev {
-                    manifest: head.manifest,
-                    zip_sha: head.zip_sha,
-                    zip_blake: head.zip_blake,
+                    head,
                     zip_path,
                     zip,
-                    size: head.size,
-                    stored: head.stored,
+                    ents,
                     recs,
-                    start_ns: head.start_ns,
-                    files,
                 })
             });
-        let check = prev.as_ref().and_then(|p| {
+        let check = match prev.as_ref().and_then(|p| {
             let zip = p.zip.try_clone().ok()?;
-            let (blake, size) = (p.zip_blake, p.size);
-            Some(std::thread::spawn(move || has_blake(&zip, &blake, size)))
-        });
+            let (blocks, size) = (p.head.blocks.clone(), p.head.size);
+            Some(std::thread::spawn(move || has_blocks(&zip, &blocks, size)))
+        }) {
+            Some(h) => Check::Running(h),
+            None => Check::Done(false),
+        };
         Cache {
             dir,
             max_bytes: settings.max_bytes,
@@ -273,13 +285,19 @@ impl Cache {
         let known = self.prev.as_ref().filter(|_| !self.verify);
         let mut out = vec![[0; 32]; entries.len()];
         let mut todo = Vec::new();
+        // Both lists are sorted by name: one pass matches them.
+        let mut j = 0;
         for (i, e) in entries.iter().enumerate() {
             if matches!(e.kind, Kind::EmptyDir) {
                 continue;
             }
-            let recorded = known.zip(e.stat).and_then(|(p, now)| {
-                let (then, key) = p.files.get(&e.name)?;
-                (*then == now && now.settled_before(p.start_ns)).then_some(*key)
+            let recorded = known.and_then(|p| {
+                while p.ents.get(j).is_some_and(|x| x.name < e.name) {
+                    j += 1;
+                }
+                let then = p.ents.get(j).filter(|x| x.name == e.name)?;
+                let now = e.stat?;
+                (then.stat == Some(now) && now.settled_before(p.head.start_ns)).then_some(then.key)
             });
             match recorded {
                 Some(key) => out[i] = key,
@@ -302,21 +320,29 @@ impl Cache {
         (crc32fast::hash(&buf[head..]) == rec.data_crc).then_some(buf)
     }
 
-    /// With the manifest unchanged, the earlier zip, checked against the
-    /// BLAKE3 its index holds, then linked (or copied) to `out`. `None` when
-    /// there is none or it fails the check (then it is removed).
-    pub fn reuse(&self, manifest: &Key, out: &Path) -> Option<ZipSummary> {
-        let prev = self.prev.as_ref().filter(|p| p.manifest == *manifest)?;
-        let check = self.check.lock().expect("cache check lock").take();
-        let whole = match check {
-            Some(h) => h.join().unwrap_or(false),
-            None => has_blake(&prev.zip, &prev.zip_blake, prev.size),
+    /// The last package, once its zip has passed its block check (a zip
+    /// that fails it is removed).
+    pub fn checked(&self) -> Option<&Prev> {
+        let prev = self.prev.as_ref()?;
+        let mut check = self.check.lock().expect("cache check lock");
+        let ok = match std::mem::replace(&mut *check, Check::Done(false)) {
+            Check::Running(h) => h.join().unwrap_or(false),
+            Check::Done(ok) => ok,
         };
-        if !whole {
+        *check = Check::Done(ok);
+        if !ok {
             let _ = fs::remove_file(&prev.zip_path);
-            return None;
         }
-        let at = prev.size;
+        ok.then_some(prev)
+    }
+
+    /// With the manifest unchanged, the earlier zip, checked, then linked
+    /// (or copied) to `out`. `None` when there is none or it fails the check.
+    pub fn reuse(&self, manifest: &Key, out: &Path) -> Option<ZipSummary> {
+        self.prev
+            .as_ref()
+            .filter(|p| p.head.manifest == *manifest)?;
+        let prev = self.checked()?;
         // Linked, like the zip was kept: lamctl never writes into it.
         let _ = fs::remove_file(out);
         if fs::hard_link(&prev.zip_path, out).is_err() {
@@ -324,27 +350,27 @@ impl Cache {
             io::copy(&mut &prev.zip, &mut to).ok()?;
         }
         Some(ZipSummary {
-            sha: prev.zip_sha,
-            blake: prev.zip_blake,
-            size: at,
-            stored: prev.stored,
+            sha: prev.head.zip_sha,
+            marks: prev.head.marks.clone(),
+            blocks: prev.head.blocks.clone(),
+            size: prev.head.size,
+            stored: prev.head.stored,
         })
     }
 
     /// Keep the zip just written at `zip` (not yet renamed into place) and
-    /// its index for the next run, then evict down to the bound.
+    /// its index for the next run, then evict down to the bound. `places`
+    /// goes with `files.entries`.
     pub fn store(
         &self,
         manifest: &Key,
         zip: &Path,
-        sum: &ZipSummary,
-        recs: &[(Key, Rec)],
+        sum: ZipSummary,
+        places: &[Place],
         files: &Files<'_>,
     ) -> io::Result<()> {
         let zips = self.dir.join("zips");
-        let trees = self.dir.join("trees");
         fs::create_dir_all(&zips)?;
-        fs::create_dir_all(&trees)?;
         let name = zips.join(format!("{}.zip", hex::encode(sum.sha)));
         if !name.exists() {
             // A hard link costs nothing; lamctl never writes into an
@@ -356,13 +382,7 @@ impl Cache {
             }
             rename_or_remove(&tmp, &name)?;
         }
-        self.write_index(
-            manifest,
-            sum,
-            recs.iter().map(|(k, r)| (k, r)),
-            recs.len(),
-            files,
-        )?;
+        self.write_index(manifest, sum, places.iter().copied(), files)?;
         evict(&self.dir, self.max_bytes)
     }
 
@@ -372,177 +392,66 @@ impl Cache {
     pub fn refresh(&self, files: &Files<'_>) -> io::Result<()> {
         let Some(p) = &self.prev else { return Ok(()) };
         let sum = ZipSummary {
-            sha: p.zip_sha,
-            blake: p.zip_blake,
-            size: p.size,
-            stored: p.stored,
+            sha: p.head.zip_sha,
+            marks: p.head.marks.clone(),
+            blocks: p.head.blocks.clone(),
+            size: p.head.size,
+            stored: p.head.stored,
         };
-        self.write_index(&p.manifest, &sum, p.recs.iter(), p.recs.len(), files)
+        self.write_index(&p.head.manifest, sum, p.ents.iter().map(|e| e.place), files)
     }
 
-    fn write_index<'a>(
+    fn write_index(
         &self,
         manifest: &Key,
-        sum: &ZipSummary,
-        recs: impl Iterator<Item = (&'a Key, &'a Rec)>,
-        n: usize,
+        sum: ZipSummary,
+        places: impl Iterator<Item = Place>,
         files: &Files<'_>,
     ) -> io::Result<()> {
         let trees = self.dir.join("trees");
         fs::create_dir_all(&trees)?;
-        let mut bytes = Vec::with_capacity(8 + 32 * 3 + 24 + n * REC_LEN + 32);
-        bytes.extend_from_slice(MAGIC);
-        bytes.extend_from_slice(&salt_id());
-        bytes.extend_from_slice(manifest);
-        bytes.extend_from_slice(&sum.sha);
-        bytes.extend_from_slice(&sum.blake);
-        bytes.extend_from_slice(&sum.size.to_le_bytes());
-        bytes.extend_from_slice(&sum.stored.to_le_bytes());
-        bytes.extend_from_slice(&(n as u64).to_le_bytes());
-        for (k, r) in recs {
-            bytes.extend_from_slice(k);
-            bytes.extend_from_slice(&r.offset.to_le_bytes());
-            bytes.extend_from_slice(&r.len.to_le_bytes());
-            bytes.extend_from_slice(&r.size.to_le_bytes());
-            bytes.extend_from_slice(&r.crc32.to_le_bytes());
-            bytes.extend_from_slice(&r.data_crc.to_le_bytes());
-            bytes.push(r.stored as u8);
-        }
-        bytes.extend_from_slice(&files.start_ns.to_le_bytes());
-        let listed: Vec<_> = files
+        let head = Head {
+            manifest: *manifest,
+            zip_sha: sum.sha,
+            size: sum.size,
+            stored: sum.stored,
+            start_ns: files.start_ns,
+            marks: sum.marks,
+            blocks: sum.blocks,
+        };
+        let ents = files
             .entries
             .iter()
             .zip(files.keys)
-            .filter_map(|(e, k)| Some((e, e.stat?, k)))
-            .collect();
-        bytes.extend_from_slice(&(listed.len() as u64).to_le_bytes());
-        for (e, st, k) in listed {
-            bytes.extend_from_slice(&(e.name.len() as u32).to_le_bytes());
-            bytes.extend_from_slice(e.name.as_bytes());
-            st.write(&mut bytes);
-            bytes.extend_from_slice(k);
-        }
-        let check = blake3::hash(&bytes);
-        bytes.extend_from_slice(check.as_bytes());
+            .zip(places)
+            .map(|((e, key), place)| {
+                let (kind, mode) = kind_mode(e);
+                Ent {
+                    name: e.name.clone(),
+                    kind,
+                    mode,
+                    key: *key,
+                    stat: e.stat,
+                    place,
+                }
+            });
+        let bytes = index::encode(&head, ents.collect::<Vec<_>>().into_iter());
         let tmp = temp_name(&trees);
         fs::write(&tmp, &bytes)?;
         rename_or_remove(&tmp, &self.index)
     }
 }
 
-/// What the index records of this run's files: each one's fingerprint from
-/// the walk and its key, and when the run started.
+/// What the index records of this run's entries: each one's fingerprint
+/// from the walk and its key, and when the run started.
 pub(super) struct Files<'a> {
     pub start_ns: i64,
     pub entries: &'a [Entry],
     pub keys: &'a [Key],
 }
 
-/// Whether `zip` is `size` bytes with the BLAKE3 hash `blake`.
-fn has_blake(zip: &File, blake: &[u8; 32], size: u64) -> bool {
-    let mut h = blake3::Hasher::new();
-    let mut buf = vec![0u8; 1024 * 1024];
-    let mut at = 0u64;
-    loop {
-        let n = match zip.read_at(&mut buf, at) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(_) => return false,
-        };
-        h.update(&buf[..n]);
-        at += n as u64;
-    }
-    at == size && h.finalize().as_bytes() == blake
-}
-
 fn salt_id() -> Key {
     SALTED.finalize().into()
-}
-
-/// An index's fields besides its records.
-struct Head {
-    manifest: Key,
-    zip_sha: [u8; 32],
-    zip_blake: [u8; 32],
-    size: u64,
-    stored: u64,
-    start_ns: i64,
-}
-
-type Parsed = (Head, HashMap<Key, Rec>, HashMap<String, (Stat, Key)>);
-
-/// An index's content, if it is whole (its SHA-256 matches) and was
-/// written by this version with these parameters.
-fn parse(bytes: &[u8]) -> Option<Parsed> {
-    let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(32)?)?;
-    if blake3::hash(body).as_bytes() != sum {
-        return None;
-    }
-    let mut r = Reader(body);
-    if r.take(8)? != MAGIC || r.take(32)? != salt_id() {
-        return None;
-    }
-    let manifest: Key = r.take(32)?.try_into().ok()?;
-    let zip_sha: [u8; 32] = r.take(32)?.try_into().ok()?;
-    let zip_blake: [u8; 32] = r.take(32)?.try_into().ok()?;
-    let size = r.u64()?;
-    let stored = r.u64()?;
-    let n = usize::try_from(r.u64()?).ok()?;
-    if r.0.len() < n.checked_mul(REC_LEN)? {
-        return None;
-    }
-    let mut recs = HashMap::with_capacity(n);
-    for _ in 0..n {
-        let key: Key = r.take(32)?.try_into().ok()?;
-        let rec = Rec {
-            offset: r.u64()?,
-            len: r.u64()?,
-            size: r.u64()?,
-            crc32: r.u32()?,
-            data_crc: r.u32()?,
-            stored: r.take(1)?[0] != 0,
-        };
-        recs.insert(key, rec);
-    }
-    let start_ns = r.u64()? as i64;
-    let count = usize::try_from(r.u64()?).ok()?;
-    let mut files = HashMap::with_capacity(count.min(r.0.len()));
-    for _ in 0..count {
-        let len = r.u32()? as usize;
-        let name = std::str::from_utf8(r.take(len)?).ok()?.to_owned();
-        let stat = Stat::read(r.take(STAT_LEN)?)?;
-        let key: Key = r.take(32)?.try_into().ok()?;
-        files.insert(name, (stat, key));
-    }
-    if !r.0.is_empty() {
-        return None;
-    }
-    let head = Head {
-        manifest,
-        zip_sha,
-        zip_blake,
-        size,
-        stored,
-        start_ns,
-    };
-    Some((head, recs, files))
-}
-
-struct Reader<'a>(&'a [u8]);
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let (head, rest) = self.0.split_at_checked(n)?;
-        self.0 = rest;
-        Some(head)
-    }
-    fn u64(&mut self) -> Option<u64> {
-        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
-    }
-    fn u32(&mut self) -> Option<u32> {
-        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
-    }
 }
 
 fn temp_name(dir: &Path) -> PathBuf {

@@ -4,9 +4,11 @@
 
 use std::fs::File;
 use std::os::unix::fs::OpenOptionsExt;
+use std::path::Path;
 
 use base64::Engine;
 
+use super::splice::{self, Job};
 use super::{Entry, Observer, PackageOptions, PackageReport, cache, file_count, pipeline, threads};
 use crate::error::{Error, Result};
 
@@ -36,18 +38,7 @@ pub(super) fn write_zip(
     if crate::interrupt::triggered() {
         return Err(Error::Interrupted);
     }
-    // Owner-only: the zip holds the function's code (and whatever
-    // configuration files were packaged with it).
-    let create = || {
-        File::options()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&tmp)
-            .map_err(|e| Error::io(&tmp, e))
-    };
+    let create = || create_private(&tmp);
     let result = (|| {
         let (keys, read) = match &cache {
             Some(c) => {
@@ -78,7 +69,7 @@ pub(super) fn write_zip(
             }
             obs.start(file_count(entries), total);
             obs.advance(total);
-            std::fs::rename(&tmp, output).map_err(|e| Error::io(output, e))?;
+            put_in_place(&tmp, output).map_err(|e| Error::io(output, e))?;
             return Ok(PackageReport {
                 path: output.clone(),
                 code_sha256: base64::engine::general_purpose::STANDARD.encode(sum.sha),
@@ -90,11 +81,24 @@ pub(super) fn write_zip(
                 cached: file_count(entries),
             });
         }
-        let known = cache.as_ref().zip(keys.as_deref());
-        let written = pipeline::write(entries, opts, total, obs, create()?, &tmp, known)?;
+        // Most entries as they were: the last zip's bytes around the
+        // changed ones (`splice`); else every entry through the pipeline.
+        let spliced = match (&cache, &keys) {
+            (Some(c), Some(k)) => {
+                splice_if_worth_it(c, entries, k, opts, total, obs, &create, &tmp)?
+            }
+            _ => None,
+        };
+        let written = match spliced {
+            Some(w) => w,
+            None => {
+                let known = cache.as_ref().zip(keys.as_deref());
+                pipeline::write(entries, opts, total, obs, create()?, &tmp, known)?
+            }
+        };
         if let (Some(c), Some(m), Some(k)) = (&cache, &manifest, &keys)
             && written.consistent
-            && let Some(blake) = written.blake
+            && let Some(blocks) = written.blocks
         {
             let r = &written.report;
             let sum = cache::ZipSummary {
@@ -102,20 +106,102 @@ pub(super) fn write_zip(
                     .ok()
                     .and_then(|v| v.try_into().ok())
                     .unwrap_or_default(),
-                blake,
+                marks: written.marks,
+                blocks,
                 size: r.size,
                 stored: r.stored,
             };
             // A cache that cannot be written only makes the next run slower.
-            if let Err(e) = c.store(m, &tmp, &sum, &written.recs, &files(k)) {
+            if let Err(e) = c.store(m, &tmp, sum, &written.places, &files(k)) {
                 obs.detail(&format!("not cached: {e}"));
             }
         }
-        std::fs::rename(&tmp, output).map_err(|e| Error::io(output, e))?;
+        put_in_place(&tmp, output).map_err(|e| Error::io(output, e))?;
         Ok(written.report)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// A new file only its owner can read: the zip holds the function's code
+/// (and whatever configuration files were packaged with it).
+pub(super) fn create_private(path: &Path) -> Result<File> {
+    File::options()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(|e| Error::io(path, e))
+}
+
+/// The spliced zip, when the last one is whole and most entries are as
+/// they were in it.
+#[allow(clippy::too_many_arguments)]
+fn splice_if_worth_it(
+    cache: &cache::Cache,
+    entries: &[Entry],
+    keys: &[cache::Key],
+    opts: &PackageOptions,
+    total: u64,
+    obs: &dyn Observer,
+    create: &dyn Fn() -> Result<File>,
+    tmp: &Path,
+) -> Result<Option<pipeline::Written>> {
+    let Some(prev) = cache.checked() else {
+        return Ok(None);
+    };
+    let segs = splice::plan(&prev.ents, entries, keys);
+    if !splice::worth_it(&segs, entries, total) {
+        return Ok(None);
+    }
+    let job = Job {
+        prev,
+        cache,
+        entries,
+        keys,
+        segs: &segs,
+        opts,
+        total,
+    };
+    let file = create()?;
+    let written = splice::write(&job, obs, &file, tmp)?;
+    match &written {
+        Some(_) => obs.detail(&splice::describe(&segs, entries.len())),
+        None => obs.detail("cache: the last zip is not as its index says; packaging every entry"),
+    }
+    Ok(written)
+}
+
+/// Move the finished zip from `tmp` to `output`. Over an existing file the
+/// two names are exchanged and the old file removed after: a rename over a
+/// file makes ext4 allocate and start writing the new one at once (its
+/// `auto_da_alloc` guard), which for a big zip costs more than the whole
+/// re-package of a tree with one change. Either way `output` is always a
+/// whole zip, the old one or the new.
+fn put_in_place(tmp: &Path, output: &Path) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    if std::fs::symlink_metadata(output).is_ok_and(|m| m.is_file()) {
+        use std::os::unix::ffi::OsStrExt;
+        let from = std::ffi::CString::new(tmp.as_os_str().as_bytes())?;
+        let to = std::ffi::CString::new(output.as_os_str().as_bytes())?;
+        // SAFETY: two NUL-terminated paths that live across the call.
+        let r = unsafe {
+            libc::renameat2(
+                libc::AT_FDCWD,
+                from.as_ptr(),
+                libc::AT_FDCWD,
+                to.as_ptr(),
+                libc::RENAME_EXCHANGE,
+            )
+        };
+        if r == 0 {
+            return std::fs::remove_file(tmp);
+        }
+        // Not supported there (some filesystems): the plain rename.
+    }
+    std::fs::rename(tmp, output)
 }

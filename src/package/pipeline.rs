@@ -21,8 +21,9 @@ use base64::Engine;
 use zip::write::FullFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
-use super::cache::{Cache, Key, Rec, file_hasher};
+use super::cache::{Cache, Key, Place, file_hasher};
 use super::compress::{Deflater, Framed, handles};
+use super::digest::{Hash, State};
 use super::sample::sample_file;
 use super::tracked::Tracked;
 use super::{
@@ -114,17 +115,20 @@ fn is_big(entry: &Entry) -> bool {
 /// With a cache: the cache, and every entry's content key.
 pub(super) type Known<'a> = Option<(&'a Cache, &'a [Key])>;
 
-/// What the writer learnt for the cache: where each cacheable entry's data
-/// is in the new zip, and how many came from the cache.
+/// What the writer learnt for the cache: where each entry is in the new
+/// zip (and its data, when that is known).
 pub(super) struct Written {
     pub report: PackageReport,
-    pub recs: Vec<(Key, Rec)>,
+    /// One per entry.
+    pub places: Vec<Place>,
     /// Whether every file written had the content its key was taken from
     /// (a file that changed while it was packaged breaks that, and then
     /// the manifest does not describe the zip).
     pub consistent: bool,
-    /// The zip's BLAKE3 (with a cache).
-    pub blake: Option<[u8; 32]>,
+    /// Its blocks' BLAKE3 hashes (with a cache).
+    pub blocks: Option<Vec<Hash>>,
+    /// Its SHA-256 states every `sha::MARK` bytes.
+    pub marks: Vec<State>,
 }
 
 /// Compress and write `entries` into `file`, then digest it.
@@ -158,13 +162,14 @@ pub(super) fn write(
         let mut zip = ZipWriter::new(Tracked::new(file, Rc::clone(&pos), known.is_some()));
         let mut stored = 0u64;
         let mut cached = 0u64;
-        let mut recs = Vec::new();
+        let mut places = Vec::with_capacity(entries.len());
         let mut consistent = true;
         let run = (|| -> Result<()> {
             for (i, e) in entries.iter().enumerate() {
                 if crate::interrupt::triggered() {
                     return Err(Error::Interrupted);
                 }
+                let lho = pos.get();
                 match take(&shared, i)? {
                     Prepared::Framed(f) => {
                         if f.stored && e.size() > 0 {
@@ -188,12 +193,18 @@ pub(super) fn write(
                         if let (Some((key, _)), Some((_, keys))) = (&f.rec, known) {
                             consistent &= *key == keys[i];
                         }
-                        if let Some((key, mut rec)) = f.rec
-                            && pos.get() - before == f.len()
-                        {
-                            rec.offset = pos.get() - rec.len;
-                            recs.push((key, rec));
-                        }
+                        let rec =
+                            f.rec
+                                .filter(|_| pos.get() - before == f.len())
+                                .map(|(_, mut rec)| {
+                                    rec.offset = pos.get() - rec.len;
+                                    rec
+                                });
+                        places.push(Place {
+                            lho,
+                            stored: f.stored && e.size() > 0,
+                            rec,
+                        });
                         obs.advance(e.size());
                     }
                     Prepared::Inline => match &e.kind {
@@ -201,6 +212,11 @@ pub(super) fn write(
                             let keep = is_precompressed(&e.name)
                                 || sample_file(&e.path, *size)
                                     .map_err(|err| Error::io(&e.path, err))?;
+                            places.push(Place {
+                                lho,
+                                stored: keep && *size > 0,
+                                rec: None,
+                            });
                             let method = if keep {
                                 stored += 1;
                                 CompressionMethod::Stored
@@ -227,11 +243,19 @@ pub(super) fn write(
                             }
                         }
                         Kind::Symlink { target } => {
+                            places.push(Place {
+                                lho,
+                                ..Place::default()
+                            });
                             let o = options(CompressionMethod::Stored, 0o777);
                             zip.add_symlink(e.name.as_str(), target.as_str(), o)
                                 .map_err(|err| zip_err(&e.name, err))?;
                         }
                         Kind::EmptyDir => {
+                            places.push(Place {
+                                lho,
+                                ..Place::default()
+                            });
                             let o = options(CompressionMethod::Stored, 0o755);
                             zip.add_directory(e.name.as_str(), o)
                                 .map_err(|err| zip_err(&e.name, err))?;
@@ -252,12 +276,12 @@ pub(super) fn write(
             .map_err(|err| zip_err("the central directory", err))?;
         // No fsync: the rename makes the zip appear whole, and a zip lost in
         // a power cut is simply built again.
-        let (digest, blake, size) = out.finish().map_err(io_err)?;
+        let sums = out.finish().map_err(io_err)?;
         let report = PackageReport {
             path: opts.output.clone(),
-            code_sha256: base64::engine::general_purpose::STANDARD.encode(digest),
-            sha256_hex: hex::encode(digest),
-            size,
+            code_sha256: base64::engine::general_purpose::STANDARD.encode(sums.sha),
+            sha256_hex: hex::encode(sums.sha),
+            size: sums.len,
             uncompressed_size: total,
             files,
             stored,
@@ -265,9 +289,10 @@ pub(super) fn write(
         };
         Ok(Written {
             report,
-            recs,
+            places,
             consistent,
-            blake,
+            blocks: sums.blocks,
+            marks: sums.marks,
         })
     })
 }

@@ -6,7 +6,7 @@ use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::rc::Rc;
 
-use sha2::{Digest, Sha256};
+use super::digest::{Blocks, Hash, Sha, State};
 
 /// The output file, buffered, with the digests taken as it is written, on
 /// a thread of their own: with most entries from the cache the writer is
@@ -54,34 +54,46 @@ impl Digester {
     }
 }
 
-/// The zip's SHA-256 (its CodeSha256) and, for the cache, its BLAKE3: what a
-/// reused zip is checked against, at several times SHA-256's speed.
+/// The zip's SHA-256 (its CodeSha256, with the states the cache keeps to
+/// resume it) and, for the cache, its blocks' BLAKE3 hashes: what a reused
+/// zip is checked against, at several times SHA-256's speed.
 struct Digests {
-    sha: Sha256,
-    blake: Option<blake3::Hasher>,
+    sha: Sha,
+    blocks: Option<Blocks>,
 }
 
-/// A finished zip's SHA-256, BLAKE3 (with a cache) and length.
-type Sums = ([u8; 32], Option<[u8; 32]>, u64);
+/// A finished zip's digests and length.
+pub(super) struct Sums {
+    pub sha: [u8; 32],
+    pub marks: Vec<State>,
+    /// With a cache.
+    pub blocks: Option<Vec<Hash>>,
+    pub len: u64,
+}
 
 impl Digests {
     fn new(blake: bool) -> Self {
         Digests {
-            sha: Sha256::new(),
-            blake: blake.then(blake3::Hasher::new),
+            sha: Sha::new(),
+            blocks: blake.then(|| Blocks::resume(Vec::new())),
         }
     }
 
     fn update(&mut self, bytes: &[u8]) {
         self.sha.update(bytes);
-        if let Some(b) = &mut self.blake {
+        if let Some(b) = &mut self.blocks {
             b.update(bytes);
         }
     }
 
     fn finish(self, len: u64) -> Sums {
-        let blake = self.blake.map(|b| *b.finalize().as_bytes());
-        (self.sha.finalize().into(), blake, len)
+        let (sha, marks) = self.sha.finish();
+        Sums {
+            sha,
+            marks,
+            blocks: self.blocks.map(Blocks::finish),
+            len,
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! The cache's index, eviction and fingerprint rule.
 
-use super::super::stat::RACY_MARGIN_NS;
+use super::super::stat::{RACY_MARGIN_NS, Stat};
 use super::*;
 
 fn rec(offset: u64) -> Rec {
@@ -28,34 +28,78 @@ fn an_index_reads_back_and_any_flipped_byte_voids_it() {
     let sha: [u8; 32] = Sha256::digest(b"zip bytes").into();
     let c = Cache::open(&settings, &root);
     assert!(c.prev.is_none());
-    let reused = ZipSummary {
+    let sum = ZipSummary {
         sha,
-        blake: [5; 32],
+        marks: vec![[3; 8]],
+        blocks: vec![*blake3::hash(b"zip bytes").as_bytes()],
         size: 9,
         stored: 1,
     };
+    let stat = Stat {
+        dev: 1,
+        ino: 2,
+        size: 20,
+        mtime_ns: 3,
+        ctime_ns: 4,
+        mode: 0o100644,
+    };
+    let mut b = file_entry(&t.path().join("b"), stat);
+    b.name = "b".into();
+    let entries = [file_entry(&t.path().join("a.txt"), stat), b];
+    let places = [
+        Place {
+            lho: 0,
+            stored: false,
+            rec: Some(rec(5)),
+        },
+        Place {
+            lho: 40,
+            stored: true,
+            rec: Some(rec(50)),
+        },
+    ];
     c.store(
         &[1; 32],
         &zip,
-        &reused,
-        &[([2; 32], rec(5)), ([3; 32], rec(50))],
+        sum,
+        &places,
         &Files {
             start_ns: 7,
-            entries: &[],
-            keys: &[],
+            entries: &entries,
+            keys: &[[2; 32], [3; 32]],
         },
     )
     .unwrap();
     let c = Cache::open(&settings, &root);
     assert_eq!(c.lookup(&[3; 32]), Some(rec(50)));
     assert_eq!(c.lookup(&[4; 32]), None);
+    let prev = c.checked().expect("the zip passes its block check");
+    assert_eq!(prev.head.marks, [[3; 8]]);
+    assert_eq!(prev.head.start_ns, 7);
+    let names: Vec<_> = prev
+        .ents
+        .iter()
+        .map(|e| (e.name.as_str(), e.place))
+        .collect();
+    assert_eq!(names, [("a.txt", places[0]), ("b", places[1])]);
+    assert_eq!(prev.ents[1].stat, Some(stat));
     let bytes = fs::read(&c.index).unwrap();
-    for i in [0, 9, 40, 100, bytes.len() - 1] {
+    for i in [0, 9, 40, 100, bytes.len() / 2, bytes.len() - 1] {
         let mut bad = bytes.clone();
         bad[i] ^= 1;
-        assert!(parse(&bad).is_none(), "flipped byte {i}");
+        assert!(index::parse(&bad).is_none(), "flipped byte {i}");
     }
-    assert!(parse(&bytes[..bytes.len() - 1]).is_none());
+    assert!(index::parse(&bytes[..bytes.len() - 1]).is_none());
+    // A zip that no longer has its blocks is not used, and is removed.
+    fs::write(&zip, b"zip bytez").unwrap();
+    let c = Cache::open(&settings, &root);
+    assert!(c.checked().is_none());
+    assert!(
+        !t.path()
+            .join("package-1/zips")
+            .join(format!("{}.zip", hex::encode(sha)))
+            .exists()
+    );
 }
 
 #[test]
@@ -113,9 +157,10 @@ fn a_matching_fingerprint_is_trusted_only_when_it_had_settled() {
     let path = t.path().join("a.txt");
     let zip = t.path().join("out.zip");
     fs::write(&zip, b"zip bytes").unwrap();
-    let sum = ZipSummary {
+    let sum = || ZipSummary {
         sha: Sha256::digest(b"zip bytes").into(),
-        blake: [5; 32],
+        marks: Vec::new(),
+        blocks: vec![[5; 32]],
         size: 9,
         stored: 0,
     };
@@ -148,7 +193,8 @@ fn a_matching_fingerprint_is_trusted_only_when_it_had_settled() {
             entries: &entries,
             keys: &keys,
         };
-        c.store(&[1; 32], &zip, &sum, &[], &files).unwrap();
+        c.store(&[1; 32], &zip, sum(), &[Place::default()], &files)
+            .unwrap();
         fs::write(&path, b"new!").unwrap();
         let c = Cache::open(
             &CacheSettings {

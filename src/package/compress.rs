@@ -18,16 +18,22 @@ use super::sample::{incompressible, sample_file};
 use super::{BIG_MAX, Entry, IN_MEMORY_MAX, Kind, file_mode, is_precompressed};
 use crate::error::{Error, Result};
 
-/// libdeflate level 7: the fastest whose archives are no larger than
-/// Info-ZIP's default level on both benchmark trees (docs/benchmarks.md); at
-/// 6, minified JavaScript comes out about 0.7% larger than Info-ZIP's.
+/// libdeflate level 7 for files under `LARGE`, 6 for larger ones: on the
+/// benchmark trees level 6 costs the least output per CPU second saved on
+/// the larger files (1.9-2.2 ms per KB given up, against 0.8-1.3 on the
+/// smaller ones), and with it every tree's archive stays smaller than
+/// Info-ZIP's (at 6 for every file the node tree's would be about 0.3%
+/// larger). docs/benchmarks.md has the figures.
 const LEVEL: i32 = 7;
+const LARGE_LEVEL: i32 = 6;
+/// Files at least this big are deflated at `LARGE_LEVEL`.
+const LARGE: usize = 256 * 1024;
 /// Buffers a worker keeps from file to file are at most this big.
 const KEEP_BUFFER: usize = 1024 * 1024;
 /// Everything that decides an entry's compressed bytes besides its content
 /// and whether its name is a compressed format: part of every cache key.
 pub(super) const PARAMS: &str = concat!(
-    "libdeflate-7; big: zlib-rs-6 in 1 MiB chunks; ",
+    "libdeflate-7, from 256 KiB 6; big: zlib-rs-6 in 1 MiB chunks; ",
     "sample: 4x32 KiB at libdeflate-1 under 63/64 stored"
 );
 
@@ -64,6 +70,8 @@ impl Framed {
 /// A worker's compressors and the buffers it reuses from file to file.
 pub(super) struct Deflater {
     compressor: libdeflater::Compressor,
+    /// At `LARGE_LEVEL`, for files from `LARGE` bytes.
+    large: libdeflater::Compressor,
     /// The fastest level, for the incompressibility sample.
     sampler: libdeflater::Compressor,
     /// Room for the local header, then the file's content.
@@ -80,6 +88,9 @@ impl Deflater {
         let fast = libdeflater::CompressionLvl::new(1).expect("a valid libdeflate level");
         Deflater {
             compressor: libdeflater::Compressor::new(level),
+            large: libdeflater::Compressor::new(
+                libdeflater::CompressionLvl::new(LARGE_LEVEL).expect("a valid libdeflate level"),
+            ),
             sampler: libdeflater::Compressor::new(fast),
             input: Vec::new(),
             scratch: Vec::new(),
@@ -175,11 +186,16 @@ impl Deflater {
                 out
             })
         } else {
-            let bound = self.compressor.deflate_compress_bound(len);
+            let c = if len >= LARGE {
+                &mut self.large
+            } else {
+                &mut self.compressor
+            };
+            let bound = c.deflate_compress_bound(len);
             if self.scratch.len() < bound {
                 self.scratch.resize(bound, 0);
             }
-            let n = deflate(&mut self.compressor, &self.input[head..], &mut self.scratch);
+            let n = deflate(c, &self.input[head..], &mut self.scratch);
             n.map(|n| {
                 header.compressed = n;
                 let mut out = Vec::with_capacity(head + n);
@@ -408,6 +424,55 @@ mod tests {
             assert_eq!(size, data.len() as u64);
             assert_eq!(content, data, "{name}");
             assert_eq!(f.mode, 0o755);
+        }
+    }
+
+    #[test]
+    fn files_from_256_kib_are_deflated_at_the_large_level() {
+        let t = tempfile::tempdir().unwrap();
+        let mut d = Deflater::new(1);
+        // Text varied enough that levels 6 and 7 differ.
+        let mut x: u64 = 7;
+        let mut text = |n: usize| -> Vec<u8> {
+            let mut out = Vec::with_capacity(n);
+            while out.len() < n {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let w =
+                    ["event", "ctx", "items", "value", "key", "map", "len"][(x >> 60) as usize % 7];
+                out.extend_from_slice(
+                    format!("{w}{} = {w}[{}];\n", x >> 56, (x >> 40) % 97).as_bytes(),
+                );
+            }
+            out.truncate(n);
+            out
+        };
+        for (size, level) in [
+            (LARGE - 1, LEVEL),
+            (LARGE, LARGE_LEVEL),
+            (3 << 20, LARGE_LEVEL),
+        ] {
+            let data = text(size);
+            let f = d.prepare(&entry(t.path(), "f.js", &data), None).unwrap();
+            let mut c =
+                libdeflater::Compressor::new(libdeflater::CompressionLvl::new(level).unwrap());
+            let mut want = vec![0; c.deflate_compress_bound(size)];
+            let n = c.deflate_compress(&data, &mut want).unwrap();
+            let head = header_len("f.js");
+            assert!(
+                f.bytes[head..] == want[..n],
+                "{size} bytes are not deflated at level {level}"
+            );
+            let mut other = libdeflater::Compressor::new(
+                libdeflater::CompressionLvl::new(LEVEL + LARGE_LEVEL - level).unwrap(),
+            );
+            let mut not = vec![0; other.deflate_compress_bound(size)];
+            let m = other.deflate_compress(&data, &mut not).unwrap();
+            assert!(
+                not[..m] != want[..n],
+                "the two levels agree on {size} bytes"
+            );
         }
     }
 }

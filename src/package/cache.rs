@@ -1,21 +1,22 @@
 //! The content cache: the compressed entries of earlier packages, so an
-//! unchanged tree re-packages by one verified copy and a changed one
-//! recompresses only the files whose content changed.
+//! unchanged tree re-packages by one verified copy, a slightly changed one
+//! by splicing the last zip (`super::splice`), and any other recompresses
+//! only the files whose content changed.
 //!
 //! Layout under the cache directory (`package-1/`):
 //! - `zips/SHA256.zip`: a zip lamctl wrote, named by its own SHA-256;
 //! - `trees/ID.idx`: for one packaged directory (ID: a hash of its path),
-//!   the manifest of its last package and, for every file, the key of its
-//!   content and where that content's compressed data sits in the zip.
+//!   the index of its last package (`index`).
 //!
 //! Never stale: a key is the BLAKE3 hash of the file's bytes (salted with
 //! lamctl's version and the compression parameters), never a size or a
 //! time, so the data served for a key is exactly what compressing those
 //! bytes gives. A file is read for its key unless its stat fingerprint is
 //! the one recorded with the key and had settled before that run started
-//! (`super::stat`: the kernel's ctime and the racy-timestamp rule). Never corrupt: the index carries its own hash, every
-//! reused entry's compressed data its CRC-32, and a whole reused zip is
-//! checked against the SHA-256 in its name; anything that fails is ignored
+//! (`super::stat`: the kernel's ctime and the racy-timestamp rule). Never
+//! corrupt: the index carries its own hash, every reused entry's compressed
+//! data its CRC-32, and a whole reused or spliced zip is checked against
+//! the BLAKE3 hashes of its 1 MiB blocks; anything that fails is ignored
 //! and compressed afresh. Files are written under a temporary name and
 //! renamed, so a reader never sees half of one.
 

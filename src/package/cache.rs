@@ -22,8 +22,9 @@
 
 use std::collections::HashMap;
 use std::fs::{self, File};
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::os::unix::fs::FileExt;
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 use std::sync::Mutex;
@@ -371,7 +372,7 @@ impl Cache {
         files: &Files<'_>,
     ) -> io::Result<()> {
         let zips = self.dir.join("zips");
-        fs::create_dir_all(&zips)?;
+        private_dir(&zips)?;
         let name = zips.join(format!("{}.zip", hex::encode(sum.sha)));
         if !name.exists() {
             // A hard link costs nothing; lamctl never writes into an
@@ -380,6 +381,7 @@ impl Cache {
             let tmp = temp_name(&zips);
             if fs::hard_link(zip, &tmp).is_err() {
                 fs::copy(zip, &tmp)?;
+                fs::set_permissions(&tmp, fs::Permissions::from_mode(0o600))?;
             }
             rename_or_remove(&tmp, &name)?;
         }
@@ -410,7 +412,7 @@ impl Cache {
         files: &Files<'_>,
     ) -> io::Result<()> {
         let trees = self.dir.join("trees");
-        fs::create_dir_all(&trees)?;
+        private_dir(&trees)?;
         let head = Head {
             manifest: *manifest,
             zip_sha: sum.sha,
@@ -438,7 +440,9 @@ impl Cache {
             });
         let bytes = index::encode(&head, ents.collect::<Vec<_>>().into_iter());
         let tmp = temp_name(&trees);
-        fs::write(&tmp, &bytes)?;
+        super::output::create_private(&tmp)
+            .map_err(|e| io::Error::other(e.to_string()))?
+            .write_all(&bytes)?;
         rename_or_remove(&tmp, &self.index)
     }
 }
@@ -453,6 +457,15 @@ pub(super) struct Files<'a> {
 
 fn salt_id() -> Key {
     SALTED.finalize().into()
+}
+
+/// The cache's directories are its owner's alone: they hold the code of
+/// every function packaged (and the names of its files).
+fn private_dir(dir: &Path) -> io::Result<()> {
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
 }
 
 fn temp_name(dir: &Path) -> PathBuf {

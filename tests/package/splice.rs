@@ -153,6 +153,16 @@ fn a_changed_tree_is_spliced_byte_for_byte() {
         String::from_utf8_lossy(&unzip.stdout)
     );
 
+    // The cache is its owner's alone: it holds the function's code.
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    for d in ["package-1/zips", "package-1/trees"] {
+        assert_eq!(mode(&cache.join(d)), 0o700, "{d}");
+    }
+    assert_eq!(mode(&only_file(&cache, "idx")), 0o600);
+    for z in walk(&cache.join("package-1/zips")) {
+        assert_eq!(mode(&z), 0o600, "{}", z.display());
+    }
+
     // Most of the tree changed: every entry through the pipeline instead.
     write(&src, "node_modules/big/dist/bundle.js", &text(6 << 20, 5));
     let (v, was_spliced) = spliced(&src, &t.path().join("big.zip"), &cache);

@@ -408,7 +408,7 @@ impl Cache {
         &self,
         manifest: &Key,
         sum: ZipSummary,
-        places: impl Iterator<Item = Place>,
+        places: impl ExactSizeIterator<Item = Place>,
         files: &Files<'_>,
     ) -> io::Result<()> {
         let trees = self.dir.join("trees");
@@ -429,16 +429,16 @@ impl Cache {
             .zip(places)
             .map(|((e, key), place)| {
                 let (kind, mode) = kind_mode(e);
-                Ent {
-                    name: e.name.clone(),
+                index::EntRef {
+                    name: &e.name,
                     kind,
                     mode,
-                    key: *key,
+                    key,
                     stat: e.stat,
                     place,
                 }
             });
-        let bytes = index::encode(&head, ents.collect::<Vec<_>>().into_iter());
+        let bytes = index::encode(&head, ents);
         let tmp = temp_name(&trees);
         super::output::create_private(&tmp)
             .map_err(|e| io::Error::other(e.to_string()))?

@@ -232,7 +232,11 @@ pub(super) fn write(
                 prev.head.blocks[..kept].to_vec(),
             )
         });
-        let copied = copy_all(&pieces, out).and_then(|()| out.write_all_at(&central, cd_start));
+        // One thread: two writers into one file only contend for its lock.
+        let copied = pieces
+            .iter()
+            .try_for_each(|p| copy_range(p.from, p.at, out, p.to, p.len))
+            .and_then(|()| out.write_all_at(&central, cd_start));
         let sums = digests
             .join()
             .unwrap_or_else(|_| Err(io::Error::other("the digest thread panicked")));
@@ -430,36 +434,6 @@ struct Piece<'a> {
     at: u64,
     len: u64,
     to: u64,
-}
-
-/// Copy every piece to `out`, the second half of the bytes on a thread of
-/// its own: the kernel's copy of a big zip is worth two cores.
-fn copy_all(pieces: &[Piece<'_>], out: &File) -> io::Result<()> {
-    let total: u64 = pieces.iter().map(|p| p.len).sum();
-    let (mut first, mut second) = (Vec::new(), Vec::new());
-    let mut seen = 0;
-    for p in pieces {
-        let half = (total / 2).saturating_sub(seen).min(p.len);
-        if half > 0 {
-            first.push((p.from, p.at, p.to, half));
-        }
-        if half < p.len {
-            second.push((p.from, p.at + half, p.to + half, p.len - half));
-        }
-        seen += p.len;
-    }
-    let copy = |part: &[(&File, u64, u64, u64)]| {
-        part.iter()
-            .try_for_each(|&(from, at, to, len)| copy_range(from, at, out, to, len))
-    };
-    std::thread::scope(|s| {
-        let other = s.spawn(|| copy(&second));
-        let mine = copy(&first);
-        let theirs = other
-            .join()
-            .unwrap_or_else(|_| Err(io::Error::other("a copy thread panicked")));
-        mine.and(theirs)
-    })
 }
 
 /// The spliced zip's SHA-256 and block hashes, carried on from the `kept`

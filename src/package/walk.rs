@@ -89,10 +89,15 @@ pub(super) fn collect(
         output_name: output_name.as_deref(),
     };
     walker.build_parallel().run(|| {
-        let (visit, found) = (&visit, &found);
+        let visit = &visit;
+        // Each thread keeps what it finds and adds it to the rest once,
+        // when it is done (`Mine::drop`), rather than taking a lock per file.
+        let mut mine = Mine {
+            found: Found::default(),
+            into: &found,
+        };
         let mut last_parent: Option<PathBuf> = None;
         Box::new(move |item| {
-            let mut mine = Found::default();
             let r = item
                 .map_err(|e| {
                     let key = e_path(&e).map(Path::to_path_buf).unwrap_or_default();
@@ -100,15 +105,13 @@ pub(super) fn collect(
                 })
                 .and_then(|e| {
                     visit
-                        .one(&e, &mut mine, &mut last_parent)
+                        .one(&e, &mut mine.found, &mut last_parent)
                         .map_err(|err| (e.path().to_path_buf(), err))
                 });
-            let mut all = found.lock().expect("walk lock");
-            all.merge(mine);
             match r {
                 Ok(()) => ignore::WalkState::Continue,
                 Err(e) => {
-                    all.errors.push(e);
+                    mine.found.errors.push(e);
                     ignore::WalkState::Quit
                 }
             }
@@ -160,6 +163,21 @@ impl Found {
         self.nonempty.extend(other.nonempty);
         self.notes.extend(other.notes);
         self.errors.extend(other.errors);
+    }
+}
+
+/// One walk thread's findings, added to everyone's when it is dropped.
+struct Mine<'a> {
+    found: Found,
+    into: &'a Mutex<Found>,
+}
+
+impl Drop for Mine<'_> {
+    fn drop(&mut self) {
+        let found = std::mem::take(&mut self.found);
+        if let Ok(mut all) = self.into.lock() {
+            all.merge(found);
+        }
     }
 }
 

@@ -47,7 +47,17 @@ pub(in super::super) struct Head {
     pub blocks: Vec<Hash>,
 }
 
-pub(super) fn encode(head: &Head, ents: impl ExactSizeIterator<Item = Ent>) -> Vec<u8> {
+/// An entry as `encode` takes it: borrowed from this run's entries.
+pub(in super::super) struct EntRef<'a> {
+    pub name: &'a str,
+    pub kind: u8,
+    pub mode: u32,
+    pub key: &'a Key,
+    pub stat: Option<Stat>,
+    pub place: Place,
+}
+
+pub(super) fn encode<'a>(head: &Head, ents: impl ExactSizeIterator<Item = EntRef<'a>>) -> Vec<u8> {
     let mut b = Vec::with_capacity(256 + head.marks.len() * 32 + ents.len() * 180);
     b.extend_from_slice(MAGIC);
     b.extend_from_slice(&salt_id());
@@ -72,7 +82,7 @@ pub(super) fn encode(head: &Head, ents: impl ExactSizeIterator<Item = Ent>) -> V
         b.extend_from_slice(e.name.as_bytes());
         b.push(e.kind);
         b.extend_from_slice(&e.mode.to_le_bytes());
-        b.extend_from_slice(&e.key);
+        b.extend_from_slice(e.key);
         b.extend_from_slice(&e.place.lho.to_le_bytes());
         b.push(e.place.stored as u8);
         match e.stat {

@@ -853,7 +853,9 @@ fn an_edit_that_keeps_size_and_mtime_is_never_served_stale() {
 
 /// `package -v --output json` with the cache at `cache`: the report, and
 /// how many files were read for their keys (from the `-v` detail).
-fn cached_reads(dir: &Path, out: &Path, cache: &Path) -> (serde_json::Value, u64) {
+/// `package DIR --out OUT --output json -v` with the cache at `cache`;
+/// it must succeed.
+fn cached_verbose(dir: &Path, out: &Path, cache: &Path) -> Out {
     let o = lamctl([
         "package",
         dir.to_str().unwrap(),
@@ -866,6 +868,11 @@ fn cached_reads(dir: &Path, out: &Path, cache: &Path) -> (serde_json::Value, u64
     .env("LAMCTL_CACHE_DIR", cache)
     .run();
     o.success();
+    o
+}
+
+fn cached_reads(dir: &Path, out: &Path, cache: &Path) -> (serde_json::Value, u64) {
+    let o = cached_verbose(dir, out, cache);
     let read = o
         .stderr
         .split("cache: ")

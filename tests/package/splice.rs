@@ -11,18 +11,7 @@ use super::*;
 
 /// Package `src` with the cache and `-v`; whether it was spliced.
 fn spliced(src: &Path, out: &Path, cache: &Path) -> (serde_json::Value, bool) {
-    let o = lamctl([
-        "package",
-        src.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--output",
-        "json",
-        "-v",
-    ])
-    .env("LAMCTL_CACHE_DIR", cache)
-    .run();
-    o.success();
+    let o = cached_verbose(src, out, cache);
     (o.json(), o.stderr.contains("splice: "))
 }
 

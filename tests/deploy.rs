@@ -378,6 +378,23 @@ fn dry_run_changes_nothing() {
     assert_eq!(url_missing, Some(()), "no URL was created");
 }
 
+/// A canary's share is shown as asked (7%), not as the float 0.07 times
+/// 100 (7.000000000000001).
+#[test]
+fn a_canary_is_shown_as_the_percentage_asked_for() {
+    let f = Fixture::new();
+    f.deploy(&["--alias", "live"]).success();
+    f.touch_code("v2");
+    let out = f.deploy(&["--alias", "live", "--canary", "7"]);
+    out.success();
+    assert!(
+        out.stderr.contains("with 7% of traffic to "),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout().contains(" (7% to "), "{}", out.stdout());
+}
+
 #[test]
 fn publish_alias_canary_and_keep_versions() {
     let f = Fixture::new();

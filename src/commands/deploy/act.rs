@@ -316,7 +316,7 @@ async fn point_alias(
             Some((v, w)) => ui.note(format!(
                 "alias {name}: {} with {}% of traffic to {v}",
                 to.version,
-                w * 100.0
+                alias::percent(*w)
             )),
             None => ui.note(format!(
                 "moving alias {name} {} -> {}",

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::act::Done;
 use crate::error::Result;
+use crate::lambda::alias;
 use crate::lambda::concurrency::Concurrency;
 use crate::lambda::plan::{Action, CodeAction, Desired, Plan};
 use crate::lambda::url::{UrlAuth, UrlConfig, UrlWant};
@@ -158,7 +159,7 @@ impl fmt::Display for Summary {
                     "alias     {} -> {} ({}% to {cv})",
                     a.name,
                     a.version,
-                    w * 100.0
+                    alias::percent(w)
                 )?,
                 _ => writeln!(f, "alias     {} -> {}", a.name, a.version)?,
             }

@@ -7,8 +7,6 @@ use std::path::Path;
 
 use crate::harness::*;
 
-const TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
-
 /// A function directory with lamctl.toml, deployed once to moto.
 struct Fn {
     dir: tempfile::TempDir,
@@ -18,27 +16,8 @@ struct Fn {
 impl Fn {
     fn new(prefix: &str) -> Fn {
         let name = unique(prefix);
-        let role = rt().block_on(async {
-            aws_sdk_iam::Client::new(&sdk().await)
-                .create_role()
-                .role_name(&name)
-                .assume_role_policy_document(TRUST)
-                .send()
-                .await
-                .unwrap()
-                .role()
-                .unwrap()
-                .arn()
-                .to_string()
-        });
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("lamctl.toml"),
-            format!(
-                "name = \"{name}\"\nruntime = \"python3.12\"\nhandler = \"app.handler\"\nrole = \"{role}\"\nmemory = 128\ntimeout = 3\n\n[environment]\nSTAGE = \"test\"\n\n[tags]\nteam = \"core\"\n"
-            ),
-        )
-        .unwrap();
+        let role = create_role(&name);
+        let dir = python_function_dir(&name, &role);
         let f = Fn { dir, name };
         f.code("v0");
         f.run(&["deploy"]).success();

@@ -19,19 +19,7 @@ impl Fixture {
     fn new() -> Fixture {
         let name = unique("dep");
         let role = create_role(&name);
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("app.py"),
-            "def handler(event, context):\n    return event\n",
-        )
-        .unwrap();
-        std::fs::write(
-            dir.path().join("lamctl.toml"),
-            format!(
-                "name = \"{name}\"\nruntime = \"python3.12\"\nhandler = \"app.handler\"\nrole = \"{role}\"\nmemory = 128\ntimeout = 3\n\n[environment]\nSTAGE = \"test\"\n\n[tags]\nteam = \"core\"\n"
-            ),
-        )
-        .unwrap();
+        let dir = python_function_dir(&name, &role);
         Fixture {
             dir,
             name,
@@ -89,22 +77,6 @@ impl Fixture {
             .map(|r| format!("{} {}", r.method, r.path))
             .collect()
     }
-}
-
-fn create_role(name: &str) -> String {
-    rt().block_on(async {
-        let iam = aws_sdk_iam::Client::new(&sdk().await);
-        iam.create_role()
-            .role_name(name)
-            .assume_role_policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#)
-            .send()
-            .await
-            .unwrap()
-            .role()
-            .unwrap()
-            .arn()
-            .to_string()
-    })
 }
 
 fn lambda<T>(f: impl AsyncFnOnce(aws_sdk_lambda::Client) -> T) -> T {

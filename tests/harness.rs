@@ -596,6 +596,47 @@ pub fn rt() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
+/// The trust policy of a Lambda execution role.
+pub const LAMBDA_TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+
+/// Create the execution role `name` in moto; its ARN.
+pub async fn create_role_async(name: &str) -> String {
+    aws_sdk_iam::Client::new(&sdk().await)
+        .create_role()
+        .role_name(name)
+        .assume_role_policy_document(LAMBDA_TRUST)
+        .send()
+        .await
+        .unwrap()
+        .role()
+        .unwrap()
+        .arn()
+        .to_string()
+}
+
+pub fn create_role(name: &str) -> String {
+    rt().block_on(create_role_async(name))
+}
+
+/// A Python function directory: `app.py` returning its event, and a
+/// lamctl.toml naming the function, its role and a few settings.
+pub fn python_function_dir(name: &str, role: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("app.py"),
+        "def handler(event, context):\n    return event\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("lamctl.toml"),
+        format!(
+            "name = \"{name}\"\nruntime = \"python3.12\"\nhandler = \"app.handler\"\nrole = \"{role}\"\nmemory = 128\ntimeout = 3\n\n[environment]\nSTAGE = \"test\"\n\n[tags]\nteam = \"core\"\n"
+        ),
+    )
+    .unwrap();
+    dir
+}
+
 /// A unique name per test so tests can share one moto.
 pub fn unique(prefix: &str) -> String {
     static N: AtomicUsize = AtomicUsize::new(0);

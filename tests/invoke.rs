@@ -15,8 +15,6 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 
 use crate::harness::*;
 
-const TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
-
 /// A tiny Python function zip (moto stores it; its no-Docker backend never runs it).
 fn function_zip() -> Vec<u8> {
     let mut buf = std::io::Cursor::new(Vec::new());
@@ -33,19 +31,13 @@ fn function_zip() -> Vec<u8> {
 fn create_function(name: &str) {
     rt().block_on(async {
         let conf = sdk().await;
-        let role = aws_sdk_iam::Client::new(&conf)
-            .create_role()
-            .role_name(name)
-            .assume_role_policy_document(TRUST)
-            .send()
-            .await
-            .unwrap();
+        let role = create_role_async(name).await;
         aws_sdk_lambda::Client::new(&conf)
             .create_function()
             .function_name(name)
             .runtime(aws_sdk_lambda::types::Runtime::Python312)
             .handler("app.handler")
-            .role(role.role().unwrap().arn())
+            .role(role)
             .code(
                 aws_sdk_lambda::types::FunctionCode::builder()
                     .zip_file(aws_sdk_lambda::primitives::Blob::new(function_zip()))

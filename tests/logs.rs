@@ -541,19 +541,13 @@ fn json_log_format_reads_as_level_and_message() {
 fn create_function(name: &str) {
     rt().block_on(async {
         let conf = sdk().await;
-        let iam = aws_sdk_iam::Client::new(&conf);
-        let role = iam
-            .create_role()
-            .role_name(name)
-            .assume_role_policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#)
-            .send()
-            .await
-            .unwrap();
+        let role = create_role_async(name).await;
         let lambda = aws_sdk_lambda::Client::new(&conf);
         let mut zip = Vec::new();
         {
             let mut w = zip::ZipWriter::new(std::io::Cursor::new(&mut zip));
-            w.start_file("app.py", zip::write::SimpleFileOptions::default()).unwrap();
+            w.start_file("app.py", zip::write::SimpleFileOptions::default())
+                .unwrap();
             std::io::Write::write_all(&mut w, b"def handler(e, c):\n    return e\n").unwrap();
             w.finish().unwrap();
         }
@@ -562,7 +556,7 @@ fn create_function(name: &str) {
             .function_name(name)
             .runtime(aws_sdk_lambda::types::Runtime::Python312)
             .handler("app.handler")
-            .role(role.role().unwrap().arn())
+            .role(role)
             .code(
                 aws_sdk_lambda::types::FunctionCode::builder()
                     .zip_file(aws_sdk_lambda::primitives::Blob::new(zip))
@@ -577,7 +571,12 @@ fn create_function(name: &str) {
             .send()
             .await
             .unwrap();
-        let v = lambda.publish_version().function_name(name).send().await.unwrap();
+        let v = lambda
+            .publish_version()
+            .function_name(name)
+            .send()
+            .await
+            .unwrap();
         lambda
             .create_alias()
             .function_name(name)

@@ -350,29 +350,29 @@ fn code_sha256_matches_what_moto_reports() {
     let name = unique("pkgsha");
     let reported = rt().block_on(async {
         let conf = sdk().await;
-        let iam = aws_sdk_iam::Client::new(&conf);
-        let role = iam
-            .create_role()
-            .role_name(&name)
-            .assume_role_policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#)
-            .send()
-            .await
-            .unwrap();
+        let role = create_role_async(&name).await;
         let lambda = aws_sdk_lambda::Client::new(&conf);
         let code = aws_sdk_lambda::types::FunctionCode::builder()
-            .zip_file(aws_sdk_lambda::primitives::Blob::new(std::fs::read(&zip).unwrap()))
+            .zip_file(aws_sdk_lambda::primitives::Blob::new(
+                std::fs::read(&zip).unwrap(),
+            ))
             .build();
         let f = lambda
             .create_function()
             .function_name(&name)
             .runtime(aws_sdk_lambda::types::Runtime::Python312)
             .handler("app.handler")
-            .role(role.role().unwrap().arn())
+            .role(role)
             .code(code)
             .send()
             .await
             .unwrap();
-        let got = lambda.get_function().function_name(&name).send().await.unwrap();
+        let got = lambda
+            .get_function()
+            .function_name(&name)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(got.configuration().unwrap().code_sha256(), f.code_sha256());
         f.code_sha256().unwrap().to_string()
     });

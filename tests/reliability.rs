@@ -14,33 +14,7 @@ const TOKEN: &str = "SessionTokenMarker0123456789+abcdefghijklmnop==";
 
 /// A function directory with a lamctl.toml and a role in moto.
 fn function_dir(name: &str) -> tempfile::TempDir {
-    let role = rt().block_on(async {
-        let iam = aws_sdk_iam::Client::new(&sdk().await);
-        iam.create_role()
-            .role_name(name)
-            .assume_role_policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#)
-            .send()
-            .await
-            .unwrap()
-            .role()
-            .unwrap()
-            .arn()
-            .to_string()
-    });
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("app.py"),
-        "def handler(event, context):\n    return event\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("lamctl.toml"),
-        format!(
-            "name = \"{name}\"\nruntime = \"python3.12\"\nhandler = \"app.handler\"\nrole = \"{role}\"\n\n[environment]\nSTAGE = \"test\"\n"
-        ),
-    )
-    .unwrap();
-    dir
+    python_function_dir(name, &create_role(name))
 }
 
 fn deploy_via(dir: &Path, endpoint: &str, extra: &[&str]) -> Out {

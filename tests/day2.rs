@@ -46,10 +46,6 @@ impl Fn {
     }
 }
 
-fn lambda<T>(f: impl AsyncFnOnce(aws_sdk_lambda::Client) -> T) -> T {
-    rt().block_on(async { f(aws_sdk_lambda::Client::new(&sdk().await)).await })
-}
-
 fn alias_of(function: &str, alias: &str) -> Option<(String, Vec<(String, f64)>)> {
     let (f, a) = (function.to_string(), alias.to_string());
     lambda(async move |l| {
@@ -61,25 +57,6 @@ fn alias_of(function: &str, alias: &str) -> Option<(String, Vec<(String, f64)>)>
             .unwrap_or_default();
         w.sort_by(|a, b| a.0.cmp(&b.0));
         Some((out.function_version().unwrap_or_default().to_string(), w))
-    })
-}
-
-fn versions_of(function: &str) -> Vec<String> {
-    let f = function.to_string();
-    lambda(async move |l| {
-        let mut v: Vec<String> = l
-            .list_versions_by_function()
-            .function_name(f)
-            .send()
-            .await
-            .unwrap()
-            .versions()
-            .iter()
-            .filter_map(|v| v.version().map(String::from))
-            .filter(|v| v != "$LATEST")
-            .collect();
-        v.sort_by_key(|s| s.parse::<u64>().unwrap());
-        v
     })
 }
 
@@ -197,7 +174,7 @@ fn versions_lists_aliases_and_prune_never_deletes_an_aliased_version() {
     dry.success();
     assert_eq!(dry.json()["pruned"], serde_json::json!(["3", "2"]));
     assert_eq!(
-        versions_of(&f.name),
+        published_versions(&f.name),
         ["1", "2", "3", "4"],
         "dry run deleted"
     );
@@ -210,7 +187,7 @@ fn versions_lists_aliases_and_prune_never_deletes_an_aliased_version() {
         out.stdout()
     );
     assert_eq!(
-        versions_of(&f.name),
+        published_versions(&f.name),
         ["1", "4"],
         "aliased 1 and newest 4 stay"
     );
@@ -369,21 +346,10 @@ fn url_is_created_public_shown_and_deleted() {
 #[test]
 fn concurrency_is_set_shown_and_removed() {
     let f = Fn::new("cnc");
-    let reserved = |name: &str| {
-        let n = name.to_string();
-        lambda(async move |l| {
-            l.get_function_concurrency()
-                .function_name(n)
-                .send()
-                .await
-                .unwrap()
-                .reserved_concurrent_executions()
-        })
-    };
     let out = f.run(&["concurrency", "7", "--output", "json"]);
     out.success();
     assert_eq!(out.json()["reserved"], 7);
-    assert_eq!(reserved(&f.name), Some(7));
+    assert_eq!(reserved_concurrency(&f.name), Some(7));
     let shown = f.run(&["concurrency", &f.name]);
     assert!(
         shown.stdout().contains("reserved concurrency  7"),
@@ -391,7 +357,7 @@ fn concurrency_is_set_shown_and_removed() {
         shown.stdout()
     );
     f.run(&["concurrency", "--delete"]).success();
-    assert_eq!(reserved(&f.name), None);
+    assert_eq!(reserved_concurrency(&f.name), None);
     f.run(&["concurrency", "-1"])
         .fails(2, "unexpected argument '-1'");
 }
@@ -749,7 +715,7 @@ fn delete_one_version() {
     let f = Fn::new("dlv");
     f.publish(2);
     f.run(&["delete", "--qualifier", "1", "--yes"]).success();
-    assert_eq!(versions_of(&f.name), ["2"]);
+    assert_eq!(published_versions(&f.name), ["2"]);
     assert!(exists(&f.name));
 }
 

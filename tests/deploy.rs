@@ -79,10 +79,6 @@ impl Fixture {
     }
 }
 
-fn lambda<T>(f: impl AsyncFnOnce(aws_sdk_lambda::Client) -> T) -> T {
-    rt().block_on(async { f(aws_sdk_lambda::Client::new(&sdk().await)).await })
-}
-
 fn get_alias(function: &str, alias: &str) -> aws_sdk_lambda::operation::get_alias::GetAliasOutput {
     let (function, alias) = (function.to_string(), alias.to_string());
     lambda(async move |l| {
@@ -424,18 +420,7 @@ fn publish_alias_canary_and_keep_versions() {
     );
     assert_eq!(v["deleted_versions"], serde_json::json!([v2]));
 
-    let name = f.name.clone();
-    let versions: Vec<String> = lambda(async move |l| {
-        l.list_versions_by_function()
-            .function_name(name)
-            .send()
-            .await
-            .unwrap()
-            .versions()
-            .iter()
-            .filter_map(|v| v.version().map(String::from))
-            .collect()
-    });
+    let versions = published_versions(&f.name);
     assert!(versions.contains(&v1), "aliased v1 survives: {versions:?}");
     assert!(versions.contains(&v3));
     assert!(!versions.contains(&v2), "{versions:?}");
@@ -445,18 +430,7 @@ fn publish_alias_canary_and_keep_versions() {
 fn reserved_concurrency_set_and_removed() {
     let f = Fixture::new();
     f.deploy(&["--concurrency", "5"]).success();
-    let name = f.name.clone();
-    let get = move || {
-        let n = name.clone();
-        lambda(async move |l| {
-            l.get_function_concurrency()
-                .function_name(n)
-                .send()
-                .await
-                .unwrap()
-                .reserved_concurrent_executions()
-        })
-    };
+    let get = || reserved_concurrency(&f.name);
     assert_eq!(get(), Some(5));
     f.proxy.clear();
     f.deploy(&["--concurrency", "5"]).success();

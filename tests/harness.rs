@@ -637,6 +637,44 @@ pub fn python_function_dir(name: &str, role: &str) -> tempfile::TempDir {
     dir
 }
 
+/// `f` with a Lambda client for moto, run to completion.
+pub fn lambda<T>(f: impl AsyncFnOnce(aws_sdk_lambda::Client) -> T) -> T {
+    rt().block_on(async { f(aws_sdk_lambda::Client::new(&sdk().await)).await })
+}
+
+/// The function's published versions (not `$LATEST`), oldest first.
+pub fn published_versions(function: &str) -> Vec<String> {
+    let f = function.to_string();
+    lambda(async move |l| {
+        let mut v: Vec<String> = l
+            .list_versions_by_function()
+            .function_name(f)
+            .send()
+            .await
+            .unwrap()
+            .versions()
+            .iter()
+            .filter_map(|v| v.version().map(String::from))
+            .filter(|v| v != "$LATEST")
+            .collect();
+        v.sort_by_key(|s| s.parse::<u64>().unwrap());
+        v
+    })
+}
+
+/// The function's reserved concurrency, as read back from moto.
+pub fn reserved_concurrency(function: &str) -> Option<i32> {
+    let f = function.to_string();
+    lambda(async move |l| {
+        l.get_function_concurrency()
+            .function_name(f)
+            .send()
+            .await
+            .unwrap()
+            .reserved_concurrent_executions()
+    })
+}
+
 /// A unique name per test so tests can share one moto.
 pub fn unique(prefix: &str) -> String {
     static N: AtomicUsize = AtomicUsize::new(0);

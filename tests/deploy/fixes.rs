@@ -26,19 +26,7 @@ impl Fixture {
     }
 
     fn versions(&self) -> Vec<String> {
-        let name = self.name.clone();
-        lambda(async move |l| {
-            l.list_versions_by_function()
-                .function_name(name)
-                .send()
-                .await
-                .unwrap()
-                .versions()
-                .iter()
-                .filter_map(|v| v.version().map(String::from))
-                .filter(|v| v != "$LATEST")
-                .collect()
-        })
+        published_versions(&self.name)
     }
 
     fn env(&self) -> BTreeMap<String, String> {

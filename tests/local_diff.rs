@@ -390,12 +390,14 @@ fn function_dir() -> tempfile::TempDir {
     d
 }
 
-fn run(dir: &Path, c: &Case, client: &str) -> (i32, String, String) {
+/// `lamctl invoke --local --tail` of case `c` in `dir` with the runtime
+/// client `client`, with `bin` first on PATH and no AWS credentials.
+fn invoke_local(dir: &Path, c: &Case, client: &str, bin: &Path) -> Out {
     // One cache for both clients: LAMBDA_RUNTIME_DIR is then the same path.
     let cache = dir.with_extension("cache");
     let path = format!(
         "{}:{}",
-        venv_bin().display(),
+        bin.display(),
         std::env::var("PATH").unwrap_or_default()
     );
     let d = dir.to_string_lossy().into_owned();
@@ -413,12 +415,16 @@ fn run(dir: &Path, c: &Case, client: &str) -> (i32, String, String) {
         c.payload,
     ];
     args.extend(c.extra.iter().copied());
-    let out = lamctl(args)
+    lamctl(args)
         .env("PATH", path)
         .env("XDG_CACHE_HOME", &cache)
         .env_remove("AWS_ACCESS_KEY_ID")
         .env_remove("AWS_SECRET_ACCESS_KEY")
-        .run();
+        .run()
+}
+
+fn run(dir: &Path, c: &Case, client: &str) -> (i32, String, String) {
+    let out = invoke_local(dir, c, client, &venv_bin());
     (
         out.code,
         normalize(&String::from_utf8_lossy(&out.stdout)),
@@ -722,34 +728,7 @@ fn mask_client_paths(text: &str) -> String {
 }
 
 fn run_node(dir: &Path, c: &Case, client: &str) -> (i32, String, String) {
-    let cache = dir.with_extension("cache");
-    let ric_bin = repo(".venv/node/node_modules/.bin");
-    let path = format!(
-        "{}:{}",
-        ric_bin.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let d = dir.to_string_lossy().into_owned();
-    let mut args = vec![
-        "invoke",
-        "--local",
-        "--tail",
-        "--dir",
-        &d,
-        "--handler",
-        &c.handler,
-        "--runtime-client",
-        client,
-        "--payload",
-        c.payload,
-    ];
-    args.extend(c.extra.iter().copied());
-    let out = lamctl(args)
-        .env("PATH", path)
-        .env("XDG_CACHE_HOME", &cache)
-        .env_remove("AWS_ACCESS_KEY_ID")
-        .env_remove("AWS_SECRET_ACCESS_KEY")
-        .run();
+    let out = invoke_local(dir, c, client, &repo(".venv/node/node_modules/.bin"));
     let root = std::fs::canonicalize(dir)
         .unwrap()
         .to_string_lossy()

@@ -286,21 +286,7 @@ while True:
     )
     .unwrap();
     let s = serve(&["--url", "--dir", &dir_arg(&d)]);
-    let mut conn = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
-    conn.set_read_timeout(Some(Duration::from_secs(20)))
-        .unwrap();
-    conn.write_all(b"GET /stream HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        .unwrap();
-    let mut reader = BufReader::new(conn);
-    let mut seen = String::new();
-    while !seen.contains("first chunk") {
-        let mut line = String::new();
-        assert!(
-            reader.read_line(&mut line).unwrap() > 0,
-            "the stream ended before its first chunk: {seen}"
-        );
-        seen.push_str(&line);
-    }
+    let (seen, mut reader) = until_first_chunk(&s, "/stream");
     assert!(seen.starts_with("HTTP/1.1 207 "), "{seen}");
     let lower = seen.to_ascii_lowercase();
     assert!(lower.contains("content-type: text/plain"), "{seen}");
@@ -432,22 +418,7 @@ export const handler = awslambda.streamifyResponse(async (event, responseStream,
     )
     .unwrap();
     let s = serve(&["--url", "--dir", &dir_arg(&d)]);
-    let mut conn = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
-    conn.set_read_timeout(Some(Duration::from_secs(20)))
-        .unwrap();
-    conn.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        .unwrap();
-    let mut reader = BufReader::new(conn);
-    let mut seen = String::new();
-    while !seen.contains("first chunk") {
-        let mut line = String::new();
-        assert!(
-            reader.read_line(&mut line).unwrap() > 0,
-            "ended early: {seen}\n{}",
-            s.stderr()
-        );
-        seen.push_str(&line);
-    }
+    let (seen, mut reader) = until_first_chunk(&s, "/");
     assert!(seen.starts_with("HTTP/1.1 201 "), "{seen}");
     assert!(seen.to_ascii_lowercase().contains("x-from: node"), "{seen}");
     assert!(!seen.contains("second chunk"));
@@ -462,4 +433,28 @@ export const handler = awslambda.streamifyResponse(async (event, responseStream,
         std::thread::sleep(Duration::from_millis(50));
     }
     assert!(!s.stderr().contains("Status: error"), "{}", s.stderr());
+}
+
+/// GET `path` from the served function URL and read the streamed response
+/// up to the line with "first chunk": what was read, and the rest to come.
+fn until_first_chunk(s: &Serve, path: &str) -> (String, BufReader<TcpStream>) {
+    let mut conn = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+    conn.set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    conn.write_all(
+        format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
+    .unwrap();
+    let mut reader = BufReader::new(conn);
+    let mut seen = String::new();
+    while !seen.contains("first chunk") {
+        let mut line = String::new();
+        assert!(
+            reader.read_line(&mut line).unwrap() > 0,
+            "the stream ended before its first chunk: {seen}\n{}",
+            s.stderr()
+        );
+        seen.push_str(&line);
+    }
+    (seen, reader)
 }

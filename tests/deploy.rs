@@ -574,18 +574,7 @@ fn create_role_creates_a_basic_execution_role() {
         "{:?}",
         c.role()
     );
-    let policies = rt().block_on(async {
-        let iam = aws_sdk_iam::Client::new(&sdk().await);
-        iam.list_attached_role_policies()
-            .role_name(&role_name)
-            .send()
-            .await
-            .unwrap()
-            .attached_policies()
-            .iter()
-            .filter_map(|p| p.policy_arn().map(String::from))
-            .collect::<Vec<_>>()
-    });
+    let policies = attached_policies(&role_name);
     assert_eq!(
         policies,
         ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"]

@@ -642,6 +642,11 @@ pub fn lambda<T>(f: impl AsyncFnOnce(aws_sdk_lambda::Client) -> T) -> T {
     rt().block_on(async { f(aws_sdk_lambda::Client::new(&sdk().await)).await })
 }
 
+/// `f` with an IAM client for moto, run to completion.
+pub fn iam<T>(f: impl AsyncFnOnce(aws_sdk_iam::Client) -> T) -> T {
+    rt().block_on(async { f(aws_sdk_iam::Client::new(&sdk().await)).await })
+}
+
 /// The function's published versions (not `$LATEST`), oldest first.
 pub fn published_versions(function: &str) -> Vec<String> {
     let f = function.to_string();
@@ -672,6 +677,43 @@ pub fn reserved_concurrency(function: &str) -> Option<i32> {
             .await
             .unwrap()
             .reserved_concurrent_executions()
+    })
+}
+
+/// The managed policies attached to a role, sorted.
+pub fn attached_policies(role: &str) -> Vec<String> {
+    let role = role.to_string();
+    let mut v: Vec<String> = iam(async move |c| {
+        c.list_attached_role_policies()
+            .role_name(role)
+            .send()
+            .await
+            .unwrap()
+            .attached_policies()
+            .iter()
+            .filter_map(|p| p.policy_arn().map(String::from))
+            .collect()
+    });
+    v.sort();
+    v
+}
+
+/// lamctl's inline policy document (`lamctl-allow`) on a role, if any.
+pub fn inline_policy(role: &str) -> Option<serde_json::Value> {
+    let role = role.to_string();
+    iam(async move |c| {
+        let out = c
+            .get_role_policy()
+            .role_name(role)
+            .policy_name("lamctl-allow")
+            .send()
+            .await
+            .ok()?;
+        let text = percent_encoding::percent_decode_str(out.policy_document())
+            .decode_utf8()
+            .unwrap()
+            .to_string();
+        Some(serde_json::from_str(&text).unwrap())
     })
 }
 

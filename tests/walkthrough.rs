@@ -54,7 +54,6 @@ fn translate_function_from_create_to_public_url() {
     );
     let sdk = rt().block_on(sdk());
     let lambda = aws_sdk_lambda::Client::new(&sdk);
-    let iam = aws_sdk_iam::Client::new(&sdk);
     let config = |name: &str| {
         rt().block_on(
             lambda
@@ -73,29 +72,8 @@ fn translate_function_from_create_to_public_url() {
     assert_eq!(c.handler(), Some("app.handler"));
     let vars = c.environment().unwrap().variables().unwrap();
     assert_eq!(vars.get("TABLE").map(String::as_str), Some("Translations"));
-    let mut attached: Vec<String> = rt()
-        .block_on(iam.list_attached_role_policies().role_name(&role).send())
-        .unwrap()
-        .attached_policies()
-        .iter()
-        .filter_map(|p| p.policy_arn().map(String::from))
-        .collect();
-    attached.sort();
-    assert_eq!(attached, [TRANSLATE, BASIC]);
-    let inline = rt()
-        .block_on(
-            iam.get_role_policy()
-                .role_name(&role)
-                .policy_name("lamctl-allow")
-                .send(),
-        )
-        .unwrap();
-    let doc: serde_json::Value = serde_json::from_str(
-        &percent_encoding::percent_decode_str(inline.policy_document())
-            .decode_utf8()
-            .unwrap(),
-    )
-    .unwrap();
+    assert_eq!(attached_policies(&role), [TRANSLATE, BASIC]);
+    let doc = inline_policy(&role).expect("lamctl's inline policy");
     assert_eq!(
         doc["Statement"],
         serde_json::json!([{"Effect": "Allow", "Action": ["dynamodb:PutItem"], "Resource": [TABLE]}])
@@ -257,29 +235,11 @@ fn the_example_file_gives_the_same_role() {
     }
     run(dir.path(), &["deploy"]);
     let role = format!("lamctl-{name}-exec");
-    let sdk = rt().block_on(sdk());
-    let iam = aws_sdk_iam::Client::new(&sdk);
-    let mut attached: Vec<String> = rt()
-        .block_on(iam.list_attached_role_policies().role_name(&role).send())
-        .unwrap()
-        .attached_policies()
-        .iter()
-        .filter_map(|p| p.policy_arn().map(String::from))
-        .collect();
-    attached.sort();
-    assert_eq!(attached, [TRANSLATE, BASIC]);
-    let inline = rt()
-        .block_on(
-            iam.get_role_policy()
-                .role_name(&role)
-                .policy_name("lamctl-allow")
-                .send(),
-        )
-        .unwrap();
+    assert_eq!(attached_policies(&role), [TRANSLATE, BASIC]);
     assert!(
-        percent_encoding::percent_decode_str(inline.policy_document())
-            .decode_utf8()
-            .unwrap()
+        inline_policy(&role)
+            .expect("lamctl's inline policy")
+            .to_string()
             .contains(TABLE)
     );
 }

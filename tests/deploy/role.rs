@@ -8,47 +8,6 @@ const BASIC: &str = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutio
 const TRANSLATE: &str = "arn:aws:iam::aws:policy/TranslateReadOnly";
 const DYNAMO: &str = "arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess";
 
-fn iam<T>(f: impl AsyncFnOnce(aws_sdk_iam::Client) -> T) -> T {
-    rt().block_on(async { f(aws_sdk_iam::Client::new(&sdk().await)).await })
-}
-
-/// The managed policies attached to a role.
-pub(super) fn attached(role: &str) -> Vec<String> {
-    let role = role.to_string();
-    let mut v: Vec<String> = iam(async move |c| {
-        c.list_attached_role_policies()
-            .role_name(role)
-            .send()
-            .await
-            .unwrap()
-            .attached_policies()
-            .iter()
-            .filter_map(|p| p.policy_arn().map(String::from))
-            .collect()
-    });
-    v.sort();
-    v
-}
-
-/// lamctl's inline policy document on a role, if any.
-pub(super) fn inline(role: &str) -> Option<serde_json::Value> {
-    let role = role.to_string();
-    iam(async move |c| {
-        let out = c
-            .get_role_policy()
-            .role_name(role)
-            .policy_name("lamctl-allow")
-            .send()
-            .await
-            .ok()?;
-        let text = percent_encoding::percent_decode_str(out.policy_document())
-            .decode_utf8()
-            .unwrap()
-            .to_string();
-        Some(serde_json::from_str(&text).unwrap())
-    })
-}
-
 /// The calls that change something: Lambda's non-GET requests and IAM's
 /// actions other than Get*/List* (IAM reads are POSTs too).
 fn writes(f: &Fixture) -> Vec<String> {
@@ -127,9 +86,9 @@ fn policies_and_inline_statements_converge_and_others_are_left_alone() {
             .unwrap()
             .ends_with(&format!("/{role}"))
     );
-    assert_eq!(attached(&role), [TRANSLATE, BASIC], "sorted");
+    assert_eq!(attached_policies(&role), [TRANSLATE, BASIC], "sorted");
     assert_eq!(
-        inline(&role).unwrap(),
+        inline_policy(&role).unwrap(),
         serde_json::json!({"Version": "2012-10-17", "Statement": [
             {"Effect": "Allow", "Action": ["translate:TranslateText"], "Resource": ["*"]},
             {"Effect": "Allow", "Action": ["dynamodb:PutItem"], "Resource": [table]},
@@ -189,9 +148,9 @@ fn policies_and_inline_statements_converge_and_others_are_left_alone() {
     .success();
     let mut want = vec![BASIC.to_string(), DYNAMO.to_string(), other.clone()];
     want.sort();
-    assert_eq!(attached(&role), want);
+    assert_eq!(attached_policies(&role), want);
     assert_eq!(
-        inline(&role).unwrap()["Statement"],
+        inline_policy(&role).unwrap()["Statement"],
         serde_json::json!([{"Effect": "Allow", "Action": ["dynamodb:GetItem"], "Resource": [table]}])
     );
 
@@ -207,8 +166,8 @@ fn policies_and_inline_statements_converge_and_others_are_left_alone() {
     f.deploy(&[]).success();
     let mut want = vec![BASIC.to_string(), other];
     want.sort();
-    assert_eq!(attached(&role), want);
-    assert_eq!(inline(&role), None);
+    assert_eq!(attached_policies(&role), want);
+    assert_eq!(inline_policy(&role), None);
 }
 
 #[test]

@@ -58,6 +58,12 @@ fn serve_url_answers_the_walkthroughs_request_through_curl_and_urllib() {
     let r = request(s.port, "GET", "/other", b"", &[]);
     assert_eq!(r.status, 404);
     // The log: one cold start, then warm invocations, as with the Invoke API.
+    // (The REPORT line follows the response, so the last may still be on
+    // its way.)
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while s.stderr().matches("\nREPORT RequestId: ").count() < 3 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
     let err = s.stderr();
     assert_eq!(err.matches("INIT_START").count(), 1, "{err}");
     assert_eq!(err.matches("\nREPORT RequestId: ").count(), 3, "{err}");

@@ -99,6 +99,31 @@ pub struct PackageReport {
     pub cached: u64,
 }
 
+impl PackageReport {
+    /// The report on the zip at `path` whose SHA-256 is `sha`.
+    fn new(
+        path: PathBuf,
+        sha: &[u8; 32],
+        size: u64,
+        uncompressed_size: u64,
+        files: u64,
+        stored: u64,
+        cached: u64,
+    ) -> Self {
+        use base64::Engine;
+        PackageReport {
+            path,
+            code_sha256: base64::engine::general_purpose::STANDARD.encode(sha),
+            sha256_hex: hex::encode(sha),
+            size,
+            uncompressed_size,
+            files,
+            stored,
+            cached,
+        }
+    }
+}
+
 /// Hooks for the command: verbose notes and progress.
 pub trait Observer: Sync {
     /// A detail shown with -v (a followed link that leaves the directory).

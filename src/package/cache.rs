@@ -207,6 +207,18 @@ pub(super) struct Prev {
     recs: HashMap<Key, Rec>,
 }
 
+impl Prev {
+    fn summary(&self) -> ZipSummary {
+        ZipSummary {
+            sha: self.head.zip_sha,
+            marks: self.head.marks.clone(),
+            blocks: self.head.blocks.clone(),
+            size: self.head.size,
+            stored: self.head.stored,
+        }
+    }
+}
+
 /// A finished zip: its SHA-256 (and the states kept on the way), its
 /// blocks' BLAKE3 hashes, size and stored entries.
 pub(super) struct ZipSummary {
@@ -351,13 +363,7 @@ impl Cache {
             let mut to = File::create(out).ok()?;
             io::copy(&mut &prev.zip, &mut to).ok()?;
         }
-        Some(ZipSummary {
-            sha: prev.head.zip_sha,
-            marks: prev.head.marks.clone(),
-            blocks: prev.head.blocks.clone(),
-            size: prev.head.size,
-            stored: prev.head.stored,
-        })
+        Some(prev.summary())
     }
 
     /// Keep the zip just written at `zip` (not yet renamed into place) and
@@ -394,14 +400,12 @@ impl Cache {
     /// fingerprints, so the next run need not read them.
     pub fn refresh(&self, files: &Files<'_>) -> io::Result<()> {
         let Some(p) = &self.prev else { return Ok(()) };
-        let sum = ZipSummary {
-            sha: p.head.zip_sha,
-            marks: p.head.marks.clone(),
-            blocks: p.head.blocks.clone(),
-            size: p.head.size,
-            stored: p.head.stored,
-        };
-        self.write_index(&p.head.manifest, sum, p.ents.iter().map(|e| e.place), files)
+        self.write_index(
+            &p.head.manifest,
+            p.summary(),
+            p.ents.iter().map(|e| e.place),
+            files,
+        )
     }
 
     fn write_index(

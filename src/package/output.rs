@@ -6,8 +6,6 @@ use std::fs::File;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
-use base64::Engine;
-
 use super::splice::{self, Job};
 use super::{Entry, Observer, PackageOptions, PackageReport, cache, file_count, pipeline, threads};
 use crate::error::{Error, Result};
@@ -60,7 +58,7 @@ pub(super) fn write_zip(
         if let (Some(c), Some(m)) = (&cache, &manifest)
             && let Some(sum) = c.reuse(m, &tmp)
         {
-            // The same manifest: the last zip, checked against its SHA-256.
+            // The same manifest: the last zip, checked against its block hashes.
             if read > 0
                 && let (Some(c), Some(k)) = (&cache, &keys)
                 && let Err(e) = c.refresh(&files(k))
@@ -70,16 +68,15 @@ pub(super) fn write_zip(
             obs.start(file_count(entries), total);
             obs.advance(total);
             put_in_place(&tmp, output).map_err(|e| Error::io(output, e))?;
-            return Ok(PackageReport {
-                path: output.clone(),
-                code_sha256: base64::engine::general_purpose::STANDARD.encode(sum.sha),
-                sha256_hex: hex::encode(sum.sha),
-                size: sum.size,
-                uncompressed_size: total,
-                files: file_count(entries),
-                stored: sum.stored,
-                cached: file_count(entries),
-            });
+            return Ok(PackageReport::new(
+                output.clone(),
+                &sum.sha,
+                sum.size,
+                total,
+                file_count(entries),
+                sum.stored,
+                file_count(entries),
+            ));
         }
         // Most entries as they were: the last zip's bytes around the
         // changed ones (`splice`); else every entry through the pipeline.
@@ -98,19 +95,8 @@ pub(super) fn write_zip(
         };
         if let (Some(c), Some(m), Some(k)) = (&cache, &manifest, &keys)
             && written.consistent
-            && let Some(blocks) = written.blocks
+            && let Some(sum) = written.summary
         {
-            let r = &written.report;
-            let sum = cache::ZipSummary {
-                sha: hex::decode(&r.sha256_hex)
-                    .ok()
-                    .and_then(|v| v.try_into().ok())
-                    .unwrap_or_default(),
-                marks: written.marks,
-                blocks,
-                size: r.size,
-                stored: r.stored,
-            };
             // A cache that cannot be written only makes the next run slower.
             if let Err(e) = c.store(m, &tmp, sum, &written.places, &files(k)) {
                 obs.detail(&format!("not cached: {e}"));

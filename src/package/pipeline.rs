@@ -17,13 +17,11 @@ use std::path::Path;
 use std::rc::Rc;
 use std::sync::{Condvar, Mutex};
 
-use base64::Engine;
 use zip::write::FullFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
-use super::cache::{Cache, Key, Place, file_hasher};
+use super::cache::{Cache, Key, Place, ZipSummary, file_hasher};
 use super::compress::{Deflater, Framed, handles};
-use super::digest::{Hash, State};
 use super::sample::sample_file;
 use super::tracked::Tracked;
 use super::{
@@ -125,10 +123,8 @@ pub(super) struct Written {
     /// (a file that changed while it was packaged breaks that, and then
     /// the manifest does not describe the zip).
     pub consistent: bool,
-    /// Its blocks' BLAKE3 hashes (with a cache).
-    pub blocks: Option<Vec<Hash>>,
-    /// Its SHA-256 states every `sha::MARK` bytes.
-    pub marks: Vec<State>,
+    /// What the cache keeps of the zip (with a cache).
+    pub summary: Option<ZipSummary>,
 }
 
 /// Compress and write `entries` into `file`, then digest it.
@@ -277,22 +273,26 @@ pub(super) fn write(
         // No fsync: the rename makes the zip appear whole, and a zip lost in
         // a power cut is simply built again.
         let sums = out.finish().map_err(io_err)?;
-        let report = PackageReport {
-            path: opts.output.clone(),
-            code_sha256: base64::engine::general_purpose::STANDARD.encode(sums.sha),
-            sha256_hex: hex::encode(sums.sha),
-            size: sums.len,
-            uncompressed_size: total,
+        let report = PackageReport::new(
+            opts.output.clone(),
+            &sums.sha,
+            sums.len,
+            total,
             files,
             stored,
             cached,
-        };
+        );
         Ok(Written {
             report,
             places,
             consistent,
-            blocks: sums.blocks,
-            marks: sums.marks,
+            summary: sums.blocks.map(|blocks| ZipSummary {
+                sha: sums.sha,
+                marks: sums.marks,
+                blocks,
+                size: sums.len,
+                stored,
+            }),
         })
     })
 }

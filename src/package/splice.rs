@@ -15,9 +15,7 @@ use std::ops::Range;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
-use base64::Engine;
-
-use super::cache::{Cache, Ent, Key, Place, Prev, kind_mode};
+use super::cache::{Cache, Ent, Key, Place, Prev, ZipSummary, kind_mode};
 use super::digest::{Blocks, Hash, MARK, Sha, State};
 use super::pipeline::{self, Written};
 use super::{Entry, Observer, PackageOptions, PackageReport, file_count};
@@ -245,22 +243,26 @@ pub(super) fn write(
     .map_err(io_err)?;
     obs.advance(job.total - fresh.iter().map(|&i| job.entries[i].size()).sum::<u64>());
     let stored = places.iter().filter(|p| p.stored).count() as u64;
-    let report = PackageReport {
-        path: job.opts.output.clone(),
-        code_sha256: base64::engine::general_purpose::STANDARD.encode(sha),
-        sha256_hex: hex::encode(sha),
+    let report = PackageReport::new(
+        job.opts.output.clone(),
+        &sha,
         size,
-        uncompressed_size: job.total,
-        files: file_count(job.entries),
+        job.total,
+        file_count(job.entries),
         stored,
-        cached: cached + mini_written.map_or(0, |w| w.report.cached),
-    };
+        cached + mini_written.map_or(0, |w| w.report.cached),
+    );
     Ok(Some(Written {
         report,
         places,
         consistent: mini_written.is_none_or(|w| w.consistent),
-        blocks: Some(blocks),
-        marks,
+        summary: Some(ZipSummary {
+            sha,
+            marks,
+            blocks,
+            size,
+            stored,
+        }),
     }))
 }
 

@@ -11,51 +11,64 @@ use clap::{Args, ValueEnum};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::{Error, Result};
+use crate::lambda::config::value::{
+    AliasName, CorsMaxAge, CorsOrigin, Description, EphemeralStorage, FunctionName, Handler,
+    KeepVersions, LayerArn, LogGroup, Memory, ProvisionedConcurrency, ReservedConcurrency, RoleArn,
+    Runtime, S3Bucket, S3Key, Timeout,
+};
 use crate::lambda::{limits, names};
 
+mod file;
+#[macro_use]
+mod merge;
 mod position;
 mod settings;
 
+use merge::Merge;
 use position::{key_at, line_col};
 pub use settings::*;
 
 pub const DEFAULT_FILE: &str = "lamctl.toml";
 
+function_spec! {
 /// The function's definition: the whole of `lamctl.toml`, and the flags
 /// that override its top-level keys (the tables have no flags of their own
-/// here; the commands that use them add theirs).
+/// here; the commands that use them add theirs). Every value has its
+/// checked type (`lambda::config::value`), so a wrong one fails while it
+/// is read, naming the flag or the key; [`FunctionSpec::over`] merges
+/// field by field by each field's type ([`Merge`]).
 #[derive(Debug, Clone, Default, Args, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct FunctionSpec {
     /// The function's name [lamctl.toml: name]
     #[arg(long = "function", value_name = "NAME", help_heading = "Function")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<FunctionName>,
 
     /// Runtime identifier, e.g. python3.12, nodejs20.x, provided.al2023 [lamctl.toml: runtime]
     #[arg(long, value_name = "RUNTIME", help_heading = "Function")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub runtime: Option<String>,
+    pub runtime: Option<Runtime>,
 
     /// Handler, e.g. app.handler [lamctl.toml: handler]
     #[arg(long, value_name = "HANDLER", help_heading = "Function")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handler: Option<String>,
+    pub handler: Option<Handler>,
 
     /// Execution role ARN [lamctl.toml: role]
     #[arg(long, value_name = "ARN", help_heading = "Function")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<String>,
+    pub role: Option<RoleArn>,
 
     /// Memory in MB, 128-10240 [lamctl.toml: memory]
     #[arg(long, value_name = "MB", help_heading = "Function")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub memory: Option<i32>,
+    pub memory: Option<Memory>,
 
     /// Timeout in seconds, 1-900 [lamctl.toml: timeout]
     #[arg(long, value_name = "SECONDS", help_heading = "Function")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timeout: Option<i32>,
+    pub timeout: Option<Timeout>,
 
     /// Instruction set [lamctl.toml: architecture]
     #[arg(long, value_enum, value_name = "ARCH", help_heading = "Function")]
@@ -65,15 +78,15 @@ pub struct FunctionSpec {
     /// Description [lamctl.toml: description]
     #[arg(long, value_name = "TEXT", help_heading = "Function")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    pub description: Option<Description>,
 
     /// Environment variable, repeatable; overrides the entry of the same key (lamctl.toml's, or
     /// the deployed one), others stay unless --env-replace
-    #[arg(long = "env", value_name = "KEY=VALUE", value_parser = parse_key_value, help_heading = "Function")]
+    #[arg(long = "env", value_name = "KEY=VALUE", value_parser = parse_env, help_heading = "Function")]
     #[serde(
         default,
         rename = "environment",
-        deserialize_with = "de_map",
+        deserialize_with = "de_env",
         serialize_with = "ser_map",
         skip_serializing_if = "Vec::is_empty"
     )]
@@ -84,18 +97,19 @@ pub struct FunctionSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub env_file: Option<PathBuf>,
 
-    /// Layer ARN, repeatable; replaces the file's list [lamctl.toml: layers]
+    /// Layer version ARN, repeatable; the whole set, replacing the file's list (`layers = []`
+    /// or --unset layers: none) [lamctl.toml: layers]
     #[arg(long = "layer", value_name = "ARN", help_heading = "Function")]
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub layers: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layers: Option<Vec<LayerArn>>,
 
     /// Tag, repeatable; overrides the entry of the same key (lamctl.toml's, or the deployed one),
     /// others stay unless --tag-replace
-    #[arg(long = "tag", value_name = "KEY=VALUE", value_parser = parse_key_value, help_heading = "Function")]
+    #[arg(long = "tag", value_name = "KEY=VALUE", value_parser = parse_tag, help_heading = "Function")]
     #[serde(
         default,
         rename = "tags",
-        deserialize_with = "de_map",
+        deserialize_with = "de_tags",
         serialize_with = "ser_map",
         skip_serializing_if = "Vec::is_empty"
     )]
@@ -108,7 +122,7 @@ pub struct FunctionSpec {
         help_heading = "Function"
     )]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ephemeral_storage: Option<i32>,
+    pub ephemeral_storage: Option<EphemeralStorage>,
 
     /// Log format [lamctl.toml: log_format]
     #[arg(
@@ -123,7 +137,7 @@ pub struct FunctionSpec {
     /// Custom CloudWatch log group [lamctl.toml: log_group]
     #[arg(long = "log-group", value_name = "NAME", help_heading = "Logging")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub log_group: Option<String>,
+    pub log_group: Option<LogGroup>,
 
     /// Application log level (needs --log-format json) [lamctl.toml: application_log_level]
     #[arg(long, value_enum, value_name = "LEVEL", help_heading = "Logging")]
@@ -249,6 +263,7 @@ pub struct FunctionSpec {
     #[serde(default)]
     pub deploy: DeploySettings,
 }
+}
 
 pub type ProjectFile = FunctionSpec;
 
@@ -298,14 +313,14 @@ pub struct PackageSettings {
 #[serde(deny_unknown_fields)]
 pub struct DeploySettings {
     pub publish: Option<bool>,
-    pub alias: Option<String>,
-    pub keep_versions: Option<u32>,
+    pub alias: Option<AliasName>,
+    pub keep_versions: Option<KeepVersions>,
     /// Create (or reuse) lamctl's execution role, as --create-role.
     pub create_role: Option<bool>,
-    pub concurrency: Option<i32>,
-    pub provisioned: Option<i32>,
-    pub s3_bucket: Option<String>,
-    pub s3_key: Option<String>,
+    pub concurrency: Option<ReservedConcurrency>,
+    pub provisioned: Option<ProvisionedConcurrency>,
+    pub s3_bucket: Option<S3Bucket>,
+    pub s3_key: Option<S3Key>,
     pub url: Option<UrlSettings>,
 }
 
@@ -313,15 +328,15 @@ pub struct DeploySettings {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct UrlSettings {
-    pub auth: Option<String>,
-    pub invoke_mode: Option<String>,
+    pub auth: Option<UrlAuth>,
+    pub invoke_mode: Option<InvokeMode>,
     #[serde(default)]
-    pub cors_origins: Vec<String>,
+    pub cors_origins: Vec<CorsOrigin>,
     #[serde(default)]
     pub cors_methods: Vec<String>,
     #[serde(default)]
     pub cors_headers: Vec<String>,
-    pub cors_max_age: Option<i32>,
+    pub cors_max_age: Option<CorsMaxAge>,
     pub cors_credentials: Option<bool>,
 }
 
@@ -335,37 +350,28 @@ pub struct Project {
 impl Project {
     /// `-c FILE` must exist; without it `./lamctl.toml` is read when present.
     pub fn discover(explicit: Option<&Path>) -> Result<Option<Project>> {
-        match explicit {
-            Some(p) => {
-                if !p.is_file() {
-                    let what = if p.is_dir() {
-                        "is a directory"
-                    } else {
-                        "does not exist"
-                    };
-                    return Err(Error::usage(format!(
-                        "config file {} {what} (-c/--config)",
-                        p.display()
-                    ))
-                    .with_hint(
-                        "-c/--config names a lamctl.toml; leave it out to use ./lamctl.toml",
-                    ));
-                }
-                Project::load(p).map(Some)
-            }
-            None => {
-                let p = Path::new(DEFAULT_FILE);
-                if p.is_file() {
-                    Project::load(p).map(Some)
-                } else {
-                    Ok(None)
-                }
-            }
-        }
+        Project::find(explicit, None)
     }
 
+    /// The one way to find lamctl.toml: `-c FILE` (which must be a regular
+    /// file), else `DIR/lamctl.toml` when a directory is given and has one,
+    /// else `./lamctl.toml` when present.
+    pub fn find(explicit: Option<&Path>, dir: Option<&Path>) -> Result<Option<Project>> {
+        if let Some(p) = explicit {
+            return Project::load(p).map(Some);
+        }
+        let candidates = dir.map(|d| d.join(DEFAULT_FILE)).into_iter();
+        for p in candidates.chain([PathBuf::from(DEFAULT_FILE)]) {
+            if std::fs::symlink_metadata(&p).is_ok() {
+                return Project::load(&p).map(Some);
+            }
+        }
+        Ok(None)
+    }
+
+    /// Read and check the file at `path` (`-c`, or a found lamctl.toml).
     pub fn load(path: &Path) -> Result<Project> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = file::read(path)?;
         let file = parse(&text, path)?;
         Ok(Project {
             path: path.to_path_buf(),
@@ -381,7 +387,7 @@ impl Project {
 
     /// The function a command acts on when none is named: `name` in the file.
     pub fn default_function(project: Option<&Project>) -> Option<&str> {
-        project.and_then(|p| p.file.name.as_deref())
+        project.and_then(|p| p.file.name.as_ref().map(FunctionName::as_str))
     }
 
     /// `source` resolved against the file's directory.
@@ -390,7 +396,8 @@ impl Project {
     }
 }
 
-/// Parse and validate the file's text; errors name the file and line.
+/// Parse and validate the file's text; errors name the file, the line and
+/// column, and the key, and never echo a value (it may be a secret).
 pub fn parse(text: &str, path: &Path) -> Result<ProjectFile> {
     let file: ProjectFile = toml::from_str(text).map_err(|e| {
         let at = e
@@ -400,23 +407,17 @@ pub fn parse(text: &str, path: &Path) -> Result<ProjectFile> {
                 format!(":{line}:{col}")
             })
             .unwrap_or_default();
-        // Name the key, not only the line: `memory: invalid type …`.
+        let message = file::quiet(e.message());
+        // Name the key, not only the line: `memory: expected …`.
         let key = e
             .span()
             .and_then(|sp| key_at(text, sp.start))
             // (An unknown key's message names it already.)
-            .filter(|k| {
-                !e.message()
-                    .contains(&format!("`{}`", k.rsplit('.').next().unwrap_or(k)))
-            })
+            .filter(|k| !message.contains(&format!("`{}`", k.rsplit('.').next().unwrap_or(k))))
             .map(|k| format!(" {k}:"))
             .unwrap_or_default();
-        Error::usage(format!(
-            "{}{at}:{key} {}",
-            path.display(),
-            e.message().trim().replace('\n', " ")
-        ))
-        .with_hint("the keys lamctl.toml accepts are listed in docs/configuration.md")
+        Error::usage(format!("{}{at}:{key} {message}", path.display()))
+            .with_hint("the keys lamctl.toml accepts are listed in docs/configuration.md")
     })?;
     let label = path.display().to_string();
     file.validate(&label)?;
@@ -424,149 +425,72 @@ pub fn parse(text: &str, path: &Path) -> Result<ProjectFile> {
 }
 
 impl FunctionSpec {
-    /// `self` over `base`: set fields of `self` win, maps merge by key.
-    pub fn over(&self, base: &FunctionSpec) -> FunctionSpec {
-        fn merge(base: &[(String, String)], top: &[(String, String)]) -> Vec<(String, String)> {
-            let mut m: BTreeMap<String, String> = base.iter().cloned().collect();
-            m.extend(top.iter().cloned());
-            m.into_iter().collect()
-        }
-        // A list given by flags replaces the file's.
-        fn pick<T: Clone>(top: &[T], base: &[T]) -> Vec<T> {
-            if top.is_empty() {
-                base.to_vec()
-            } else {
-                top.to_vec()
-            }
-        }
-        FunctionSpec {
-            name: self.name.clone().or_else(|| base.name.clone()),
-            runtime: self.runtime.clone().or_else(|| base.runtime.clone()),
-            handler: self.handler.clone().or_else(|| base.handler.clone()),
-            role: self.role.clone().or_else(|| base.role.clone()),
-            memory: self.memory.or(base.memory),
-            timeout: self.timeout.or(base.timeout),
-            architecture: self.architecture.or(base.architecture),
-            description: self
-                .description
-                .clone()
-                .or_else(|| base.description.clone()),
-            environment: merge(&base.environment, &self.environment),
-            env_file: self.env_file.clone().or_else(|| base.env_file.clone()),
-            layers: if self.layers.is_empty() {
-                base.layers.clone()
-            } else {
-                self.layers.clone()
-            },
-            tags: merge(&base.tags, &self.tags),
-            ephemeral_storage: self.ephemeral_storage.or(base.ephemeral_storage),
-            log_format: self.log_format.or(base.log_format),
-            log_group: self.log_group.clone().or_else(|| base.log_group.clone()),
-            application_log_level: self.application_log_level.or(base.application_log_level),
-            system_log_level: self.system_log_level.or(base.system_log_level),
-            policies: self.policies.clone().or_else(|| base.policies.clone()),
-            allow: self.allow.clone().or_else(|| base.allow.clone()),
-            subnets: pick(&self.subnets, &base.subnets),
-            security_groups: pick(&self.security_groups, &base.security_groups),
-            ipv6_dual_stack: self.ipv6_dual_stack.or(base.ipv6_dual_stack),
-            file_systems: pick(&self.file_systems, &base.file_systems),
-            tracing: self.tracing.or(base.tracing),
-            snap_start: self.snap_start.or(base.snap_start),
-            dead_letter_arn: self
-                .dead_letter_arn
-                .clone()
-                .or_else(|| base.dead_letter_arn.clone()),
-            kms_key_arn: self
-                .kms_key_arn
-                .clone()
-                .or_else(|| base.kms_key_arn.clone()),
-            runtime_update: self.runtime_update.or(base.runtime_update),
-            runtime_version_arn: self
-                .runtime_version_arn
-                .clone()
-                .or_else(|| base.runtime_version_arn.clone()),
-            recursive_loop: self.recursive_loop.or(base.recursive_loop),
-            code_signing_config: self
-                .code_signing_config
-                .clone()
-                .or_else(|| base.code_signing_config.clone()),
-            source: self.source.clone().or_else(|| base.source.clone()),
-            // Tables come from the file only.
-            aws: base.aws.clone(),
-            package: base.package.clone(),
-            deploy: base.deploy.clone(),
-        }
-    }
-
-    /// Check every value against Lambda's documented limits (the rules
-    /// live in `lambda::names` and `lambda::limits`). `from` names where
-    /// the values came from (a file, or "flags").
+    /// The checks one value alone cannot make (each value was checked by
+    /// its type as it was read): sizes of sets, and settings that need
+    /// another. `from` names where the values came from (a file, or
+    /// "flags").
     pub fn validate(&self, from: &str) -> Result<()> {
         let usage = |e: String| Error::usage(format!("{e} (from {from})"));
-        if let Some(n) = &self.name {
-            names::function_name(n).map_err(usage)?;
-        }
-        for (v, range) in [
-            (self.memory, &limits::MEMORY),
-            (self.timeout, &limits::TIMEOUT),
-            (self.ephemeral_storage, &limits::EPHEMERAL_STORAGE),
-        ] {
-            if let Some(v) = v {
-                range
-                    .check(v)
-                    .map_err(|e| usage(e).with_hint(range.hint()))?;
-            }
-        }
-        if let Some(r) = &self.runtime {
-            names::runtime(r).map_err(|e| usage(e).with_hint(
-                "use one of Lambda's runtime ids, e.g. python3.12, nodejs20.x, java21, provided.al2023",
-            ))?;
-        }
-        for (k, _) in self.environment.iter() {
-            names::env_key(k).map_err(usage)?;
-        }
-        // Lambda's documented formats and limits, so a dry run refuses
-        // what the service would.
-        if let Some(r) = &self.role {
-            names::role_arn(r).map_err(usage)?;
-        }
-        if let Some(h) = &self.handler {
-            names::handler(h).map_err(usage)?;
-        }
-        if let Some(d) = &self.description {
-            names::description(d).map_err(usage)?;
-        }
         names::environment_size(&self.environment).map_err(usage)?;
-        if self.layers.len() > limits::LAYERS {
+        let layers = self.layers.as_deref().unwrap_or_default();
+        if layers.len() > limits::LAYERS {
             return Err(usage(format!(
                 "{} layers given (--layer / layers); Lambda allows at most {}",
-                self.layers.len(),
+                layers.len(),
                 limits::LAYERS
             )));
         }
-        for l in &self.layers {
-            names::layer_arn(l).map_err(usage)?;
-        }
         names::tags(&self.tags).map_err(usage)?;
-        if let Some(g) = &self.log_group {
-            names::log_group(g).map_err(usage)?;
-        }
         settings::validate(self).map_err(usage)?;
         Ok(())
     }
 }
 
-/// `KEY=VALUE` for `--env` and `--tag`.
+/// `KEY=VALUE` (the value may hold `=`).
 pub fn parse_key_value(s: &str) -> std::result::Result<(String, String), String> {
     match s.split_once('=') {
         Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
-        _ => Err(format!("'{s}' is not KEY=VALUE")),
+        // No value is echoed: it may be a secret.
+        Some(_) => Err("the key is empty: give KEY=VALUE".into()),
+        None => Err("no '=': give KEY=VALUE".into()),
     }
+}
+
+/// `--env KEY=VALUE`: the key's format checked (the value never echoed).
+pub fn parse_env(s: &str) -> std::result::Result<(String, String), String> {
+    let (k, v) = parse_key_value(s)?;
+    names::env_key(&k)?;
+    Ok((k, v))
+}
+
+/// `--tag KEY=VALUE`: Lambda's rules for a tag.
+pub fn parse_tag(s: &str) -> std::result::Result<(String, String), String> {
+    let kv = parse_key_value(s)?;
+    names::tags(std::slice::from_ref(&kv))?;
+    Ok(kv)
 }
 
 fn de_map<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Vec<(String, String)>, D::Error> {
     let m: BTreeMap<String, String> = BTreeMap::deserialize(d)?;
     Ok(m.into_iter().collect())
+}
+
+/// `[environment]`: keys checked as `--env`'s are.
+fn de_env<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Vec<(String, String)>, D::Error> {
+    let m = de_map(d)?;
+    for (k, _) in &m {
+        names::env_key(k).map_err(serde::de::Error::custom)?;
+    }
+    Ok(m)
+}
+
+/// `[tags]`: checked as `--tag`'s are.
+fn de_tags<'de, D: Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Vec<(String, String)>, D::Error> {
+    let m = de_map(d)?;
+    names::tags(&m).map_err(serde::de::Error::custom)?;
+    Ok(m)
 }
 
 fn ser_map<S: serde::Serializer>(

@@ -6,14 +6,19 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::config::{self as project, FunctionSpec, Project};
+pub use super::config::{InvokeMode, UrlAuth};
 use super::package::PackFlags;
 use crate::commands::deploy::Settings;
 use crate::error::{Error, Result};
 use crate::lambda::concurrency::Concurrency;
+use crate::lambda::config::value::{
+    AliasName, CorsMaxAge, CorsOrigin, EphemeralStorage, KeepVersions, Memory,
+    ProvisionedConcurrency, ReservedConcurrency, S3Bucket, S3Key, Timeout,
+};
 use crate::lambda::config::{self as def, Definition};
+use crate::lambda::limits;
 use crate::lambda::plan::Desired;
 use crate::lambda::url::{self, Cors, UrlConfig, UrlWant};
-use crate::lambda::{limits, names};
 use crate::package::PackageOptions;
 
 #[derive(Debug, Args, Clone, Default)]
@@ -62,7 +67,7 @@ pub struct DeployArgs {
         conflicts_with = "no_s3_bucket",
         help_heading = "Deploy"
     )]
-    pub s3_bucket: Option<String>,
+    pub s3_bucket: Option<S3Bucket>,
 
     /// Upload the zip directly, whatever lamctl.toml says
     #[arg(long, help_heading = "Deploy")]
@@ -75,7 +80,7 @@ pub struct DeployArgs {
         requires = "s3_bucket",
         help_heading = "Deploy"
     )]
-    pub s3_key: Option<String>,
+    pub s3_key: Option<S3Key>,
 
     /// Publish a version of exactly what was deployed [lamctl.toml: deploy.publish]
     #[arg(long, conflicts_with = "no_publish", help_heading = "Versions")]
@@ -87,7 +92,7 @@ pub struct DeployArgs {
 
     /// Create or move this alias to the new version (implies --publish) [lamctl.toml: deploy.alias]
     #[arg(long, value_name = "NAME", help_heading = "Versions")]
-    pub alias: Option<String>,
+    pub alias: Option<AliasName>,
 
     /// Move no alias, whatever lamctl.toml says
     #[arg(long, conflicts_with_all = ["alias", "canary"], help_heading = "Versions")]
@@ -105,7 +110,7 @@ pub struct DeployArgs {
         conflicts_with = "no_keep_versions",
         help_heading = "Versions"
     )]
-    pub keep_versions: Option<u32>,
+    pub keep_versions: Option<KeepVersions>,
 
     /// Delete no versions, whatever lamctl.toml says
     #[arg(long, help_heading = "Versions")]
@@ -118,7 +123,7 @@ pub struct DeployArgs {
         conflicts_with = "no_concurrency",
         help_heading = "Concurrency"
     )]
-    pub concurrency: Option<i32>,
+    pub concurrency: Option<ReservedConcurrency>,
 
     /// Remove reserved concurrency
     #[arg(long, help_heading = "Concurrency")]
@@ -131,7 +136,7 @@ pub struct DeployArgs {
         conflicts_with = "no_provisioned",
         help_heading = "Concurrency"
     )]
-    pub provisioned: Option<i32>,
+    pub provisioned: Option<ProvisionedConcurrency>,
 
     /// Leave provisioned concurrency alone, whatever lamctl.toml says
     #[arg(long, help_heading = "Concurrency")]
@@ -164,6 +169,8 @@ pub struct DeployArgs {
 /// A setting `--unset` removes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Unset {
+    /// Remove every layer
+    Layers,
     /// Take the function out of its VPC
     Vpc,
     /// Unmount its EFS file systems
@@ -176,12 +183,6 @@ pub enum Unset {
     CodeSigningConfig,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum UrlAuth {
-    None,
-    AwsIam,
-}
-
 /// A function URL's CORS flags, shared by `deploy` and `url`: one
 /// definition, one reading over lamctl.toml, one check of the limits.
 #[derive(Debug, Args, Clone, Default)]
@@ -189,7 +190,7 @@ pub enum UrlAuth {
 pub struct CorsFlags {
     /// An allowed CORS origin (repeatable)
     #[arg(long, value_name = "ORIGIN")]
-    pub cors_origin: Vec<String>,
+    pub cors_origin: Vec<CorsOrigin>,
 
     /// An allowed CORS method (repeatable)
     #[arg(long, value_name = "METHOD")]
@@ -201,7 +202,7 @@ pub struct CorsFlags {
 
     /// How long browsers may cache the CORS preflight, in seconds
     #[arg(long, value_name = "SECONDS")]
-    pub cors_max_age: Option<i32>,
+    pub cors_max_age: Option<CorsMaxAge>,
 
     /// Allow credentials (cookies) in CORS requests
     #[arg(long)]
@@ -219,8 +220,7 @@ impl CorsFlags {
     }
 
     /// The flags over `[deploy.url]`'s values: a flag's list replaces the
-    /// file's; the max age is checked against Lambda's limit, naming
-    /// whichever gave it.
+    /// file's (each value was checked as it was read).
     pub fn over(&self, f: &project::UrlSettings) -> Result<Cors> {
         let pick = |flag: &Vec<String>, file: &Vec<String>| {
             if flag.is_empty() {
@@ -229,24 +229,23 @@ impl CorsFlags {
                 flag.clone()
             }
         };
-        let max_age = match (self.cors_max_age, f.cors_max_age) {
-            (Some(m), _) => Some(("--cors-max-age", m)),
-            (None, Some(m)) => Some(("deploy.url.cors_max_age", m)),
-            (None, None) => None,
-        };
-        if let Some((culprit, m)) = max_age {
-            limits::CORS_MAX_AGE
-                .check(m)
-                .map_err(|e| Error::usage(format!("{culprit}: {e}")))?;
+        let strings = |v: &[CorsOrigin]| v.iter().map(|o| o.as_str().to_string()).collect();
+        let origins = pick(&strings(&self.cors_origin), &strings(&f.cors_origins));
+        if origins.len() > limits::CORS_ORIGINS {
+            return Err(Error::usage(format!(
+                "{} CORS origins given (--cors-origin / deploy.url.cors_origins); Lambda allows at most {}",
+                origins.len(),
+                limits::CORS_ORIGINS
+            )));
         }
         Ok(Cors {
-            origins: pick(&self.cors_origin, &f.cors_origins),
+            origins,
             methods: pick(&self.cors_method, &f.cors_methods)
                 .into_iter()
                 .map(|m| m.to_uppercase())
                 .collect(),
             headers: pick(&self.cors_header, &f.cors_headers),
-            max_age: max_age.map(|(_, m)| m),
+            max_age: self.cors_max_age.or(f.cors_max_age).map(CorsMaxAge::get),
             credentials: self.cors_credentials || f.cors_credentials.unwrap_or(false),
         })
     }
@@ -259,12 +258,6 @@ impl From<UrlAuth> for url::UrlAuth {
             UrlAuth::AwsIam => url::UrlAuth::AwsIam,
         }
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum InvokeMode {
-    Buffered,
-    ResponseStream,
 }
 
 impl From<InvokeMode> for url::InvokeMode {
@@ -295,74 +288,128 @@ impl DeployArgs {
         })
     }
 
-    /// The deploy's settings: flags over lamctl.toml, validated before any
-    /// work (bad input is a usage error).
+    /// The deploy's settings: flags over lamctl.toml (the one resolution
+    /// deploy, diff and `--dry-run` share), validated before any work (bad
+    /// input is a usage error).
     pub fn desired(&self, project: Option<&Project>) -> Result<Desired> {
         self.spec.validate("flags")?;
         let file = project.map(|p| p.file.clone()).unwrap_or_default();
         let spec = self.spec.over(&file);
         let d = &file.deploy;
-        if let Some(b) = self.s3_bucket.as_ref().or(d.s3_bucket.as_ref()) {
-            names::s3_bucket(b)
-                .map_err(|e| Error::usage(format!("{e} (--s3-bucket / deploy.s3_bucket)")))?;
-        }
-        let name = spec.name.clone().ok_or_else(|| {
+        let name = spec.name.clone().map(String::from).ok_or_else(|| {
             Error::usage("no function name")
                 .with_hint("pass --function NAME or set `name` in lamctl.toml")
         })?;
-        // lamctl.toml describes the function: variables (and tags) it
-        // defines are the whole set. Flags alone are added to what is
-        // deployed; --env-replace / --tag-replace make them the whole set.
+        let definition = self.definition(project, &spec)?;
+        let (publish, alias, keep_versions) = self.versions(d)?;
+        let (concurrency, provisioned) = self.concurrency(d, alias.is_some())?;
+        let url = self.url_want(d.url.as_ref())?;
+        let create_role = self.create_role(&spec, d)?;
+        Ok(Desired {
+            name,
+            definition,
+            create_role,
+            policies: spec.policies.clone(),
+            allow: spec
+                .allow
+                .as_ref()
+                .map(|a| a.iter().map(project::Allow::statement).collect()),
+            force: self.force,
+            s3_bucket: match self.no_s3_bucket {
+                true => None,
+                false => self.s3_bucket.clone().or_else(|| d.s3_bucket.clone()),
+            }
+            .map(String::from),
+            s3_key: self
+                .s3_key
+                .clone()
+                .or_else(|| d.s3_key.clone())
+                .map(String::from),
+            publish: publish || alias.is_some(),
+            alias,
+            canary: self.canary,
+            keep_versions,
+            concurrency,
+            provisioned,
+            url,
+        })
+    }
+
+    /// The definition: the merged spec, its environment (layered by
+    /// `cli/env.rs`) and `--unset`, with the merge rules for what is
+    /// deployed. lamctl.toml describes the function: variables (and tags)
+    /// it defines are the whole set. Flags alone are added to what is
+    /// deployed; --env-replace / --tag-replace make them the whole set.
+    fn definition(&self, project: Option<&Project>, spec: &FunctionSpec) -> Result<Definition> {
+        let file = project.map(|p| &p.file);
         let environment = super::env::environment(project, &self.spec)?;
-        let file_env = !file.environment.is_empty() || file.env_file.is_some();
+        let file_env = file.is_some_and(|f| !f.environment.is_empty() || f.env_file.is_some());
         let environment = match (environment, self.env_replace) {
             (None, true) => Some(Vec::new()),
             (e, _) => e,
         };
-        let env_merge = !file_env && !self.env_replace;
-        let tags_merge = file.tags.is_empty() && !self.tag_replace;
+        let mut definition = definition(spec, environment);
+        unset(&mut definition, &self.unset)?;
+        definition.env_merge = !file_env && !self.env_replace;
+        definition.tags_merge = file.is_none_or(|f| f.tags.is_empty()) && !self.tag_replace;
+        if self.tag_replace && definition.tags.is_empty() {
+            return Err(Error::usage("--tag-replace needs the tags to keep")
+                .with_hint("give them with --tag KEY=VALUE or [tags] in lamctl.toml"));
+        }
+        Ok(definition)
+    }
 
+    /// Publish, the alias to move and the versions to keep.
+    fn versions(&self, d: &project::DeploySettings) -> Result<(bool, Option<String>, Option<u32>)> {
         let alias = match self.no_alias || self.no_publish {
             true => None,
             false => self.alias.clone().or_else(|| d.alias.clone()),
-        };
-        if let Some(a) = &alias {
-            names::alias(a).map_err(Error::usage)?;
         }
+        .map(String::from);
         if self.canary.is_some() && alias.is_none() {
             return Err(Error::usage("--canary needs an alias to shift traffic on")
                 .with_hint("add --alias NAME (or [deploy] alias in lamctl.toml)"));
         }
+        let publish = !self.no_publish && (self.publish || d.publish.unwrap_or(false));
+        let keep = match self.no_keep_versions {
+            true => None,
+            false => self
+                .keep_versions
+                .or(d.keep_versions)
+                .map(KeepVersions::get),
+        };
+        Ok((publish, alias, keep))
+    }
+
+    /// Reserved and provisioned concurrency (provisioned needs an alias).
+    fn concurrency(
+        &self,
+        d: &project::DeploySettings,
+        alias: bool,
+    ) -> Result<(Option<Concurrency>, Option<i32>)> {
         let provisioned = match self.no_provisioned {
             true => None,
-            false => self.provisioned.or(d.provisioned),
+            false => self
+                .provisioned
+                .or(d.provisioned)
+                .map(ProvisionedConcurrency::get),
         };
-        if provisioned.is_some() && alias.is_none() {
+        if provisioned.is_some() && !alias {
             return Err(Error::usage("--provisioned needs an alias to configure")
                 .with_hint("add --alias NAME"));
         }
-        if let Some(n) = provisioned.filter(|n| *n < 1) {
-            return Err(Error::usage(format!(
-                "provisioned concurrency {n} must be at least 1"
-            )));
-        }
-        let concurrency = if self.no_concurrency {
-            Some(Concurrency::Remove)
-        } else {
-            self.concurrency.or(d.concurrency).map(Concurrency::Set)
+        let reserved = match self.no_concurrency {
+            true => Some(Concurrency::Remove),
+            false => self
+                .concurrency
+                .or(d.concurrency)
+                .map(|n| Concurrency::Set(n.get())),
         };
-        if let Some(Concurrency::Set(n)) = concurrency
-            && n < 0
-        {
-            return Err(Error::usage(format!(
-                "reserved concurrency {n} must be 0 or more (--concurrency / deploy.concurrency)"
-            )));
-        }
-        if self.keep_versions == Some(0) || d.keep_versions == Some(0) {
-            return Err(Error::usage("--keep-versions must be at least 1"));
-        }
+        Ok((reserved, provisioned))
+    }
 
-        let url = self.url_want(d.url.as_ref())?;
+    /// Whether lamctl creates the role, and the role settings that need it.
+    fn create_role(&self, spec: &FunctionSpec, d: &project::DeploySettings) -> Result<bool> {
         let create_role = self.create_role || d.create_role.unwrap_or(false);
         if create_role && spec.role.is_some() {
             let (what, hint) = match self.create_role {
@@ -393,41 +440,7 @@ impl DeployArgs {
             )
             .with_hint("add --create-role (or [deploy] create_role = true in lamctl.toml)"));
         }
-        let mut definition = definition(&spec, environment);
-        unset(&mut definition, &self.unset)?;
-        definition.env_merge = env_merge;
-        definition.tags_merge = tags_merge;
-        if self.tag_replace && definition.tags.is_empty() {
-            return Err(Error::usage("--tag-replace needs the tags to keep")
-                .with_hint("give them with --tag KEY=VALUE or [tags] in lamctl.toml"));
-        }
-        let publish = !self.no_publish && (self.publish || d.publish.unwrap_or(false));
-        Ok(Desired {
-            name,
-            definition,
-            create_role,
-            policies: spec.policies.clone(),
-            allow: spec
-                .allow
-                .as_ref()
-                .map(|a| a.iter().map(project::Allow::statement).collect()),
-            force: self.force,
-            s3_bucket: match self.no_s3_bucket {
-                true => None,
-                false => self.s3_bucket.clone().or_else(|| d.s3_bucket.clone()),
-            },
-            s3_key: self.s3_key.clone().or_else(|| d.s3_key.clone()),
-            publish: publish || alias.is_some(),
-            alias,
-            canary: self.canary,
-            keep_versions: match self.no_keep_versions {
-                true => None,
-                false => self.keep_versions.or(d.keep_versions),
-            },
-            concurrency,
-            provisioned,
-            url,
-        })
+        Ok(create_role)
     }
 
     /// What to package: DIR and the packaging flags over lamctl.toml.
@@ -451,22 +464,14 @@ impl DeployArgs {
             return Ok(None);
         }
         let f = file.cloned().unwrap_or_default();
-        let file_auth = file_enum(&f.auth, "auth", &["none", "aws-iam"])?;
-        let auth = match (self.url_auth, file_auth.as_deref()) {
-            (Some(a), _) => a.into(),
-            (None, Some("none")) => url::UrlAuth::None,
-            _ => url::UrlAuth::AwsIam,
-        };
-        let file_mode = file_enum(
-            &f.invoke_mode,
-            "invoke_mode",
-            &["buffered", "response-stream"],
-        )?;
-        let invoke_mode = match (self.invoke_mode, file_mode.as_deref()) {
-            (Some(m), _) => m.into(),
-            (None, Some("response-stream")) => url::InvokeMode::ResponseStream,
-            _ => url::InvokeMode::Buffered,
-        };
+        let auth = self
+            .url_auth
+            .or(f.auth)
+            .map_or(url::UrlAuth::AwsIam, Into::into);
+        let invoke_mode = self
+            .invoke_mode
+            .or(f.invoke_mode)
+            .map_or(url::InvokeMode::Buffered, Into::into);
         let cors = self.cors.over(&f)?;
         Ok(Some(UrlWant::Attach(UrlConfig {
             auth,
@@ -481,6 +486,7 @@ impl DeployArgs {
 fn unset(def: &mut Definition, settings: &[Unset]) -> Result<()> {
     for s in settings {
         let (given, name) = match s {
+            Unset::Layers => (def.layers.is_some(), "layers (--layer, layers)"),
             Unset::Vpc => (def.vpc.is_some(), "vpc (--subnet, subnets)"),
             Unset::FileSystems => (
                 def.file_systems.is_some(),
@@ -506,6 +512,7 @@ fn unset(def: &mut Definition, settings: &[Unset]) -> Result<()> {
             );
         }
         match s {
+            Unset::Layers => def.layers = Some(Vec::new()),
             Unset::Vpc => def.vpc = Some(def::Vpc::default()),
             Unset::FileSystems => def.file_systems = Some(Vec::new()),
             Unset::DeadLetter => def.dead_letter_arn = Some(String::new()),
@@ -516,37 +523,29 @@ fn unset(def: &mut Definition, settings: &[Unset]) -> Result<()> {
     Ok(())
 }
 
-/// A `[deploy.url]` value that must be one of `allowed`.
-fn file_enum(v: &Option<String>, key: &str, allowed: &[&str]) -> Result<Option<String>> {
-    match v {
-        Some(s) if !allowed.contains(&s.as_str()) => Err(Error::usage(format!(
-            "lamctl.toml: deploy.url.{key} = '{s}' is not one of {}",
-            allowed.join(", ")
-        ))),
-        other => Ok(other.clone()),
-    }
-}
-
 /// The merged function spec as the core's plain definition.
 fn definition(spec: &FunctionSpec, environment: Option<Vec<(String, String)>>) -> Definition {
     Definition {
-        runtime: spec.runtime.clone(),
-        handler: spec.handler.clone(),
-        role: spec.role.clone(),
-        memory: spec.memory,
-        timeout: spec.timeout,
-        description: spec.description.clone(),
+        runtime: spec.runtime.clone().map(String::from),
+        handler: spec.handler.clone().map(String::from),
+        role: spec.role.clone().map(String::from),
+        memory: spec.memory.map(Memory::get),
+        timeout: spec.timeout.map(Timeout::get),
+        description: spec.description.clone().map(String::from),
         architecture: spec.architecture.map(|a| match a {
             project::Architecture::X86_64 => def::Architecture::X86_64,
             project::Architecture::Arm64 => def::Architecture::Arm64,
         }),
-        ephemeral_storage: spec.ephemeral_storage,
+        ephemeral_storage: spec.ephemeral_storage.map(EphemeralStorage::get),
         log_format: spec.log_format.map(|f| match f {
             project::LogFormat::Text => def::LogFormat::Text,
             project::LogFormat::Json => def::LogFormat::Json,
         }),
-        log_group: spec.log_group.clone(),
-        layers: spec.layers.clone(),
+        log_group: spec.log_group.clone().map(String::from),
+        layers: spec
+            .layers
+            .as_ref()
+            .map(|l| l.iter().cloned().map(String::from).collect()),
         tags: spec.tags.iter().cloned().collect(),
         environment: environment.map(|e| e.into_iter().collect()),
         vpc: (!spec.subnets.is_empty()).then(|| def::Vpc {

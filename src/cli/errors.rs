@@ -62,10 +62,13 @@ fn message(e: &clap::Error) -> String {
             format!("invalid value '{value}' for '{arg}'")
         }
         // A value parser said no: its own reason follows.
-        (ErrorKind::ValueValidation, Some(arg), Some(value)) => match e.source() {
-            Some(why) => format!("invalid value '{value}' for '{arg}': {why}"),
-            None => format!("invalid value '{value}' for '{arg}'"),
-        },
+        (ErrorKind::ValueValidation, Some(arg), Some(value)) => {
+            let value = shown(arg, value);
+            match e.source() {
+                Some(why) => format!("invalid value {value}for '{arg}': {why}"),
+                None => format!("invalid value {value}for '{arg}'"),
+            }
+        }
         (ErrorKind::UnknownArgument, Some(arg), _) => format!("unexpected argument '{arg}' found"),
         (ErrorKind::NoEquals, Some(arg), _) => {
             format!("equal sign is needed when assigning values to '{arg}'")
@@ -111,6 +114,21 @@ fn message(e: &clap::Error) -> String {
         }
         _ => text,
     }
+}
+
+/// A refused value as the message quotes it: an environment variable's
+/// never (its value may be a secret), a long one cut short.
+fn shown(arg: &str, value: &str) -> String {
+    const LONGEST: usize = 64;
+    if arg.starts_with("--env ") {
+        return String::new();
+    }
+    let n = value.chars().count();
+    if n > LONGEST {
+        let head: String = value.chars().take(LONGEST / 2).collect();
+        return format!("'{head}…' ({n} characters) ");
+    }
+    format!("'{value}' ")
 }
 
 /// `--a` cannot be used with `--b` (or with several, or twice).
@@ -346,11 +364,28 @@ mod tests {
             "invalid value '150' for '--canary <PERCENT>': '150' is not a percentage between 0 and 100 (exclusive)",
             None,
         );
+        // An environment variable's value is never echoed (it may be a secret).
         check(
             &["deploy", "--env", "NOEQUALS"],
             ErrorKind::ValueValidation,
-            "invalid value 'NOEQUALS' for '--env <KEY=VALUE>': 'NOEQUALS' is not KEY=VALUE",
+            "invalid value for '--env <KEY=VALUE>': no '=': give KEY=VALUE",
             None,
+        );
+        check(
+            &["deploy", "--env", "1BAD=hunter2"],
+            ErrorKind::ValueValidation,
+            "invalid value for '--env <KEY=VALUE>': invalid environment variable name '1BAD': \
+             start with a letter, then letters, digits or _",
+            None,
+        );
+        // A long value is cut short.
+        let (_, m, _) = fail(&["deploy", "--s3-key", &"k".repeat(1100)]);
+        assert!(
+            m.starts_with(&format!(
+                "invalid value '{}…' (1100 characters) for '--s3-key <KEY>': ",
+                "k".repeat(32)
+            )),
+            "{m}"
         );
         check(
             &["invoke", "fn", "--parallel", "0"],

@@ -9,6 +9,10 @@ use super::complete;
 use super::config::{self as project, DEFAULT_FILE, FunctionSpec};
 use crate::commands::init::Settings;
 use crate::error::{Error, Result};
+use crate::lambda::config::value::{
+    Description, EphemeralStorage, FunctionName, Handler, LayerArn, LogGroup, Memory, RoleArn,
+    Runtime, Timeout,
+};
 use crate::lambda::config::{self as def, Definition};
 
 /// Where `--download` unpacks the code, relative to lamctl.toml.
@@ -52,32 +56,49 @@ impl InitArgs {
 /// lamctl.toml for `name` with the definition `d`; `source` is written when
 /// the code was downloaded.
 pub fn render(name: &str, d: &Definition, download: bool) -> Result<String> {
+    let fail = |e: &dyn std::fmt::Display| Error::failed(format!("cannot render lamctl.toml: {e}"));
+    // The deployed values pass the same checks a written file will.
+    fn checked<T, V: Clone>(
+        v: &Option<V>,
+        new: impl Fn(V) -> std::result::Result<T, String>,
+    ) -> Result<Option<T>> {
+        v.clone()
+            .map(new)
+            .transpose()
+            .map_err(|e| Error::failed(format!("cannot render lamctl.toml: {e}")))
+    }
     let spec = FunctionSpec {
-        name: Some(name.to_string()),
-        runtime: d.runtime.clone(),
-        handler: d.handler.clone(),
-        role: d.role.clone(),
-        memory: d.memory,
-        timeout: d.timeout,
+        name: Some(FunctionName::new(name).map_err(|e| fail(&e))?),
+        runtime: checked(&d.runtime, Runtime::new)?,
+        handler: checked(&d.handler, Handler::new)?,
+        role: checked(&d.role, RoleArn::new)?,
+        memory: checked(&d.memory, Memory::new)?,
+        timeout: checked(&d.timeout, Timeout::new)?,
         architecture: d.architecture.map(|a| match a {
             def::Architecture::X86_64 => project::Architecture::X86_64,
             def::Architecture::Arm64 => project::Architecture::Arm64,
         }),
-        description: d.description.clone(),
+        description: checked(&d.description, Description::new)?,
         environment: d
             .environment
             .clone()
             .unwrap_or_default()
             .into_iter()
             .collect(),
-        layers: d.layers.clone(),
+        layers: d
+            .layers
+            .iter()
+            .flatten()
+            .map(|l| LayerArn::new(l.as_str()).map_err(|e| fail(&e)))
+            .collect::<Result<Vec<_>>>()
+            .map(|l| Some(l).filter(|l| !l.is_empty()))?,
         tags: d.tags.clone().into_iter().collect(),
-        ephemeral_storage: d.ephemeral_storage,
+        ephemeral_storage: checked(&d.ephemeral_storage, EphemeralStorage::new)?,
         log_format: d.log_format.map(|f| match f {
             def::LogFormat::Text => project::LogFormat::Text,
             def::LogFormat::Json => project::LogFormat::Json,
         }),
-        log_group: d.log_group.clone(),
+        log_group: checked(&d.log_group, LogGroup::new)?,
         application_log_level: d.application_log_level.map(Into::into),
         system_log_level: d.system_log_level.map(Into::into),
         subnets: d.vpc.iter().flat_map(|v| v.subnets.clone()).collect(),
@@ -110,7 +131,6 @@ pub fn render(name: &str, d: &Definition, download: bool) -> Result<String> {
         source: download.then(|| PathBuf::from(SOURCE_DIR)),
         ..Default::default()
     };
-    let fail = |e: &dyn std::fmt::Display| Error::failed(format!("cannot render lamctl.toml: {e}"));
     let mut table = toml::Table::try_from(&spec).map_err(|e| fail(&e))?;
     // The file-only tables stay at their defaults: not written.
     for t in ["aws", "package", "deploy"] {
@@ -150,7 +170,9 @@ mod tests {
             ephemeral_storage: Some(1024),
             log_format: Some(def::LogFormat::Json),
             log_group: Some("/custom/group".into()),
-            layers: vec!["arn:aws:lambda:us-east-1:123456789012:layer:x:1".into()],
+            layers: Some(vec![
+                "arn:aws:lambda:us-east-1:123456789012:layer:x:1".into(),
+            ]),
             tags: [("team".to_string(), "core".to_string())].into(),
             environment: Some([("A".to_string(), "1=2".to_string())].into()),
             env_merge: false,
@@ -206,8 +228,8 @@ mod tests {
         };
         let text = render("hello", &d, true).unwrap();
         let f = project::parse(&text, Path::new("lamctl.toml")).unwrap();
-        assert_eq!(f.name.as_deref(), Some("hello"));
-        assert_eq!(f.memory, Some(256));
+        assert_eq!(f.name.as_ref().map(|n| n.as_str()), Some("hello"));
+        assert_eq!(f.memory.map(|m| m.get()), Some(256));
         assert_eq!(f.architecture, Some(project::Architecture::Arm64));
         assert_eq!(f.environment, vec![("A".into(), "1".into())]);
         assert_eq!(f.source, Some(PathBuf::from("src")));

@@ -165,7 +165,10 @@ impl InvokeArgs {
                         .with_hint("give the function's name once"),
                 );
             }
-            (Some(a), None) => local.def.name = Some(a.clone()),
+            (Some(a), None) => {
+                let name = crate::lambda::config::value::FunctionName::new(a.as_str());
+                local.def.name = Some(name.map_err(Error::usage)?);
+            }
             _ => {}
         }
         local.input(global)

@@ -250,10 +250,16 @@ impl GlobalArgs {
     }
 }
 
-/// A timeout: a duration above zero (a zero timeout fails every call).
+/// A timeout: at least `limits::MIN_CALL_TIMEOUT` (a shorter one fails
+/// every call, with a message that blames the endpoint).
 fn positive_duration(s: &str) -> std::result::Result<std::time::Duration, String> {
+    use crate::lambda::limits::MIN_CALL_TIMEOUT;
     match parse_duration(s)? {
         d if d.is_zero() => Err(format!("'{s}' is zero; give a timeout above 0, e.g. 30s")),
+        d if d < MIN_CALL_TIMEOUT => Err(format!(
+            "'{s}' is too short; give at least {}ms, e.g. 30s",
+            MIN_CALL_TIMEOUT.as_millis()
+        )),
         d => Ok(d),
     }
 }

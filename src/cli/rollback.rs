@@ -34,7 +34,7 @@ impl RollbackArgs {
         let alias = self
             .alias
             .clone()
-            .or_else(|| project.and_then(|p| p.file.deploy.alias.clone()))
+            .or_else(|| project.and_then(|p| p.file.deploy.alias.clone().map(String::from)))
             .unwrap_or_else(|| DEFAULT_ALIAS.to_string());
         Ok(Settings {
             function: super::target::function(self.name.as_deref(), project)?,

@@ -2,15 +2,16 @@
 //! `invoke --local`, and their conversion into the local layer's plain
 //! input (flags over lamctl.toml, read fresh each time).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
 use super::GlobalArgs;
-use super::config::{DEFAULT_FILE, FunctionSpec, LogFormat, Project, parse_key_value};
+use super::config::{FunctionSpec, LogFormat, Project, parse_env};
 use super::deploy::DeployArgs;
 use crate::commands::serve::{Reload, ServeSettings};
 use crate::error::{Error, Result};
+use crate::lambda::config::value::{FunctionName, Handler, Memory, Runtime, Timeout};
 use crate::lambda::url::UrlWant;
 use crate::local::pool::DEFAULT_CONCURRENCY;
 use crate::local::{LocalInput, RuntimeClient};
@@ -62,26 +63,26 @@ pub struct LocalArgs {
 pub struct DefinitionFlags {
     /// The function's name [lamctl.toml: name; default: the directory's name]
     #[arg(id = "function", long = "function", value_name = "NAME")]
-    pub name: Option<String>,
+    pub name: Option<FunctionName>,
 
     /// Runtime: python3.x, nodejs*, provided.al2023 or provided.al2 [lamctl.toml: runtime]
     #[arg(long, value_name = "RUNTIME")]
-    pub runtime: Option<String>,
+    pub runtime: Option<Runtime>,
 
     /// Handler, e.g. app.handler [lamctl.toml: handler]
     #[arg(long, value_name = "HANDLER")]
-    pub handler: Option<String>,
+    pub handler: Option<Handler>,
 
     /// Timeout in seconds, 1-900 [lamctl.toml: timeout; default: 3]
     #[arg(long, value_name = "SECONDS")]
-    pub timeout: Option<i32>,
+    pub timeout: Option<Timeout>,
 
     /// Memory in MB, 128-10240, as reported to the function [lamctl.toml: memory; default: 128]
     #[arg(long, value_name = "MB")]
-    pub memory: Option<i32>,
+    pub memory: Option<Memory>,
 
     /// Environment variable, repeatable; overrides the file's [environment] entry of the same key
-    #[arg(long = "env", value_name = "KEY=VALUE", value_parser = parse_key_value)]
+    #[arg(long = "env", value_name = "KEY=VALUE", value_parser = parse_env)]
     pub environment: Vec<(String, String)>,
 
     /// A dotenv file of environment variables (KEY=VALUE lines) [lamctl.toml: env_file]
@@ -165,12 +166,12 @@ impl LocalArgs {
                 None => project.as_ref().and_then(|p| p.source_dir()),
             },
             config,
-            name: spec.name,
-            runtime: spec.runtime,
-            handler: spec.handler,
-            timeout: spec.timeout,
-            memory: spec.memory,
-            log_group: spec.log_group,
+            name: spec.name.map(String::from),
+            runtime: spec.runtime.map(String::from),
+            handler: spec.handler.map(String::from),
+            timeout: spec.timeout.map(Timeout::get),
+            memory: spec.memory.map(Memory::get),
+            log_group: spec.log_group.map(String::from),
             json_logs: file.log_format == Some(LogFormat::Json),
             environment,
             client: match self.runtime_client {
@@ -197,13 +198,8 @@ impl LocalArgs {
                 d.display()
             )));
         }
-        let config = match (&global.config, dir) {
-            (Some(c), _) => Some(c.clone()),
-            (None, Some(d)) if d.join(DEFAULT_FILE).is_file() => Some(d.join(DEFAULT_FILE)),
-            _ if Path::new(DEFAULT_FILE).is_file() => Some(PathBuf::from(DEFAULT_FILE)),
-            _ => None,
-        };
-        let project = config.as_deref().map(Project::load).transpose()?;
+        let project = Project::find(global.config.as_deref(), dir)?;
+        let config = project.as_ref().map(|p| p.path.clone());
         Ok((config, project))
     }
 }

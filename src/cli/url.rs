@@ -46,7 +46,7 @@ impl UrlArgs {
         let function = super::target::function(self.name.as_deref(), project)?;
         let qualifier = match (&self.qualifier, &self.name) {
             (Some(q), _) => Some(q.clone()),
-            (None, None) => project.and_then(|p| p.file.deploy.alias.clone()),
+            (None, None) => project.and_then(|p| p.file.deploy.alias.clone().map(String::from)),
             (None, Some(_)) => None,
         };
         let qualifier = qualifier

@@ -1,10 +1,15 @@
 //! `lamctl diff [DIR]`: what a deploy from here would change. The
-//! definition comes through deploy's own conversion and the package
-//! through deploy's package step; the configuration is compared with the
-//! core's diff (a field the definition does not mention is no difference),
-//! the tags with the core's tag diff, and the code by CodeSha256.
+//! definition comes through deploy's own conversion and is resolved
+//! against the deployed function exactly as deploy's plan resolves it
+//! (`Definition::resolved`: flags alone merge into the deployed
+//! variables and tags); the configuration is compared with the core's diff
+//! (a field the definition does not mention is no difference), the tags
+//! with the core's tag diff, and the code by CodeSha256. A directory with
+//! no code yet (right after `lamctl init`) is compared by configuration
+//! only, and the report says the code was not compared.
 
 use std::fmt;
+use std::path::Path;
 
 use serde::Serialize;
 
@@ -35,22 +40,38 @@ struct Report {
 
 #[derive(Debug, Serialize)]
 struct Code {
-    local: String,
+    /// `false` when the directory holds no code: `local` is then null.
+    compared: bool,
+    local: Option<String>,
     deployed: Option<String>,
     differs: bool,
 }
 
 pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
     let ui = ctx.ui;
-    let package = package_shown(ui, set.package.clone()).await?;
-    ui.note(summary(ui, &package));
+    let root = &set.package.root;
+    let package = match has_code(root) {
+        true => {
+            let p = package_shown(ui, set.package.clone()).await?;
+            ui.note(summary(ui, &p));
+            Some(p.code_sha256)
+        }
+        false => {
+            ui.note(format!(
+                "code not compared: {} holds no code yet (`lamctl init --download` fetches it)",
+                root.display()
+            ));
+            None
+        }
+    };
 
     let aws = ctx.aws().await?;
     let client = aws.lambda().await;
     let name = set.function.as_str();
     let f = require_function(&client, &aws, name).await?;
     let (cfg, tags) = (&f.config, &f.tags);
-    let def = &set.definition;
+    // The one resolution deploy's plan makes, so diff and deploy agree.
+    let def = &set.definition.resolved(Some(cfg), Some(tags));
     let mut changes = config::changes_shown(def, def.role.as_deref(), cfg, set.show_values);
     let (set_tags, removed) = config::tag_changes(&def.tags, tags);
     for (k, v) in set_tags {
@@ -69,8 +90,9 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
     }
     let deployed = cfg.code_sha256().map(String::from);
     let code = Code {
-        differs: deployed.as_deref() != Some(package.code_sha256.as_str()),
-        local: package.code_sha256.clone(),
+        compared: package.is_some(),
+        differs: package.is_some() && deployed != package,
+        local: package,
         deployed,
     };
     let report = Report {
@@ -89,7 +111,14 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if !self.differs {
-            return writeln!(f, "{}: no differences", self.function);
+            return match self.code.compared {
+                true => writeln!(f, "{}: no differences", self.function),
+                false => writeln!(
+                    f,
+                    "{}: no configuration differences (code not compared: no code here)",
+                    self.function
+                ),
+            };
         }
         writeln!(f, "{}: deployed -> local", self.function)?;
         let width = self
@@ -103,12 +132,29 @@ impl fmt::Display for Report {
             let from = c.from.as_deref().unwrap_or("(unset)");
             writeln!(f, "  {:<width$}  {from} -> {}", c.field, c.to)?;
         }
-        if self.code.differs {
+        let local = self.code.local.as_deref().unwrap_or_default();
+        if !self.code.compared {
+            writeln!(f, "  {:<width$}  not compared (no code here)", "code")?;
+        } else if self.code.differs {
             let deployed = self.code.deployed.as_deref().unwrap_or("(none)");
-            writeln!(f, "  {:<width$}  {deployed} -> {}", "code", self.code.local)?;
+            writeln!(f, "  {:<width$}  {deployed} -> {local}", "code")?;
         } else {
-            writeln!(f, "  {:<width$}  unchanged ({})", "code", self.code.local)?;
+            writeln!(f, "  {:<width$}  unchanged ({local})", "code")?;
         }
         Ok(())
+    }
+}
+
+/// Whether `root` holds anything to deploy: a file or directory besides
+/// lamctl.toml and dot-files (`.lamctlignore`). A directory that does not
+/// exist counts, so packaging names it.
+fn has_code(root: &Path) -> bool {
+    match std::fs::read_dir(root) {
+        Ok(entries) => entries.flatten().any(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name != "lamctl.toml" && !name.starts_with('.')
+        }),
+        Err(_) => true,
     }
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::Ctx;
 use crate::error::Result;
-use crate::lambda::limits::DIRECT_UPLOAD_BYTES;
+use crate::lambda::limits::{DIRECT_UPLOAD_BYTES, DIRECT_UPLOAD_TEXT};
 use crate::output::{bytes, write_stdout};
 use crate::package::{PackageOptions, PackageReport, package_shown, summary};
 
@@ -31,8 +31,9 @@ pub async fn run(ctx: &Ctx<'_>, opts: &PackageOptions) -> Result<()> {
     }
     if report.size > DIRECT_UPLOAD_BYTES {
         ctx.ui.warn(format!(
-            "the zip is {}, over the 50 MB limit for a direct upload: `lamctl deploy` will upload it through S3",
-            bytes(report.size)
+            "the zip is {}, over {}: `lamctl deploy` will upload it through S3",
+            bytes(report.size),
+            DIRECT_UPLOAD_TEXT
         ));
     }
     if ctx.ui.json() {

@@ -15,6 +15,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 
 mod settings;
+pub mod value;
 pub use settings::{
     AppLogLevel, FileSystem, NONE, RecursiveLoop, RuntimeManagement, RuntimeUpdate, SnapStart,
     SystemLogLevel, Tracing, Vpc,
@@ -35,8 +36,9 @@ pub struct Definition {
     pub ephemeral_storage: Option<i32>,
     pub log_format: Option<LogFormat>,
     pub log_group: Option<String>,
-    /// Layer ARNs; empty leaves the deployed layers alone.
-    pub layers: Vec<String>,
+    /// Layer ARNs; `None` leaves the deployed layers alone, `Some` is the
+    /// whole set (empty removes them all).
+    pub layers: Option<Vec<String>>,
     /// Tags; empty leaves the deployed tags alone.
     pub tags: BTreeMap<String, String>,
     /// `tags` are added to the deployed ones (an entry of the same key
@@ -102,6 +104,7 @@ impl Definition {
             // Nothing to remove from a function about to be created.
             def.vpc = def.vpc.filter(|v| !v.subnets.is_empty());
             def.file_systems = def.file_systems.filter(|f| !f.is_empty());
+            def.layers = def.layers.filter(|l| !l.is_empty());
             for v in [
                 &mut def.dead_letter_arn,
                 &mut def.kms_key_arn,
@@ -259,17 +262,21 @@ pub fn changes_shown(
         def.log_group.clone(),
         logging.and_then(|l| l.log_group()).map(String::from),
     );
-    if !def.layers.is_empty() {
+    if let Some(want) = &def.layers {
         let have: Vec<String> = cfg
             .layers()
             .iter()
             .filter_map(|l| l.arn().map(String::from))
             .collect();
-        if have != def.layers {
+        if have != *want {
+            let list = |l: &[String]| match l.is_empty() {
+                true => "(none)".to_string(),
+                false => l.join(", "),
+            };
             out.push(FieldChange {
                 field: "layers".into(),
-                from: Some(have.join(", ")),
-                to: def.layers.join(", "),
+                from: Some(list(&have)),
+                to: list(want),
             });
         }
     }
@@ -330,11 +337,13 @@ pub fn from_deployed(cfg: &FunctionConfiguration, tags: &BTreeMap<String, String
             _ => None,
         }),
         log_group: logging.and_then(|l| l.log_group()).map(String::from),
-        layers: cfg
-            .layers()
-            .iter()
-            .filter_map(|l| l.arn().map(String::from))
-            .collect(),
+        layers: Some(
+            cfg.layers()
+                .iter()
+                .filter_map(|l| l.arn().map(String::from))
+                .collect::<Vec<_>>(),
+        )
+        .filter(|l| !l.is_empty()),
         tags: tags
             .iter()
             .filter(|(k, _)| !k.starts_with("aws:"))
@@ -443,7 +452,7 @@ fn ephemeral_storage(def: &Definition) -> Result<Option<EphemeralStorage>> {
 }
 
 fn layers(def: &Definition) -> Option<Vec<String>> {
-    (!def.layers.is_empty()).then(|| def.layers.clone())
+    def.layers.clone()
 }
 
 /// The logging configuration to send: the definition's format, group and

@@ -66,6 +66,26 @@ pub const CORS_MAX_AGE: Range = Range {
     range: 0..=86400,
 };
 
+/// Reserved concurrency (PutFunctionConcurrency): 0 or more (0 stops
+/// the function); the account's quota is the service's to check.
+pub const RESERVED_CONCURRENCY_MIN: i32 = 0;
+/// Provisioned concurrency (PutProvisionedConcurrencyConfig): at least 1.
+pub const PROVISIONED_CONCURRENCY_MIN: i32 = 1;
+/// Versions deploy keeps (`--keep-versions`, `versions --prune --keep`):
+/// at least the newest one.
+pub const KEEP_VERSIONS_MIN: u32 = 1;
+/// An S3 object key: 1-1,024 bytes of UTF-8.
+pub const S3_KEY_BYTES: usize = 1024;
+/// Function URL Cors: up to 100 origins of 1-253 characters each.
+pub const CORS_ORIGINS: usize = 100;
+pub const CORS_ORIGIN_CHARS: usize = 253;
+/// The shortest connect or read timeout lamctl accepts: below it no AWS
+/// endpoint can answer, and a call would fail with a misleading timeout.
+pub const MIN_CALL_TIMEOUT: Duration = Duration::from_millis(100);
+/// The largest lamctl.toml lamctl reads: a function definition is a few
+/// KB; a bigger file is a mistake (`-c /dev/zero`), not a definition.
+pub const CONFIG_FILE_BYTES: u64 = 1024 * 1024;
+
 /// VpcConfig: up to 16 subnets and 5 security groups.
 pub const VPC_SUBNETS: usize = 16;
 pub const VPC_SECURITY_GROUPS: usize = 5;
@@ -102,6 +122,8 @@ pub const DEFAULT_TIMEOUT_S: i32 = 3;
 
 /// A zip uploaded directly in CreateFunction/UpdateFunctionCode: 50 MB.
 pub const DIRECT_UPLOAD_BYTES: u64 = 50 * 1024 * 1024;
+/// How the direct-upload limit is named in messages.
+pub const DIRECT_UPLOAD_TEXT: &str = "the 50 MB limit for a direct upload";
 /// The unzipped deployment package, layers included: 250 MB.
 pub const UNZIPPED_BYTES: u64 = 262_144_000;
 /// A synchronous invocation's request (and response): 6 MB, enforced as

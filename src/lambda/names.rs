@@ -245,9 +245,19 @@ pub fn tags(tags: &[(String, String)]) -> Result<(), String> {
                 limits::TAG_KEY_CHARS
             ));
         }
+        if let Some(c) = k.chars().find(|c| !tag_char(*c)) {
+            return Err(format!(
+                "tag key '{k}' has '{c}': use letters, digits, spaces and _ . : / = + - @"
+            ));
+        }
         if k.to_ascii_lowercase().starts_with("aws:") {
             return Err(format!(
                 "tag key '{k}': the aws: prefix is reserved for AWS"
+            ));
+        }
+        if v.chars().any(|c| !tag_char(c)) {
+            return Err(format!(
+                "the value of tag '{k}' has a character Lambda refuses: use letters, digits, spaces and _ . : / = + - @"
             ));
         }
         if v.chars().count() > limits::TAG_VALUE_CHARS {
@@ -259,6 +269,12 @@ pub fn tags(tags: &[(String, String)]) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The characters of a tag key or value (AWS tagging's
+/// `[\p{L}\p{Z}\p{N}_.:/=+\-@]`).
+fn tag_char(c: char) -> bool {
+    c.is_alphanumeric() || (c.is_whitespace() && !c.is_control()) || "_.:/=+-@".contains(c)
 }
 
 /// A CloudWatch Logs group name: 1-512 of letters, digits and `._-/#`.

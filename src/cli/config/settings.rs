@@ -68,6 +68,23 @@ pub fn parse_file_system(s: &str) -> Result<FileSystem, String> {
     })
 }
 
+/// Who may call the function URL (`--url-auth`, `deploy.url.auth`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UrlAuth {
+    None,
+    AwsIam,
+}
+
+/// How the function URL returns responses (`--invoke-mode`,
+/// `deploy.url.invoke_mode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InvokeMode {
+    Buffered,
+    ResponseStream,
+}
+
 /// X-Ray tracing (TracingConfig.Mode).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]

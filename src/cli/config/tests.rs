@@ -1,6 +1,7 @@
 //! lamctl.toml's parsing, validation and precedence.
 
 use super::*;
+use crate::lambda::config::value::{LayerArn, Memory};
 
 fn p(text: &str) -> Result<ProjectFile> {
     parse(text, Path::new("lamctl.toml"))
@@ -87,26 +88,87 @@ fn out_of_range_values_are_usage_errors() {
 
 #[test]
 fn flags_win_over_file_and_maps_merge() {
+    let layer = |v: u32| {
+        format!("arn:aws:lambda:us-east-1:123456789012:layer:x:{v}")
+            .parse::<LayerArn>()
+            .unwrap()
+    };
     let file = FunctionSpec {
-        name: Some("file".into()),
-        memory: Some(128),
+        name: Some("file".parse().unwrap()),
+        memory: Some("128".parse().unwrap()),
         environment: vec![("A".into(), "1".into()), ("B".into(), "2".into())],
-        layers: vec!["l1".into()],
+        layers: Some(vec![layer(1)]),
         ..Default::default()
     };
     let flags = FunctionSpec {
-        memory: Some(512),
+        memory: Some("512".parse().unwrap()),
         environment: vec![("B".into(), "flag".into())],
         ..Default::default()
     };
     let m = flags.over(&file);
     assert_eq!(m.name.as_deref(), Some("file"));
-    assert_eq!(m.memory, Some(512));
+    assert_eq!(m.memory.map(Memory::get), Some(512));
     assert_eq!(
         m.environment,
         vec![("A".into(), "1".into()), ("B".into(), "flag".into())]
     );
-    assert_eq!(m.layers, vec!["l1".to_string()]);
+    assert_eq!(m.layers, Some(vec![layer(1)]));
+    // A flag's list is the whole set; the file's empty list is too.
+    let flags = FunctionSpec {
+        layers: Some(vec![layer(2)]),
+        ..Default::default()
+    };
+    assert_eq!(flags.over(&file).layers, Some(vec![layer(2)]));
+    let empty = p("layers = []").unwrap();
+    assert_eq!(FunctionSpec::default().over(&empty).layers, Some(vec![]));
+}
+
+#[test]
+fn values_are_checked_as_they_are_read_and_never_echoed() {
+    for (text, needle) in [
+        (
+            "timeout = \"3\"",
+            "lamctl.toml:1:11: timeout: expected a whole number of seconds, 1-900, found a string",
+        ),
+        (
+            "memory = 64",
+            "lamctl.toml:1:10: memory: memory 64 MB is outside 128-10240",
+        ),
+        (
+            "layers = [\"arn:aws:lambda:us-east-1:123456789012:layer:x:0\"]",
+            "lamctl.toml:1:10: layers: invalid layer",
+        ),
+        ("[tags]\n\"a{b}\" = \"1\"", "has '{'"),
+        (
+            "[deploy]\nconcurrency = -1",
+            "lamctl.toml:2:15: deploy.concurrency: reserved concurrency -1 must be 0 or more",
+        ),
+        (
+            "[deploy]\nprovisioned = 0",
+            "deploy.provisioned: provisioned concurrency 0 must be at least 1",
+        ),
+        (
+            "[deploy]\nkeep_versions = 0",
+            "deploy.keep_versions: keep versions 0 must be at least 1",
+        ),
+        (
+            "[deploy.url]\nauth = \"open\"",
+            "deploy.url.auth: unknown variant",
+        ),
+    ] {
+        let e = p(text).unwrap_err();
+        assert_eq!(e.code(), 2, "{text}");
+        assert!(e.to_string().contains(needle), "{text}: {e}");
+    }
+    for text in [
+        "name = \"f\"\n[environment]\nTOKEN = 123456789012345",
+        "name = 123456789012345",
+        "memory = \"123456789012345\"",
+    ] {
+        let e = p(text).unwrap_err().to_string();
+        assert!(!e.contains("123456789012345"), "{text}: {e}");
+        assert!(!e.contains("i32"), "{text}: {e}");
+    }
 }
 
 #[test]

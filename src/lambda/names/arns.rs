@@ -73,14 +73,17 @@ pub fn layer_arn(s: &str) -> Result<(), String> {
                 })
                 && it
                     .next()
-                    .is_some_and(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_digit()))
+                    // Layer versions count from 1.
+                    .is_some_and(|v| {
+                        v.parse::<u64>().is_ok_and(|n| n >= 1) && !v.starts_with(['0', '+'])
+                    })
                 && it.next().is_none()
         });
     if ok {
         Ok(())
     } else {
         Err(format!(
-            "invalid layer '{s}': use a layer version ARN, arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION"
+            "invalid layer '{s}': use a layer version ARN, arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION, VERSION from 1"
         ))
     }
 }
@@ -100,6 +103,33 @@ pub fn s3_bucket(s: &str) -> Result<(), String> {
         Err(format!(
             "invalid S3 bucket name '{s}': use 3-63 lower-case letters, digits, - or ."
         ))
+    }
+}
+
+/// An S3 object key: 1-1,024 bytes.
+pub fn s3_key(s: &str) -> Result<(), String> {
+    if s.is_empty() || s.len() > super::limits::S3_KEY_BYTES {
+        Err(format!(
+            "an S3 key is 1-{} bytes; this one is {}",
+            super::limits::S3_KEY_BYTES,
+            s.len()
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// A function URL's CORS origin: 1-253 characters (`*`, or a scheme and
+/// host such as `https://example.com`), no whitespace.
+pub fn cors_origin(s: &str) -> Result<(), String> {
+    let n = s.chars().count();
+    if n == 0 || n > super::limits::CORS_ORIGIN_CHARS || s.chars().any(char::is_whitespace) {
+        Err(format!(
+            "a CORS origin is 1-{} characters without spaces; this one is {n}",
+            super::limits::CORS_ORIGIN_CHARS
+        ))
+    } else {
+        Ok(())
     }
 }
 

@@ -513,6 +513,44 @@ fn diff_sees_a_code_change_and_masks_environment_values() {
     out.success();
 }
 
+/// Flags alone merge into what is deployed, in diff as in deploy: with no
+/// [tags] or [environment] table in lamctl.toml, `diff --tag` / `--env`
+/// reports only the entries they change (it reported every other deployed
+/// tag and variable as removed, and --exit-code 4 with no drift).
+#[test]
+fn diff_merges_tag_and_env_flags_with_the_deployed_ones_as_deploy_does() {
+    let f = Fn::new("dfm");
+    f.run(&["deploy", "--tag", "owner=ops", "--env", "EXTRA=1"])
+        .success();
+    let path = f.dir.path().join("lamctl.toml");
+    let toml = std::fs::read_to_string(&path).unwrap();
+    let top = toml.split("\n[").next().unwrap().to_string();
+    std::fs::write(&path, format!("{top}\n")).unwrap();
+    for flags in [
+        vec!["--tag", "team=core"],
+        vec!["--env", "STAGE=test"],
+        vec!["--tag", "owner=ops", "--env", "EXTRA=1"],
+    ] {
+        let mut args = vec!["diff", "--exit-code"];
+        args.extend_from_slice(&flags);
+        let out = f.run(&args);
+        assert_eq!(out.code, 0, "{flags:?}: {}{}", out.stdout(), out.stderr);
+    }
+    let out = f.run(&["diff", "--exit-code", "--tag", "owner=dev", "--env", "NEW=1"]);
+    assert_eq!(out.code, 4, "{}{}", out.stdout(), out.stderr);
+    let t = out.stdout();
+    assert!(t.contains("tags.owner") && t.contains("ops -> dev"), "{t}");
+    assert!(t.contains("environment.NEW"), "{t}");
+    assert!(!t.contains("(removed)"), "{t}");
+    // What diff showed is what deploy does.
+    f.run(&["deploy", "--tag", "owner=dev", "--env", "NEW=1"])
+        .success();
+    f.run(&["diff", "--exit-code"]).success();
+    let out = f.run(&["info", "--output", "json"]);
+    let j = out.json();
+    assert_eq!(j["tags"]["team"], "core", "{j}");
+}
+
 // ---------------------------------------------------------------- init
 
 #[test]
@@ -543,6 +581,32 @@ fn init_writes_a_file_that_diff_finds_identical() {
     out.success();
     assert_eq!(out.json()["function"], f.name.as_str());
     assert_eq!(out.json()["path"], "lamctl.toml");
+}
+
+/// `init` promises a clean `diff`; right after it there is no code yet
+/// (`diff` failed with "nothing to package"): the configuration is
+/// compared, and the report says the code was not.
+#[test]
+fn diff_right_after_init_compares_the_configuration_only() {
+    let f = Fn::new("dai");
+    let here = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| lamctl(args).moto().dir(here.path()).run();
+    run(&["init", &f.name]).success();
+    let out = run(&["diff", "--exit-code"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout(), out.stderr);
+    assert!(
+        out.stdout().contains("no configuration differences (code not compared"),
+        "{}",
+        out.stdout()
+    );
+    assert!(out.stderr.contains("code not compared"), "{}", out.stderr);
+    let j = run(&["diff", "--output", "json"]);
+    j.success();
+    assert_eq!(j.json()["code"]["compared"], false);
+    assert_eq!(j.json()["differs"], false);
+    // Configuration drift is still found.
+    let out = run(&["diff", "--exit-code", "--memory", "256"]);
+    assert_eq!(out.code, 4, "{}{}", out.stdout(), out.stderr);
 }
 
 /// A fake Lambda whose GetFunction points at a zip it also serves.

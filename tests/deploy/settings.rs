@@ -409,3 +409,69 @@ fn settings_are_validated_before_any_call() {
     f.deploy(&[]).fails(2, "invalid EFS mount path '/data'");
     assert_eq!(f.proxy.requests().len(), 0);
 }
+
+/// A layer version published in moto (moto refuses a function whose layer
+/// it does not hold).
+fn publish_layer(f: &Fixture) -> String {
+    let zip = std::fs::read(package_dir(f.dir.path())).unwrap();
+    lambda(async move |l| {
+        l.publish_layer_version()
+            .layer_name(unique("layer"))
+            .content(
+                aws_sdk_lambda::types::LayerVersionContentInput::builder()
+                    .zip_file(aws_sdk_lambda::primitives::Blob::new(zip))
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap()
+            .layer_version_arn()
+            .unwrap()
+            .to_string()
+    })
+}
+
+fn deployed_layers(name: &str) -> Vec<String> {
+    config(name)
+        .layers()
+        .iter()
+        .filter_map(|l| l.arn().map(String::from))
+        .collect()
+}
+
+/// Layers are a whole set: `layers = []` in lamctl.toml and `--unset
+/// layers` remove them (both were impossible: an empty list was "leave
+/// alone", and nothing else removed a layer).
+#[test]
+fn an_empty_layer_list_or_unset_layers_removes_the_layers() {
+    let f = Fixture::new();
+    let layer = publish_layer(&f);
+    f.deploy(&["--layer", &layer]).success();
+    assert_eq!(deployed_layers(&f.name), [layer.as_str()]);
+    // A deploy that does not mention layers leaves them alone.
+    f.deploy(&[]).success();
+    assert_eq!(deployed_layers(&f.name), [layer.as_str()]);
+
+    let path = f.dir.path().join("lamctl.toml");
+    let toml = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("layers = []\n{toml}")).unwrap();
+    let diff = lamctl(["diff", "--exit-code"]).moto().dir(f.dir.path()).run();
+    assert_eq!(diff.code, 4, "{}{}", diff.stdout(), diff.stderr);
+    assert!(
+        diff.stdout().contains(&format!("layers  {layer} -> (none)")),
+        "{}",
+        diff.stdout()
+    );
+    f.deploy(&["--dry-run"]).success();
+    assert_eq!(deployed_layers(&f.name), [layer.as_str()]);
+    f.deploy(&[]).success();
+    assert!(deployed_layers(&f.name).is_empty());
+
+    std::fs::write(&path, &toml).unwrap();
+    f.deploy(&["--layer", &layer]).success();
+    assert_eq!(deployed_layers(&f.name), [layer.as_str()]);
+    f.deploy(&["--unset", "layers"]).success();
+    assert!(deployed_layers(&f.name).is_empty());
+    f.deploy(&["--unset", "layers", "--layer", &layer])
+        .fails(2, "--unset layers (--layer, layers) is also given a value");
+}

@@ -536,7 +536,14 @@ fn diff_merges_tag_and_env_flags_with_the_deployed_ones_as_deploy_does() {
         let out = f.run(&args);
         assert_eq!(out.code, 0, "{flags:?}: {}{}", out.stdout(), out.stderr);
     }
-    let out = f.run(&["diff", "--exit-code", "--tag", "owner=dev", "--env", "NEW=1"]);
+    let out = f.run(&[
+        "diff",
+        "--exit-code",
+        "--tag",
+        "owner=dev",
+        "--env",
+        "NEW=1",
+    ]);
     assert_eq!(out.code, 4, "{}{}", out.stdout(), out.stderr);
     let t = out.stdout();
     assert!(t.contains("tags.owner") && t.contains("ops -> dev"), "{t}");
@@ -595,7 +602,8 @@ fn diff_right_after_init_compares_the_configuration_only() {
     let out = run(&["diff", "--exit-code"]);
     assert_eq!(out.code, 0, "{}{}", out.stdout(), out.stderr);
     assert!(
-        out.stdout().contains("no configuration differences (code not compared"),
+        out.stdout()
+            .contains("no configuration differences (code not compared"),
         "{}",
         out.stdout()
     );

@@ -455,10 +455,14 @@ fn an_empty_layer_list_or_unset_layers_removes_the_layers() {
     let path = f.dir.path().join("lamctl.toml");
     let toml = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, format!("layers = []\n{toml}")).unwrap();
-    let diff = lamctl(["diff", "--exit-code"]).moto().dir(f.dir.path()).run();
+    let diff = lamctl(["diff", "--exit-code"])
+        .moto()
+        .dir(f.dir.path())
+        .run();
     assert_eq!(diff.code, 4, "{}{}", diff.stdout(), diff.stderr);
     assert!(
-        diff.stdout().contains(&format!("layers  {layer} -> (none)")),
+        diff.stdout()
+            .contains(&format!("layers  {layer} -> (none)")),
         "{}",
         diff.stdout()
     );

@@ -18,7 +18,7 @@ use crate::lambda::config::value::{
 };
 use crate::lambda::{limits, names};
 
-mod file;
+pub(super) mod file;
 #[macro_use]
 mod merge;
 mod position;

@@ -46,13 +46,25 @@ pub fn environment(
 }
 
 /// A dotenv file (KEY=VALUE lines, quotes, comments, `export`); a UTF-8
-/// byte-order mark (Windows editors write one) is skipped.
+/// byte-order mark (Windows editors write one) is skipped. Only a regular
+/// file of bounded size in UTF-8 is read (a FIFO or `/dev/zero` would
+/// never end).
 pub fn read_env_file(path: &Path) -> Result<Vec<(String, String)>> {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => return Err(env_file_error(path, dotenvy::Error::Io(e))),
-    };
+    let hint = "give a file of KEY=VALUE lines";
+    let bytes = super::config::file::read_regular(path, "env file", ENV_FILE, hint)?;
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    if let Err(e) = std::str::from_utf8(text) {
+        let line = text[..e.valid_up_to()]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1;
+        return Err(Error::usage(format!(
+            "env file {} line {line} is not UTF-8 text ({ENV_FILE})",
+            path.display()
+        ))
+        .with_hint("save it as UTF-8"));
+    }
     dotenvy::from_read_iter(text)
         .map(|item| item.map_err(|e| env_file_error(path, e)))
         .collect()
@@ -99,7 +111,18 @@ mod tests {
         let v = read_env_file(&p).unwrap();
         assert_eq!(v[0], ("FIRST".to_string(), "1".to_string()));
         let e = read_env_file(dir.path()).unwrap_err().to_string();
-        assert!(e.contains("is a directory (--env-file"), "{e}");
+        assert!(
+            e.contains("is a directory, not a regular file (--env-file"),
+            "{e}"
+        );
+        // Never a read without end, never "does not exist" for what exists.
+        let e = read_env_file(Path::new("/dev/zero")).unwrap_err();
+        assert_eq!(e.code(), 2);
+        assert!(e.to_string().contains("is a character device"), "{e}");
+        std::fs::write(&p, b"A=1\nB=caf\xe9\n").unwrap();
+        let e = read_env_file(&p).unwrap_err();
+        assert_eq!(e.code(), 2);
+        assert!(e.to_string().contains("bom.env line 2 is not UTF-8"), "{e}");
     }
 
     #[test]

@@ -74,6 +74,10 @@ pub(super) fn cases() -> Vec<Case> {
         case(&["whoami", "-c", "/dev/zero"], 2, "a character device"),
         case(&["whoami", "-c", "{aux}/latin1.toml"], 2, "not UTF-8"),
         case(&["package", "-c", "/dev/null"], 2, "not a regular file"),
+        // The same for --env-file (it read /dev/zero without end).
+        deploy(&["--env-file", "/dev/zero"], "a character device"),
+        deploy(&["--env-file", "{aux}/fifo"], "a FIFO"),
+        deploy(&["--env-file", "{aux}/latin1.toml"], "not UTF-8"),
     ]
 }
 

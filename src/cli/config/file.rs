@@ -14,40 +14,7 @@ const HINT: &str = "-c/--config names a lamctl.toml; leave it out to use ./lamct
 /// refused by what it is (reading one would block or never end); so is a
 /// file over [`CONFIG_FILE_BYTES`] or one that is not UTF-8 (exit 2).
 pub(super) fn read(path: &Path) -> Result<String> {
-    let usage = |what: String| {
-        Error::usage(format!(
-            "config file {} {what} (-c/--config)",
-            path.display()
-        ))
-        .with_hint(HINT)
-    };
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(usage("does not exist".into()));
-        }
-        Err(e) => return Err(Error::io(path, e)),
-    };
-    if !meta.is_file() {
-        return Err(usage(format!("is {}, not a regular file", kind(&meta))));
-    }
-    if meta.len() > CONFIG_FILE_BYTES {
-        return Err(usage(format!(
-            "is {} bytes; a lamctl.toml is at most {CONFIG_FILE_BYTES}",
-            meta.len()
-        )));
-    }
-    let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    // Bounded even if the file grows between the check and the read.
-    let mut bytes = Vec::new();
-    f.take(CONFIG_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::io(path, e))?;
-    if bytes.len() as u64 > CONFIG_FILE_BYTES {
-        return Err(usage(format!(
-            "is over {CONFIG_FILE_BYTES} bytes; a lamctl.toml is not"
-        )));
-    }
+    let bytes = read_regular(path, "config file", "-c/--config", HINT)?;
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let text = std::str::from_utf8(&e.as_bytes()[..at]).unwrap_or_default();
@@ -59,6 +26,40 @@ pub(super) fn read(path: &Path) -> Result<String> {
         ))
         .with_hint("save lamctl.toml as UTF-8")
     })
+}
+
+/// The bytes of a small input file (`what`, given by `culprit`: lamctl.toml,
+/// an env file): a regular file of at most [`CONFIG_FILE_BYTES`], else a
+/// usage error that says what it is.
+pub(in crate::cli) fn read_regular(
+    path: &Path,
+    what: &str,
+    culprit: &str,
+    hint: &str,
+) -> Result<Vec<u8>> {
+    let usage = |is: String| {
+        Error::usage(format!("{what} {} {is} ({culprit})", path.display())).with_hint(hint)
+    };
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(usage("does not exist".into()));
+        }
+        Err(e) => return Err(Error::io(path, e)),
+    };
+    if !meta.is_file() {
+        return Err(usage(format!("is {}, not a regular file", kind(&meta))));
+    }
+    let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    // Bounded even if the file grows between the check and the read.
+    let mut bytes = Vec::new();
+    f.take(CONFIG_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    if meta.len() > CONFIG_FILE_BYTES || bytes.len() as u64 > CONFIG_FILE_BYTES {
+        return Err(usage(format!("is over {CONFIG_FILE_BYTES} bytes")));
+    }
+    Ok(bytes)
 }
 
 /// What a file system entry that is not a regular file is.

@@ -1268,7 +1268,7 @@ fn bad_definitions_are_usage_errors() {
         "python3.99",
     ])
     .run()
-    .fails(2, "unknown runtime 'python3.99' (from flags)");
+    .fails(2, "for '--runtime <RUNTIME>': unknown runtime 'python3.99'");
     let bad = python_fn("", "");
     std::fs::write(
         bad.path().join("lamctl.toml"),

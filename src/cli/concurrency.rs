@@ -7,6 +7,7 @@ use super::config::Project;
 use crate::commands::concurrency::{Provisioned, Settings};
 use crate::error::{Error, Result};
 use crate::lambda::concurrency::Concurrency;
+use crate::lambda::config::value::{ProvisionedConcurrency, ReservedConcurrency};
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
@@ -54,16 +55,13 @@ impl ConcurrencyArgs {
             (n, r) => (n.as_deref(), r),
         };
         let function = super::target::function(name, project)?;
-        if let Some(n) = reserved.filter(|n| *n < 0) {
-            return Err(Error::usage(format!(
-                "reserved concurrency {n} must be 0 or more"
-            )));
+        // The rules deploy's flags and [deploy] apply (`lambda/limits.rs`).
+        if let Some(n) = reserved {
+            ReservedConcurrency::new(n).map_err(Error::usage)?;
         }
-        if let Some(n) = self.provisioned.filter(|n| *n < 1) {
-            return Err(
-                Error::usage(format!("provisioned concurrency {n} must be at least 1"))
-                    .with_hint("--delete-provisioned removes it"),
-            );
+        if let Some(n) = self.provisioned {
+            ProvisionedConcurrency::new(n)
+                .map_err(|e| Error::usage(e).with_hint("--delete-provisioned removes it"))?;
         }
         let qualifier = match &self.qualifier {
             Some(q) => Some(

@@ -12,9 +12,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::{Error, Result};
 use crate::lambda::config::value::{
-    AliasName, CorsMaxAge, CorsOrigin, Description, EphemeralStorage, FunctionName, Handler,
-    KeepVersions, LayerArn, LogGroup, Memory, ProvisionedConcurrency, ReservedConcurrency, RoleArn,
-    Runtime, S3Bucket, S3Key, Timeout,
+    AliasName, CorsHeader, CorsMaxAge, CorsMethod, CorsOrigin, Description, EphemeralStorage,
+    FunctionName, Handler, KeepVersions, LayerArn, LogGroup, Memory, ProvisionedConcurrency,
+    ReservedConcurrency, RoleArn, Runtime, S3Bucket, S3Key, Timeout,
 };
 use crate::lambda::{limits, names};
 
@@ -333,9 +333,9 @@ pub struct UrlSettings {
     #[serde(default)]
     pub cors_origins: Vec<CorsOrigin>,
     #[serde(default)]
-    pub cors_methods: Vec<String>,
+    pub cors_methods: Vec<CorsMethod>,
     #[serde(default)]
-    pub cors_headers: Vec<String>,
+    pub cors_headers: Vec<CorsHeader>,
     pub cors_max_age: Option<CorsMaxAge>,
     pub cors_credentials: Option<bool>,
 }

@@ -12,8 +12,8 @@ use crate::commands::deploy::Settings;
 use crate::error::{Error, Result};
 use crate::lambda::concurrency::Concurrency;
 use crate::lambda::config::value::{
-    AliasName, CorsMaxAge, CorsOrigin, EphemeralStorage, KeepVersions, Memory,
-    ProvisionedConcurrency, ReservedConcurrency, S3Bucket, S3Key, Timeout,
+    AliasName, CorsHeader, CorsMaxAge, CorsMethod, CorsOrigin, EphemeralStorage, KeepVersions,
+    Memory, ProvisionedConcurrency, ReservedConcurrency, S3Bucket, S3Key, Timeout,
 };
 use crate::lambda::config::{self as def, Definition};
 use crate::lambda::limits;
@@ -194,11 +194,11 @@ pub struct CorsFlags {
 
     /// An allowed CORS method (repeatable)
     #[arg(long, value_name = "METHOD")]
-    pub cors_method: Vec<String>,
+    pub cors_method: Vec<CorsMethod>,
 
     /// An allowed CORS header (repeatable)
     #[arg(long, value_name = "HEADER")]
-    pub cors_header: Vec<String>,
+    pub cors_header: Vec<CorsHeader>,
 
     /// How long browsers may cache the CORS preflight, in seconds
     #[arg(long, value_name = "SECONDS")]
@@ -222,29 +222,45 @@ impl CorsFlags {
     /// The flags over `[deploy.url]`'s values: a flag's list replaces the
     /// file's (each value was checked as it was read).
     pub fn over(&self, f: &project::UrlSettings) -> Result<Cors> {
-        let pick = |flag: &Vec<String>, file: &Vec<String>| {
-            if flag.is_empty() {
-                file.clone()
-            } else {
-                flag.clone()
+        // A flag's list replaces the file's; at most `max` values.
+        fn pick<T: std::ops::Deref<Target = str>>(
+            flag: &[T],
+            file: &[T],
+            max: usize,
+            what: &str,
+        ) -> Result<Vec<String>> {
+            let list = if flag.is_empty() { file } else { flag };
+            if list.len() > max {
+                return Err(Error::usage(format!(
+                    "{} CORS {what} given (--cors-{} / deploy.url.cors_{what}); Lambda allows at most {max}",
+                    list.len(),
+                    what.trim_end_matches('s'),
+                )));
             }
-        };
-        let strings = |v: &[CorsOrigin]| v.iter().map(|o| o.as_str().to_string()).collect();
-        let origins = pick(&strings(&self.cors_origin), &strings(&f.cors_origins));
-        if origins.len() > limits::CORS_ORIGINS {
-            return Err(Error::usage(format!(
-                "{} CORS origins given (--cors-origin / deploy.url.cors_origins); Lambda allows at most {}",
-                origins.len(),
-                limits::CORS_ORIGINS
-            )));
+            Ok(list.iter().map(|v| v.to_string()).collect())
         }
         Ok(Cors {
-            origins,
-            methods: pick(&self.cors_method, &f.cors_methods)
-                .into_iter()
-                .map(|m| m.to_uppercase())
-                .collect(),
-            headers: pick(&self.cors_header, &f.cors_headers),
+            origins: pick(
+                &self.cors_origin,
+                &f.cors_origins,
+                limits::CORS_ORIGINS,
+                "origins",
+            )?,
+            methods: pick(
+                &self.cors_method,
+                &f.cors_methods,
+                limits::CORS_METHODS,
+                "methods",
+            )?
+            .into_iter()
+            .map(|m| m.to_uppercase())
+            .collect(),
+            headers: pick(
+                &self.cors_header,
+                &f.cors_headers,
+                limits::CORS_HEADERS,
+                "headers",
+            )?,
             max_age: self.cors_max_age.or(f.cors_max_age).map(CorsMaxAge::get),
             credentials: self.cors_credentials || f.cors_credentials.unwrap_or(false),
         })

@@ -79,6 +79,12 @@ pub const S3_KEY_BYTES: usize = 1024;
 /// Function URL Cors: up to 100 origins of 1-253 characters each.
 pub const CORS_ORIGINS: usize = 100;
 pub const CORS_ORIGIN_CHARS: usize = 253;
+/// Cors.AllowMethods: up to 6 methods of 1-6 characters (`GET`, `*`);
+/// AllowHeaders and ExposeHeaders: up to 100 of 1-1,024 characters.
+pub const CORS_METHODS: usize = 6;
+pub const CORS_METHOD_CHARS: usize = 6;
+pub const CORS_HEADERS: usize = 100;
+pub const CORS_HEADER_CHARS: usize = 1024;
 /// The shortest connect or read timeout lamctl accepts: below it no AWS
 /// endpoint can answer, and a call would fail with a misleading timeout.
 pub const MIN_CALL_TIMEOUT: Duration = Duration::from_millis(100);

@@ -41,6 +41,17 @@ pub(super) fn cases() -> Vec<Case> {
             "deploy.url.cors_max_age",
         ),
         toml("[deploy.url]\nauth = \"open\"", "deploy.url.auth"),
+        // The other CORS lists, checked the same way.
+        deploy(&["--url", "--cors-method", "GET POST"], "--cors-method"),
+        toml(
+            "[deploy.url]\ncors_methods = [\"FETCHALL\"]",
+            "deploy.url.cors_methods",
+        ),
+        toml(
+            "[deploy.url]\ncors_methods = [\"GET\", \"PUT\", \"POST\", \"HEAD\", \"PATCH\", \"DELETE\", \"*\"]",
+            "7 CORS methods",
+        ),
+        deploy(&["--url", "--cors-header", "x y"], "--cors-header"),
         // Call timeouts no endpoint can meet.
         case(&["whoami", "--read-timeout", "1ns"], 2, "--read-timeout"),
         case(

@@ -232,6 +232,14 @@ checked_str!(
     /// A function URL CORS origin, 1-253 characters.
     CorsOrigin, names::cors_origin
 );
+checked_str!(
+    /// A function URL CORS method (`GET`, `*`).
+    CorsMethod, names::cors_method
+);
+checked_str!(
+    /// A function URL CORS header name.
+    CorsHeader, names::cors_header
+);
 
 #[cfg(test)]
 mod tests {

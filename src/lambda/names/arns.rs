@@ -133,6 +133,37 @@ pub fn cors_origin(s: &str) -> Result<(), String> {
     }
 }
 
+/// A function URL's CORS method: an HTTP method or `*`, at most 6 letters.
+pub fn cors_method(s: &str) -> Result<(), String> {
+    let ok = s == "*"
+        || (!s.is_empty()
+            && s.len() <= super::limits::CORS_METHOD_CHARS
+            && s.chars().all(|c| c.is_ascii_alphabetic()));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "invalid CORS method '{s}': give an HTTP method such as GET or POST, or *"
+        ))
+    }
+}
+
+/// A function URL's CORS header name: 1-1,024 characters, no whitespace.
+pub fn cors_header(s: &str) -> Result<(), String> {
+    let n = s.chars().count();
+    if n == 0
+        || n > super::limits::CORS_HEADER_CHARS
+        || s.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        Err(format!(
+            "a CORS header is 1-{} characters without spaces; this one is {n}",
+            super::limits::CORS_HEADER_CHARS
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 /// A managed IAM policy: `arn:aws:iam::aws:policy/NAME` (AWS managed) or
 /// `arn:aws:iam::ACCOUNT:policy/PATH/NAME` (customer managed).
 pub fn policy_arn(s: &str) -> Result<(), String> {

@@ -12,9 +12,10 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::{Error, Result};
 use crate::lambda::config::value::{
-    AliasName, CorsHeader, CorsMaxAge, CorsMethod, CorsOrigin, Description, EphemeralStorage,
-    FunctionName, Handler, KeepVersions, LayerArn, LogGroup, Memory, ProvisionedConcurrency,
-    ReservedConcurrency, RoleArn, Runtime, S3Bucket, S3Key, Timeout,
+    AliasName, CodeSigningConfigArn, CorsHeader, CorsMaxAge, CorsMethod, CorsOrigin, DeadLetterArn,
+    Description, EphemeralStorage, FunctionName, Handler, KeepVersions, KmsKeyArn, LayerArn,
+    LogGroup, Memory, PolicyArn, ProvisionedConcurrency, ReservedConcurrency, RoleArn, Runtime,
+    RuntimeVersionArn, S3Bucket, S3Key, SecurityGroupId, SubnetId, Timeout,
 };
 use crate::lambda::{limits, names};
 
@@ -157,7 +158,7 @@ pub struct FunctionSpec {
         help_heading = "Role (with --create-role)"
     )]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policies: Option<Vec<String>>,
+    pub policies: Option<Vec<PolicyArn>>,
 
     /// Allow ACTION (on RESOURCE, default *) in lamctl's inline policy, repeatable; the whole set
     /// [lamctl.toml: [[allow]] actions, resources]
@@ -168,12 +169,12 @@ pub struct FunctionSpec {
     /// VPC subnet id, repeatable, up to 16 [lamctl.toml: subnets]
     #[arg(long = "subnet", value_name = "ID", help_heading = "Network")]
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub subnets: Vec<String>,
+    pub subnets: Vec<SubnetId>,
 
     /// VPC security group id, repeatable, up to 5 [lamctl.toml: security_groups]
     #[arg(long = "security-group", value_name = "ID", help_heading = "Network")]
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub security_groups: Vec<String>,
+    pub security_groups: Vec<SecurityGroupId>,
 
     /// Allow IPv6 traffic in dual-stack subnets [lamctl.toml: ipv6_dual_stack]
     #[arg(long, value_name = "BOOL", help_heading = "Network")]
@@ -209,12 +210,12 @@ pub struct FunctionSpec {
     /// SQS queue or SNS topic ARN for failed asynchronous events [lamctl.toml: dead_letter_arn]
     #[arg(long, value_name = "ARN", help_heading = "Runtime and security")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dead_letter_arn: Option<String>,
+    pub dead_letter_arn: Option<DeadLetterArn>,
 
     /// KMS key ARN that encrypts the environment variables [lamctl.toml: kms_key_arn]
     #[arg(long, value_name = "ARN", help_heading = "Runtime and security")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kms_key_arn: Option<String>,
+    pub kms_key_arn: Option<KmsKeyArn>,
 
     /// When the runtime is updated [lamctl.toml: runtime_update]
     #[arg(
@@ -229,7 +230,7 @@ pub struct FunctionSpec {
     /// The runtime version to pin (with --runtime-update manual) [lamctl.toml: runtime_version_arn]
     #[arg(long, value_name = "ARN", help_heading = "Runtime and security")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub runtime_version_arn: Option<String>,
+    pub runtime_version_arn: Option<RuntimeVersionArn>,
 
     /// Recursive loop detection [lamctl.toml: recursive_loop]
     #[arg(
@@ -244,7 +245,7 @@ pub struct FunctionSpec {
     /// Code signing configuration ARN [lamctl.toml: code_signing_config]
     #[arg(long, value_name = "ARN", help_heading = "Runtime and security")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code_signing_config: Option<String>,
+    pub code_signing_config: Option<CodeSigningConfigArn>,
 
     /// The directory that is packaged, relative to the file.
     #[arg(skip)]

@@ -325,7 +325,10 @@ impl DeployArgs {
             name,
             definition,
             create_role,
-            policies: spec.policies.clone(),
+            policies: spec
+                .policies
+                .as_ref()
+                .map(|p| p.iter().map(|a| a.to_string()).collect()),
             allow: spec
                 .allow
                 .as_ref()
@@ -565,31 +568,31 @@ fn definition(spec: &FunctionSpec, environment: Option<Vec<(String, String)>>) -
         tags: spec.tags.iter().cloned().collect(),
         environment: environment.map(|e| e.into_iter().collect()),
         vpc: (!spec.subnets.is_empty()).then(|| def::Vpc {
-            subnets: spec.subnets.clone(),
-            security_groups: spec.security_groups.clone(),
+            subnets: spec.subnets.iter().map(|s| s.to_string()).collect(),
+            security_groups: spec.security_groups.iter().map(|s| s.to_string()).collect(),
             ipv6_dual_stack: spec.ipv6_dual_stack,
         }),
         tracing: spec.tracing.map(Into::into),
         snap_start: spec.snap_start.map(Into::into),
         application_log_level: spec.application_log_level.map(Into::into),
         system_log_level: spec.system_log_level.map(Into::into),
-        dead_letter_arn: spec.dead_letter_arn.clone(),
-        kms_key_arn: spec.kms_key_arn.clone(),
+        dead_letter_arn: spec.dead_letter_arn.clone().map(String::from),
+        kms_key_arn: spec.kms_key_arn.clone().map(String::from),
         file_systems: (!spec.file_systems.is_empty()).then(|| {
             spec.file_systems
                 .iter()
                 .map(|f| def::FileSystem {
-                    arn: f.arn.clone(),
-                    mount_path: f.mount_path.clone(),
+                    arn: f.arn.to_string(),
+                    mount_path: f.mount_path.to_string(),
                 })
                 .collect()
         }),
         runtime_management: spec.runtime_update.map(|u| def::RuntimeManagement {
             update: u.into(),
-            version_arn: spec.runtime_version_arn.clone(),
+            version_arn: spec.runtime_version_arn.clone().map(String::from),
         }),
         recursive_loop: spec.recursive_loop.map(Into::into),
-        code_signing_config: spec.code_signing_config.clone(),
+        code_signing_config: spec.code_signing_config.clone().map(String::from),
         ..Default::default()
     }
 }

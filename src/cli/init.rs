@@ -10,8 +10,9 @@ use super::config::{self as project, DEFAULT_FILE, FunctionSpec};
 use crate::commands::init::Settings;
 use crate::error::{Error, Result};
 use crate::lambda::config::value::{
-    Description, EphemeralStorage, FunctionName, Handler, LayerArn, LogGroup, Memory, RoleArn,
-    Runtime, Timeout,
+    CodeSigningConfigArn, DeadLetterArn, Description, EfsAccessPointArn, EfsMountPath,
+    EphemeralStorage, FunctionName, Handler, KmsKeyArn, LayerArn, LogGroup, Memory, RoleArn,
+    Runtime, RuntimeVersionArn, SecurityGroupId, SubnetId, Timeout,
 };
 use crate::lambda::config::{self as def, Definition};
 
@@ -67,6 +68,13 @@ pub fn render(name: &str, d: &Definition, download: bool) -> Result<String> {
             .transpose()
             .map_err(|e| Error::failed(format!("cannot render lamctl.toml: {e}")))
     }
+    fn all<T>(
+        v: impl Iterator<Item = String>,
+        new: impl Fn(String) -> std::result::Result<T, String>,
+    ) -> Result<Vec<T>> {
+        v.map(|x| new(x).map_err(|e| Error::failed(format!("cannot render lamctl.toml: {e}"))))
+            .collect()
+    }
     let spec = FunctionSpec {
         name: Some(FunctionName::new(name).map_err(|e| fail(&e))?),
         runtime: checked(&d.runtime, Runtime::new)?,
@@ -101,33 +109,36 @@ pub fn render(name: &str, d: &Definition, download: bool) -> Result<String> {
         log_group: checked(&d.log_group, LogGroup::new)?,
         application_log_level: d.application_log_level.map(Into::into),
         system_log_level: d.system_log_level.map(Into::into),
-        subnets: d.vpc.iter().flat_map(|v| v.subnets.clone()).collect(),
-        security_groups: d
-            .vpc
-            .iter()
-            .flat_map(|v| v.security_groups.clone())
-            .collect(),
+        subnets: all(d.vpc.iter().flat_map(|v| v.subnets.clone()), SubnetId::new)?,
+        security_groups: all(
+            d.vpc.iter().flat_map(|v| v.security_groups.clone()),
+            SecurityGroupId::new,
+        )?,
         ipv6_dual_stack: d.vpc.as_ref().and_then(|v| v.ipv6_dual_stack),
         file_systems: d
             .file_systems
             .iter()
             .flatten()
-            .map(|f| project::FileSystem {
-                arn: f.arn.clone(),
-                mount_path: f.mount_path.clone(),
+            .map(|f| {
+                Ok(project::FileSystem {
+                    arn: EfsAccessPointArn::new(f.arn.as_str()).map_err(|e| fail(&e))?,
+                    mount_path: EfsMountPath::new(f.mount_path.as_str()).map_err(|e| fail(&e))?,
+                })
             })
-            .collect(),
+            .collect::<Result<_>>()?,
         tracing: d.tracing.map(Into::into),
         snap_start: d.snap_start.map(Into::into),
-        dead_letter_arn: d.dead_letter_arn.clone(),
-        kms_key_arn: d.kms_key_arn.clone(),
+        dead_letter_arn: checked(&d.dead_letter_arn, DeadLetterArn::new)?,
+        kms_key_arn: checked(&d.kms_key_arn, KmsKeyArn::new)?,
         runtime_update: d.runtime_management.as_ref().map(|r| r.update.into()),
-        runtime_version_arn: d
-            .runtime_management
-            .as_ref()
-            .and_then(|r| r.version_arn.clone()),
+        runtime_version_arn: checked(
+            &d.runtime_management
+                .as_ref()
+                .and_then(|r| r.version_arn.clone()),
+            RuntimeVersionArn::new,
+        )?,
         recursive_loop: d.recursive_loop.map(Into::into),
-        code_signing_config: d.code_signing_config.clone(),
+        code_signing_config: checked(&d.code_signing_config, CodeSigningConfigArn::new)?,
         source: download.then(|| PathBuf::from(SOURCE_DIR)),
         ..Default::default()
     };

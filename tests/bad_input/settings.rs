@@ -80,6 +80,10 @@ pub(super) fn cases() -> Vec<Case> {
             deploy(&["--unset", "layers"], "--unset layers"),
             &format!("layers = [\"{LAYER1}\"]\n"),
         ),
+        // Other services' names, from the file: the key and its line.
+        toml("subnets = [\"subnet\"]", "lamctl.toml:5:11: subnets"),
+        toml("kms_key_arn = \"k\"", "lamctl.toml:5:15: kms_key_arn"),
+        toml("policies = [\"ReadOnly\"]", "lamctl.toml:5:12: policies"),
         // -c: what the file is, not "does not exist".
         case(&["whoami", "-c", "{aux}/fifo"], 2, "a FIFO"),
         case(&["whoami", "-c", "/dev/zero"], 2, "a character device"),

@@ -16,6 +16,7 @@
 use std::collections::BTreeMap;
 
 use super::{AwsFileSettings, DeploySettings, FileSystem, PackageSettings};
+use crate::lambda::config::value::{SecurityGroupId, SubnetId};
 
 /// How one field of the flags (`self`) goes over the file's (`base`).
 pub(crate) trait Merge {
@@ -39,6 +40,8 @@ impl Merge for Vec<(String, String)> {
 /// Lists whose flags replace the file's list when given.
 pub(crate) trait Replaced: Clone {}
 impl Replaced for String {}
+impl Replaced for SubnetId {}
+impl Replaced for SecurityGroupId {}
 impl Replaced for FileSystem {}
 
 impl<T: Replaced> Merge for Vec<T> {

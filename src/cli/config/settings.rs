@@ -5,6 +5,7 @@
 use clap::ValueEnum;
 use serde::{Deserialize, Serialize};
 
+use crate::lambda::config::value::{EfsAccessPointArn, EfsMountPath};
 use crate::lambda::{config as def, limits, names, role};
 
 /// One `--allow ACTION[=RESOURCE]` or `[[allow]]` table: actions allowed on
@@ -51,8 +52,8 @@ pub fn parse_allow(s: &str) -> Result<Allow, String> {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileSystem {
-    pub arn: String,
-    pub mount_path: String,
+    pub arn: EfsAccessPointArn,
+    pub mount_path: EfsMountPath,
 }
 
 /// `ARN=/mnt/PATH`.
@@ -60,11 +61,9 @@ pub fn parse_file_system(s: &str) -> Result<FileSystem, String> {
     let (arn, path) = s
         .split_once('=')
         .ok_or_else(|| format!("'{s}' is not ACCESS-POINT-ARN=/mnt/PATH"))?;
-    names::efs_access_point_arn(arn)?;
-    names::efs_mount_path(path)?;
     Ok(FileSystem {
-        arn: arn.into(),
-        mount_path: path.into(),
+        arn: arn.parse()?,
+        mount_path: path.parse()?,
     })
 }
 
@@ -209,12 +208,6 @@ pub(super) fn validate(spec: &super::FunctionSpec) -> Result<(), String> {
         "--file-system",
         "file_systems",
     )?;
-    for s in &spec.subnets {
-        names::subnet_id(s)?;
-    }
-    for s in &spec.security_groups {
-        names::security_group_id(s)?;
-    }
     let vpc_given = !spec.subnets.is_empty() || !spec.security_groups.is_empty();
     if vpc_given && (spec.subnets.is_empty() || spec.security_groups.is_empty()) {
         return Err(
@@ -224,27 +217,11 @@ pub(super) fn validate(spec: &super::FunctionSpec) -> Result<(), String> {
     if spec.ipv6_dual_stack.is_some() && !vpc_given {
         return Err("--ipv6-dual-stack (ipv6_dual_stack) applies to a VPC: give --subnet and --security-group too".into());
     }
-    for f in &spec.file_systems {
-        names::efs_access_point_arn(&f.arn)?;
-        names::efs_mount_path(&f.mount_path)?;
-    }
     if !spec.file_systems.is_empty() && !vpc_given {
         return Err(
             "an EFS file system is reached through a VPC: give --subnet and --security-group too"
                 .into(),
         );
-    }
-    if let Some(a) = &spec.dead_letter_arn {
-        names::dead_letter_arn(a)?;
-    }
-    if let Some(a) = &spec.kms_key_arn {
-        names::kms_key_arn(a)?;
-    }
-    if let Some(a) = &spec.code_signing_config {
-        names::code_signing_config_arn(a)?;
-    }
-    if let Some(a) = &spec.runtime_version_arn {
-        names::runtime_version_arn(a)?;
     }
     match (spec.runtime_update, &spec.runtime_version_arn) {
         (Some(RuntimeUpdate::Manual), None) => {
@@ -274,9 +251,6 @@ pub(super) fn validate(spec: &super::FunctionSpec) -> Result<(), String> {
             "--policy",
             "policies",
         )?;
-        for a in p {
-            names::policy_arn(a)?;
-        }
     }
     if let Some(allow) = &spec.allow {
         for a in allow {

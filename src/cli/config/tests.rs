@@ -1,7 +1,7 @@
 //! lamctl.toml's parsing, validation and precedence.
 
 use super::*;
-use crate::lambda::config::value::{LayerArn, Memory};
+use crate::lambda::config::value::{LayerArn, Memory, SubnetId};
 
 fn p(text: &str) -> Result<ProjectFile> {
     parse(text, Path::new("lamctl.toml"))
@@ -213,7 +213,7 @@ create_role = true
     assert_eq!(allow.len(), 2);
     assert_eq!(allow[1].statement().resources, ["*"]);
     assert_eq!(f.deploy.create_role, Some(true));
-    assert_eq!(f.file_systems[0].mount_path, "/mnt/data");
+    assert_eq!(f.file_systems[0].mount_path.as_str(), "/mnt/data");
     // An empty list is given (the whole set: none), absent is not.
     assert_eq!(p("policies = []").unwrap().policies, Some(vec![]));
     assert_eq!(p("").unwrap().policies, None);
@@ -235,20 +235,30 @@ create_role = true
 
 #[test]
 fn flag_lists_replace_file_lists_and_options_fall_back() {
+    let (subnet_a, subnet_b) = ("subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb");
+    let (sg, policy) = (
+        "sg-0123456789abcdef0",
+        "arn:aws:iam::aws:policy/ReadOnlyAccess",
+    );
     let file = FunctionSpec {
-        subnets: vec!["subnet-0a".into()],
-        security_groups: vec!["sg-01".into()],
-        policies: Some(vec!["p1".into()]),
+        subnets: vec![subnet_a.parse().unwrap()],
+        security_groups: vec![sg.parse().unwrap()],
+        policies: Some(vec![policy.parse().unwrap()]),
         tracing: Some(Tracing::Active),
         ..Default::default()
     };
     let flags = FunctionSpec {
-        subnets: vec!["subnet-0b".into()],
+        subnets: vec![subnet_b.parse().unwrap()],
         ..Default::default()
     };
     let m = flags.over(&file);
-    assert_eq!(m.subnets, ["subnet-0b"]);
-    assert_eq!(m.security_groups, ["sg-01"]);
-    assert_eq!(m.policies, Some(vec!["p1".to_string()]));
+    let strings = |v: &[_]| {
+        v.iter()
+            .map(|s: &SubnetId| s.to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(strings(&m.subnets), [subnet_b]);
+    assert_eq!(m.security_groups[0].as_str(), sg);
+    assert_eq!(m.policies.unwrap()[0].as_str(), policy);
     assert_eq!(m.tracing, Some(Tracing::Active));
 }

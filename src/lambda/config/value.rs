@@ -240,6 +240,42 @@ checked_str!(
     /// A function URL CORS header name.
     CorsHeader, names::cors_header
 );
+checked_str!(
+    /// A VPC subnet id.
+    SubnetId, names::subnet_id
+);
+checked_str!(
+    /// A VPC security group id.
+    SecurityGroupId, names::security_group_id
+);
+checked_str!(
+    /// An SQS queue or SNS topic ARN for failed asynchronous events.
+    DeadLetterArn, names::dead_letter_arn
+);
+checked_str!(
+    /// A KMS key ARN.
+    KmsKeyArn, names::kms_key_arn
+);
+checked_str!(
+    /// A runtime version ARN.
+    RuntimeVersionArn, names::runtime_version_arn
+);
+checked_str!(
+    /// A code signing configuration ARN.
+    CodeSigningConfigArn, names::code_signing_config_arn
+);
+checked_str!(
+    /// An EFS access point ARN.
+    EfsAccessPointArn, names::efs_access_point_arn
+);
+checked_str!(
+    /// Where an EFS file system is mounted (`/mnt/NAME`).
+    EfsMountPath, names::efs_mount_path
+);
+checked_str!(
+    /// A managed IAM policy ARN.
+    PolicyArn, names::policy_arn
+);
 
 #[cfg(test)]
 mod tests {

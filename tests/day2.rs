@@ -8,6 +8,7 @@ use std::path::Path;
 use crate::harness::*;
 
 mod cases;
+mod json;
 
 /// A function directory with lamctl.toml, deployed once to moto.
 struct Fn {

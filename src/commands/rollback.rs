@@ -79,7 +79,11 @@ impl fmt::Display for Report {
             (self.from.version.parse::<u64>(), self.to.version.parse::<u64>()),
             (Ok(from), Ok(to)) if to > from
         );
-        let verb = if newer { "rolled forward" } else { "rolled back" };
+        let verb = if newer {
+            "rolled forward"
+        } else {
+            "rolled back"
+        };
         write!(f, "{verb} {} (was {})", self.to, self.from)?;
         if self.canary_cancelled {
             write!(f, "; canary cancelled")?;

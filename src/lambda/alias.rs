@@ -304,8 +304,16 @@ mod tests {
             weights: BTreeMap::from([(w.to_string(), 0.1)]),
         };
         assert!(check_route(&to("1", "2")).is_ok());
-        assert!(check_route(&to("1", "1")).unwrap_err().contains("already points at version 1"));
-        assert!(check_route(&to("$LATEST", "2")).unwrap_err().contains("$LATEST"));
+        assert!(
+            check_route(&to("1", "1"))
+                .unwrap_err()
+                .contains("already points at version 1")
+        );
+        assert!(
+            check_route(&to("$LATEST", "2"))
+                .unwrap_err()
+                .contains("$LATEST")
+        );
         let plain = AliasState {
             name: "live".into(),
             version: "$LATEST".into(),

@@ -72,7 +72,11 @@ fn env_file_lines(root: &Path, opts: &PackageOptions) -> Vec<String> {
 /// only when an include puts it back, and then with a warning.
 fn secrets(root: &Path, opts: &PackageOptions) -> Result<Gitignore> {
     let mut b = GitignoreBuilder::new(root);
-    for p in SECRET_EXCLUDES.iter().map(|s| s.to_string()).chain(env_file_lines(root, opts)) {
+    for p in SECRET_EXCLUDES
+        .iter()
+        .map(|s| s.to_string())
+        .chain(env_file_lines(root, opts))
+    {
         b.add_line(None, &p)
             .map_err(|e| Error::usage(format!("invalid env_file pattern: {e}")))?;
     }
@@ -309,7 +313,11 @@ impl Visit<'_> {
                 stat: None,
             });
         } else if ft.is_file() {
-            if self.secrets.matched_path_or_any_parents(&rel, false).is_ignore() {
+            if self
+                .secrets
+                .matched_path_or_any_parents(&rel, false)
+                .is_ignore()
+            {
                 let msg = format!(
                     "packaging {name}: an env file (it may hold secrets), put back by an include pattern"
                 );

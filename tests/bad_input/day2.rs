@@ -10,12 +10,28 @@ pub(super) fn cases() -> Vec<Case> {
     };
     vec![
         case(
-            &["alias", "good", "live", "--version", "$LATEST", "--weight", "2=10"],
+            &[
+                "alias",
+                "good",
+                "live",
+                "--version",
+                "$LATEST",
+                "--weight",
+                "2=10",
+            ],
             2,
             "$LATEST",
         ),
         case(
-            &["alias", "good", "live", "--version", "3", "--weight", "3=10"],
+            &[
+                "alias",
+                "good",
+                "live",
+                "--version",
+                "3",
+                "--weight",
+                "3=10",
+            ],
             2,
             "already points at version 3",
         ),

@@ -12,8 +12,10 @@ fn delete_refuses_a_version_an_alias_routes_to_naming_the_alias() {
     create_alias(&f.name, "live", "2");
     f.run(&["alias", "live", "--weight", "3=10"]).success();
     for v in ["2", "3"] {
-        f.run(&["delete", "--qualifier", v, "--yes"])
-            .fails(1, &format!("not deleting version {v} of '{}': alias live", f.name));
+        f.run(&["delete", "--qualifier", v, "--yes"]).fails(
+            1,
+            &format!("not deleting version {v} of '{}': alias live", f.name),
+        );
     }
     assert_eq!(published_versions(&f.name), ["1", "2", "3"]);
     // A version no alias routes to goes, as before.
@@ -31,10 +33,8 @@ fn delete_with_role_removes_only_a_role_lamctl_created() {
     // A role the harness made: lamctl cannot prove it is its own.
     let f = Fn::new("dwr");
     let theirs = format!("{}", f.name);
-    f.run(&["delete", "--yes", "--with-role"]).fails(
-        1,
-        &format!("lamctl cannot prove it created role {theirs}"),
-    );
+    f.run(&["delete", "--yes", "--with-role"])
+        .fails(1, &format!("lamctl cannot prove it created role {theirs}"));
     assert!(exists(&f.name), "refused before anything changed");
     assert!(role_exists(&theirs));
     // Without the flag the function goes and the role is said to remain.
@@ -57,7 +57,11 @@ fn delete_with_role_removes_only_a_role_lamctl_created() {
         .map(|l| format!("{l}\n"))
         .collect();
     std::fs::write(g.dir.path().join("lamctl.toml"), without_role).unwrap();
-    lamctl(["delete", "--yes"]).moto().dir(g.dir.path()).run().success();
+    lamctl(["delete", "--yes"])
+        .moto()
+        .dir(g.dir.path())
+        .run()
+        .success();
     g.run(&[
         "deploy",
         "--create-role",
@@ -87,7 +91,10 @@ fn alias_weights_on_its_own_version_or_on_latest_are_refused_before_any_write() 
     create_alias(&f.name, "live", "1");
     f.run(&["alias", "live", "--weight", "1=10"])
         .fails(1, "alias live already points at version 1");
-    assert_eq!(alias_of(&f.name, "live").unwrap(), ("1".to_string(), vec![]));
+    assert_eq!(
+        alias_of(&f.name, "live").unwrap(),
+        ("1".to_string(), vec![])
+    );
 
     create_alias(&f.name, "edge", "$LATEST");
     f.run(&["alias", "edge", "--weight", "2=10"])
@@ -108,14 +115,31 @@ fn alias_weights_on_its_own_version_or_on_latest_are_refused_before_any_write() 
 fn alias_flags_that_lambda_would_refuse_exit_2_without_a_call() {
     let sink = Sink::start();
     for (args, needle) in [
-        (vec!["alias", "fn", "live", "--version", "$LATEST", "--weight", "2=10"], "$LATEST"),
-        (vec!["alias", "fn", "live", "--version", "3", "--weight", "3=10"], "already points at version 3"),
+        (
+            vec![
+                "alias",
+                "fn",
+                "live",
+                "--version",
+                "$LATEST",
+                "--weight",
+                "2=10",
+            ],
+            "$LATEST",
+        ),
+        (
+            vec!["alias", "fn", "live", "--version", "3", "--weight", "3=10"],
+            "already points at version 3",
+        ),
         (vec!["alias"], "ALIAS is required"),
         (vec!["alias", "live"], "no function for alias 'live'"),
     ] {
         let mut all = args.clone();
         all.extend(["--endpoint-url", &sink.endpoint, "--region", REGION]);
-        lamctl(&all).dir(tempfile::tempdir().unwrap().path()).run().fails(2, needle);
+        lamctl(&all)
+            .dir(tempfile::tempdir().unwrap().path())
+            .run()
+            .fails(2, needle);
     }
     assert_eq!(sink.connections(), 0, "bad input reached the endpoint");
 }
@@ -130,13 +154,18 @@ fn rollback_to_a_newer_version_says_rolled_forward() {
     let out = f.run(&["rollback", "--to", "3"]);
     out.success();
     assert!(
-        out.stdout().contains("rolled forward live -> 3 (was live -> 1)"),
+        out.stdout()
+            .contains("rolled forward live -> 3 (was live -> 1)"),
         "{}",
         out.stdout()
     );
     let out = f.run(&["rollback", "--to", "2"]);
     out.success();
-    assert!(out.stdout().contains("rolled back live -> 2"), "{}", out.stdout());
+    assert!(
+        out.stdout().contains("rolled back live -> 2"),
+        "{}",
+        out.stdout()
+    );
 }
 
 #[test]
@@ -157,7 +186,15 @@ fn versions_are_strings_in_every_json_document() {
     let out = f.run(&["versions", "--output", "json"]);
     out.success();
     assert_eq!(out.json()["versions"][0]["version"], "1");
-    let dry = f.run(&["versions", "--prune", "--keep", "1", "--dry-run", "-o", "json"]);
+    let dry = f.run(&[
+        "versions",
+        "--prune",
+        "--keep",
+        "1",
+        "--dry-run",
+        "-o",
+        "json",
+    ]);
     assert_eq!(dry.json()["pruned"], serde_json::json!(["1"]));
     assert_eq!(dry.json()["versions"][1]["version"], "2");
 }
@@ -193,9 +230,15 @@ fn env_files_are_never_packaged_unless_an_include_puts_them_back_with_a_warning(
     assert_eq!(zip_names(&path), ["app.py", "conf/other.vars"]);
     assert!(!out.stderr.contains("warning"), "{}", out.stderr);
 
-    let out = lamctl(["package", "--include", ".env", "--include", "conf/prod.vars"])
-        .dir(d)
-        .run();
+    let out = lamctl([
+        "package",
+        "--include",
+        ".env",
+        "--include",
+        "conf/prod.vars",
+    ])
+    .dir(d)
+    .run();
     out.success();
     let names = zip_names(&path);
     assert!(names.contains(&".env".to_string()), "{names:?}");

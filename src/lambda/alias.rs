@@ -183,7 +183,8 @@ pub fn weight(percent: f64) -> f64 {
 /// `version` alone, or, for a canary (`canary_percent`) on an alias that
 /// already stands for another version, to its version with that share of
 /// traffic to `version`. A new alias gets no canary: there is nothing to
-/// shift traffic from.
+/// shift traffic from; nor does an alias of `$LATEST`, as Lambda weighs
+/// only published versions ([`check_route`]).
 pub fn route(
     name: &str,
     deployed: Option<&AliasState>,
@@ -191,7 +192,7 @@ pub fn route(
     canary_percent: Option<f64>,
 ) -> AliasState {
     match (deployed, canary_percent) {
-        (Some(d), Some(pct)) if d.version != version => AliasState {
+        (Some(d), Some(pct)) if d.version != version && d.version != "$LATEST" => AliasState {
             name: name.to_string(),
             version: d.version.clone(),
             weights: BTreeMap::from([(version.to_string(), weight(pct))]),
@@ -288,6 +289,15 @@ mod tests {
                 .weights
                 .is_empty()
         );
+        // From $LATEST there is no published version to keep: no canary.
+        let latest = AliasState {
+            name: "live".into(),
+            version: "$LATEST".into(),
+            ..Default::default()
+        };
+        let moved = route("live", Some(&latest), "4", Some(10.0));
+        assert_eq!((moved.version.as_str(), moved.weights.len()), ("4", 0));
+        assert!(check_route(&moved).is_ok());
         // A new alias points at the version, canary or not.
         let new = route("new", None, "4", Some(10.0));
         assert_eq!((new.version.as_str(), new.weights.len()), ("4", 0));

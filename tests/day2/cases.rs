@@ -32,7 +32,7 @@ fn role_exists(role: &str) -> bool {
 fn delete_with_role_removes_only_a_role_lamctl_created() {
     // A role the harness made: lamctl cannot prove it is its own.
     let f = Fn::new("dwr");
-    let theirs = format!("{}", f.name);
+    let theirs = f.name.clone();
     f.run(&["delete", "--yes", "--with-role"])
         .fails(1, &format!("lamctl cannot prove it created role {theirs}"));
     assert!(exists(&f.name), "refused before anything changed");
@@ -290,7 +290,7 @@ fn alias_completes_the_functions_aliases_and_deploy_function_completes_names() {
     assert_eq!(bash_tab(&words), ["beta", "live"]);
     // `lamctl deploy --function <TAB>`: function names.
     let words = format!("lamctl deploy {aws} --function {prefix}");
-    assert_eq!(bash_tab(&words), [f.name.clone()]);
+    assert_eq!(bash_tab(&words), vec![f.name.clone()]);
     // `lamctl deploy --function F --alias <TAB>`: F's aliases.
     let words = format!("lamctl deploy {aws} --function {} --alias l", f.name);
     assert_eq!(bash_tab(&words), ["live"]);

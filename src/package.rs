@@ -303,7 +303,8 @@ fn file_mode(executable: bool) -> u32 {
 
 /// What packaging leaves out of a directory (the default excludes,
 /// `.lamctlignore`, excludes and includes, VCS directories), for other
-/// layers to ask: `serve --watch` ignores changes to the same files.
+/// layers to ask: `serve --watch` ignores changes to the same files — all
+/// but the env files, which the local run reads.
 pub struct IgnoreRules {
     ig: Gitignore,
     has_includes: bool,
@@ -325,7 +326,8 @@ impl IgnoreRules {
             cache: None,
         };
         Ok(IgnoreRules {
-            ig: walk::matcher(root, &opts)?,
+            // The local run reads the env file: a change to it counts.
+            ig: walk::matcher(root, &opts, false)?,
             has_includes: !includes.is_empty(),
         })
     }

@@ -16,17 +16,25 @@ use super::{
 };
 use crate::error::{Error, Result};
 
-pub(super) fn matcher(root: &Path, opts: &PackageOptions) -> Result<Gitignore> {
+/// The ignore rules; `secrets`: with the env-file excludes (packaging),
+/// or without (`serve --watch`, where a changed env file must count).
+pub(super) fn matcher(root: &Path, opts: &PackageOptions, secrets: bool) -> Result<Gitignore> {
     let mut b = GitignoreBuilder::new(root);
     let bad = |what: &str, e: ignore::Error| {
         Error::usage(format!("invalid pattern in {what}: {e}"))
             .with_hint("patterns use .gitignore syntax")
     };
-    for p in DEFAULT_EXCLUDES.iter().chain(SECRET_EXCLUDES) {
+    for p in DEFAULT_EXCLUDES {
         b.add_line(None, p).map_err(|e| bad("the defaults", e))?;
     }
-    for p in env_file_lines(root, opts) {
-        b.add_line(None, &p).map_err(|e| bad("env_file", e))?;
+    if secrets {
+        for p in SECRET_EXCLUDES
+            .iter()
+            .map(|s| s.to_string())
+            .chain(env_file_lines(root, opts))
+        {
+            b.add_line(None, &p).map_err(|e| bad("env_file", e))?;
+        }
     }
     let file = root.join(IGNORE_FILE);
     if file.is_file()
@@ -92,7 +100,7 @@ pub(super) fn collect(
     opts: &PackageOptions,
     obs: &dyn Observer,
 ) -> Result<Vec<Entry>> {
-    let ig = Arc::new(matcher(root, opts)?);
+    let ig = Arc::new(matcher(root, opts, true)?);
     let secrets = secrets(root, opts)?;
     let has_includes = !opts.includes.is_empty();
     // An earlier output inside the tree must not be packaged into the next one.

@@ -42,6 +42,9 @@ pub const IGNORE_FILE: &str = ".lamctlignore";
 
 /// Left out unless `--include` puts them back (VCS metadata is never packaged).
 const DEFAULT_EXCLUDES: &[&str] = &["/.lamctl/", "/lamctl.toml", "/.lamctlignore", ".DS_Store"];
+/// Dotenv files hold secrets: left out at any depth, like the files named by
+/// `env_file` ([`PackageOptions::env_files`]); a warning when put back.
+const SECRET_EXCLUDES: &[&str] = &[".env*"];
 const NEVER_INCLUDED: &[&str] = &[".git", ".hg", ".svn"];
 
 /// Extensions whose content is already compressed: stored, not deflated again.
@@ -69,6 +72,9 @@ pub struct PackageOptions {
     pub excludes: Vec<String>,
     /// gitignore-style patterns to put back in, even when ignored.
     pub includes: Vec<String>,
+    /// The dotenv files the function's environment is read from
+    /// (`env_file`): never packaged unless an include puts them back.
+    pub env_files: Vec<PathBuf>,
     pub keep_symlinks: bool,
     /// Fail when the unzipped size is over Lambda's 250 MB.
     pub size_check: bool,
@@ -297,7 +303,8 @@ fn file_mode(executable: bool) -> u32 {
 
 /// What packaging leaves out of a directory (the default excludes,
 /// `.lamctlignore`, excludes and includes, VCS directories), for other
-/// layers to ask: `serve --watch` ignores changes to the same files.
+/// layers to ask: `serve --watch` ignores changes to the same files — all
+/// but the env files, which the local run reads.
 pub struct IgnoreRules {
     ig: Gitignore,
     has_includes: bool,
@@ -312,13 +319,15 @@ impl IgnoreRules {
             output: PathBuf::new(),
             excludes: excludes.to_vec(),
             includes: includes.to_vec(),
+            env_files: Vec::new(),
             keep_symlinks: false,
             size_check: false,
             threads: 0,
             cache: None,
         };
         Ok(IgnoreRules {
-            ig: walk::matcher(root, &opts)?,
+            // The local run reads the env file: a change to it counts.
+            ig: walk::matcher(root, &opts, false)?,
             has_includes: !includes.is_empty(),
         })
     }

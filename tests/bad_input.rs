@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use crate::harness::*;
 
 mod settings;
+mod day2;
 
 /// A complete, valid lamctl.toml: each case breaks one thing.
 const GOOD_TOML: &str = "name = \"good\"\nruntime = \"python3.12\"\nhandler = \"app.handler\"\nrole = \"arn:aws:iam::123456789012:role/lamctl-test\"\n";
@@ -349,6 +350,7 @@ fn catalogue() -> Vec<Case> {
         case(&["completions", "tcsh"], 2, "tcsh"),
     ];
     v.extend(settings::cases());
+    v.extend(day2::cases());
     v
 }
 

@@ -7,6 +7,9 @@ use std::path::Path;
 
 use crate::harness::*;
 
+mod cases;
+mod json;
+
 /// A function directory with lamctl.toml, deployed once to moto.
 struct Fn {
     dir: tempfile::TempDir,
@@ -158,7 +161,7 @@ fn versions_lists_aliases_and_prune_never_deletes_an_aliased_version() {
     out.success();
     let v = out.json();
     assert_eq!(v["versions"].as_array().unwrap().len(), 4);
-    assert_eq!(v["versions"][0]["version"], 1);
+    assert_eq!(v["versions"][0]["version"], "1");
     assert_eq!(v["versions"][0]["aliases"], serde_json::json!(["old"]));
     assert_eq!(v["versions"][3]["aliases"], serde_json::json!(["live"]));
 

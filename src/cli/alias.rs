@@ -6,7 +6,7 @@ use super::complete;
 use super::config::Project;
 use crate::commands::alias::{Change, Settings};
 use crate::error::{Error, Result};
-use crate::lambda::alias::weight;
+use crate::lambda::alias::{AliasState, check_route, weight};
 
 #[derive(Debug, Args)]
 // `--version` is the version to point at here, not lamctl's own.
@@ -20,14 +20,13 @@ use crate::lambda::alias::weight;
   lamctl alias hello live --weight 8=10      # send 10% of live's traffic to version 8
   lamctl alias hello staging --delete")]
 pub struct AliasArgs {
-    /// [NAME] ALIAS: the function [default: `name` in lamctl.toml] and the alias
-    #[arg(
-        value_names = ["NAME", "ALIAS"],
-        num_args = 1..=2,
-        required = true,
-        add = complete::function_then_alias()
-    )]
-    pub target: Vec<String>,
+    /// The function [default: `name` in lamctl.toml]; given alone, the value is the ALIAS
+    #[arg(value_name = "NAME", add = complete::function_then_alias())]
+    pub first: Option<String>,
+
+    /// The alias (required; `lamctl alias ALIAS` takes the function from lamctl.toml)
+    #[arg(value_name = "ALIAS", add = complete::aliases())]
+    pub second: Option<String>,
 
     /// Point the alias at this version (creates the alias when missing; clears weights unless
     /// --weight is given)
@@ -58,11 +57,20 @@ fn parse_weight(s: &str) -> std::result::Result<(String, f64), String> {
 
 impl AliasArgs {
     pub fn settings(&self, project: Option<&Project>) -> Result<Settings> {
-        let (name, alias) = match self.target.as_slice() {
-            [alias] => (None, alias),
-            [name, alias] => (Some(name.as_str()), alias),
-            _ => return Err(Error::usage("give [NAME] ALIAS")),
+        // Both values are optional to clap, so that each wrong shape gets
+        // one clear error here rather than clap's `<NAME> [ALIAS]...`.
+        let usage = "usage: lamctl alias [OPTIONS] [NAME] <ALIAS> (see 'lamctl alias --help')";
+        let (name, alias) = match (&self.first, &self.second) {
+            (Some(alias), None) => (None, alias),
+            (Some(name), Some(alias)) => (Some(name.as_str()), alias),
+            _ => return Err(Error::usage("ALIAS is required").with_hint(usage)),
         };
+        if name.is_none() && Project::default_function(project).is_none() {
+            return Err(Error::usage(format!(
+                "no function for alias '{alias}': lamctl.toml names none"
+            ))
+            .with_hint("give NAME ALIAS, or set `name` in lamctl.toml"));
+        }
         let function = super::target::function(name, project)?;
         let alias = super::target::alias("ALIAS", alias)?;
         let version = match &self.version {
@@ -80,12 +88,18 @@ impl AliasArgs {
         } else {
             Change::Show
         };
-        if let (Some(v), Some((v2, _))) = (&self.version, &self.weight)
-            && v == v2
+        // When the flags alone show a route Lambda refuses, no call is made.
+        if let Change::Route {
+            version: Some(v),
+            weight: Some((v2, w)),
+        } = &change
         {
-            return Err(Error::usage(format!(
-                "--weight {v2}=…: the alias already points at version {v}"
-            )));
+            let to = AliasState {
+                name: alias.clone(),
+                version: v.clone(),
+                weights: [(v2.clone(), *w)].into(),
+            };
+            check_route(&to).map_err(Error::usage)?;
         }
         Ok(Settings {
             function,

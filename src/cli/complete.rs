@@ -27,33 +27,22 @@ pub fn set_provider(p: Provider) {
     let _ = PROVIDER.set(p);
 }
 
-/// Completes each value of an argument with candidates of these kinds;
-/// `per_index` gives a multi-value argument's values their own kinds.
+/// Completes an argument's value with candidates of these kinds.
 #[derive(Clone)]
 struct Remote {
-    per_index: Vec<&'static [Kind]>,
+    kinds: &'static [Kind],
 }
 
 impl ValueCompleter for Remote {
     fn complete(&self, current: &OsStr) -> Vec<CompletionCandidate> {
-        self.complete_at(0, current)
-    }
-
-    fn complete_at(&self, index: usize, current: &OsStr) -> Vec<CompletionCandidate> {
         let Some(provider) = PROVIDER.get() else {
             return Vec::new();
         };
-        let kinds = self
-            .per_index
-            .get(index)
-            .or(self.per_index.last())
-            .copied()
-            .unwrap_or_default();
         let current = current.to_string_lossy();
         let words: Vec<String> = std::env::args().collect();
         let line = Line::read(&words);
         let mut out: Vec<String> = Vec::new();
-        for kind in kinds {
+        for kind in self.kinds {
             for c in provider(*kind, &line.aws, line.function.as_deref()) {
                 if c.starts_with(current.as_ref()) && !out.contains(&c) {
                     out.push(c);
@@ -64,34 +53,34 @@ impl ValueCompleter for Remote {
     }
 }
 
-fn remote(per_index: Vec<&'static [Kind]>) -> ArgValueCompleter {
-    ArgValueCompleter::new(Remote { per_index })
+fn remote(kinds: &'static [Kind]) -> ArgValueCompleter {
+    ArgValueCompleter::new(Remote { kinds })
 }
 
 /// Function names.
 pub fn functions() -> ArgValueCompleter {
-    remote(vec![&[Kind::Functions]])
+    remote(&[Kind::Functions])
 }
 
 /// The function's aliases.
 pub fn aliases() -> ArgValueCompleter {
-    remote(vec![&[Kind::Aliases]])
+    remote(&[Kind::Aliases])
 }
 
 /// The function's published versions.
 pub fn versions() -> ArgValueCompleter {
-    remote(vec![&[Kind::Versions]])
+    remote(&[Kind::Versions])
 }
 
 /// Aliases and versions (a qualifier).
 pub fn qualifiers() -> ArgValueCompleter {
-    remote(vec![&[Kind::Aliases, Kind::Versions]])
+    remote(&[Kind::Aliases, Kind::Versions])
 }
 
-/// `[NAME] ALIAS`: the first value is a function or an alias (of the
-/// function in lamctl.toml), the second an alias.
+/// `[NAME] ALIAS`'s first value: a function, or an alias of the function
+/// in lamctl.toml (the second value has [`aliases`]).
 pub fn function_then_alias() -> ArgValueCompleter {
-    remote(vec![&[Kind::Functions, Kind::Aliases], &[Kind::Aliases]])
+    remote(&[Kind::Functions, Kind::Aliases])
 }
 
 /// What the command line being completed already says.

@@ -42,7 +42,7 @@ function_spec! {
 #[serde(deny_unknown_fields)]
 pub struct FunctionSpec {
     /// The function's name [lamctl.toml: name]
-    #[arg(long = "function", value_name = "NAME", help_heading = "Function")]
+    #[arg(long = "function", value_name = "NAME", help_heading = "Function", add = super::complete::functions())]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<FunctionName>,
 

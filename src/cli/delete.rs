@@ -11,7 +11,8 @@ use crate::error::Result;
 #[command(after_help = "Examples:
   lamctl delete hello                        # asks first
   lamctl delete hello --yes                  # in a script (required without a terminal)
-  lamctl delete hello --qualifier 3 --yes    # one published version")]
+  lamctl delete hello --qualifier 3 --yes    # one published version
+  lamctl delete hello --yes --with-role      # and the role `deploy --create-role` made")]
 pub struct DeleteArgs {
     /// The function [default: `name` in lamctl.toml]
     #[arg(value_name = "NAME", add = complete::functions())]
@@ -24,6 +25,10 @@ pub struct DeleteArgs {
     /// Delete only this published version
     #[arg(long, value_name = "VERSION", add = complete::versions())]
     pub qualifier: Option<String>,
+
+    /// Delete the function's execution role too, when lamctl created it (its tag proves it)
+    #[arg(long, conflicts_with = "qualifier")]
+    pub with_role: bool,
 }
 
 impl DeleteArgs {
@@ -36,6 +41,7 @@ impl DeleteArgs {
                 .map(|v| super::target::version("--qualifier", v))
                 .transpose()?,
             yes: self.yes,
+            with_role: self.with_role,
         })
     }
 }

@@ -91,7 +91,7 @@ pub struct DeployArgs {
     pub no_publish: bool,
 
     /// Create or move this alias to the new version (implies --publish) [lamctl.toml: deploy.alias]
-    #[arg(long, value_name = "NAME", help_heading = "Versions")]
+    #[arg(long, value_name = "NAME", help_heading = "Versions", add = super::complete::aliases())]
     pub alias: Option<AliasName>,
 
     /// Move no alias, whatever lamctl.toml says
@@ -464,7 +464,9 @@ impl DeployArgs {
 
     /// What to package: DIR and the packaging flags over lamctl.toml.
     pub fn package_options(&self, project: Option<&Project>) -> Result<PackageOptions> {
-        super::package::options(self.dir.as_deref(), &self.pack, project)
+        let mut opts = super::package::options(self.dir.as_deref(), &self.pack, project)?;
+        opts.env_files.extend(self.spec.env_file.clone());
+        Ok(opts)
     }
 
     /// The function URL flags over `[deploy.url]`.

@@ -89,7 +89,8 @@ pub enum Command {
     #[command(after_help = "Examples:
   lamctl logs hello
   lamctl logs hello -f
-  lamctl logs hello --since 1h --filter ERROR")]
+  lamctl logs hello --since 1h --filter ERROR
+  lamctl logs hello -o json | jq .message     # one JSON object per line (NDJSON)")]
     Logs(logs::LogsArgs),
     /// List the region's functions: runtime, memory, timeout, last modified, code size
     List(list::ListArgs),
@@ -201,7 +202,8 @@ pub enum OutputArg {
     /// Human-readable text
     #[default]
     Text,
-    /// One JSON document (stable keys) on stdout
+    /// One JSON document (stable keys) on stdout; `logs` prints one JSON object per event, one
+    /// per line (NDJSON), so a follow streams
     Json,
 }
 

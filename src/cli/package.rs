@@ -103,6 +103,11 @@ pub fn options(
             .chain(&flags.include)
             .cloned()
             .collect(),
+        // The file the environment (secrets) is read from is never packaged.
+        env_files: project
+            .and_then(|p| p.file.env_file.as_ref().map(|f| p.dir().join(f)))
+            .into_iter()
+            .collect(),
         keep_symlinks: flags.keep_symlinks || settings.keep_symlinks,
         size_check: !flags.no_size_check,
         threads: 0,

@@ -81,6 +81,13 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
                 version,
                 weights: weight.iter().cloned().collect::<BTreeMap<_, _>>(),
             };
+            // Before any write: a weight on the alias's own version, or on
+            // an alias of $LATEST, is refused here rather than half-done.
+            alias::check_route(&to).map_err(|m| {
+                Error::failed(m).with_hint(format!(
+                    "`lamctl alias {name} {a}` shows where it points; --version moves it"
+                ))
+            })?;
             check_versions(&client, &aws, name, &to).await?;
             match &current {
                 None => {

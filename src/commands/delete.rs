@@ -1,6 +1,9 @@
 //! `lamctl delete [NAME]`: delete a function (or one published version).
 //! On a terminal it asks first; without one it needs --yes, and without
-//! --yes it stops (exit 2) before any AWS call.
+//! --yes it stops (exit 2) before any AWS call. A version an alias routes
+//! traffic to is refused, naming the alias (as `versions --prune` spares
+//! it); `--with-role` deletes the execution role too, only when its tag
+//! proves lamctl created it for this function.
 
 use std::fmt;
 use std::io::{BufRead, IsTerminal, Write};
@@ -9,7 +12,7 @@ use serde::Serialize;
 
 use super::Ctx;
 use crate::error::{Error, Result};
-use crate::lambda::{delete_function, get_function, not_found};
+use crate::lambda::{alias, delete_function, require_function, role};
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -17,6 +20,8 @@ pub struct Settings {
     /// Only this published version.
     pub version: Option<String>,
     pub yes: bool,
+    /// Delete the function's execution role too (lamctl's own only).
+    pub with_role: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -25,6 +30,10 @@ struct Report {
     version: Option<String>,
     region: String,
     deleted: bool,
+    /// The function's execution role (by name), when the function was the target.
+    role: Option<String>,
+    /// The role was deleted too (--with-role).
+    role_deleted: bool,
 }
 
 pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
@@ -43,19 +52,84 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
 
     let aws = ctx.aws().await?;
     let client = aws.lambda().await;
-    if get_function(&client, &aws, name).await?.is_none() {
-        return Err(not_found(&aws, name, None));
+    let function = require_function(&client, &aws, name).await?;
+    if let Some(v) = &set.version {
+        refuse_aliased(&client, &aws, name, v).await?;
     }
+    // The role by name (its ARN's last segment; a path may precede it).
+    let role = match &set.version {
+        Some(_) => None,
+        None => function
+            .config
+            .role()
+            .and_then(|arn| arn.rsplit('/').next())
+            .map(String::from),
+    };
+    if set.with_role
+        && let Some(r) = &role
+    {
+        prove_lamctls(&aws, name, r).await?;
+    }
+
     let deleted = set.yes || confirm(&format!("delete {what} in {}?", aws.region.value))?;
+    let mut role_deleted = false;
     if deleted {
         delete_function(&client, &aws, name, set.version.as_deref()).await?;
+        if let (true, Some(r)) = (set.with_role, &role) {
+            ctx.ui.note(format!("deleting execution role {r}"));
+            role::delete(&aws, r).await?;
+            role_deleted = true;
+        } else if let Some(r) = &role {
+            ctx.ui.note(format!(
+                "the execution role {r} remains (`--with-role` deletes a role lamctl created)"
+            ));
+        }
     }
     ctx.ui.result(&Report {
         function: name.to_string(),
         version: set.version.clone(),
         region: aws.region.value.clone(),
         deleted,
+        role,
+        role_deleted,
     })
+}
+
+/// Lambda refuses to delete a version an alias routes traffic to; say
+/// which alias before trying.
+async fn refuse_aliased(
+    client: &aws_sdk_lambda::Client,
+    aws: &crate::aws::AwsContext,
+    name: &str,
+    version: &str,
+) -> Result<()> {
+    let aliases = alias::list(client, aws, name).await?;
+    let on = alias::aliases_on(&aliases, version);
+    if on.is_empty() {
+        return Ok(());
+    }
+    Err(Error::failed(format!(
+        "not deleting version {version} of '{name}': alias {} routes traffic to it",
+        on.join(", ")
+    ))
+    .with_hint(format!(
+        "move the alias first (`lamctl alias {name} {} --version N`)",
+        on[0]
+    )))
+}
+
+/// `--with-role` deletes only a role whose tag says lamctl created it for
+/// this function; any other is refused, by name, before anything changes.
+async fn prove_lamctls(aws: &crate::aws::AwsContext, function: &str, r: &str) -> Result<()> {
+    let owner = role::owner(aws, r).await?;
+    if owner.as_deref() == Some(function) {
+        return Ok(());
+    }
+    Err(Error::failed(format!(
+        "not deleting function '{function}': --with-role, but lamctl cannot prove it created role {r} (no {}={function} tag)",
+        role::OWNER_TAG
+    ))
+    .with_hint("leave out --with-role to delete the function and keep the role"))
 }
 
 /// Ask on stderr, read the answer from stdin; only y or yes agrees.
@@ -77,10 +151,13 @@ impl fmt::Display for Report {
             Some(v) => format!("version {v} of {}", self.function),
             None => self.function.clone(),
         };
-        if self.deleted {
-            writeln!(f, "deleted {what} in {}", self.region)
-        } else {
-            writeln!(f, "not deleted: {what}")
+        if !self.deleted {
+            return writeln!(f, "not deleted: {what}");
+        }
+        writeln!(f, "deleted {what} in {}", self.region)?;
+        match (&self.role, self.role_deleted) {
+            (Some(r), true) => writeln!(f, "deleted execution role {r}"),
+            _ => Ok(()),
         }
     }
 }

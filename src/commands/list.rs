@@ -17,6 +17,9 @@ pub struct Settings {
 #[derive(Debug, Serialize)]
 struct Listing {
     region: String,
+    /// The `--prefix` the names were filtered by.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prefix: Option<String>,
     functions: Vec<FunctionSummary>,
 }
 
@@ -26,6 +29,7 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
     let functions = list_functions(&client, &aws, set.prefix.as_deref()).await?;
     ctx.ui.result(&Listing {
         region: aws.region.value.clone(),
+        prefix: set.prefix.clone(),
         functions,
     })
 }
@@ -33,7 +37,10 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
 impl fmt::Display for Listing {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.functions.is_empty() {
-            return writeln!(f, "no functions in {}", self.region);
+            return match &self.prefix {
+                Some(p) => writeln!(f, "no function in {} matches the prefix '{p}'", self.region),
+                None => writeln!(f, "no functions in {}", self.region),
+            };
         }
         let dash = || "-".to_string();
         let mut rows = vec![

@@ -74,7 +74,17 @@ impl fmt::Display for Report {
         if self.from == self.to {
             return writeln!(f, "{} already points at {}", self.to.name, self.to.version);
         }
-        write!(f, "rolled back {} (was {})", self.to, self.from)?;
+        // `--to` may name a newer version: say which way the alias moved.
+        let newer = matches!(
+            (self.from.version.parse::<u64>(), self.to.version.parse::<u64>()),
+            (Ok(from), Ok(to)) if to > from
+        );
+        let verb = if newer {
+            "rolled forward"
+        } else {
+            "rolled back"
+        };
+        write!(f, "{verb} {} (was {})", self.to, self.from)?;
         if self.canary_cancelled {
             write!(f, "; canary cancelled")?;
         }

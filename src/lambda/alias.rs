@@ -134,6 +134,39 @@ pub fn aliased_versions(aliases: &[AliasState]) -> BTreeSet<String> {
     aliases.iter().flat_map(AliasState::versions).collect()
 }
 
+/// The aliases that route traffic to `version` (as its own version or a
+/// canary's): Lambda refuses to delete a version an alias points to.
+pub fn aliases_on(aliases: &[AliasState], version: &str) -> Vec<String> {
+    aliases
+        .iter()
+        .filter(|a| a.versions().iter().any(|v| v == version))
+        .map(|a| a.name.clone())
+        .collect()
+}
+
+/// Why Lambda would refuse routing `to`, if it would: a weight on the
+/// alias's own version, or weights on an alias of `$LATEST` (routing
+/// needs published versions on both sides). Checked before any write.
+pub fn check_route(to: &AliasState) -> std::result::Result<(), String> {
+    if to.weights.is_empty() {
+        return Ok(());
+    }
+    if to.weights.contains_key(&to.version) {
+        return Err(format!(
+            "--weight {v}=…: alias {} already points at version {v}; a weight goes to another version",
+            to.name,
+            v = to.version
+        ));
+    }
+    if to.version == "$LATEST" || to.weights.contains_key("$LATEST") {
+        return Err(format!(
+            "--weight: alias {} points at $LATEST; Lambda shifts traffic only between published versions",
+            to.name
+        ));
+    }
+    Ok(())
+}
+
 /// A share of traffic (0-1) as a percentage for people: `0.07` is `7`,
 /// not `7.000000000000001`.
 pub fn percent(weight: f64) -> f64 {
@@ -150,7 +183,8 @@ pub fn weight(percent: f64) -> f64 {
 /// `version` alone, or, for a canary (`canary_percent`) on an alias that
 /// already stands for another version, to its version with that share of
 /// traffic to `version`. A new alias gets no canary: there is nothing to
-/// shift traffic from.
+/// shift traffic from; nor does an alias of `$LATEST`, as Lambda weighs
+/// only published versions ([`check_route`]).
 pub fn route(
     name: &str,
     deployed: Option<&AliasState>,
@@ -158,7 +192,7 @@ pub fn route(
     canary_percent: Option<f64>,
 ) -> AliasState {
     match (deployed, canary_percent) {
-        (Some(d), Some(pct)) if d.version != version => AliasState {
+        (Some(d), Some(pct)) if d.version != version && d.version != "$LATEST" => AliasState {
             name: name.to_string(),
             version: d.version.clone(),
             weights: BTreeMap::from([(version.to_string(), weight(pct))]),
@@ -255,12 +289,47 @@ mod tests {
                 .weights
                 .is_empty()
         );
+        // From $LATEST there is no published version to keep: no canary.
+        let latest = AliasState {
+            name: "live".into(),
+            version: "$LATEST".into(),
+            ..Default::default()
+        };
+        let moved = route("live", Some(&latest), "4", Some(10.0));
+        assert_eq!((moved.version.as_str(), moved.weights.len()), ("4", 0));
+        assert!(check_route(&moved).is_ok());
         // A new alias points at the version, canary or not.
         let new = route("new", None, "4", Some(10.0));
         assert_eq!((new.version.as_str(), new.weights.len()), ("4", 0));
         assert_eq!(weight(12.3456789), 0.123457);
         assert_eq!(percent(0.07), 7.0);
         assert_eq!(percent(weight(12.5)), 12.5);
+    }
+
+    #[test]
+    fn weights_go_to_another_published_version() {
+        let to = |v: &str, w: &str| AliasState {
+            name: "live".into(),
+            version: v.into(),
+            weights: BTreeMap::from([(w.to_string(), 0.1)]),
+        };
+        assert!(check_route(&to("1", "2")).is_ok());
+        assert!(
+            check_route(&to("1", "1"))
+                .unwrap_err()
+                .contains("already points at version 1")
+        );
+        assert!(
+            check_route(&to("$LATEST", "2"))
+                .unwrap_err()
+                .contains("$LATEST")
+        );
+        let plain = AliasState {
+            name: "live".into(),
+            version: "$LATEST".into(),
+            ..Default::default()
+        };
+        assert!(check_route(&plain).is_ok());
     }
 
     #[test]
@@ -276,6 +345,9 @@ mod tests {
             version: "1".into(),
             ..Default::default()
         };
+        assert_eq!(aliases_on(&[a.clone(), b.clone()], "4"), ["live"]);
+        assert_eq!(aliases_on(&[a.clone(), b.clone()], "1"), ["old"]);
+        assert!(aliases_on(&[a.clone(), b.clone()], "2").is_empty());
         assert_eq!(
             aliased_versions(&[a, b]),
             BTreeSet::from(["1".to_string(), "3".into(), "4".into()])

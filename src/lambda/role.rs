@@ -31,14 +31,25 @@ pub async fn get_arn(aws: &AwsContext, name: &str) -> Result<Option<String>> {
     Ok(out.and_then(|r| r.role().map(|r| r.arn().to_string())))
 }
 
-/// Create a role Lambda may assume; returns its ARN.
-pub async fn create(aws: &AwsContext, name: &str) -> Result<String> {
+/// The tag that proves lamctl created a role, and for which function:
+/// `lamctl:function = NAME` (lamctl keeps no state file).
+pub const OWNER_TAG: &str = "lamctl:function";
+
+/// Create a role Lambda may assume for `function`, tagged as lamctl's
+/// ([`OWNER_TAG`]); returns its ARN.
+pub async fn create(aws: &AwsContext, name: &str, function: &str) -> Result<String> {
     let iam = aws.iam().await;
+    let owner = aws_sdk_iam::types::Tag::builder()
+        .key(OWNER_TAG)
+        .value(function)
+        .build()
+        .map_err(|e| Error::failed(e.to_string()))?;
     let r = iam
         .create_role()
         .role_name(name)
         .assume_role_policy_document(TRUST_POLICY)
         .description("Execution role created by lamctl deploy --create-role")
+        .tags(owner)
         .send()
         .await
         .map_err(|e| aws.error(Service::Iam, "CreateRole", e))?;
@@ -227,6 +238,72 @@ pub async fn delete_inline(aws: &AwsContext, role: &str) -> Result<()> {
         .send()
         .await
         .map_err(|e| aws.error(Service::Iam, "DeleteRolePolicy", e))?;
+    Ok(())
+}
+
+/// The function a role was created for, as its [`OWNER_TAG`] says;
+/// `None` when the role carries no such tag (lamctl did not create it).
+pub async fn owner(aws: &AwsContext, role: &str) -> Result<Option<String>> {
+    let out = aws
+        .iam()
+        .await
+        .list_role_tags()
+        .role_name(role)
+        .send()
+        .await
+        .map_err(|e| aws.error(Service::Iam, "ListRoleTags", e))?;
+    Ok(out
+        .tags()
+        .iter()
+        .find(|t| t.key() == OWNER_TAG)
+        .map(|t| t.value().to_string()))
+}
+
+/// Delete a role whole: IAM refuses to delete a role with policies, so
+/// every managed policy is detached and every inline policy deleted
+/// first. Only for a role [`owner`] proved lamctl's.
+pub async fn delete(aws: &AwsContext, role: &str) -> Result<()> {
+    let iam = aws.iam().await;
+    let mut attached = Vec::new();
+    let mut pages = iam
+        .list_attached_role_policies()
+        .role_name(role)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| aws.error(Service::Iam, "ListAttachedRolePolicies", e))?;
+        attached.extend(
+            page.attached_policies()
+                .iter()
+                .filter_map(|p| p.policy_arn().map(String::from)),
+        );
+    }
+    for p in &attached {
+        detach_policy(aws, role, p).await?;
+    }
+    let mut inline = Vec::new();
+    let mut pages = iam
+        .list_role_policies()
+        .role_name(role)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| aws.error(Service::Iam, "ListRolePolicies", e))?;
+        inline.extend(page.policy_names().iter().cloned());
+    }
+    for p in &inline {
+        iam.delete_role_policy()
+            .role_name(role)
+            .policy_name(p)
+            .send()
+            .await
+            .map_err(|e| aws.error(Service::Iam, "DeleteRolePolicy", e))?;
+    }
+    iam.delete_role()
+        .role_name(role)
+        .send()
+        .await
+        .map_err(|e| aws.error(Service::Iam, "DeleteRole", e))?;
     Ok(())
 }
 

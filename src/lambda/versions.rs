@@ -57,11 +57,18 @@ pub async fn publish(
 /// One published version as ListVersionsByFunction describes it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VersionInfo {
+    /// A number for ordering; written as the string the API uses (`"3"`),
+    /// as everywhere else a version appears in lamctl's JSON.
+    #[serde(serialize_with = "as_string")]
     pub version: u64,
     pub last_modified: Option<String>,
     pub description: String,
     pub code_sha256: Option<String>,
     pub code_size: i64,
+}
+
+fn as_string<S: serde::Serializer>(v: &u64, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.collect_str(v)
 }
 
 /// The function's published version numbers (without `$LATEST`), all
@@ -183,6 +190,18 @@ mod tests {
         assert!(to_prune(&[], 1, &set(&[])).is_empty());
         // `versions --prune`: nothing was published.
         assert_eq!(to_prune(&[1, 2, 3, 4], 2, &set(&["1"])), ["2"]);
+    }
+
+    #[test]
+    fn a_version_is_a_string_in_json() {
+        let v = VersionInfo {
+            version: 12,
+            last_modified: None,
+            description: String::new(),
+            code_sha256: None,
+            code_size: 1,
+        };
+        assert_eq!(serde_json::to_value(&v).unwrap()["version"], "12");
     }
 
     #[test]

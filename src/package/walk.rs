@@ -10,10 +10,15 @@ use std::sync::{Arc, Mutex};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
 use super::stat::Stat;
-use super::{DEFAULT_EXCLUDES, Entry, IGNORE_FILE, Kind, NEVER_INCLUDED, Observer, PackageOptions};
+use super::{
+    DEFAULT_EXCLUDES, Entry, IGNORE_FILE, Kind, NEVER_INCLUDED, Observer, PackageOptions,
+    SECRET_EXCLUDES,
+};
 use crate::error::{Error, Result};
 
-pub(super) fn matcher(root: &Path, opts: &PackageOptions) -> Result<Gitignore> {
+/// The ignore rules; `secrets`: with the env-file excludes (packaging),
+/// or without (`serve --watch`, where a changed env file must count).
+pub(super) fn matcher(root: &Path, opts: &PackageOptions, secrets: bool) -> Result<Gitignore> {
     let mut b = GitignoreBuilder::new(root);
     let bad = |what: &str, e: ignore::Error| {
         Error::usage(format!("invalid pattern in {what}: {e}"))
@@ -21,6 +26,15 @@ pub(super) fn matcher(root: &Path, opts: &PackageOptions) -> Result<Gitignore> {
     };
     for p in DEFAULT_EXCLUDES {
         b.add_line(None, p).map_err(|e| bad("the defaults", e))?;
+    }
+    if secrets {
+        for p in SECRET_EXCLUDES
+            .iter()
+            .map(|s| s.to_string())
+            .chain(env_file_lines(root, opts))
+        {
+            b.add_line(None, &p).map_err(|e| bad("env_file", e))?;
+        }
     }
     let file = root.join(IGNORE_FILE);
     if file.is_file()
@@ -38,6 +52,46 @@ pub(super) fn matcher(root: &Path, opts: &PackageOptions) -> Result<Gitignore> {
     b.build().map_err(|e| bad("the ignore rules", e))
 }
 
+/// The `env_file`s inside `root`, as anchored patterns (`/conf/prod.env`);
+/// one outside the tree is never packaged anyway.
+fn env_file_lines(root: &Path, opts: &PackageOptions) -> Vec<String> {
+    let Ok(root) = root.canonicalize() else {
+        return Vec::new();
+    };
+    opts.env_files
+        .iter()
+        .filter_map(|f| f.canonicalize().ok())
+        .filter_map(|f| {
+            let rel = f.strip_prefix(&root).ok()?.to_str()?.to_string();
+            // Escape what gitignore syntax would read as a pattern.
+            let mut line = String::from("/");
+            for c in rel.chars() {
+                if matches!(c, '*' | '?' | '[' | ']' | '!' | '#' | '\\') {
+                    line.push('\\');
+                }
+                line.push(c);
+            }
+            Some(line)
+        })
+        .collect()
+}
+
+/// What marks a file as a secret (dotenv files, `env_file`): packaged
+/// only when an include puts it back, and then with a warning.
+fn secrets(root: &Path, opts: &PackageOptions) -> Result<Gitignore> {
+    let mut b = GitignoreBuilder::new(root);
+    for p in SECRET_EXCLUDES
+        .iter()
+        .map(|s| s.to_string())
+        .chain(env_file_lines(root, opts))
+    {
+        b.add_line(None, &p)
+            .map_err(|e| Error::usage(format!("invalid env_file pattern: {e}")))?;
+    }
+    b.build()
+        .map_err(|e| Error::usage(format!("invalid env_file pattern: {e}")))
+}
+
 /// Walk the tree on every core, apply the ignore rules and the symlink
 /// policy, and return the entries sorted by name. Notes and errors are
 /// sorted by name too, so what is shown does not depend on the threads.
@@ -46,7 +100,8 @@ pub(super) fn collect(
     opts: &PackageOptions,
     obs: &dyn Observer,
 ) -> Result<Vec<Entry>> {
-    let ig = Arc::new(matcher(root, opts)?);
+    let ig = Arc::new(matcher(root, opts, true)?);
+    let secrets = secrets(root, opts)?;
     let has_includes = !opts.includes.is_empty();
     // An earlier output inside the tree must not be packaged into the next one.
     let output_name = output_inside(root, &opts.output);
@@ -85,6 +140,7 @@ pub(super) fn collect(
         root,
         opts,
         ig: &ig,
+        secrets: &secrets,
         has_includes,
         output_name: output_name.as_deref(),
     };
@@ -186,6 +242,7 @@ struct Visit<'a> {
     root: &'a Path,
     opts: &'a PackageOptions,
     ig: &'a Gitignore,
+    secrets: &'a Gitignore,
     has_includes: bool,
     output_name: Option<&'a str>,
 }
@@ -264,6 +321,16 @@ impl Visit<'_> {
                 stat: None,
             });
         } else if ft.is_file() {
+            if self
+                .secrets
+                .matched_path_or_any_parents(&rel, false)
+                .is_ignore()
+            {
+                let msg = format!(
+                    "packaging {name}: an env file (it may hold secrets), put back by an include pattern"
+                );
+                found.notes.push((name.clone(), true, msg));
+            }
             let meta = e
                 .metadata()
                 .map_err(|err| Error::io(e.path(), io::Error::other(err.to_string())))?;

@@ -53,7 +53,7 @@ pub async fn execute(client: &Client, aws: &AwsContext, ui: &Ui, plan: &Plan) ->
         match action {
             Action::CreateRole { role } => {
                 ui.note(format!("creating execution role {role}"));
-                created_role = Some(role::create(aws, role).await?);
+                created_role = Some(role::create(aws, role, name).await?);
             }
             Action::TrackRolePolicies { role, tags } => {
                 role::track(aws, role, tags).await?;

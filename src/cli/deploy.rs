@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::lambda::concurrency::Concurrency;
 use crate::lambda::config::{self as def, Definition};
 use crate::lambda::plan::Desired;
-use crate::lambda::url::{self, Cors, UrlConfig, UrlWant};
+use crate::lambda::url::{self, Cors, UrlFields, UrlWant};
 use crate::lambda::{limits, names};
 use crate::package::PackageOptions;
 
@@ -452,10 +452,12 @@ impl DeployArgs {
         }
         let f = file.cloned().unwrap_or_default();
         let file_auth = file_enum(&f.auth, "auth", &["none", "aws-iam"])?;
+        // A field neither flag nor file gives keeps its deployed value.
         let auth = match (self.url_auth, file_auth.as_deref()) {
-            (Some(a), _) => a.into(),
-            (None, Some("none")) => url::UrlAuth::None,
-            _ => url::UrlAuth::AwsIam,
+            (Some(a), _) => Some(a.into()),
+            (None, Some("none")) => Some(url::UrlAuth::None),
+            (None, Some(_)) => Some(url::UrlAuth::AwsIam),
+            (None, None) => None,
         };
         let file_mode = file_enum(
             &f.invoke_mode,
@@ -463,12 +465,13 @@ impl DeployArgs {
             &["buffered", "response-stream"],
         )?;
         let invoke_mode = match (self.invoke_mode, file_mode.as_deref()) {
-            (Some(m), _) => m.into(),
-            (None, Some("response-stream")) => url::InvokeMode::ResponseStream,
-            _ => url::InvokeMode::Buffered,
+            (Some(m), _) => Some(m.into()),
+            (None, Some("response-stream")) => Some(url::InvokeMode::ResponseStream),
+            (None, Some(_)) => Some(url::InvokeMode::Buffered),
+            (None, None) => None,
         };
         let cors = self.cors.over(&f)?;
-        Ok(Some(UrlWant::Attach(UrlConfig {
+        Ok(Some(UrlWant::Attach(UrlFields {
             auth,
             invoke_mode,
             cors: (cors != Cors::default()).then_some(cors),

@@ -1082,6 +1082,7 @@ fn package_dir(dir: &Path) -> std::path::PathBuf {
     out
 }
 
+mod actions;
 mod fixes;
 mod role;
 mod settings;

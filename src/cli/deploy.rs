@@ -72,7 +72,7 @@ pub struct DeployArgs {
     #[arg(
         long,
         value_name = "KEY",
-        requires = "s3_bucket",
+        conflicts_with = "no_s3_bucket",
         help_heading = "Deploy"
     )]
     pub s3_key: Option<String>,
@@ -401,6 +401,23 @@ impl DeployArgs {
             return Err(Error::usage("--tag-replace needs the tags to keep")
                 .with_hint("give them with --tag KEY=VALUE or [tags] in lamctl.toml"));
         }
+        let s3_bucket = match self.no_s3_bucket {
+            true => None,
+            false => self.s3_bucket.clone().or_else(|| d.s3_bucket.clone()),
+        };
+        // A key with no bucket to put it in would be ignored (the file's key
+        // is switched off with its bucket by --no-s3-bucket).
+        if s3_bucket.is_none() && !self.no_s3_bucket {
+            let key = match (&self.s3_key, &d.s3_key) {
+                (Some(_), _) => Some("--s3-key"),
+                (None, Some(_)) => Some("lamctl.toml: deploy.s3_key"),
+                (None, None) => None,
+            };
+            if let Some(key) = key {
+                return Err(Error::usage(format!("{key} names a key but no bucket is given"))
+                    .with_hint("give the bucket with --s3-bucket BUCKET (or [deploy] s3_bucket in lamctl.toml)"));
+            }
+        }
         let publish = !self.no_publish && (self.publish || d.publish.unwrap_or(false));
         Ok(Desired {
             name,
@@ -412,10 +429,7 @@ impl DeployArgs {
                 .as_ref()
                 .map(|a| a.iter().map(project::Allow::statement).collect()),
             force: self.force,
-            s3_bucket: match self.no_s3_bucket {
-                true => None,
-                false => self.s3_bucket.clone().or_else(|| d.s3_bucket.clone()),
-            },
+            s3_bucket,
             s3_key: self.s3_key.clone().or_else(|| d.s3_key.clone()),
             publish: publish || alias.is_some(),
             alias,

@@ -145,14 +145,14 @@ pub struct DeployArgs {
     #[arg(long, help_heading = "Function URL")]
     pub no_url: bool,
 
-    /// Who may call the URL [default: aws-iam]
+    /// Who may call the URL [default: as deployed; aws-iam for a new URL]
     #[arg(long, value_enum, value_name = "AUTH", help_heading = "Function URL")]
     pub url_auth: Option<UrlAuth>,
 
     #[command(flatten)]
     pub cors: CorsFlags,
 
-    /// How the URL returns responses [default: buffered]
+    /// How the URL returns responses [default: as deployed; buffered for a new URL]
     #[arg(long, value_enum, value_name = "MODE", help_heading = "Function URL")]
     pub invoke_mode: Option<InvokeMode>,
 

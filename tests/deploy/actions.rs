@@ -211,7 +211,7 @@ fn the_keep_versions_dry_run_names_the_versions_it_deletes() {
     let plan = f.deploy(&["--keep-versions", "2", "--dry-run"]);
     plan.success();
     assert!(
-        plan.stdout().contains("  delete versions 2 (keep the newest 2 and every aliased one)\n"),
+        plan.stdout().contains("  delete version 2 (keep the newest 2 versions and every aliased one)\n"),
         "{}",
         plan.stdout()
     );
@@ -227,8 +227,8 @@ fn the_keep_versions_dry_run_names_the_versions_it_deletes() {
     // Publishing with nothing changed may return version 4: both outcomes named.
     let plan = f.deploy(&["--keep-versions", "2", "--publish", "--dry-run"]);
     assert!(
-        plan.stdout().contains("  delete versions 3, 2 (keep the newest 2 and every aliased one)\n")
-            && plan.stdout().contains("    if publishing returns version 4 (nothing changed since it): delete versions 2\n"),
+        plan.stdout().contains("  delete versions 3, 2 (keep the newest 2 versions and every aliased one)\n")
+            && plan.stdout().contains("    if publishing returns version 4 (nothing changed since it): delete version 2\n"),
         "{}",
         plan.stdout()
     );

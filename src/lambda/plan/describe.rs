@@ -36,8 +36,12 @@ fn url_kind(c: &UrlConfig) -> &'static str {
     }
 }
 
+/// `version 2`, `versions 3, 2`.
 fn versions(v: &[String]) -> String {
-    v.join(", ")
+    match v {
+        [one] => format!("version {one}"),
+        _ => format!("versions {}", v.join(", ")),
+    }
 }
 
 impl Action {
@@ -165,10 +169,14 @@ impl Action {
                 delete,
                 if_republished,
             } => {
+                let newest = match keep {
+                    1 => "the newest version".to_string(),
+                    n => format!("the newest {n} versions"),
+                };
                 let head = match delete.is_empty() {
-                    true => format!("keep the newest {keep} versions: none to delete"),
+                    true => format!("keep {newest} and every aliased one: none to delete"),
                     false => format!(
-                        "delete versions {} (keep the newest {keep} and every aliased one)",
+                        "delete {} (keep {newest} and every aliased one)",
                         versions(delete)
                     ),
                 };
@@ -179,7 +187,7 @@ impl Action {
                             "if publishing returns version {version} (nothing changed since it): {}",
                             match d.is_empty() {
                                 true => "none to delete".to_string(),
-                                false => format!("delete versions {}", versions(d)),
+                                false => format!("delete {}", versions(d)),
                             }
                         )),
                     ],

@@ -280,7 +280,9 @@ pub async fn apply(
 ) -> Result<Option<String>> {
     match step {
         UrlStep::Create(c) => create(client, aws, function, qualifier, c).await.map(Some),
-        UrlStep::Update { to: c, .. } => update(client, aws, function, qualifier, c).await.map(Some),
+        UrlStep::Update { to: c, .. } => {
+            update(client, aws, function, qualifier, c).await.map(Some)
+        }
         UrlStep::Delete => delete(client, aws, function, qualifier).await.map(|_| None),
         UrlStep::AddPublic(p) => add_public(client, aws, function, qualifier, *p)
             .await

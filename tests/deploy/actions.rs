@@ -32,13 +32,21 @@ fn s3_client() -> aws_sdk_s3::Client {
 fn head(bucket: &str, key: &str) -> (i64, Option<String>) {
     let s3 = s3_client();
     rt().block_on(async {
-        let h = s3.head_object().bucket(bucket).key(key).send().await.unwrap();
+        let h = s3
+            .head_object()
+            .bucket(bucket)
+            .key(key)
+            .send()
+            .await
+            .unwrap();
         let sha = h.metadata().and_then(|m| m.get("lamctl-sha256")).cloned();
         (h.content_length().unwrap(), sha)
     })
 }
 
-fn url_config(name: &str) -> aws_sdk_lambda::operation::get_function_url_config::GetFunctionUrlConfigOutput {
+fn url_config(
+    name: &str,
+) -> aws_sdk_lambda::operation::get_function_url_config::GetFunctionUrlConfigOutput {
     let name = name.to_string();
     lambda(async move |l| {
         l.get_function_url_config()
@@ -59,7 +67,8 @@ fn policy_sids(name: &str) -> Vec<String> {
             .ok()
             .and_then(|p| p.policy)
     });
-    let v: serde_json::Value = serde_json::from_str(&policy.unwrap_or_default()).unwrap_or_default();
+    let v: serde_json::Value =
+        serde_json::from_str(&policy.unwrap_or_default()).unwrap_or_default();
     v["Statement"]
         .as_array()
         .into_iter()
@@ -84,7 +93,10 @@ fn a_custom_s3_key_holding_other_code_of_the_same_size_is_uploaded_again() {
     let (size_b, sha_b) = head(&bucket, "app.zip");
     assert_eq!(size_a, size_b, "the test needs zips of the same size");
     // Lambda took its code from the object: it is the new package.
-    assert_eq!(config(&f.name).code_sha256(), out.json()["code_sha256"].as_str());
+    assert_eq!(
+        config(&f.name).code_sha256(),
+        out.json()["code_sha256"].as_str()
+    );
     assert_eq!(out.json()["s3_upload"], "uploaded");
     assert_ne!(sha_a, sha_b, "the object records its SHA-256");
 
@@ -93,9 +105,21 @@ fn a_custom_s3_key_holding_other_code_of_the_same_size_is_uploaded_again() {
     let out = f.deploy(&[&args[..], &["--force"]].concat());
     out.success();
     assert_eq!(out.json()["s3_upload"], "already there");
-    assert!(!out.stderr.contains(&format!("to s3://{bucket}")), "{}", out.stderr);
-    assert!(out.stderr.contains("already holds this zip"), "{}", out.stderr);
-    assert_eq!(f.proxy.count(|r| r.method == "PUT" && r.path.contains(&bucket)), 0);
+    assert!(
+        !out.stderr.contains(&format!("to s3://{bucket}")),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("already holds this zip"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        f.proxy
+            .count(|r| r.method == "PUT" && r.path.contains(&bucket)),
+        0
+    );
 }
 
 #[test]
@@ -118,16 +142,33 @@ fn a_content_addressed_object_is_not_uploaded_again_and_not_announced() {
     out.success();
     assert_eq!(out.json()["code"], "uploaded");
     assert_eq!(out.json()["s3_upload"], "already there");
-    assert!(!out.stderr.contains(&format!("to s3://{bucket}")), "{}", out.stderr);
-    assert_eq!(f.proxy.count(|r| r.method == "PUT" && r.path.contains(&bucket)), 0);
-    assert_eq!(config(&f.name).code_sha256(), out.json()["code_sha256"].as_str());
+    assert!(
+        !out.stderr.contains(&format!("to s3://{bucket}")),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        f.proxy
+            .count(|r| r.method == "PUT" && r.path.contains(&bucket)),
+        0
+    );
+    assert_eq!(
+        config(&f.name).code_sha256(),
+        out.json()["code_sha256"].as_str()
+    );
 }
 
 #[test]
 fn url_fields_not_given_keep_their_deployed_values() {
     let f = Fixture::new();
-    f.deploy(&["--url", "--url-auth", "none", "--invoke-mode", "response-stream"])
-        .success();
+    f.deploy(&[
+        "--url",
+        "--url-auth",
+        "none",
+        "--invoke-mode",
+        "response-stream",
+    ])
+    .success();
     assert_eq!(url_config(&f.name).auth_type().as_str(), "NONE");
 
     // Only CORS given: the plan says so and only so.
@@ -138,11 +179,15 @@ fn url_fields_not_given_keep_their_deployed_values() {
         text.contains("  update the function URL (public: auth none):\n    cors.origins: (none) -> https://a.example\n"),
         "{text}"
     );
-    assert!(!text.contains("auth:") && !text.contains("invoke_mode:"), "{text}");
+    assert!(
+        !text.contains("auth:") && !text.contains("invoke_mode:"),
+        "{text}"
+    );
     assert!(!text.contains("remove permission"), "{text}");
 
     f.proxy.clear();
-    f.deploy(&["--url", "--cors-origin", "https://a.example"]).success();
+    f.deploy(&["--url", "--cors-origin", "https://a.example"])
+        .success();
     let u = url_config(&f.name);
     assert_eq!(u.auth_type().as_str(), "NONE", "auth kept");
     assert_eq!(u.cors().unwrap().allow_origins(), ["https://a.example"]);
@@ -150,18 +195,22 @@ fn url_fields_not_given_keep_their_deployed_values() {
     let sent = last_body(&f, "PUT", "/url");
     assert_eq!(sent["InvokeMode"], "RESPONSE_STREAM");
     assert_eq!(sent["AuthType"], "NONE");
-    assert_eq!(
-        policy_sids(&f.name).len(),
-        2,
-        "the public permissions stay"
-    );
+    assert_eq!(policy_sids(&f.name).len(), 2, "the public permissions stay");
     // The auth given: changed, and said.
     let plan = f.deploy(&["--url", "--url-auth", "aws-iam", "--dry-run"]);
-    assert!(plan.stdout().contains("    auth: none -> aws-iam\n"), "{}", plan.stdout());
+    assert!(
+        plan.stdout().contains("    auth: none -> aws-iam\n"),
+        "{}",
+        plan.stdout()
+    );
     f.deploy(&["--url", "--url-auth", "aws-iam"]).success();
     let u = url_config(&f.name);
     assert_eq!(u.auth_type().as_str(), "AWS_IAM");
-    assert_eq!(u.cors().unwrap().allow_origins(), ["https://a.example"], "CORS kept");
+    assert_eq!(
+        u.cors().unwrap().allow_origins(),
+        ["https://a.example"],
+        "CORS kept"
+    );
 }
 
 #[test]
@@ -187,7 +236,12 @@ fn unset_sends_only_the_removal_of_what_is_deployed() {
     f.proxy.clear();
     f.deploy(&unset).success();
     let sent = last_body(&f, "PUT", "/configuration");
-    for key in ["DeadLetterConfig", "FileSystemConfigs", "KMSKeyArn", "VpcConfig"] {
+    for key in [
+        "DeadLetterConfig",
+        "FileSystemConfigs",
+        "KMSKeyArn",
+        "VpcConfig",
+    ] {
         assert!(sent.get(key).is_none(), "{key} sent: {sent}");
     }
     assert_eq!(config(&f.name).memory_size(), Some(256));
@@ -196,7 +250,12 @@ fn unset_sends_only_the_removal_of_what_is_deployed() {
     let out = f.deploy(&unset);
     out.success();
     assert_eq!(f.mutations(), Vec::<String>::new());
-    assert!(out.stdout().contains(&format!("function  {} (unchanged)\n", f.name)), "{}", out.stdout());
+    assert!(
+        out.stdout()
+            .contains(&format!("function  {} (unchanged)\n", f.name)),
+        "{}",
+        out.stdout()
+    );
 }
 
 #[test]
@@ -204,14 +263,19 @@ fn the_keep_versions_dry_run_names_the_versions_it_deletes() {
     let f = Fixture::new();
     for (i, code) in ["v1", "v2", "v3", "v4"].iter().enumerate() {
         f.touch_code(code);
-        let alias: &[&str] = if i == 0 { &["--alias", "live"] } else { &["--publish"] };
+        let alias: &[&str] = if i == 0 {
+            &["--alias", "live"]
+        } else {
+            &["--publish"]
+        };
         f.deploy(alias).success();
     }
     assert_eq!(published_versions(&f.name), ["1", "2", "3", "4"]);
     let plan = f.deploy(&["--keep-versions", "2", "--dry-run"]);
     plan.success();
     assert!(
-        plan.stdout().contains("  delete version 2 (keep the newest 2 versions and every aliased one)\n"),
+        plan.stdout()
+            .contains("  delete version 2 (keep the newest 2 versions and every aliased one)\n"),
         "{}",
         plan.stdout()
     );
@@ -223,12 +287,19 @@ fn the_keep_versions_dry_run_names_the_versions_it_deletes() {
         .find(|a| a["action"] == "prune_versions")
         .cloned()
         .unwrap();
-    assert_eq!(prune["delete"], serde_json::json!(["2"]), "strings, as the API");
+    assert_eq!(
+        prune["delete"],
+        serde_json::json!(["2"]),
+        "strings, as the API"
+    );
     // Publishing with nothing changed may return version 4: both outcomes named.
     let plan = f.deploy(&["--keep-versions", "2", "--publish", "--dry-run"]);
     assert!(
-        plan.stdout().contains("  delete versions 3, 2 (keep the newest 2 versions and every aliased one)\n")
-            && plan.stdout().contains("    if publishing returns version 4 (nothing changed since it): delete version 2\n"),
+        plan.stdout().contains(
+            "  delete versions 3, 2 (keep the newest 2 versions and every aliased one)\n"
+        ) && plan.stdout().contains(
+            "    if publishing returns version 4 (nothing changed since it): delete version 2\n"
+        ),
         "{}",
         plan.stdout()
     );
@@ -247,13 +318,22 @@ fn plan_lines_never_show_an_empty_side() {
     let plan = f.deploy(&["--layer", layer, "--description", "about", "--dry-run"]);
     plan.success();
     let text = plan.stdout();
-    assert!(text.contains(&format!("    layers: (none) -> {layer}\n")), "{text}");
-    assert!(text.contains("    description: (none) -> about\n"), "{text}");
+    assert!(
+        text.contains(&format!("    layers: (none) -> {layer}\n")),
+        "{text}"
+    );
+    assert!(
+        text.contains("    description: (none) -> about\n"),
+        "{text}"
+    );
     f.deploy(&["--description", "about"]).success();
     let plan = f.deploy(&["--description", "", "--dry-run"]);
     plan.success();
     let text = plan.stdout();
-    assert!(text.contains("    description: about -> (none)\n"), "{text}");
+    assert!(
+        text.contains("    description: about -> (none)\n"),
+        "{text}"
+    );
     for line in text.lines() {
         assert!(
             !line.contains(":  ->") && !line.ends_with("-> ") && !line.ends_with("->"),
@@ -271,9 +351,15 @@ fn s3_key_without_a_bucket_and_a_certain_oversized_upload_are_refused_before_any
         .fails(2, "--s3-key names a key but no bucket is given");
     // The key with the bucket from lamctl.toml is fine.
     f.edit_toml(&[], "\n[deploy]\ns3_key = \"k.zip\"\n");
-    f.deploy(&[]).fails(2, "lamctl.toml: deploy.s3_key names a key but no bucket is given");
+    f.deploy(&[]).fails(
+        2,
+        "lamctl.toml: deploy.s3_key names a key but no bucket is given",
+    );
     // --no-s3-bucket switches the file's key off with its bucket.
-    f.edit_toml(&["[deploy]", "s3_key"], "\n[deploy]\ns3_bucket = \"nowhere\"\ns3_key = \"k.zip\"\n");
+    f.edit_toml(
+        &["[deploy]", "s3_key"],
+        "\n[deploy]\ns3_bucket = \"nowhere\"\ns3_key = \"k.zip\"\n",
+    );
     // --force always uploads: a zip over the limit with no bucket is known
     // to be refused before any call.
     big_incompressible(f.dir.path(), 2);

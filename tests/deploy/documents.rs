@@ -106,17 +106,31 @@ fn pretty(v: &serde_json::Value) -> String {
 fn deploy_documents_are_pinned_and_follow_their_schemas() {
     let f = Fixture::new();
     // Create, publish, point an alias, attach a public URL.
-    let out = f.deploy(&["--alias", "live", "--url", "--url-auth", "none", "-o", "json"]);
+    let out = f.deploy(&[
+        "--alias",
+        "live",
+        "--url",
+        "--url-auth",
+        "none",
+        "-o",
+        "json",
+    ]);
     out.success();
     let created = out.json();
     check(&created, SUMMARY_SCHEMA);
     let sha = created["code_sha256"].as_str().unwrap().to_string();
     let filters = |more: &[(String, &'static str)]| {
-        let mut all = vec![(f.name.clone(), "[function]"), (sha.clone(), "[code-sha256]")];
+        let mut all = vec![
+            (f.name.clone(), "[function]"),
+            (sha.clone(), "[code-sha256]"),
+        ];
         all.extend(more.iter().cloned());
         all
     };
-    insta::assert_snapshot!("deploy-created-json", redact(&pretty(&created), &filters(&[])));
+    insta::assert_snapshot!(
+        "deploy-created-json",
+        redact(&pretty(&created), &filters(&[]))
+    );
 
     // An update of everything a plan can say, as a dry run.
     f.touch_code("v2");
@@ -156,8 +170,14 @@ fn deploy_documents_are_pinned_and_follow_their_schemas() {
     out.success();
     let updated = out.json();
     check(&updated, SUMMARY_SCHEMA);
-    insta::assert_snapshot!("deploy-updated-json", redact(&pretty(&updated), &filters(&more)));
+    insta::assert_snapshot!(
+        "deploy-updated-json",
+        redact(&pretty(&updated), &filters(&more))
+    );
     let text = f.deploy(&args[..6]);
     text.success();
-    insta::assert_snapshot!("deploy-unchanged-text", redact(&text.stdout(), &filters(&more)));
+    insta::assert_snapshot!(
+        "deploy-unchanged-text",
+        redact(&text.stdout(), &filters(&more))
+    );
 }

@@ -103,7 +103,11 @@ impl Action {
                 role::detach_policy(aws, role, policy).await?;
             }
             Action::UntrackRolePolicies { role, keys } => role::untrack(aws, role, keys).await?,
-            Action::PutRolePolicy { role, name, document } => {
+            Action::PutRolePolicy {
+                role,
+                name,
+                document,
+            } => {
                 ui.note(format!("writing inline policy {name} of {role}"));
                 role::put_inline(aws, role, document).await?;
             }
@@ -205,14 +209,8 @@ impl Action {
                 canary_percent,
             } => {
                 let version = run.published()?.to_string();
-                let moved = point_alias(
-                    t,
-                    alias,
-                    deployed.as_ref(),
-                    &version,
-                    *canary_percent,
-                )
-                .await?;
+                let moved =
+                    point_alias(t, alias, deployed.as_ref(), &version, *canary_percent).await?;
                 run.alias = Some(moved);
             }
             Action::PruneVersions {
@@ -266,7 +264,8 @@ impl Action {
                 from,
                 config,
             } => {
-                let fields: Vec<String> = from.changes(config).into_iter().map(|c| c.field).collect();
+                let fields: Vec<String> =
+                    from.changes(config).into_iter().map(|c| c.field).collect();
                 ui.note(format!("updating the function URL: {}", fields.join(", ")));
                 let q = qualifier.as_deref();
                 run.url = Some(url::update(client, aws, name, q, config).await?);

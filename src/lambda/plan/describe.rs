@@ -145,11 +145,16 @@ impl Action {
                     .unwrap_or_default()
             )],
             Action::PutRecursiveLoop { recursive_loop } => {
-                vec![format!("recursive loop detection: {}", recursive_loop.as_str())]
+                vec![format!(
+                    "recursive loop detection: {}",
+                    recursive_loop.as_str()
+                )]
             }
             Action::PutCodeSigningConfig { arn } => vec![format!("code signing config: {arn}")],
             Action::DeleteCodeSigningConfig => vec!["remove the code signing config".into()],
-            Action::Tag { tags, .. } => tags.iter().map(|(k, v)| format!("tag {k} = {v}")).collect(),
+            Action::Tag { tags, .. } => {
+                tags.iter().map(|(k, v)| format!("tag {k} = {v}")).collect()
+            }
             Action::Untag { keys, .. } => keys.iter().map(|k| format!("remove tag {k}")).collect(),
             Action::PublishVersion { .. } => vec!["publish a version".into()],
             Action::PointAlias {

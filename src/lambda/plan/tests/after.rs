@@ -364,7 +364,13 @@ fn url_fields_not_given_keep_their_deployed_values() {
         cors: url_config(UrlAuth::AwsIam, &["https://b.example"]).cors,
         ..streaming.clone()
     };
-    let p = plan(&only_cors, &with_url(Some(streaming.clone()), &SIDS), &code(), REGION).unwrap();
+    let p = plan(
+        &only_cors,
+        &with_url(Some(streaming.clone()), &SIDS),
+        &code(),
+        REGION,
+    )
+    .unwrap();
     assert_eq!(
         p.actions.last(),
         Some(&Action::UpdateUrl {

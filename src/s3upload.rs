@@ -1,4 +1,4 @@
-//! Uploading a package to S3: skipped when the object under the key is
+//! Uploading a package to S3, and whether the object under the key is
 //! already this zip (its SHA-256, recorded as the object's `lamctl-sha256`
 //! metadata, or named by a content-addressed key); big files as a multipart
 //! upload with parts in parallel; any failure or Ctrl-C aborts the upload so
@@ -50,9 +50,28 @@ pub struct Object<'a> {
     pub content_addressed: bool,
 }
 
-/// Upload `file` (`size` bytes) as `object` unless the object under its key
-/// is already this zip: an object of the same size is not enough, since a
-/// key given with `--s3-key` can hold other code of the same size.
+/// Whether the object under `object`'s key is already this zip (`size`
+/// bytes): an object of the same size is not enough, since a key given
+/// with `--s3-key` can hold other code of the same size.
+pub async fn holds(aws: &AwsContext, object: &Object<'_>, size: u64) -> Result<bool> {
+    let s3 = aws.s3().await;
+    let Object {
+        bucket,
+        key,
+        sha256,
+        content_addressed,
+    } = *object;
+    match s3.head_object().bucket(bucket).key(key).send().await {
+        Ok(h) => Ok(match h.metadata().and_then(|m| m.get(SHA256_METADATA)) {
+            Some(hash) => hash.eq_ignore_ascii_case(sha256),
+            None => content_addressed && h.content_length() == Some(size as i64),
+        }),
+        Err(e) if e.as_service_error().is_some_and(|se| se.is_not_found()) => Ok(false),
+        Err(e) => Err(s3_error(aws, "HeadObject", bucket, e)),
+    }
+}
+
+/// Upload `file` (`size` bytes) as `object`, recording its SHA-256.
 pub async fn upload(
     aws: &AwsContext,
     ui: &Ui,
@@ -65,22 +84,8 @@ pub async fn upload(
         bucket,
         key,
         sha256,
-        content_addressed,
+        ..
     } = *object;
-    match s3.head_object().bucket(bucket).key(key).send().await {
-        Ok(h) => {
-            let recorded = h.metadata().and_then(|m| m.get(SHA256_METADATA));
-            let same = match recorded {
-                Some(hash) => hash.eq_ignore_ascii_case(sha256),
-                None => content_addressed && h.content_length() == Some(size as i64),
-            };
-            if same {
-                return Ok(Uploaded::AlreadyThere);
-            }
-        }
-        Err(e) if e.as_service_error().is_some_and(|se| se.is_not_found()) => {}
-        Err(e) => return Err(s3_error(aws, "HeadObject", bucket, e)),
-    }
     ui.note(format!("uploading {} to s3://{bucket}/{key}", bytes(size)));
     if size <= PART_SIZE {
         let body = ByteStream::from_path(file)

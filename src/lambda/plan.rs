@@ -79,6 +79,15 @@ pub struct Code {
     pub s3: Option<(String, String)>,
 }
 
+impl Code {
+    /// The S3 key is `lamctl/FUNCTION/SHA256.zip`: it names the content.
+    pub fn content_addressed(&self, function: &str) -> bool {
+        self.s3
+            .as_ref()
+            .is_some_and(|(_, key)| *key == super::write::s3_key_for(function, &self.sha256_hex))
+    }
+}
+
 /// What the account holds now, read once before planning. Only what the
 /// desired state names is read; the rest stays empty.
 #[derive(Debug, Clone, Default)]
@@ -102,6 +111,8 @@ pub struct Deployed {
     pub policy_sids: BTreeSet<String>,
     /// The settings kept outside the configuration that the definition names.
     pub extras: Extras,
+    /// The object under the package's S3 key is already this zip.
+    pub zip_in_s3: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -172,9 +183,7 @@ pub enum Action {
         role: String,
         name: String,
     },
-    /// Upload the package to S3, skipped when the object under the key is
-    /// already this zip (its `lamctl-sha256` metadata says so, or the key
-    /// is the content-addressed default and the size matches).
+    /// Upload the package to S3 (the object under the key is not this zip).
     UploadZip {
         zip: PathBuf,
         size: u64,
@@ -184,6 +193,13 @@ pub enum Action {
         key: String,
         /// The key is `lamctl/FUNCTION/SHA256.zip`: it names the content.
         content_addressed: bool,
+    },
+    /// The object under the key is already this zip (its `lamctl-sha256`
+    /// metadata says so, or the key is the content-addressed default and
+    /// the size matches): not uploaded again (shown, no call).
+    ZipInS3 {
+        bucket: String,
+        key: String,
     },
     /// Create the function with its definition and tags; wait until active.
     CreateFunction {
@@ -383,13 +399,19 @@ pub fn plan(want: &Desired, deployed: &Deployed, code: &Code, region: &str) -> R
         None => CodeSource::Zip(code.zip.clone()),
     };
     if let (true, Some((bucket, key))) = (upload, &code.s3) {
-        actions.push(Action::UploadZip {
-            zip: code.zip.clone(),
-            size: code.size,
-            sha256: code.sha256_hex.clone(),
-            bucket: bucket.clone(),
-            key: key.clone(),
-            content_addressed: *key == super::write::s3_key_for(&want.name, &code.sha256_hex),
+        actions.push(match deployed.zip_in_s3 {
+            true => Action::ZipInS3 {
+                bucket: bucket.clone(),
+                key: key.clone(),
+            },
+            false => Action::UploadZip {
+                zip: code.zip.clone(),
+                size: code.size,
+                sha256: code.sha256_hex.clone(),
+                bucket: bucket.clone(),
+                key: key.clone(),
+                content_addressed: code.content_addressed(&want.name),
+            },
         });
     }
 

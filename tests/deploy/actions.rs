@@ -88,6 +88,12 @@ fn a_custom_s3_key_holding_other_code_of_the_same_size_is_uploaded_again() {
     let (size_a, sha_a) = head(&bucket, "app.zip");
     // One letter changed: the same size, other code.
     f.touch_code("B");
+    let plan = f.deploy(&[&args[..4], &["--dry-run"]].concat());
+    assert!(
+        plan.stdout().contains("  upload the zip ("),
+        "{}",
+        plan.stdout()
+    );
     let out = f.deploy(&args);
     out.success();
     let (size_b, sha_b) = head(&bucket, "app.zip");
@@ -137,6 +143,13 @@ fn a_content_addressed_object_is_not_uploaded_again_and_not_announced() {
         "def handler(event, context):\n    return event\n",
     )
     .unwrap();
+    let plan = f.deploy(&[&args[..2], &["--dry-run"]].concat());
+    let text = plan.stdout();
+    assert!(
+        text.contains("already holds this zip: not uploaded again\n")
+            && !text.contains("upload the zip"),
+        "{text}"
+    );
     f.proxy.clear();
     let out = f.deploy(&args);
     out.success();

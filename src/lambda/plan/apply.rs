@@ -129,13 +129,13 @@ impl Action {
                     sha256,
                     content_addressed: *content_addressed,
                 };
-                let up = s3upload::upload(aws, ui, zip, *size, &object).await?;
-                if up == Uploaded::AlreadyThere {
-                    ui.note(format!(
-                        "s3://{bucket}/{key} already holds this zip: not uploaded again"
-                    ));
-                }
-                run.s3_upload = Some(up);
+                run.s3_upload = Some(s3upload::upload(aws, ui, zip, *size, &object).await?);
+            }
+            Action::ZipInS3 { bucket, key } => {
+                ui.note(format!(
+                    "s3://{bucket}/{key} already holds this zip: not uploaded again"
+                ));
+                run.s3_upload = Some(Uploaded::AlreadyThere);
             }
             Action::CreateFunction { role, source, .. } => {
                 ui.note(format!("creating function {name} in {}", t.plan.region));

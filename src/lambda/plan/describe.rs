@@ -87,8 +87,11 @@ impl Action {
             Action::UploadZip {
                 size, bucket, key, ..
             } => vec![format!(
-                "upload the zip ({}) to s3://{bucket}/{key}, unless it is already there",
+                "upload the zip ({}) to s3://{bucket}/{key}",
                 bytes(*size)
+            )],
+            Action::ZipInS3 { bucket, key } => vec![format!(
+                "s3://{bucket}/{key} already holds this zip: not uploaded again"
             )],
             Action::CreateFunction {
                 source,

@@ -31,6 +31,19 @@ fn create() {
         s3: Some(("b".into(), "k.zip".into())),
         ..code()
     };
+    // The object is already this zip: said, not uploaded.
+    let there = Deployed {
+        zip_in_s3: true,
+        ..Deployed::default()
+    };
+    let p = plan(&want, &there, &through_s3, REGION).unwrap();
+    assert_eq!(
+        p.actions[3],
+        Action::ZipInS3 {
+            bucket: "b".into(),
+            key: "k.zip".into()
+        }
+    );
     let p = plan(&want, &Deployed::default(), &through_s3, REGION).unwrap();
     assert_eq!(p.s3.as_deref(), Some("s3://b/k.zip"));
     assert_eq!(

@@ -328,9 +328,18 @@ fn plan_lines_never_show_an_empty_side() {
     let f = Fixture::new();
     f.deploy(&[]).success();
     let layer = "arn:aws:lambda:us-east-1:123456789012:layer:deps:1";
-    let plan = f.deploy(&["--layer", layer, "--description", "about", "--dry-run"]);
+    let plan = f.deploy(&[
+        "--layer",
+        layer,
+        "--description",
+        "about",
+        "--tag",
+        "empty=",
+        "--dry-run",
+    ]);
     plan.success();
     let text = plan.stdout();
+    assert!(text.contains("  tag empty = \"\"\n"), "{text}");
     assert!(
         text.contains(&format!("    layers: (none) -> {layer}\n")),
         "{text}"

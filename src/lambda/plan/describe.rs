@@ -22,6 +22,14 @@ fn change(c: &FieldChange) -> String {
     )
 }
 
+/// `tag KEY = VALUE`; an empty value (Lambda allows it) is `""`.
+fn tag(k: &str, v: &str) -> String {
+    match v.is_empty() {
+        true => format!("tag {k} = \"\""),
+        false => format!("tag {k} = {v}"),
+    }
+}
+
 fn through(source: &CodeSource) -> String {
     match source {
         CodeSource::S3 { bucket, key } => format!(" through s3://{bucket}/{key}"),
@@ -106,7 +114,7 @@ impl Action {
                         .iter()
                         .map(|c| detail(format!("{}: {}", c.field, shown(&c.to)))),
                 );
-                out.extend(tags.iter().map(|(k, v)| format!("tag {k} = {v}")));
+                out.extend(tags.iter().map(|(k, v)| tag(k, v)));
                 out.push(format!(
                     "upload code (CodeSha256 {code_sha256}){}",
                     through(source)
@@ -155,9 +163,7 @@ impl Action {
             }
             Action::PutCodeSigningConfig { arn } => vec![format!("code signing config: {arn}")],
             Action::DeleteCodeSigningConfig => vec!["remove the code signing config".into()],
-            Action::Tag { tags, .. } => {
-                tags.iter().map(|(k, v)| format!("tag {k} = {v}")).collect()
-            }
+            Action::Tag { tags, .. } => tags.iter().map(|(k, v)| tag(k, v)).collect(),
             Action::Untag { keys, .. } => keys.iter().map(|k| format!("remove tag {k}")).collect(),
             Action::PublishVersion { .. } => vec!["publish a version".into()],
             Action::PointAlias {

@@ -288,7 +288,7 @@ fn the_keep_versions_dry_run_names_the_versions_it_deletes() {
     plan.success();
     assert!(
         plan.stdout()
-            .contains("  delete version 2 (keep the newest 2 versions and every aliased one)\n"),
+            .contains("  keep the newest 2 versions (and every aliased one): delete version 2\n"),
         "{}",
         plan.stdout()
     );
@@ -309,7 +309,7 @@ fn the_keep_versions_dry_run_names_the_versions_it_deletes() {
     let plan = f.deploy(&["--keep-versions", "2", "--publish", "--dry-run"]);
     assert!(
         plan.stdout().contains(
-            "  delete versions 3, 2 (keep the newest 2 versions and every aliased one)\n"
+            "  keep the newest 2 versions (and every aliased one): delete versions 3, 2\n"
         ) && plan.stdout().contains(
             "    if publishing returns version 4 (nothing changed since it): delete version 2\n"
         ),

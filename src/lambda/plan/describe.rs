@@ -44,11 +44,12 @@ fn url_kind(c: &UrlConfig) -> &'static str {
     }
 }
 
-/// `version 2`, `versions 3, 2`.
-fn versions(v: &[String]) -> String {
+/// `delete version 2`, `delete versions 3, 2`, `none to delete`.
+fn deletes(v: &[String]) -> String {
     match v {
-        [one] => format!("version {one}"),
-        _ => format!("versions {}", v.join(", ")),
+        [] => "none to delete".into(),
+        [one] => format!("delete version {one}"),
+        _ => format!("delete versions {}", v.join(", ")),
     }
 }
 
@@ -173,36 +174,26 @@ impl Action {
             } => vec![match (deployed, canary_percent) {
                 (None, _) => format!("create alias {alias} -> the new version"),
                 (Some(d), Some(p)) => format!(
-                    "alias {alias}: keep version {}, route {p}% to the new version",
+                    "alias {alias}: keep its version, route {p}% to the new version (its version: {})",
                     d.version
                 ),
-                (Some(d), None) => format!("alias {alias} {} -> the new version", d.version),
+                (Some(d), None) => format!("alias {alias} -> the new version (from {})", d.version),
             }],
             Action::PruneVersions {
                 keep,
                 delete,
                 if_republished,
             } => {
-                let newest = match keep {
-                    1 => "the newest version".to_string(),
-                    n => format!("the newest {n} versions"),
-                };
-                let head = match delete.is_empty() {
-                    true => format!("keep {newest} and every aliased one: none to delete"),
-                    false => format!(
-                        "delete {} (keep {newest} and every aliased one)",
-                        versions(delete)
-                    ),
-                };
+                let head = format!(
+                    "keep the newest {keep} versions (and every aliased one): {}",
+                    deletes(delete)
+                );
                 match if_republished {
                     Some(Republished { version, delete: d }) if d != delete => vec![
                         head,
                         detail(format!(
                             "if publishing returns version {version} (nothing changed since it): {}",
-                            match d.is_empty() {
-                                true => "none to delete".to_string(),
-                                false => format!("delete {}", versions(d)),
-                            }
+                            deletes(d)
                         )),
                     ],
                     _ => vec![head],

@@ -207,7 +207,15 @@ impl Action {
                 vec![format!("provisioned concurrency {concurrency} on {alias}")]
             }
             Action::CreateUrl { config, .. } => {
-                vec![format!("create the function URL ({})", url_kind(config))]
+                // Each setting besides Lambda's defaults (auth is said above).
+                let set = UrlConfig::lambda_default().changes(config);
+                std::iter::once(format!("create the function URL ({})", url_kind(config)))
+                    .chain(
+                        set.iter()
+                            .filter(|c| c.field != "auth")
+                            .map(|c| detail(format!("{}: {}", c.field, c.to))),
+                    )
+                    .collect()
             }
             Action::UpdateUrl { from, config, .. } => {
                 std::iter::once(format!("update the function URL ({}):", url_kind(config)))

@@ -276,6 +276,19 @@ fn url_created_with_its_public_permissions() {
             },
         ]
     );
+    let said: Vec<String> = after_function(&want, &with_url(None, &[]))
+        .iter()
+        .flat_map(Action::describe)
+        .collect();
+    assert_eq!(
+        said,
+        [
+            "create the function URL (public: auth none)",
+            "  cors.origins: https://a.example",
+            "allow public invoke (lamctl-url-public-invoke-url)",
+            "allow public invoke (lamctl-url-public-invoke)",
+        ]
+    );
     // Re-run: same URL, statements there (among others): nothing to do.
     let mut sids = SIDS.to_vec();
     sids.push("someone-elses");

@@ -1,5 +1,6 @@
-//! Uploading a package to S3: a content-addressed key, skipped when an
-//! object of the same size is already there; big files as a multipart
+//! Uploading a package to S3, and whether the object under the key is
+//! already this zip (its SHA-256, recorded as the object's `lamctl-sha256`
+//! metadata, or named by a content-addressed key); big files as a multipart
 //! upload with parts in parallel; any failure or Ctrl-C aborts the upload so
 //! no orphaned parts remain.
 
@@ -16,15 +17,19 @@ use tokio::task::JoinSet;
 use crate::aws::{AwsContext, Service};
 use crate::error::{Error, Result};
 use crate::interrupt;
-use crate::output::Ui;
+use crate::output::{Ui, bytes};
 
 /// Parts are 8 MiB (S3's minimum is 5 MiB); files up to one part use PutObject.
 pub const PART_SIZE: u64 = 8 * 1024 * 1024;
 const PARALLEL_PARTS: usize = 4;
 
+/// The object metadata (`x-amz-meta-lamctl-sha256`) that records the
+/// SHA-256 (hex) of the zip uploaded.
+pub const SHA256_METADATA: &str = "lamctl-sha256";
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Uploaded {
-    /// An object of the same size was already under the key.
+    /// The object under the key was already this zip.
     AlreadyThere,
     Single,
     Multipart {
@@ -32,25 +37,56 @@ pub enum Uploaded {
     },
 }
 
-/// Upload `file` to `bucket/key` unless it is already there.
+/// Where a zip goes, and what it is.
+#[derive(Debug, Clone, Copy)]
+pub struct Object<'a> {
+    pub bucket: &'a str,
+    pub key: &'a str,
+    /// The zip's SHA-256 in hex.
+    pub sha256: &'a str,
+    /// The key names the content (`lamctl/FUNCTION/SHA256.zip`), so an
+    /// object of the same size there (uploaded before lamctl recorded the
+    /// hash) is this zip.
+    pub content_addressed: bool,
+}
+
+/// Whether the object under `object`'s key is already this zip (`size`
+/// bytes): an object of the same size is not enough, since a key given
+/// with `--s3-key` can hold other code of the same size.
+pub async fn holds(aws: &AwsContext, object: &Object<'_>, size: u64) -> Result<bool> {
+    let s3 = aws.s3().await;
+    let Object {
+        bucket,
+        key,
+        sha256,
+        content_addressed,
+    } = *object;
+    match s3.head_object().bucket(bucket).key(key).send().await {
+        Ok(h) => Ok(match h.metadata().and_then(|m| m.get(SHA256_METADATA)) {
+            Some(hash) => hash.eq_ignore_ascii_case(sha256),
+            None => content_addressed && h.content_length() == Some(size as i64),
+        }),
+        Err(e) if e.as_service_error().is_some_and(|se| se.is_not_found()) => Ok(false),
+        Err(e) => Err(s3_error(aws, "HeadObject", bucket, e)),
+    }
+}
+
+/// Upload `file` (`size` bytes) as `object`, recording its SHA-256.
 pub async fn upload(
     aws: &AwsContext,
     ui: &Ui,
     file: &Path,
-    bucket: &str,
-    key: &str,
+    size: u64,
+    object: &Object<'_>,
 ) -> Result<Uploaded> {
     let s3 = aws.s3().await;
-    let size = tokio::fs::metadata(file)
-        .await
-        .map_err(|e| Error::io(file, e))?
-        .len();
-    match s3.head_object().bucket(bucket).key(key).send().await {
-        Ok(h) if h.content_length() == Some(size as i64) => return Ok(Uploaded::AlreadyThere),
-        Ok(_) => {}
-        Err(e) if e.as_service_error().is_some_and(|se| se.is_not_found()) => {}
-        Err(e) => return Err(s3_error(aws, "HeadObject", bucket, e)),
-    }
+    let Object {
+        bucket,
+        key,
+        sha256,
+        ..
+    } = *object;
+    ui.note(format!("uploading {} to s3://{bucket}/{key}", bytes(size)));
     if size <= PART_SIZE {
         let body = ByteStream::from_path(file)
             .await
@@ -60,12 +96,13 @@ pub async fn upload(
             .key(key)
             .body(body)
             .content_type("application/zip")
+            .metadata(SHA256_METADATA, sha256)
             .send()
             .await
             .map_err(|e| s3_error(aws, "PutObject", bucket, e))?;
         return Ok(Uploaded::Single);
     }
-    multipart(aws, &s3, ui, file, size, bucket, key).await
+    multipart(aws, &s3, ui, file, size, object).await
 }
 
 fn s3_error<E, R>(
@@ -100,14 +137,15 @@ async fn multipart(
     ui: &Ui,
     file: &Path,
     size: u64,
-    bucket: &str,
-    key: &str,
+    object: &Object<'_>,
 ) -> Result<Uploaded> {
+    let (bucket, key) = (object.bucket, object.key);
     let created = s3
         .create_multipart_upload()
         .bucket(bucket)
         .key(key)
         .content_type("application/zip")
+        .metadata(SHA256_METADATA, object.sha256)
         .send()
         .await
         .map_err(|e| s3_error(aws, "CreateMultipartUpload", bucket, e))?;

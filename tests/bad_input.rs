@@ -9,8 +9,9 @@ use std::collections::BTreeMap;
 
 use crate::harness::*;
 
-mod settings;
+mod actions;
 mod day2;
+mod settings;
 
 /// A complete, valid lamctl.toml: each case breaks one thing.
 const GOOD_TOML: &str = "name = \"good\"\nruntime = \"python3.12\"\nhandler = \"app.handler\"\nrole = \"arn:aws:iam::123456789012:role/lamctl-test\"\n";
@@ -351,6 +352,7 @@ fn catalogue() -> Vec<Case> {
     ];
     v.extend(settings::cases());
     v.extend(day2::cases());
+    v.extend(actions::cases());
     v
 }
 

@@ -525,7 +525,10 @@ fn function_url_created_updated_and_removed() {
     let cors = cfg.cors().unwrap();
     assert_eq!(cors.allow_origins(), ["https://b.example"]);
     assert_eq!(cors.allow_methods(), ["GET"]);
+    // `--url` alone keeps what is deployed (issue 22): still public.
     f.deploy(&["--url"]).success();
+    assert_eq!(policy_sids(&f.name).len(), 2);
+    f.deploy(&["--url", "--url-auth", "aws-iam"]).success();
     let name = f.name.clone();
     let cfg = lambda(async move |l| {
         l.get_function_url_config()
@@ -1086,6 +1089,8 @@ fn package_dir(dir: &Path) -> std::path::PathBuf {
     out
 }
 
+mod actions;
+mod documents;
 mod fixes;
 mod role;
 mod settings;

@@ -18,7 +18,7 @@ use crate::lambda::config::value::{
 use crate::lambda::config::{self as def, Definition};
 use crate::lambda::limits;
 use crate::lambda::plan::Desired;
-use crate::lambda::url::{self, Cors, UrlConfig, UrlWant};
+use crate::lambda::url::{self, Cors, UrlFields, UrlWant};
 use crate::package::PackageOptions;
 
 #[derive(Debug, Args, Clone, Default)]
@@ -77,7 +77,7 @@ pub struct DeployArgs {
     #[arg(
         long,
         value_name = "KEY",
-        requires = "s3_bucket",
+        conflicts_with = "no_s3_bucket",
         help_heading = "Deploy"
     )]
     pub s3_key: Option<S3Key>,
@@ -150,14 +150,14 @@ pub struct DeployArgs {
     #[arg(long, help_heading = "Function URL")]
     pub no_url: bool,
 
-    /// Who may call the URL [default: aws-iam]
+    /// Who may call the URL [default: as deployed; aws-iam for a new URL]
     #[arg(long, value_enum, value_name = "AUTH", help_heading = "Function URL")]
     pub url_auth: Option<UrlAuth>,
 
     #[command(flatten)]
     pub cors: CorsFlags,
 
-    /// How the URL returns responses [default: buffered]
+    /// How the URL returns responses [default: as deployed; buffered for a new URL]
     #[arg(long, value_enum, value_name = "MODE", help_heading = "Function URL")]
     pub invoke_mode: Option<InvokeMode>,
 
@@ -321,6 +321,7 @@ impl DeployArgs {
         let (concurrency, provisioned) = self.concurrency(d, alias.is_some())?;
         let url = self.url_want(d.url.as_ref())?;
         let create_role = self.create_role(&spec, d)?;
+        let (s3_bucket, s3_key) = self.s3(d)?;
         Ok(Desired {
             name,
             definition,
@@ -334,16 +335,8 @@ impl DeployArgs {
                 .as_ref()
                 .map(|a| a.iter().map(project::Allow::statement).collect()),
             force: self.force,
-            s3_bucket: match self.no_s3_bucket {
-                true => None,
-                false => self.s3_bucket.clone().or_else(|| d.s3_bucket.clone()),
-            }
-            .map(String::from),
-            s3_key: self
-                .s3_key
-                .clone()
-                .or_else(|| d.s3_key.clone())
-                .map(String::from),
+            s3_bucket,
+            s3_key,
             publish: publish || alias.is_some(),
             alias,
             canary: self.canary,
@@ -427,6 +420,29 @@ impl DeployArgs {
         Ok((reserved, provisioned))
     }
 
+    /// The bucket and key big zips go through; a key needs a bucket.
+    fn s3(&self, d: &project::DeploySettings) -> Result<(Option<String>, Option<String>)> {
+        let bucket = match self.no_s3_bucket {
+            true => None,
+            false => self.s3_bucket.clone().or_else(|| d.s3_bucket.clone()),
+        };
+        // A key with no bucket to put it in would be ignored (the file's key
+        // is switched off with its bucket by --no-s3-bucket).
+        if bucket.is_none() && !self.no_s3_bucket {
+            let key = match (&self.s3_key, &d.s3_key) {
+                (Some(_), _) => Some("--s3-key"),
+                (None, Some(_)) => Some("lamctl.toml: deploy.s3_key"),
+                (None, None) => None,
+            };
+            if let Some(key) = key {
+                return Err(Error::usage(format!("{key} names a key but no bucket is given"))
+                    .with_hint("give the bucket with --s3-bucket BUCKET (or [deploy] s3_bucket in lamctl.toml)"));
+            }
+        }
+        let key = self.s3_key.clone().or_else(|| d.s3_key.clone());
+        Ok((bucket.map(String::from), key.map(String::from)))
+    }
+
     /// Whether lamctl creates the role, and the role settings that need it.
     fn create_role(&self, spec: &FunctionSpec, d: &project::DeploySettings) -> Result<bool> {
         let create_role = self.create_role || d.create_role.unwrap_or(false);
@@ -485,16 +501,10 @@ impl DeployArgs {
             return Ok(None);
         }
         let f = file.cloned().unwrap_or_default();
-        let auth = self
-            .url_auth
-            .or(f.auth)
-            .map_or(url::UrlAuth::AwsIam, Into::into);
-        let invoke_mode = self
-            .invoke_mode
-            .or(f.invoke_mode)
-            .map_or(url::InvokeMode::Buffered, Into::into);
+        let auth = self.url_auth.or(f.auth).map(Into::into);
+        let invoke_mode = self.invoke_mode.or(f.invoke_mode).map(Into::into);
         let cors = self.cors.over(&f)?;
-        Ok(Some(UrlWant::Attach(UrlConfig {
+        Ok(Some(UrlWant::Attach(UrlFields {
             auth,
             invoke_mode,
             cors: (cors != Cors::default()).then_some(cors),

@@ -470,12 +470,12 @@ mod tests {
             Some("usage: lamctl completions <SHELL> (see 'lamctl completions --help')"),
         );
         check(
-            &["deploy", "--s3-key", "k"],
+            &["concurrency", "hello", "--provisioned", "2"],
             ErrorKind::MissingRequiredArgument,
-            "the following required arguments were not provided: --s3-bucket <BUCKET>",
+            "the following required arguments were not provided: --qualifier <QUALIFIER>",
             Some(
-                "usage: lamctl deploy --s3-bucket <BUCKET> --s3-key <KEY> [DIR] \
-                 (see 'lamctl deploy --help')",
+                "usage: lamctl concurrency --qualifier <QUALIFIER> --provisioned <N> <NAME> [N] \
+                 (see 'lamctl concurrency --help')",
             ),
         );
     }

@@ -115,7 +115,7 @@ impl ServeArgs {
             }
             .url_want(file)?;
             match want {
-                Some(UrlWant::Attach(c)) => Some(c),
+                Some(UrlWant::Attach(fields)) => Some(fields.over(None)),
                 _ => None,
             }
         } else {

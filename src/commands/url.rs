@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::Ctx;
 use crate::error::Result;
 use crate::lambda::require_function;
-use crate::lambda::url::{self, Cors, InvokeMode, UrlAuth, UrlConfig, UrlState, UrlStep, UrlWant};
+use crate::lambda::url::{self, Cors, InvokeMode, UrlAuth, UrlFields, UrlState, UrlStep, UrlWant};
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -59,19 +59,11 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
             auth,
             invoke_mode,
             cors,
-        } => {
-            let base = deployed.as_ref().map(|d| d.config.clone());
-            let base = base.unwrap_or(UrlConfig {
-                auth: UrlAuth::AwsIam,
-                invoke_mode: InvokeMode::Buffered,
-                cors: None,
-            });
-            Some(UrlWant::Attach(UrlConfig {
-                auth: auth.unwrap_or(base.auth),
-                invoke_mode: invoke_mode.unwrap_or(base.invoke_mode),
-                cors: cors.clone().or(base.cors),
-            }))
-        }
+        } => Some(UrlWant::Attach(UrlFields {
+            auth: *auth,
+            invoke_mode: *invoke_mode,
+            cors: cors.clone(),
+        })),
     };
     let mut changes = Vec::new();
     if let Some(want) = &want {
@@ -79,7 +71,7 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
             url::apply(&client, &aws, name, q, &step).await?;
             changes.push(match step {
                 UrlStep::Create(_) => "created".to_string(),
-                UrlStep::Update(_) => "updated".into(),
+                UrlStep::Update { .. } => "updated".into(),
                 UrlStep::Delete => "deleted".into(),
                 UrlStep::AddPublic(p) => format!("added public permission {}", p.sid()),
                 UrlStep::RemovePermission(sid) => format!("removed permission {sid}"),

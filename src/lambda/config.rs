@@ -100,16 +100,33 @@ impl Definition {
         }
         def.env_merge = false;
         def.tags_merge = false;
-        if cfg.is_none() {
-            // Nothing to remove from a function about to be created.
+        // A removal (`--unset`) is kept only for what is deployed, so the
+        // update sends (and the plan shows) no removal of a setting the
+        // function does not have, and a new function gets none.
+        let some = |v: Option<&str>| v.is_some_and(|a| !a.is_empty());
+        let vpc = cfg.and_then(|c| c.vpc_config());
+        if !vpc.is_some_and(|v| !v.subnet_ids().is_empty() || !v.security_group_ids().is_empty()) {
             def.vpc = def.vpc.filter(|v| !v.subnets.is_empty());
+        }
+        if cfg.is_none_or(|c| c.file_system_configs().is_empty()) {
             def.file_systems = def.file_systems.filter(|f| !f.is_empty());
+        }
+        if cfg.is_none_or(|c| c.layers().is_empty()) {
             def.layers = def.layers.filter(|l| !l.is_empty());
-            for v in [
-                &mut def.dead_letter_arn,
-                &mut def.kms_key_arn,
-                &mut def.code_signing_config,
-            ] {
+        }
+        let deployed = [
+            some(cfg.and_then(|c| c.dead_letter_config()?.target_arn())),
+            some(cfg.and_then(|c| c.kms_key_arn())),
+            // Read apart (GetFunctionCodeSigningConfig): the plan compares it.
+            cfg.is_some(),
+        ];
+        let removable = [
+            &mut def.dead_letter_arn,
+            &mut def.kms_key_arn,
+            &mut def.code_signing_config,
+        ];
+        for (v, deployed) in removable.into_iter().zip(deployed) {
+            if !deployed {
                 *v = v.take().filter(|a| !a.is_empty());
             }
         }

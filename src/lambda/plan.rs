@@ -7,10 +7,14 @@
 //! state they compare against.
 
 mod after;
+mod apply;
+mod describe;
 mod read;
 mod role;
 #[cfg(test)]
 mod tests;
+
+pub use apply::{AliasMoved, Run, Target};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -25,7 +29,7 @@ use super::config::{
 };
 use super::extras::Extras;
 use super::role::{RoleState, Statement};
-use super::url::{PublicPermission, UrlConfig, UrlState, UrlWant};
+use super::url::{PublicPermission, UrlConfig, UrlState, UrlTarget, UrlWant};
 use super::write::CodeSource;
 use crate::error::{Error, Result};
 
@@ -64,11 +68,24 @@ pub struct Desired {
 /// The package to deploy.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Code {
+    /// The CodeSha256 (base64) Lambda will report.
     pub sha256: String,
+    /// The same hash in hex: the content-addressed S3 key and the uploaded
+    /// object's `lamctl-sha256` metadata.
+    pub sha256_hex: String,
     pub zip: PathBuf,
     pub size: u64,
     /// `(bucket, key)` when the package goes through S3.
     pub s3: Option<(String, String)>,
+}
+
+impl Code {
+    /// The S3 key is `lamctl/FUNCTION/SHA256.zip`: it names the content.
+    pub fn content_addressed(&self, function: &str) -> bool {
+        self.s3
+            .as_ref()
+            .is_some_and(|(_, key)| *key == super::write::s3_key_for(function, &self.sha256_hex))
+    }
 }
 
 /// What the account holds now, read once before planning. Only what the
@@ -94,6 +111,8 @@ pub struct Deployed {
     pub policy_sids: BTreeSet<String>,
     /// The settings kept outside the configuration that the definition names.
     pub extras: Extras,
+    /// The object under the package's S3 key is already this zip.
+    pub zip_in_s3: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -164,10 +183,21 @@ pub enum Action {
         role: String,
         name: String,
     },
-    /// Upload the package to S3 (skipped when the object is already there).
+    /// Upload the package to S3 (the object under the key is not this zip).
     UploadZip {
         zip: PathBuf,
         size: u64,
+        /// The zip's SHA-256 in hex.
+        sha256: String,
+        bucket: String,
+        key: String,
+        /// The key is `lamctl/FUNCTION/SHA256.zip`: it names the content.
+        content_addressed: bool,
+    },
+    /// The object under the key is already this zip (its `lamctl-sha256`
+    /// metadata says so, or the key is the content-addressed default and
+    /// the size matches): not uploaded again (shown, no call).
+    ZipInS3 {
         bucket: String,
         key: String,
     },
@@ -235,12 +265,15 @@ pub enum Action {
         deployed: Option<AliasState>,
         canary_percent: Option<f64>,
     },
-    /// Delete versions beyond the newest `keep`, counting the published one
-    /// and sparing every version an alias routes to after this deploy.
+    /// Delete the versions beyond the newest `keep`, counting the published
+    /// one and sparing every version an alias routes to after this deploy:
+    /// `delete`, newest first, when no version is published or a new one
+    /// is; `if_republished` when publishing may return the newest version
+    /// unchanged (nothing changed since it was published).
     PruneVersions {
         keep: u32,
-        versions: Vec<u64>,
-        aliases: Vec<AliasState>,
+        delete: Vec<String>,
+        if_republished: Option<Republished>,
     },
     SetReservedConcurrency {
         concurrency: i32,
@@ -258,8 +291,10 @@ pub enum Action {
         qualifier: Option<String>,
         config: UrlConfig,
     },
+    /// Update the URL from `from` (deployed) to `config`.
     UpdateUrl {
         qualifier: Option<String>,
+        from: UrlConfig,
         config: UrlConfig,
     },
     DeleteUrl {
@@ -274,6 +309,14 @@ pub enum Action {
         qualifier: Option<String>,
         sid: String,
     },
+}
+
+/// The prune when PublishVersion returns `version`, the newest deployed
+/// one, instead of a new version.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Republished {
+    pub version: String,
+    pub delete: Vec<String>,
 }
 
 /// Whether the code is uploaded.
@@ -306,7 +349,8 @@ pub struct Plan {
     pub keep_versions: Option<u32>,
     pub concurrency: Option<Concurrency>,
     pub provisioned: Option<i32>,
-    pub url: Option<UrlWant>,
+    /// The function URL this deploy leaves (fields not given as deployed).
+    pub url: Option<UrlTarget>,
     /// The function URL as deployed.
     pub deployed_url: Option<String>,
     pub actions: Vec<Action>,
@@ -355,11 +399,19 @@ pub fn plan(want: &Desired, deployed: &Deployed, code: &Code, region: &str) -> R
         None => CodeSource::Zip(code.zip.clone()),
     };
     if let (true, Some((bucket, key))) = (upload, &code.s3) {
-        actions.push(Action::UploadZip {
-            zip: code.zip.clone(),
-            size: code.size,
-            bucket: bucket.clone(),
-            key: key.clone(),
+        actions.push(match deployed.zip_in_s3 {
+            true => Action::ZipInS3 {
+                bucket: bucket.clone(),
+                key: key.clone(),
+            },
+            false => Action::UploadZip {
+                zip: code.zip.clone(),
+                size: code.size,
+                sha256: code.sha256_hex.clone(),
+                bucket: bucket.clone(),
+                key: key.clone(),
+                content_addressed: code.content_addressed(&want.name),
+            },
         });
     }
 
@@ -413,7 +465,7 @@ pub fn plan(want: &Desired, deployed: &Deployed, code: &Code, region: &str) -> R
         keep_versions: want.keep_versions,
         concurrency: want.concurrency,
         provisioned: want.provisioned,
-        url: want.url.clone(),
+        url: want.url.as_ref().map(|u| u.over(deployed.url.as_ref())),
         deployed_url: deployed.url.as_ref().map(|u| u.url.clone()),
         actions,
         definition: def.clone(),

@@ -8,6 +8,7 @@ use aws_sdk_lambda::Client;
 use aws_sdk_lambda::types::{Cors as SdkCors, FunctionUrlAuthType, InvokeMode as SdkInvokeMode};
 use serde::{Serialize, Serializer};
 
+use super::config::{FieldChange, NONE};
 use super::retry_conflict;
 use crate::aws::{AwsContext, Service};
 use crate::error::{Result, optional};
@@ -95,14 +96,125 @@ impl UrlConfig {
     }
 }
 
-/// What a deploy does with the function URL.
+impl UrlConfig {
+    /// Lambda's defaults for a new URL: aws-iam, buffered, no CORS.
+    pub fn lambda_default() -> UrlConfig {
+        UrlConfig {
+            auth: UrlAuth::AwsIam,
+            invoke_mode: InvokeMode::Buffered,
+            cors: None,
+        }
+    }
+
+    /// The fields that differ from `self` to `to`, as people read them
+    /// (an empty side is `(none)`).
+    pub fn changes(&self, to: &UrlConfig) -> Vec<FieldChange> {
+        let mut out = Vec::new();
+        let mut cmp = |field: &str, from: String, to: String| {
+            if from != to {
+                out.push(FieldChange {
+                    field: field.into(),
+                    from: Some(from),
+                    to,
+                });
+            }
+        };
+        cmp("auth", self.auth.as_str().into(), to.auth.as_str().into());
+        cmp(
+            "invoke_mode",
+            self.invoke_mode.as_str().into(),
+            to.invoke_mode.as_str().into(),
+        );
+        let (a, b) = (
+            self.cors.clone().unwrap_or_default().normalized(),
+            to.cors.clone().unwrap_or_default().normalized(),
+        );
+        let list = |v: &[String]| match v.is_empty() {
+            true => NONE.to_string(),
+            false => v.join(", "),
+        };
+        cmp("cors.origins", list(&a.origins), list(&b.origins));
+        cmp("cors.methods", list(&a.methods), list(&b.methods));
+        cmp("cors.headers", list(&a.headers), list(&b.headers));
+        let age = |m: Option<i32>| m.map_or(NONE.to_string(), |m| m.to_string());
+        cmp("cors.max_age", age(a.max_age), age(b.max_age));
+        cmp(
+            "cors.credentials",
+            a.credentials.to_string(),
+            b.credentials.to_string(),
+        );
+        out
+    }
+}
+
+impl UrlAuth {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UrlAuth::None => "none",
+            UrlAuth::AwsIam => "aws-iam",
+        }
+    }
+}
+
+impl InvokeMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InvokeMode::Buffered => "buffered",
+            InvokeMode::ResponseStream => "response-stream",
+        }
+    }
+}
+
+/// What a deploy or `lamctl url` asks of the URL: a field not given keeps
+/// its deployed value (Lambda's default for a new URL). CORS is one field:
+/// any CORS value given replaces the URL's whole CORS setting.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct UrlFields {
+    pub auth: Option<UrlAuth>,
+    pub invoke_mode: Option<InvokeMode>,
+    pub cors: Option<Cors>,
+}
+
+impl UrlFields {
+    /// The configuration these fields leave over `deployed`.
+    pub fn over(&self, deployed: Option<&UrlConfig>) -> UrlConfig {
+        let base = deployed.cloned().unwrap_or_else(UrlConfig::lambda_default);
+        UrlConfig {
+            auth: self.auth.unwrap_or(base.auth),
+            invoke_mode: self.invoke_mode.unwrap_or(base.invoke_mode),
+            cors: self.cors.clone().or(base.cors),
+        }
+    }
+}
+
+/// What a deploy asks of the function URL.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "action")]
 pub enum UrlWant {
-    /// Create it, or update it to this configuration.
-    Attach(UrlConfig),
+    /// Create it, or update the fields given.
+    Attach(UrlFields),
     /// Delete it and its public permissions.
     Remove,
+}
+
+/// The function URL a deploy leaves: [`UrlWant`] resolved over what is
+/// deployed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "action")]
+pub enum UrlTarget {
+    /// The URL with this configuration.
+    Attach(UrlConfig),
+    /// No URL.
+    Remove,
+}
+
+impl UrlWant {
+    pub fn over(&self, deployed: Option<&UrlState>) -> UrlTarget {
+        match self {
+            UrlWant::Attach(f) => UrlTarget::Attach(f.over(deployed.map(|d| &d.config))),
+            UrlWant::Remove => UrlTarget::Remove,
+        }
+    }
 }
 
 /// One change that brings a function URL (and its public permissions)
@@ -110,7 +222,7 @@ pub enum UrlWant {
 #[derive(Debug, Clone, PartialEq)]
 pub enum UrlStep {
     Create(UrlConfig),
-    Update(UrlConfig),
+    Update { from: UrlConfig, to: UrlConfig },
     Delete,
     AddPublic(PublicPermission),
     RemovePermission(String),
@@ -118,8 +230,9 @@ pub enum UrlStep {
 
 /// The steps from `deployed` (the URL and the resource policy's statement
 /// ids) to `want`: the one decision deploy's plan and `lamctl url` share.
-/// An unchanged URL is left alone; an auth-none URL gets both public
-/// statements, any other loses lamctl's.
+/// Fields not given keep their deployed values; an unchanged URL is left
+/// alone; an auth-none URL gets both public statements, any other loses
+/// lamctl's.
 pub fn steps(want: &UrlWant, deployed: Option<&UrlState>, sids: &BTreeSet<String>) -> Vec<UrlStep> {
     let present = |p: &PublicPermission| sids.contains(p.sid());
     let remove_public = |out: &mut Vec<UrlStep>| {
@@ -129,16 +242,14 @@ pub fn steps(want: &UrlWant, deployed: Option<&UrlState>, sids: &BTreeSet<String
     };
     let mut out = Vec::new();
     match want {
-        UrlWant::Remove => {
-            if deployed.is_some() {
-                out.push(UrlStep::Delete);
-            }
-            remove_public(&mut out);
-        }
-        UrlWant::Attach(config) => {
+        UrlWant::Attach(fields) => {
+            let config = fields.over(deployed.map(|d| &d.config));
             match deployed {
                 None => out.push(UrlStep::Create(config.clone())),
-                Some(u) if !u.config.same_as(config) => out.push(UrlStep::Update(config.clone())),
+                Some(u) if !u.config.same_as(&config) => out.push(UrlStep::Update {
+                    from: u.config.clone(),
+                    to: config.clone(),
+                }),
                 Some(_) => {}
             }
             if config.auth == UrlAuth::None {
@@ -148,6 +259,12 @@ pub fn steps(want: &UrlWant, deployed: Option<&UrlState>, sids: &BTreeSet<String
             } else {
                 remove_public(&mut out);
             }
+        }
+        UrlWant::Remove => {
+            if deployed.is_some() {
+                out.push(UrlStep::Delete);
+            }
+            remove_public(&mut out);
         }
     }
     out
@@ -163,7 +280,9 @@ pub async fn apply(
 ) -> Result<Option<String>> {
     match step {
         UrlStep::Create(c) => create(client, aws, function, qualifier, c).await.map(Some),
-        UrlStep::Update(c) => update(client, aws, function, qualifier, c).await.map(Some),
+        UrlStep::Update { to: c, .. } => {
+            update(client, aws, function, qualifier, c).await.map(Some)
+        }
         UrlStep::Delete => delete(client, aws, function, qualifier).await.map(|_| None),
         UrlStep::AddPublic(p) => add_public(client, aws, function, qualifier, *p)
             .await

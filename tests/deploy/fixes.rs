@@ -6,7 +6,7 @@ use super::*;
 impl Fixture {
     /// Rewrite lamctl.toml without the lines starting with any of `keys`,
     /// and with `extra` appended.
-    fn edit_toml(&self, drop: &[&str], extra: &str) {
+    pub(super) fn edit_toml(&self, drop: &[&str], extra: &str) {
         let path = self.dir.path().join("lamctl.toml");
         let text = std::fs::read_to_string(&path).unwrap();
         let mut out = String::new();

@@ -8,7 +8,6 @@
 //! plan (`--dry-run`) or execute exactly its actions, and report. Re-running
 //! converges: the plan changes only what differs.
 
-mod act;
 mod report;
 
 use super::Ctx;
@@ -32,23 +31,27 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
     let ui = ctx.ui;
     let want = &set.desired;
 
-    // Package first: still no AWS call, so a bad tree fails fast.
+    // Package first: still no AWS call, so a bad tree fails fast, and so
+    // does a zip too big for the upload it certainly needs.
     let package = package_shown(ui, set.package.clone()).await?;
     ui.note(summary(ui, &package));
     let code = code(want, &package);
+    if want.force {
+        direct_upload_fits(true, &code)?;
+    }
 
     // Read what is deployed, once, and plan against it.
     let aws = ctx.aws().await?;
     let client = aws.lambda().await;
-    let deployed = Deployed::read(&client, &aws, want).await?;
+    let deployed = Deployed::read(&client, &aws, want, &code).await?;
     let plan = plan::plan(want, &deployed, &code, &aws.region.value)?;
-    direct_upload_fits(&plan, &package)?;
+    direct_upload_fits(plan.code == plan::CodeAction::Upload, &code)?;
     if set.dry_run {
         return ui.result(&report::DryRun(&plan));
     }
 
-    let done = act::execute(&client, &aws, ui, &plan).await?;
-    report::finish(ui, want, &plan, done)
+    let run = plan.execute(&client, &aws, ui).await?;
+    report::finish(ui, &plan, run)
 }
 
 /// The package as the plan deploys it: through S3 when a bucket is given,
@@ -64,6 +67,7 @@ fn code(want: &Desired, package: &PackageReport) -> Code {
     });
     Code {
         sha256: package.code_sha256.clone(),
+        sha256_hex: package.sha256_hex.clone(),
         zip: package.path.clone(),
         size: package.size,
         s3,
@@ -71,13 +75,14 @@ fn code(want: &Desired, package: &PackageReport) -> Code {
 }
 
 /// A zip over Lambda's direct-upload limit needs a bucket, but only when
-/// the plan uploads it: a configuration-only change sends no code.
-fn direct_upload_fits(plan: &plan::Plan, package: &PackageReport) -> Result<()> {
+/// it is uploaded: a configuration-only change sends no code. `--force`
+/// always uploads, so that is known before any AWS call.
+fn direct_upload_fits(upload: bool, code: &Code) -> Result<()> {
     let limit = direct_upload_limit();
-    if plan.code == plan::CodeAction::Upload && plan.s3.is_none() && package.size > limit {
+    if upload && code.s3.is_none() && code.size > limit {
         return Err(Error::usage(format!(
             "the zip is {}, over the {} limit for a direct upload",
-            bytes(package.size),
+            bytes(code.size),
             bytes(limit)
         ))
         .with_hint("give a bucket to upload through with --s3-bucket BUCKET (or [deploy] s3_bucket in lamctl.toml)"));

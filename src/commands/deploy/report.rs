@@ -5,13 +5,12 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::act::Done;
 use crate::error::Result;
 use crate::lambda::alias;
 use crate::lambda::concurrency::Concurrency;
-use crate::lambda::plan::{Action, CodeAction, Desired, Plan};
-use crate::lambda::url::{UrlAuth, UrlConfig, UrlWant};
-use crate::output::{Ui, bytes};
+use crate::lambda::plan::{Action, CodeAction, Plan, Run};
+use crate::lambda::url::{UrlAuth, UrlTarget};
+use crate::output::Ui;
 use crate::s3upload::Uploaded;
 
 /// The plan as `--dry-run` prints it.
@@ -20,9 +19,9 @@ use crate::s3upload::Uploaded;
 pub struct DryRun<'a>(pub &'a Plan);
 
 /// Warn about a public URL, then print the summary.
-pub fn finish(ui: &Ui, want: &Desired, plan: &Plan, done: Done) -> Result<()> {
-    let url = match &want.url {
-        Some(UrlWant::Attach(config)) => {
+pub fn finish(ui: &Ui, plan: &Plan, done: Run) -> Result<()> {
+    let url = match &plan.url {
+        Some(UrlTarget::Attach(config)) => {
             if config.auth == UrlAuth::None
                 && let Some(u) = &done.url
             {
@@ -44,6 +43,11 @@ pub fn finish(ui: &Ui, want: &Desired, plan: &Plan, done: Done) -> Result<()> {
         region: plan.region.clone(),
         arn: done.arn,
         created: plan.create,
+        function_changed: plan.create
+            || !plan.config_changes.is_empty()
+            || plan.code == CodeAction::Upload
+            || !plan.tags_set.is_empty()
+            || !plan.tags_removed.is_empty(),
         config_changed: plan
             .config_changes
             .iter()
@@ -69,11 +73,11 @@ pub fn finish(ui: &Ui, want: &Desired, plan: &Plan, done: Done) -> Result<()> {
             changed: a.changed,
         }),
         deleted_versions: done.deleted_versions,
-        concurrency: match want.concurrency {
+        concurrency: match plan.concurrency {
             Some(Concurrency::Set(n)) => Some(n),
             _ => None,
         },
-        provisioned: want.provisioned.filter(|_| want.alias.is_some()),
+        provisioned: plan.provisioned.filter(|_| plan.alias.is_some()),
         url,
     };
     ui.result(&summary)
@@ -86,6 +90,9 @@ struct Summary {
     region: String,
     arn: String,
     created: bool,
+    /// The run changed the function itself (configuration, code or tags).
+    #[serde(skip)]
+    function_changed: bool,
     config_changed: Vec<String>,
     code: CodeDone,
     code_sha256: String,
@@ -123,7 +130,11 @@ impl fmt::Display for Summary {
             f,
             "function  {} ({})",
             self.function,
-            if self.created { "created" } else { "updated" }
+            match (self.created, self.function_changed) {
+                (true, _) => "created",
+                (false, true) => "updated",
+                (false, false) => "unchanged",
+            }
         )?;
         writeln!(f, "arn       {}", self.arn)?;
         let code = match self.code {
@@ -180,13 +191,6 @@ impl fmt::Display for Summary {
     }
 }
 
-fn url_kind(c: &UrlConfig) -> &'static str {
-    match c.auth {
-        UrlAuth::None => "public: auth none",
-        UrlAuth::AwsIam => "auth aws-iam",
-    }
-}
-
 impl fmt::Display for DryRun<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let plan = self.0;
@@ -195,161 +199,8 @@ impl fmt::Display for DryRun<'_> {
             "plan for {} in {} (dry run: nothing changed)",
             plan.function, plan.region
         )?;
-        let through = plan
-            .s3
-            .as_ref()
-            .map(|s| format!(" through {s}"))
-            .unwrap_or_default();
-        for action in &plan.actions {
-            match action {
-                Action::CreateRole { role } => writeln!(f, "  create execution role {role}")?,
-                Action::TrackRolePolicies { .. } | Action::UntrackRolePolicies { .. } => {}
-                Action::AttachRolePolicy { role, policy } => {
-                    writeln!(f, "  attach {policy} to {role}")?
-                }
-                Action::DetachRolePolicy { role, policy } => {
-                    writeln!(f, "  detach {policy} from {role} (lamctl attached it)")?
-                }
-                Action::PutRolePolicy {
-                    role,
-                    name,
-                    document,
-                } => {
-                    writeln!(f, "  write inline policy {name} of {role}:")?;
-                    for st in document["Statement"].as_array().into_iter().flatten() {
-                        let list = |v: &serde_json::Value| {
-                            v.as_array()
-                                .into_iter()
-                                .flatten()
-                                .filter_map(|x| x.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        };
-                        writeln!(
-                            f,
-                            "    allow {} on {}",
-                            list(&st["Action"]),
-                            list(&st["Resource"])
-                        )?;
-                    }
-                }
-                Action::DeleteRolePolicy { role, name } => {
-                    writeln!(f, "  delete inline policy {name} of {role}")?
-                }
-                Action::UploadZip {
-                    size, bucket, key, ..
-                } => writeln!(
-                    f,
-                    "  upload the zip ({}) to s3://{bucket}/{key}",
-                    bytes(*size)
-                )?,
-                Action::CreateFunction {
-                    code_sha256,
-                    tags,
-                    settings,
-                    ..
-                } => {
-                    writeln!(f, "  create the function")?;
-                    for c in settings {
-                        writeln!(f, "    {}: {}", c.field, c.to)?;
-                    }
-                    for (k, v) in tags {
-                        writeln!(f, "  tag {k} = {v}")?;
-                    }
-                    writeln!(f, "  upload code (CodeSha256 {code_sha256}){through}")?;
-                }
-                Action::WaitReady | Action::WaitProvisionedConcurrency { .. } => {}
-                Action::ConfigurationUnchanged => writeln!(f, "  configuration unchanged")?,
-                Action::UpdateConfiguration { changes, .. } => {
-                    writeln!(f, "  update configuration:")?;
-                    for c in changes {
-                        writeln!(
-                            f,
-                            "    {}: {} -> {}",
-                            c.field,
-                            c.from.as_deref().unwrap_or("(unset)"),
-                            c.to
-                        )?;
-                    }
-                }
-                Action::CodeUnchanged { code_sha256 } => {
-                    writeln!(f, "  code unchanged (CodeSha256 {code_sha256})")?
-                }
-                Action::UpdateCode {
-                    code_sha256,
-                    deployed_code_sha256,
-                    ..
-                } => writeln!(
-                    f,
-                    "  upload code (CodeSha256 {code_sha256}{}){through}",
-                    deployed_code_sha256
-                        .as_ref()
-                        .map(|d| format!(", deployed {d}"))
-                        .unwrap_or_default()
-                )?,
-                Action::PutRuntimeManagement { config } => writeln!(
-                    f,
-                    "  runtime updates: {}{}",
-                    config.update.as_str(),
-                    config
-                        .version_arn
-                        .as_ref()
-                        .map(|a| format!(" ({a})"))
-                        .unwrap_or_default()
-                )?,
-                Action::PutRecursiveLoop { recursive_loop } => {
-                    writeln!(f, "  recursive loop detection: {}", recursive_loop.as_str())?
-                }
-                Action::PutCodeSigningConfig { arn } => {
-                    writeln!(f, "  code signing config: {arn}")?
-                }
-                Action::DeleteCodeSigningConfig => writeln!(f, "  remove the code signing config")?,
-                Action::Tag { tags, .. } => {
-                    for (k, v) in tags {
-                        writeln!(f, "  tag {k} = {v}")?;
-                    }
-                }
-                Action::Untag { keys, .. } => {
-                    for k in keys {
-                        writeln!(f, "  remove tag {k}")?;
-                    }
-                }
-                Action::PublishVersion { .. } => writeln!(f, "  publish a version")?,
-                Action::PointAlias {
-                    alias,
-                    deployed,
-                    canary_percent,
-                } => match (deployed, canary_percent) {
-                    (None, _) => writeln!(f, "  create alias {alias} -> the new version")?,
-                    (Some(_), Some(p)) => writeln!(
-                        f,
-                        "  alias {alias}: keep its version, route {p}% to the new version"
-                    )?,
-                    (Some(_), None) => writeln!(f, "  alias {alias} -> the new version")?,
-                },
-                Action::PruneVersions { keep, .. } => writeln!(
-                    f,
-                    "  keep the newest {keep} versions (and every aliased one)"
-                )?,
-                Action::SetReservedConcurrency { concurrency } => {
-                    writeln!(f, "  reserved concurrency {concurrency}")?
-                }
-                Action::RemoveReservedConcurrency => writeln!(f, "  remove reserved concurrency")?,
-                Action::SetProvisionedConcurrency { alias, concurrency } => {
-                    writeln!(f, "  provisioned concurrency {concurrency} on {alias}")?
-                }
-                Action::CreateUrl { config, .. } => {
-                    writeln!(f, "  create the function URL ({})", url_kind(config))?
-                }
-                Action::UpdateUrl { config, .. } => {
-                    writeln!(f, "  update the function URL ({})", url_kind(config))?
-                }
-                Action::DeleteUrl { .. } => writeln!(f, "  remove the function URL")?,
-                Action::AddPublicPermission { permission, .. } => {
-                    writeln!(f, "  allow public invoke ({})", permission.sid())?
-                }
-                Action::RemovePermission { sid, .. } => writeln!(f, "  remove permission {sid}")?,
-            }
+        for line in plan.actions.iter().flat_map(Action::describe) {
+            writeln!(f, "  {line}")?;
         }
         Ok(())
     }

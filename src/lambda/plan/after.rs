@@ -2,10 +2,14 @@
 //! of their own (runtime management, recursion, code signing), versions
 //! and the alias, concurrency, and the function URL.
 
-use super::{Action, Code, Deployed, Desired};
+use std::collections::BTreeSet;
+
+use super::{Action, Code, Deployed, Desired, Republished};
+use crate::lambda::alias;
 use crate::lambda::concurrency::{self, Concurrency};
 use crate::lambda::config::{Definition, FieldChange, NONE, RuntimeManagement};
 use crate::lambda::url::{self, UrlStep};
+use crate::lambda::versions;
 
 /// The settings with operations of their own, set when they differ from
 /// what is deployed (a new function: when named; its code signing went
@@ -88,12 +92,52 @@ pub(super) fn plan_versions(
         }
     }
     if let Some(keep) = want.keep_versions {
+        // PublishVersion makes a new version when this run changes the
+        // function; otherwise it may return the newest one unchanged.
+        let changes = actions.iter().any(|a| {
+            matches!(
+                a,
+                Action::CreateFunction { .. }
+                    | Action::UpdateConfiguration { .. }
+                    | Action::UpdateCode { .. }
+            )
+        });
+        let newest = deployed.versions.iter().max().map(u64::to_string);
+        let published = want.publish.then_some(NEW_VERSION);
         actions.push(Action::PruneVersions {
             keep,
-            versions: deployed.versions.clone(),
-            aliases: deployed.aliases.clone(),
+            delete: doomed(want, deployed, keep, published),
+            if_republished: match (want.publish && !changes, newest) {
+                (true, Some(v)) => Some(Republished {
+                    delete: doomed(want, deployed, keep, Some(&v)),
+                    version: v,
+                }),
+                _ => None,
+            },
         });
     }
+}
+
+/// The version number a new version is planned under: newer than any.
+const NEW_VERSION: &str = "18446744073709551615";
+
+/// The versions to delete, newest first, when `published` is the version
+/// published (`None`: nothing is): every one beyond the newest `keep`,
+/// except those an alias routes to once it has moved, and `published`.
+fn doomed(want: &Desired, deployed: &Deployed, keep: u32, published: Option<&str>) -> Vec<String> {
+    let mut all = deployed.versions.clone();
+    let mut aliases = deployed.aliases.clone();
+    let mut spared = BTreeSet::new();
+    if let Some(p) = published {
+        all.extend(p.parse::<u64>().ok());
+        spared.insert(p.to_string());
+        if let Some(name) = &want.alias {
+            aliases.retain(|a| a.name != *name);
+            aliases.push(alias::route(name, deployed.alias.as_ref(), p, want.canary));
+        }
+    }
+    spared.extend(alias::aliased_versions(&aliases));
+    versions::to_prune(&all, keep, &spared)
 }
 
 pub(super) fn plan_concurrency(want: &Desired, deployed: &Deployed, actions: &mut Vec<Action>) {
@@ -128,7 +172,11 @@ pub(super) fn plan_url(want: &Desired, deployed: &Deployed, actions: &mut Vec<Ac
         let qualifier = qualifier.clone();
         actions.push(match step {
             UrlStep::Create(config) => Action::CreateUrl { qualifier, config },
-            UrlStep::Update(config) => Action::UpdateUrl { qualifier, config },
+            UrlStep::Update { from, to } => Action::UpdateUrl {
+                qualifier,
+                from,
+                config: to,
+            },
             UrlStep::Delete => Action::DeleteUrl { qualifier },
             UrlStep::AddPublic(permission) => Action::AddPublicPermission {
                 qualifier,

@@ -6,18 +6,25 @@
 use aws_sdk_lambda::Client;
 use aws_sdk_lambda::types::FunctionConfiguration;
 
-use super::{Deployed, Desired, FunctionState};
+use super::{Code, Deployed, Desired, FunctionState};
 use crate::aws::AwsContext;
 use crate::error::{Result, optional};
 use crate::lambda::extras::{self, Extras};
 use crate::lambda::names::role_name_for;
 use crate::lambda::{alias, concurrency, get_function, role, url, versions};
+use crate::s3upload;
 
 impl Deployed {
     /// Read what `want` names: the function and its tags, and only as
     /// needed lamctl's role, the alias, versions and aliases (to prune),
-    /// reserved and provisioned concurrency, the URL and its policy.
-    pub async fn read(client: &Client, aws: &AwsContext, want: &Desired) -> Result<Deployed> {
+    /// reserved and provisioned concurrency, the URL and its policy, and
+    /// whether `code`'s S3 object is already there.
+    pub async fn read(
+        client: &Client,
+        aws: &AwsContext,
+        want: &Desired,
+        code: &Code,
+    ) -> Result<Deployed> {
         let name = want.name.as_str();
         let function = get_function(client, aws, name)
             .await?
@@ -103,8 +110,29 @@ impl Deployed {
                 code_signing_config,
             })
         };
-        let (role, alias, (versions, aliases), reserved, provisioned, (url, policy_sids), extras) =
-            tokio::try_join!(role, alias, pruning, reserved, provisioned, url, extras)?;
+        let zip_in_s3 = async {
+            let Some((bucket, key)) = &code.s3 else {
+                return Ok(false);
+            };
+            let object = s3upload::Object {
+                bucket,
+                key,
+                sha256: &code.sha256_hex,
+                content_addressed: code.content_addressed(name),
+            };
+            s3upload::holds(aws, &object, code.size).await
+        };
+        let (role, alias, pruned, reserved, provisioned, (url, policy_sids), extras, zip_in_s3) = tokio::try_join!(
+            role,
+            alias,
+            pruning,
+            reserved,
+            provisioned,
+            url,
+            extras,
+            zip_in_s3
+        )?;
+        let (versions, aliases) = pruned;
         let d = Deployed {
             function,
             role: role.as_ref().map(|r| r.arn.clone()),
@@ -117,6 +145,7 @@ impl Deployed {
             url,
             policy_sids,
             extras,
+            zip_in_s3,
         };
         Ok(d)
     }

@@ -43,10 +43,15 @@ fn publish_alias_canary_and_prune() {
                 deployed: Some(live.clone()),
                 canary_percent: Some(10.0)
             },
+            // A new version keeps live's 1 (the canary's base) and itself;
+            // one returned unchanged (2) keeps 1 and 2.
             Action::PruneVersions {
                 keep: 1,
-                versions: vec![1, 2],
-                aliases: vec![live]
+                delete: vec!["2".into()],
+                if_republished: Some(Republished {
+                    version: "2".into(),
+                    delete: vec![]
+                })
             }
         ]
     );
@@ -72,9 +77,80 @@ fn publish_alias_canary_and_prune() {
         after_function(&unpublished, &have),
         [Action::PruneVersions {
             keep: 1,
-            versions: have.versions.clone(),
-            aliases: have.aliases.clone()
+            delete: vec![],
+            if_republished: None
         }]
+    );
+}
+
+#[test]
+fn prune_names_the_versions_it_deletes() {
+    let live = AliasState {
+        name: "live".into(),
+        version: "3".into(),
+        weights: BTreeMap::new(),
+    };
+    let have = Deployed {
+        alias: Some(live.clone()),
+        aliases: vec![live],
+        versions: vec![1, 2, 3, 4, 5],
+        ..deployed()
+    };
+    let want = Desired {
+        publish: true,
+        alias: Some("live".into()),
+        keep_versions: Some(2),
+        ..desired()
+    };
+    let prune = |want: &Desired, code: &Code| {
+        plan(want, &have, code, REGION)
+            .unwrap()
+            .actions
+            .into_iter()
+            .find(|a| matches!(a, Action::PruneVersions { .. }))
+            .unwrap()
+    };
+    let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    // Nothing changes: PublishVersion may return 5 unchanged. live leaves 3
+    // either way, so 3 is deleted too.
+    assert_eq!(
+        prune(&want, &code()),
+        Action::PruneVersions {
+            keep: 2,
+            delete: strings(&["4", "3", "2", "1"]),
+            if_republished: Some(Republished {
+                version: "5".into(),
+                delete: strings(&["3", "2", "1"])
+            })
+        }
+    );
+    // New code: a new version for sure.
+    let new_code = Code {
+        sha256: "bmV3".into(),
+        ..code()
+    };
+    assert_eq!(
+        prune(&want, &new_code),
+        Action::PruneVersions {
+            keep: 2,
+            delete: strings(&["4", "3", "2", "1"]),
+            if_republished: None
+        }
+    );
+    // Without publishing: exactly the versions beyond the newest 2, but
+    // not live's 3.
+    let unpublished = Desired {
+        publish: false,
+        alias: None,
+        ..want
+    };
+    assert_eq!(
+        prune(&unpublished, &code()),
+        Action::PruneVersions {
+            keep: 2,
+            delete: strings(&["2", "1"]),
+            if_republished: None
+        }
     );
 }
 
@@ -143,6 +219,15 @@ fn provisioned_concurrency_is_set_when_it_differs_and_always_awaited() {
     assert_eq!(tail(&with(Some(2))), [wait]);
 }
 
+/// Every field given.
+fn fields(c: &UrlConfig) -> UrlFields {
+    UrlFields {
+        auth: Some(c.auth),
+        invoke_mode: Some(c.invoke_mode),
+        cors: c.cors.clone(),
+    }
+}
+
 fn url_config(auth: UrlAuth, origins: &[&str]) -> UrlConfig {
     UrlConfig {
         auth,
@@ -171,7 +256,7 @@ const SIDS: [&str; 2] = ["lamctl-url-public-invoke-url", "lamctl-url-public-invo
 fn url_created_with_its_public_permissions() {
     let public = url_config(UrlAuth::None, &["https://a.example"]);
     let want = Desired {
-        url: Some(UrlWant::Attach(public.clone())),
+        url: Some(UrlWant::Attach(fields(&public))),
         ..desired()
     };
     assert_eq!(
@@ -189,6 +274,19 @@ fn url_created_with_its_public_permissions() {
                 qualifier: None,
                 permission: PublicPermission::InvokeFunction
             },
+        ]
+    );
+    let said: Vec<String> = after_function(&want, &with_url(None, &[]))
+        .iter()
+        .flat_map(Action::describe)
+        .collect();
+    assert_eq!(
+        said,
+        [
+            "create the function URL (public: auth none)",
+            "  cors.origins: https://a.example",
+            "allow public invoke (lamctl-url-public-invoke-url)",
+            "allow public invoke (lamctl-url-public-invoke)",
         ]
     );
     // Re-run: same URL, statements there (among others): nothing to do.
@@ -224,7 +322,7 @@ fn url_updated_and_made_private() {
     let public_b = url_config(UrlAuth::None, &["https://b.example"]);
     let private = url_config(UrlAuth::AwsIam, &[]);
     let attach = |c: &UrlConfig| Desired {
-        url: Some(UrlWant::Attach(c.clone())),
+        url: Some(UrlWant::Attach(fields(c))),
         ..desired()
     };
     // Only CORS differs: update; the permissions are already there.
@@ -232,16 +330,22 @@ fn url_updated_and_made_private() {
         after_function(&attach(&public_b), &with_url(Some(public_a.clone()), &SIDS)),
         [Action::UpdateUrl {
             qualifier: None,
+            from: public_a.clone(),
             config: public_b
         }]
     );
-    // Private: update and remove lamctl's public statements.
+    // Private: update and remove lamctl's public statements. No CORS
+    // given: the deployed CORS stays.
     assert_eq!(
-        after_function(&attach(&private), &with_url(Some(public_a), &SIDS)),
+        after_function(&attach(&private), &with_url(Some(public_a.clone()), &SIDS)),
         [
             Action::UpdateUrl {
                 qualifier: None,
-                config: private.clone()
+                from: public_a.clone(),
+                config: UrlConfig {
+                    cors: public_a.cors.clone(),
+                    ..private.clone()
+                }
             },
             Action::RemovePermission {
                 qualifier: None,
@@ -254,6 +358,63 @@ fn url_updated_and_made_private() {
         ]
     );
     assert!(after_function(&attach(&private), &with_url(Some(private.clone()), &[])).is_empty());
+}
+
+#[test]
+fn url_fields_not_given_keep_their_deployed_values() {
+    let streaming = UrlConfig {
+        invoke_mode: InvokeMode::ResponseStream,
+        ..url_config(UrlAuth::None, &["https://a.example"])
+    };
+    let only_cors = Desired {
+        url: Some(UrlWant::Attach(UrlFields {
+            cors: url_config(UrlAuth::AwsIam, &["https://b.example"]).cors,
+            ..Default::default()
+        })),
+        ..desired()
+    };
+    let want = UrlConfig {
+        cors: url_config(UrlAuth::AwsIam, &["https://b.example"]).cors,
+        ..streaming.clone()
+    };
+    let p = plan(
+        &only_cors,
+        &with_url(Some(streaming.clone()), &SIDS),
+        &code(),
+        REGION,
+    )
+    .unwrap();
+    assert_eq!(
+        p.actions.last(),
+        Some(&Action::UpdateUrl {
+            qualifier: None,
+            from: streaming.clone(),
+            config: want.clone()
+        })
+    );
+    assert_eq!(p.url, Some(UrlTarget::Attach(want.clone())));
+    // Every changed field is said, and only those.
+    let said = p.actions.last().unwrap().describe();
+    assert_eq!(
+        said,
+        [
+            "update the function URL (public: auth none):",
+            "  cors.origins: https://a.example -> https://b.example"
+        ]
+    );
+    // Nothing given: nothing changes, and a new URL gets Lambda's defaults.
+    let nothing = Desired {
+        url: Some(UrlWant::Attach(UrlFields::default())),
+        ..desired()
+    };
+    assert!(after_function(&nothing, &with_url(Some(streaming), &SIDS)).is_empty());
+    assert_eq!(
+        after_function(&nothing, &with_url(None, &[])),
+        [Action::CreateUrl {
+            qualifier: None,
+            config: UrlConfig::lambda_default()
+        }]
+    );
 }
 
 #[test]

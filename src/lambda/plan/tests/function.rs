@@ -31,6 +31,19 @@ fn create() {
         s3: Some(("b".into(), "k.zip".into())),
         ..code()
     };
+    // The object is already this zip: said, not uploaded.
+    let there = Deployed {
+        zip_in_s3: true,
+        ..Deployed::default()
+    };
+    let p = plan(&want, &there, &through_s3, REGION).unwrap();
+    assert_eq!(
+        p.actions[3],
+        Action::ZipInS3 {
+            bucket: "b".into(),
+            key: "k.zip".into()
+        }
+    );
     let p = plan(&want, &Deployed::default(), &through_s3, REGION).unwrap();
     assert_eq!(p.s3.as_deref(), Some("s3://b/k.zip"));
     assert_eq!(
@@ -53,8 +66,10 @@ fn create() {
             Action::UploadZip {
                 zip: ".lamctl/f.zip".into(),
                 size: 1000,
+                sha256: "aa".into(),
                 bucket: "b".into(),
-                key: "k.zip".into()
+                key: "k.zip".into(),
+                content_addressed: false
             },
             Action::CreateFunction {
                 role: RoleRef::Created("lamctl-f-exec".into()),
@@ -506,6 +521,46 @@ fn unset_removes_what_is_deployed_and_nothing_else() {
         ]
     );
     assert!(p.actions.contains(&Action::DeleteCodeSigningConfig));
+    // With another change, a removal of what is not deployed is not sent
+    // either (the update carries the definition): DLQ and EFS included.
+    let unset_more = Desired {
+        definition: Definition {
+            memory: Some(256),
+            dead_letter_arn: Some(String::new()),
+            file_systems: Some(Vec::new()),
+            ..unset.definition.clone()
+        },
+        ..unset.clone()
+    };
+    let p = plan(&unset_more, &deployed(), &code(), REGION).unwrap();
+    let fields: Vec<&str> = p.config_changes.iter().map(|c| c.field.as_str()).collect();
+    assert_eq!(fields, ["memory"]);
+    let d = &p.definition;
+    assert_eq!(
+        (&d.vpc, &d.kms_key_arn, &d.dead_letter_arn, &d.file_systems),
+        (&None, &None, &None, &None)
+    );
+    // Deployed, they are removed and sent.
+    let mut with_dlq = deployed();
+    with_dlq.function.as_mut().unwrap().config = config_with(|b| {
+        b.dead_letter_config(
+            aws_sdk_lambda::types::DeadLetterConfig::builder()
+                .target_arn("arn:aws:sqs:us-east-1:1:q")
+                .build(),
+        )
+        .file_system_configs(
+            aws_sdk_lambda::types::FileSystemConfig::builder()
+                .arn("arn:efs")
+                .local_mount_path("/mnt/a")
+                .build()
+                .unwrap(),
+        )
+    });
+    let p = plan(&unset_more, &with_dlq, &code(), REGION).unwrap();
+    let fields: Vec<&str> = p.config_changes.iter().map(|c| c.field.as_str()).collect();
+    assert_eq!(fields, ["memory", "dead_letter_arn", "file_systems"]);
+    assert_eq!(p.definition.dead_letter_arn.as_deref(), Some(""));
+    assert_eq!(p.definition.file_systems, Some(vec![]));
     // A new function: nothing to remove, nothing sent.
     let p = plan(&unset, &Deployed::default(), &code(), REGION).unwrap();
     assert_eq!(p.definition.vpc, None);

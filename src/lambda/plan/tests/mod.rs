@@ -15,7 +15,7 @@ use aws_sdk_lambda::types::{Architecture as SdkArchitecture, FunctionConfigurati
 
 use super::*;
 use crate::lambda::role;
-use crate::lambda::url::{Cors, InvokeMode};
+use crate::lambda::url::{Cors, InvokeMode, UrlFields, UrlTarget};
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/r";
 const ARN: &str = "arn:aws:lambda:us-east-1:123456789012:function:f";
@@ -40,6 +40,7 @@ fn desired() -> Desired {
 fn code() -> Code {
     Code {
         sha256: SHA.into(),
+        sha256_hex: "aa".into(),
         zip: PathBuf::from(".lamctl/f.zip"),
         size: 1000,
         s3: None,

@@ -1,21 +1,21 @@
-//! Executing a deploy plan: its actions in order, each through the Lambda
-//! core, with a progress note on stderr. Nothing is decided here that the
-//! plan did not say, except what waits for a value only a run learns (the
-//! version published, the role created).
+//! Each action applies itself through the Lambda core, with a progress note
+//! on stderr. Nothing is decided here that the plan did not say, except
+//! what waits for a value only a run learns (the version published, the
+//! role created); those are picked among the outcomes the plan named.
 
 use aws_sdk_lambda::Client;
 
+use super::{Action, Plan, RoleRef};
 use crate::aws::AwsContext;
 use crate::error::{Error, Result};
 use crate::lambda::alias::{self, AliasState};
-use crate::lambda::plan::{Action, Plan, RoleRef};
 use crate::lambda::{concurrency, extras, role, url, versions, wait_ready_shown, write};
-use crate::output::{Ui, bytes};
+use crate::output::Ui;
 use crate::s3upload::{self, Uploaded};
 
 /// What a run learnt while executing.
 #[derive(Debug, Default)]
-pub struct Done {
+pub struct Run {
     pub arn: String,
     pub s3_upload: Option<Uploaded>,
     pub version: Option<String>,
@@ -23,6 +23,8 @@ pub struct Done {
     pub deleted_versions: Vec<String>,
     /// The function URL after the run (the deployed one when unchanged).
     pub url: Option<String>,
+    /// The ARN of the role this run created.
+    created_role: Option<String>,
 }
 
 /// Where the alias routes after the run, and whether that changed.
@@ -32,32 +34,66 @@ pub struct AliasMoved {
     pub changed: bool,
 }
 
-pub async fn execute(client: &Client, aws: &AwsContext, ui: &Ui, plan: &Plan) -> Result<Done> {
-    let name = plan.function.as_str();
-    let def = &plan.definition;
-    let mut done = Done {
-        arn: plan.arn.clone().unwrap_or_default(),
-        url: plan.deployed_url.clone(),
-        ..Default::default()
-    };
-    let mut created_role: Option<String> = None;
-    let role_arn = |r: &RoleRef, created: &Option<String>| -> Result<String> {
+/// What every action needs to apply itself.
+pub struct Target<'a> {
+    pub client: &'a Client,
+    pub aws: &'a AwsContext,
+    pub ui: &'a Ui,
+    pub plan: &'a Plan,
+}
+
+impl Plan {
+    /// Apply the plan's actions in order.
+    pub async fn execute(&self, client: &Client, aws: &AwsContext, ui: &Ui) -> Result<Run> {
+        let t = Target {
+            client,
+            aws,
+            ui,
+            plan: self,
+        };
+        let mut run = Run {
+            arn: self.arn.clone().unwrap_or_default(),
+            url: self.deployed_url.clone(),
+            ..Default::default()
+        };
+        for action in &self.actions {
+            action.apply(&t, &mut run).await?;
+        }
+        Ok(run)
+    }
+}
+
+impl Run {
+    fn role_arn(&self, r: &RoleRef) -> Result<String> {
         match r {
             RoleRef::Arn(a) => Ok(a.clone()),
-            RoleRef::Created(n) => created
+            RoleRef::Created(n) => self
+                .created_role
                 .clone()
                 .ok_or_else(|| Error::failed(format!("role {n} was not created before its use"))),
         }
-    };
-    for action in &plan.actions {
-        match action {
+    }
+
+    /// The version `PublishVersion` returned; the plan puts it first.
+    fn published(&self) -> Result<&str> {
+        self.version
+            .as_deref()
+            .ok_or_else(|| Error::failed("no version was published before its use"))
+    }
+}
+
+impl Action {
+    /// Take this step (what [`Action::describe`] says), noting it on stderr.
+    pub async fn apply(&self, t: &Target<'_>, run: &mut Run) -> Result<()> {
+        let (client, aws, ui) = (t.client, t.aws, t.ui);
+        let name = t.plan.function.as_str();
+        let def = &t.plan.definition;
+        match self {
             Action::CreateRole { role } => {
                 ui.note(format!("creating execution role {role}"));
-                created_role = Some(role::create(aws, role, name).await?);
+                run.created_role = Some(role::create(aws, role, name).await?);
             }
-            Action::TrackRolePolicies { role, tags } => {
-                role::track(aws, role, tags).await?;
-            }
+            Action::TrackRolePolicies { role, tags } => role::track(aws, role, tags).await?,
             Action::AttachRolePolicy { role, policy } => {
                 ui.note(format!("attaching {policy} to {role}"));
                 role::attach_policy(aws, role, policy).await?;
@@ -66,9 +102,7 @@ pub async fn execute(client: &Client, aws: &AwsContext, ui: &Ui, plan: &Plan) ->
                 ui.note(format!("detaching {policy} from {role}"));
                 role::detach_policy(aws, role, policy).await?;
             }
-            Action::UntrackRolePolicies { role, keys } => {
-                role::untrack(aws, role, keys).await?;
-            }
+            Action::UntrackRolePolicies { role, keys } => role::untrack(aws, role, keys).await?,
             Action::PutRolePolicy {
                 role,
                 name,
@@ -84,31 +118,33 @@ pub async fn execute(client: &Client, aws: &AwsContext, ui: &Ui, plan: &Plan) ->
             Action::UploadZip {
                 zip,
                 size,
+                sha256,
                 bucket,
                 key,
+                content_addressed,
             } => {
-                ui.note(format!("uploading {} to s3://{bucket}/{key}", bytes(*size)));
-                let up = s3upload::upload(aws, ui, zip, bucket, key).await?;
-                if up == Uploaded::AlreadyThere {
-                    ui.note("the object is already in S3 with the same size: not uploaded again");
-                }
-                done.s3_upload = Some(up);
+                let object = s3upload::Object {
+                    bucket,
+                    key,
+                    sha256,
+                    content_addressed: *content_addressed,
+                };
+                run.s3_upload = Some(s3upload::upload(aws, ui, zip, *size, &object).await?);
+            }
+            Action::ZipInS3 { bucket, key } => {
+                ui.note(format!(
+                    "s3://{bucket}/{key} already holds this zip: not uploaded again"
+                ));
+                run.s3_upload = Some(Uploaded::AlreadyThere);
             }
             Action::CreateFunction { role, source, .. } => {
-                ui.note(format!("creating function {name} in {}", plan.region));
-                let role = role_arn(role, &created_role)?;
-                done.arn =
-                    write::create_function(client, aws, ui, name, def, &role, source).await?;
+                ui.note(format!("creating function {name} in {}", t.plan.region));
+                let role = run.role_arn(role)?;
+                run.arn = write::create_function(client, aws, ui, name, def, &role, source).await?;
             }
             Action::WaitReady => {
-                wait_ready_shown(
-                    client,
-                    aws,
-                    ui,
-                    name,
-                    "waiting for the function to be ready",
-                )
-                .await?;
+                let what = "waiting for the function to be ready";
+                wait_ready_shown(client, aws, ui, name, what).await?;
             }
             Action::ConfigurationUnchanged => ui.note("configuration unchanged"),
             Action::UpdateConfiguration {
@@ -118,19 +154,9 @@ pub async fn execute(client: &Client, aws: &AwsContext, ui: &Ui, plan: &Plan) ->
             } => {
                 let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
                 ui.note(format!("updating configuration: {}", fields.join(", ")));
-                let role = role
-                    .as_ref()
-                    .map(|r| role_arn(r, &created_role))
-                    .transpose()?;
-                write::update_configuration(
-                    client,
-                    aws,
-                    name,
-                    def,
-                    role.as_deref(),
-                    logging.as_ref(),
-                )
-                .await?;
+                let role = role.as_ref().map(|r| run.role_arn(r)).transpose()?;
+                let (role, logging) = (role.as_deref(), logging.as_ref());
+                write::update_configuration(client, aws, name, def, role, logging).await?;
             }
             Action::CodeUnchanged { .. } => ui.note("code unchanged"),
             Action::UpdateCode {
@@ -139,25 +165,20 @@ pub async fn execute(client: &Client, aws: &AwsContext, ui: &Ui, plan: &Plan) ->
                 force,
                 ..
             } => {
-                ui.note(if *force {
-                    "uploading code (--force)"
-                } else {
-                    "uploading code"
+                ui.note(match force {
+                    true => "uploading code (--force)",
+                    false => "uploading code",
                 });
                 write::update_code(client, aws, ui, name, source, *architecture).await?;
             }
             Action::PutRuntimeManagement { config } => {
-                ui.note(format!(
-                    "setting runtime updates to {}",
-                    config.update.as_str()
-                ));
+                let update = config.update.as_str();
+                ui.note(format!("setting runtime updates to {update}"));
                 extras::put_runtime_management(client, aws, name, config).await?;
             }
             Action::PutRecursiveLoop { recursive_loop } => {
-                ui.note(format!(
-                    "setting recursive loop detection to {}",
-                    recursive_loop.as_str()
-                ));
+                let value = recursive_loop.as_str();
+                ui.note(format!("setting recursive loop detection to {value}"));
                 extras::put_recursive_loop(client, aws, name, *recursive_loop).await?;
             }
             Action::PutCodeSigningConfig { arn } => {
@@ -180,45 +201,40 @@ pub async fn execute(client: &Client, aws: &AwsContext, ui: &Ui, plan: &Plan) ->
             Action::PublishVersion { code_sha256 } => {
                 let version = versions::publish(client, aws, name, code_sha256).await?;
                 ui.note(format!("published version {version}"));
-                done.version = Some(version);
+                run.version = Some(version);
             }
             Action::PointAlias {
                 alias,
                 deployed,
                 canary_percent,
             } => {
-                let version = published(&done)?;
-                let moved = point_alias(
-                    client,
-                    aws,
-                    ui,
-                    name,
-                    alias,
-                    deployed.as_ref(),
-                    &version,
-                    *canary_percent,
-                )
-                .await?;
-                done.alias = Some(moved);
+                let version = run.published()?.to_string();
+                let moved =
+                    point_alias(t, alias, deployed.as_ref(), &version, *canary_percent).await?;
+                run.alias = Some(moved);
             }
             Action::PruneVersions {
-                keep,
-                versions: existing,
-                aliases,
+                delete,
+                if_republished,
+                ..
             } => {
-                let mut spared =
-                    alias::aliased_versions(&aliases_after(aliases, done.alias.as_ref()));
-                let mut all = existing.clone();
-                if let Some(v) = &done.version {
-                    all.extend(v.parse::<u64>().ok());
-                    spared.insert(v.clone());
+                let doomed = match (run.version.as_deref(), if_republished) {
+                    (Some(v), Some(r)) if v == r.version => &r.delete,
+                    // Lambda returns the newest version or a new one; any
+                    // other answer is not what was planned: prune nothing.
+                    (Some(v), _) if delete.iter().any(|d| d == v) => {
+                        ui.warn(format!(
+                            "PublishVersion returned version {v}, which was planned for deletion: no version pruned"
+                        ));
+                        return Ok(());
+                    }
+                    _ => delete,
+                };
+                let deleted = versions::prune(client, aws, name, doomed).await?;
+                if !deleted.is_empty() {
+                    ui.note(format!("deleted old versions: {}", deleted.join(", ")));
                 }
-                let doomed = versions::to_prune(&all, *keep, &spared);
-                let doomed = versions::prune(client, aws, name, &doomed).await?;
-                if !doomed.is_empty() {
-                    ui.note(format!("deleted old versions: {}", doomed.join(", ")));
-                }
-                done.deleted_versions = doomed;
+                run.deleted_versions = deleted;
             }
             Action::SetReservedConcurrency { concurrency: n } => {
                 ui.note(format!("setting reserved concurrency to {n}"));
@@ -240,64 +256,51 @@ pub async fn execute(client: &Client, aws: &AwsContext, ui: &Ui, plan: &Plan) ->
             }
             Action::CreateUrl { qualifier, config } => {
                 ui.note("creating the function URL");
-                let u = url::create(client, aws, name, qualifier.as_deref(), config).await?;
-                done.url = Some(u);
+                let q = qualifier.as_deref();
+                run.url = Some(url::create(client, aws, name, q, config).await?);
             }
-            Action::UpdateUrl { qualifier, config } => {
-                ui.note("updating the function URL");
-                let u = url::update(client, aws, name, qualifier.as_deref(), config).await?;
-                done.url = Some(u);
+            Action::UpdateUrl {
+                qualifier,
+                from,
+                config,
+            } => {
+                let fields: Vec<String> =
+                    from.changes(config).into_iter().map(|c| c.field).collect();
+                ui.note(format!("updating the function URL: {}", fields.join(", ")));
+                let q = qualifier.as_deref();
+                run.url = Some(url::update(client, aws, name, q, config).await?);
             }
             Action::DeleteUrl { qualifier } => {
                 ui.note("removing the function URL");
                 url::delete(client, aws, name, qualifier.as_deref()).await?;
-                done.url = None;
+                run.url = None;
             }
             Action::AddPublicPermission {
                 qualifier,
                 permission,
             } => {
-                url::add_public(client, aws, name, qualifier.as_deref(), *permission).await?;
+                let q = qualifier.as_deref();
+                url::add_public(client, aws, name, q, *permission).await?;
             }
             Action::RemovePermission { qualifier, sid } => {
-                url::remove_permission(client, aws, name, qualifier.as_deref(), sid).await?;
+                let q = qualifier.as_deref();
+                url::remove_permission(client, aws, name, q, sid).await?;
             }
         }
+        Ok(())
     }
-    Ok(done)
-}
-
-/// The version `PublishVersion` returned; the plan puts it first.
-fn published(done: &Done) -> Result<String> {
-    done.version
-        .clone()
-        .ok_or_else(|| Error::failed("no version was published before its use"))
-}
-
-/// The aliases as this run leaves them: the moved one replaced (or added).
-fn aliases_after(deployed: &[AliasState], moved: Option<&AliasMoved>) -> Vec<AliasState> {
-    let mut out: Vec<AliasState> = deployed
-        .iter()
-        .filter(|a| moved.is_none_or(|m| m.to.name != a.name))
-        .cloned()
-        .collect();
-    out.extend(moved.map(|m| m.to.clone()));
-    out
 }
 
 /// Create the alias on `version`, or route it as [`alias::route`] says;
 /// an alias already routed so is left alone.
-#[allow(clippy::too_many_arguments)]
 async fn point_alias(
-    client: &Client,
-    aws: &AwsContext,
-    ui: &Ui,
-    function: &str,
+    t: &Target<'_>,
     name: &str,
     deployed: Option<&AliasState>,
     version: &str,
     canary_percent: Option<f64>,
 ) -> Result<AliasMoved> {
+    let (client, aws, ui, function) = (t.client, t.aws, t.ui, t.plan.function.as_str());
     let to = alias::route(name, deployed, version, canary_percent);
     let Some(current) = deployed else {
         if canary_percent.is_some() {
@@ -311,21 +314,21 @@ async fn point_alias(
         return Ok(AliasMoved { to, changed: true });
     };
     let changed = to.version != current.version || to.weights != current.weights;
-    if changed {
-        match to.weights.iter().next() {
-            Some((v, w)) => ui.note(format!(
-                "alias {name}: {} with {}% of traffic to {v}",
-                to.version,
-                alias::percent(*w)
-            )),
-            None => ui.note(format!(
-                "moving alias {name} {} -> {}",
-                current.version, to.version
-            )),
-        }
-        alias::update(client, aws, function, &to).await?;
-    } else {
+    if !changed {
         ui.note(format!("alias {name} already at {}", to.version));
+        return Ok(AliasMoved { to, changed });
     }
+    match to.weights.iter().next() {
+        Some((v, w)) => ui.note(format!(
+            "alias {name}: {} with {}% of traffic to {v}",
+            to.version,
+            alias::percent(*w)
+        )),
+        None => ui.note(format!(
+            "moving alias {name} {} -> {}",
+            current.version, to.version
+        )),
+    }
+    alias::update(client, aws, function, &to).await?;
     Ok(AliasMoved { to, changed })
 }

@@ -5,7 +5,8 @@ use clap::Args;
 use super::complete;
 use super::config::Project;
 use crate::commands::versions::{Prune, Settings};
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::lambda::config::value::KeepVersions;
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
@@ -23,7 +24,7 @@ pub struct VersionsArgs {
 
     /// How many of the newest versions --prune keeps (at least 1)
     #[arg(long, value_name = "N", requires = "prune")]
-    pub keep: Option<u32>,
+    pub keep: Option<KeepVersions>,
 
     /// With --prune: list what would be deleted; delete nothing
     #[arg(long, requires = "prune")]
@@ -33,9 +34,8 @@ pub struct VersionsArgs {
 impl VersionsArgs {
     pub fn settings(&self, project: Option<&Project>) -> Result<Settings> {
         let prune = match (self.prune, self.keep) {
-            (true, Some(0)) => return Err(Error::usage("--keep must be at least 1")),
             (true, Some(keep)) => Some(Prune {
-                keep,
+                keep: keep.get(),
                 dry_run: self.dry_run,
             }),
             _ => None,

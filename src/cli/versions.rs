@@ -5,8 +5,8 @@ use clap::Args;
 use super::complete;
 use super::config::Project;
 use crate::commands::versions::{Prune, Settings};
-use crate::error::Result;
-use crate::lambda::config::value::KeepVersions;
+use crate::error::{Error, Result};
+use crate::lambda::limits;
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
@@ -24,7 +24,7 @@ pub struct VersionsArgs {
 
     /// How many of the newest versions --prune keeps (at least 1)
     #[arg(long, value_name = "N", requires = "prune")]
-    pub keep: Option<KeepVersions>,
+    pub keep: Option<u32>,
 
     /// With --prune: list what would be deleted; delete nothing
     #[arg(long, requires = "prune")]
@@ -34,8 +34,14 @@ pub struct VersionsArgs {
 impl VersionsArgs {
     pub fn settings(&self, project: Option<&Project>) -> Result<Settings> {
         let prune = match (self.prune, self.keep) {
+            (true, Some(keep)) if keep < limits::KEEP_VERSIONS_MIN => {
+                return Err(Error::usage(format!(
+                    "--keep must be at least {}",
+                    limits::KEEP_VERSIONS_MIN
+                )));
+            }
             (true, Some(keep)) => Some(Prune {
-                keep: keep.get(),
+                keep,
                 dry_run: self.dry_run,
             }),
             _ => None,

@@ -4,15 +4,17 @@
 //! AWS CLI, the SDKs and `lamctl invoke --endpoint-url` can call it.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use http_body_util::{BodyExt, Full};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::{Method, Request, Response, StatusCode};
 use tokio::net::TcpListener;
 
+use super::auth::{Denied, Token};
 use super::def::LOCAL_ACCOUNT;
 use super::function::{InvokeRequest, LocalOutcome};
 use super::pool::Pool;
@@ -29,11 +31,25 @@ pub type Resp = Response<Full<Bytes>>;
 pub struct InvokeApi {
     pool: Arc<Pool>,
     ui: Ui,
+    /// `serve --token`: the token every request must carry.
+    token: Option<Token>,
+    /// `Event` invocations accepted and not yet finished.
+    queued: Arc<AtomicUsize>,
 }
 
+/// How many `Event` invocations may wait at once; past it the caller gets
+/// 429 TooManyRequestsException (each holds up to 1 MB, so the queue stays
+/// under about 100 MB).
+pub const EVENT_QUEUE: usize = 100;
+
 impl InvokeApi {
-    pub fn new(pool: Arc<Pool>, ui: Ui) -> Arc<InvokeApi> {
-        Arc::new(InvokeApi { pool, ui })
+    pub fn new(pool: Arc<Pool>, ui: Ui, token: Option<Token>) -> Arc<InvokeApi> {
+        Arc::new(InvokeApi {
+            pool,
+            ui,
+            token,
+            queued: Arc::new(AtomicUsize::new(0)),
+        })
     }
 
     /// Answer connections on `listener` until the task is dropped.
@@ -51,6 +67,22 @@ impl InvokeApi {
     }
 
     async fn handle(self: Arc<Self>, req: Request<Incoming>) -> Resp {
+        if let Some(token) = &self.token
+            && let Err(denied) = token.check(req.headers())
+        {
+            return match denied {
+                Denied::Missing => aws_error(
+                    StatusCode::UNAUTHORIZED,
+                    "MissingAuthenticationTokenException",
+                    "this lamctl serve needs its token (Authorization: Bearer TOKEN, or TOKEN as the access key id)",
+                ),
+                Denied::Wrong => aws_error(
+                    StatusCode::FORBIDDEN,
+                    "UnrecognizedClientException",
+                    "The security token included in the request is invalid.",
+                ),
+            };
+        }
         let def = self.pool.def();
         let header = |n: &str| {
             req.headers()
@@ -69,8 +101,11 @@ impl InvokeApi {
             Ok(c) => c,
             Err(answer) => return answer,
         };
-        let payload = match req.into_body().collect().await {
+        // Read no more than the limit allows (plus one byte, to know).
+        let (limit, _) = call.kind.payload_limit();
+        let payload = match Limited::new(req.into_body(), limit + 1).collect().await {
             Ok(b) => b.to_bytes(),
+            Err(e) if e.is::<LengthLimitError>() => return too_large(limit),
             Err(_) => {
                 return aws_error(
                     StatusCode::BAD_REQUEST,
@@ -93,9 +128,19 @@ impl InvokeApi {
         match kind {
             InvocationType::DryRun => empty(StatusCode::NO_CONTENT),
             InvocationType::Event => {
+                let Some(slot) = QueueSlot::take(&self.queued) else {
+                    return aws_error(
+                        StatusCode::TOO_MANY_REQUESTS,
+                        "TooManyRequestsException",
+                        &format!(
+                            "Rate Exceeded. lamctl serve queues at most {EVENT_QUEUE} asynchronous invocations"
+                        ),
+                    );
+                };
                 let api = Arc::clone(&self);
                 // Queued behind any running invocation, like the cloud's event queue.
                 tokio::spawn(async move {
+                    let _slot = slot;
                     let r = api.pool.invoke(request).await;
                     log_outcome(&api.ui, "Event", &r);
                 });
@@ -113,6 +158,34 @@ impl InvokeApi {
             }
         }
     }
+}
+
+/// One place in the `Event` queue, given back when dropped.
+struct QueueSlot(Arc<AtomicUsize>);
+
+impl QueueSlot {
+    fn take(queued: &Arc<AtomicUsize>) -> Option<QueueSlot> {
+        queued
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                (n < EVENT_QUEUE).then_some(n + 1)
+            })
+            .ok()
+            .map(|_| QueueSlot(Arc::clone(queued)))
+    }
+}
+
+impl Drop for QueueSlot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+fn too_large(limit: usize) -> Resp {
+    aws_error(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "RequestEntityTooLargeException",
+        &format!("Request must be smaller than {limit} bytes for the InvokeFunction operation"),
+    )
 }
 
 /// An Invoke request as read from its method, path, query and headers.
@@ -216,11 +289,7 @@ pub fn read_call(
 pub fn check_payload(kind: InvocationType, payload: &[u8]) -> std::result::Result<(), Resp> {
     let (limit, _) = kind.payload_limit();
     if payload.len() > limit {
-        return Err(aws_error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "RequestEntityTooLargeException",
-            &format!("Request must be smaller than {limit} bytes for the InvokeFunction operation"),
-        ));
+        return Err(too_large(limit));
     }
     if !payload.is_empty()
         && let Err(e) = serde_json::from_slice::<serde_json::Value>(payload)

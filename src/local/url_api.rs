@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
-use http_body_util::BodyExt;
+use http_body_util::{BodyExt, LengthLimitError, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::{Method, Request, Response, StatusCode};
 use sha2::Digest;
@@ -15,6 +15,7 @@ use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 
 use super::api::StreamPart;
+use super::auth::{Denied, Token};
 use super::def::LOCAL_ACCOUNT;
 use super::function::InvokeRequest;
 use super::http::{AnyBody, ChannelBody, full};
@@ -35,11 +36,19 @@ pub struct UrlApi {
     pool: Arc<Pool>,
     config: UrlConfig,
     ui: Ui,
+    /// `serve --token`: the token every request but a CORS preflight
+    /// must carry (a browser sends none on a preflight).
+    token: Option<Token>,
 }
 
 impl UrlApi {
-    pub fn new(pool: Arc<Pool>, config: UrlConfig, ui: Ui) -> Arc<UrlApi> {
-        Arc::new(UrlApi { pool, config, ui })
+    pub fn new(pool: Arc<Pool>, config: UrlConfig, ui: Ui, token: Option<Token>) -> Arc<UrlApi> {
+        Arc::new(UrlApi {
+            pool,
+            config,
+            ui,
+            token,
+        })
     }
 
     /// Answer connections on `listener` until the task is dropped.
@@ -60,6 +69,8 @@ impl UrlApi {
         let headers: Vec<(String, String)> = req
             .headers()
             .iter()
+            // The token is lamctl's, not the function's: it is not in the event.
+            .filter(|(k, _)| self.token.is_none() || *k != hyper::header::AUTHORIZATION)
             .map(|(k, v)| {
                 (
                     k.as_str().to_string(),
@@ -84,11 +95,27 @@ impl UrlApi {
             };
             return build(&r, &rid, full(Bytes::new()));
         }
+        if let Some(token) = &self.token
+            && let Err(denied) = token.check(req.headers())
+        {
+            let r = match denied {
+                Denied::Missing => plain(401, "Unauthorized"),
+                Denied::Wrong => plain(403, "Forbidden"),
+            };
+            return self.finish(r, &origin, &rid);
+        }
         let method = req.method().to_string();
         let raw_path = req.uri().path().to_string();
         let raw_query = req.uri().query().unwrap_or("").to_string();
-        let body = match req.into_body().collect().await {
+        // Read no more than the limit allows (plus one byte, to know).
+        let body = match Limited::new(req.into_body(), SYNC_PAYLOAD_BYTES + 1)
+            .collect()
+            .await
+        {
             Ok(b) => b.to_bytes(),
+            Err(e) if e.is::<LengthLimitError>() => {
+                return self.finish(plain(413, "Request Entity Too Large"), &origin, &rid);
+            }
             Err(_) => {
                 return self.finish(
                     plain(400, "the request body could not be read"),

@@ -69,6 +69,8 @@ struct Proc {
     exited: Option<ExitStatus>,
     max_rss: u64,
     reader: JoinHandle<()>,
+    /// Its own cgroup, where the machine allows one (removed with it).
+    cgroup: Option<super::cgroup::Cgroup>,
 }
 
 /// A locally running function. Dropping it stops the runtime (SIGTERM, a
@@ -175,6 +177,9 @@ impl Function {
         };
         if exited.is_none() {
             launch::kill_group(pid, libc::SIGTERM);
+            if let Some(c) = self.proc.as_ref().and_then(|p| p.cgroup.as_ref()) {
+                c.signal(libc::SIGTERM);
+            }
             if self.wait_exit(SHUTDOWN_GRACE).await.is_none() {
                 launch::kill_group(pid, libc::SIGKILL);
                 self.wait_exit(Duration::from_secs(2)).await;

@@ -62,11 +62,13 @@ impl Cgroup {
         &self.dir
     }
 
-    /// The path of `cgroup.kill`, for the guardian (which may only make
-    /// async-signal-safe calls after its fork, so it gets it ready-made).
-    pub fn kill_path(&self) -> Option<CString> {
+    /// The paths of `cgroup.kill` and of the directory, for the guardian
+    /// (which may only make async-signal-safe calls after its fork, so it
+    /// gets them ready-made).
+    pub fn paths(&self) -> Option<(CString, CString)> {
         use std::os::unix::ffi::OsStrExt;
-        CString::new(self.dir.join("cgroup.kill").as_os_str().as_bytes()).ok()
+        let c = |p: &Path| CString::new(p.as_os_str().as_bytes()).ok();
+        Some((c(&self.dir.join("cgroup.kill"))?, c(&self.dir)?))
     }
 
     /// The processes in it now.

@@ -22,8 +22,8 @@ static GROUPS: LazyLock<Mutex<HashMap<i32, Guard>>> = LazyLock::new(Default::def
 struct Guard {
     pid: i32,
     _pipe: OwnedFd,
-    /// The group's cgroup's `cgroup.kill`, if it has one.
-    cgroup_kill: Option<CString>,
+    /// The group's cgroup's `cgroup.kill` and directory, if it has one.
+    cgroup: Option<(CString, CString)>,
 }
 
 static SUBREAPER: Once = Once::new();
@@ -41,7 +41,7 @@ pub fn register(pgid: i32, cgroup: Option<&super::cgroup::Cgroup>) {
     if pgid <= 0 {
         return;
     }
-    let guard = spawn_guardian(pgid, cgroup.and_then(|c| c.kill_path()));
+    let guard = spawn_guardian(pgid, cgroup.and_then(|c| c.paths()));
     if let Some(g) = guard {
         groups().insert(pgid, g);
     }
@@ -70,7 +70,7 @@ pub fn stop_all(grace: Duration) {
     let pgids: Vec<i32> = groups().keys().copied().collect();
     let cgroups: Vec<CString> = groups()
         .values()
-        .filter_map(|g| g.cgroup_kill.clone())
+        .filter_map(|g| g.cgroup.as_ref().map(|(kill, _)| kill.clone()))
         .collect();
     let orphans = children();
     if pgids.is_empty() && orphans.is_empty() {
@@ -173,8 +173,8 @@ fn group_alive(pgid: i32) -> bool {
 
 /// Fork the guardian of `pgid`. After a fork in a multi-threaded process
 /// the child may only make async-signal-safe calls: it does (signal, close,
-/// read, kill, open, write, _exit).
-fn spawn_guardian(pgid: i32, cgroup_kill: Option<CString>) -> Option<Guard> {
+/// read, kill, open, write, rmdir, nanosleep, _exit).
+fn spawn_guardian(pgid: i32, cgroup: Option<(CString, CString)>) -> Option<Guard> {
     let mut fds = [0i32; 2];
     if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
         return None;
@@ -211,11 +211,22 @@ fn spawn_guardian(pgid: i32, cgroup_kill: Option<CString>) -> Option<Guard> {
                 break;
             }
             libc::kill(-pgid, libc::SIGKILL);
-            if let Some(k) = &cgroup_kill {
-                let fd = libc::open(k.as_ptr(), libc::O_WRONLY);
+            if let Some((kill, dir)) = &cgroup {
+                let fd = libc::open(kill.as_ptr(), libc::O_WRONLY);
                 if fd >= 0 {
                     libc::write(fd, b"1".as_ptr().cast(), 1);
                     libc::close(fd);
+                }
+                // Remove it once its processes are gone (up to a second).
+                let pause = libc::timespec {
+                    tv_sec: 0,
+                    tv_nsec: 5_000_000,
+                };
+                for _ in 0..200 {
+                    if libc::rmdir(dir.as_ptr()) == 0 {
+                        break;
+                    }
+                    libc::nanosleep(&pause, std::ptr::null_mut());
                 }
             }
             libc::_exit(0);
@@ -225,6 +236,6 @@ fn spawn_guardian(pgid: i32, cgroup_kill: Option<CString>) -> Option<Guard> {
     Some(Guard {
         pid,
         _pipe: unsafe { OwnedFd::from_raw_fd(write) },
-        cgroup_kill,
+        cgroup,
     })
 }

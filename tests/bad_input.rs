@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 
 use crate::harness::*;
 
+mod localsec;
+
 /// A complete, valid lamctl.toml: each case breaks one thing.
 const GOOD_TOML: &str = "name = \"good\"\nruntime = \"python3.12\"\nhandler = \"app.handler\"\nrole = \"arn:aws:iam::123456789012:role/lamctl-test\"\n";
 
@@ -76,7 +78,7 @@ fn catalogue() -> Vec<Case> {
     let log_group = long(513);
     let fn65 = long(65);
     let context = format!("{{\"custom\":\"{}\"}}", long(4000));
-    vec![
+    let mut v = vec![
         // --- global flags, profiles, regions, endpoints, timeouts, config file
         case(&["whoami", "--output", "yaml"], 2, "--output"),
         case(&["whoami", "--color", "sometimes"], 2, "--color"),
@@ -345,7 +347,9 @@ fn catalogue() -> Vec<Case> {
         ),
         // --- generators
         case(&["completions", "tcsh"], 2, "tcsh"),
-    ]
+    ];
+    v.extend(localsec::cases());
+    v
 }
 
 #[test]
@@ -365,6 +369,7 @@ fn bad_input_catalogue() {
     )
     .unwrap();
     std::fs::write(a.join("big.json"), vec![b' '; 7 * 1024 * 1024]).unwrap();
+    localsec::fixtures(a);
     let aux_s = a.display().to_string();
     let mut by_command: BTreeMap<String, usize> = BTreeMap::new();
     let mut failures = Vec::new();

@@ -27,7 +27,10 @@ pub(super) fn cases() -> Vec<Case> {
     vec![
         // Endless special files: refused once past the limit, not read to the end.
         invoke(&["--payload", "@/dev/zero"], "--payload file /dev/zero"),
-        invoke(&["--payload", "@/dev/urandom"], "--payload file /dev/urandom"),
+        invoke(
+            &["--payload", "@/dev/urandom"],
+            "--payload file /dev/urandom",
+        ),
         invoke(&["--async", "--payload", "@/dev/zero"], "1048576 bytes"),
         invoke(&["--ndjson", "--payload", "@/dev/zero"], "--ndjson"),
         invoke(&["--raw", "--payload", "@/dev/zero"], "--payload"),

@@ -274,7 +274,7 @@ impl Function {
     /// does, a failed init is reported, then tried once more within the
     /// invocation, whose log (and tail) so shows the init's output.
     async fn ready(&mut self, id: &str, tail: bool) -> Result<Ready> {
-        if !self.proc.as_ref().is_some_and(|p| p.init.is_none()) {
+        if self.proc.as_ref().is_none_or(|p| p.init.is_some()) {
             return Ok(Ready::Yes {
                 start_written: None,
             });

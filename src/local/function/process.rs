@@ -124,7 +124,11 @@ impl Function {
             .stderr(writer2);
         let cgroup = Cgroup::create();
         let procs_fd = cgroup.as_ref().map(Cgroup::procs_fd);
+        // SAFETY: getpid has no preconditions and cannot fail.
         let parent = unsafe { libc::getpid() };
+        // SAFETY: the closure runs in the forked child before exec, and
+        // makes only async-signal-safe calls (setpgid, write to a
+        // descriptor opened before the fork, prctl, getppid, _exit).
         unsafe {
             cmd.pre_exec(move || {
                 // Its own process group, so a timeout or Ctrl-C reaches every

@@ -170,7 +170,7 @@ mod tests {
         assert_eq!(m, "expected `:`");
         // Not UTF-8, inside a string or outside one.
         let (l, c, m) = check_json(b"{\n \"a\": \"x\xFFy\"}").unwrap_err();
-        assert_eq!((l, c, m.as_str()), (2, 8, "invalid UTF-8 (byte 0xFF)"));
+        assert_eq!((l, c, m.as_str()), (2, 9, "invalid UTF-8 (byte 0xFF)"));
         assert!(check_json(b"[\"\xC3\"]").is_err());
         assert!(check_json(b"\xEF\xBB").is_err());
         check_json("{\"a\": \"é\"}".as_bytes()).unwrap();

@@ -424,3 +424,46 @@ fn payloads_that_are_not_utf8_never_reach_the_network() {
     run(&args, None).fails(2, "invalid UTF-8");
     assert_eq!(sink.connections(), 0);
 }
+
+/// More synchronous requests at once than `serve` takes: the rest get 429
+/// at once, before their bodies are read (the others wait their turn).
+#[test]
+fn synchronous_requests_in_flight_are_bounded() {
+    let d = python_fn(
+        "import time\ndef handler(e, c):\n    time.sleep(4)\n    return e\n",
+        "",
+    );
+    let dir = dir_arg(&d);
+    for (extra, path) in [
+        (None, "/2015-03-31/functions/t/invocations"),
+        (Some("--url"), "/any"),
+    ] {
+        let mut args = vec!["--dir", dir.as_str(), "--concurrency", "1"];
+        args.extend(extra);
+        let s = serve(&args);
+        let port = s.port;
+        let calls: Vec<_> = (0..110)
+            .map(|_| {
+                std::thread::spawn(move || {
+                    let mut c = TcpStream::connect(("127.0.0.1", port)).unwrap();
+                    c.set_read_timeout(Some(Duration::from_secs(3))).unwrap();
+                    write!(
+                        c,
+                        "POST {path} HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{{}}"
+                    )
+                    .unwrap();
+                    let mut head = [0u8; 12];
+                    match c.read_exact(&mut head) {
+                        Ok(()) => String::from_utf8_lossy(&head[9..12]).into_owned(),
+                        Err(_) => "waiting".to_string(),
+                    }
+                })
+            })
+            .collect();
+        let got: Vec<String> = calls.into_iter().map(|t| t.join().unwrap()).collect();
+        let refused = got.iter().filter(|g| *g == "429").count();
+        let waiting = got.iter().filter(|g| *g == "waiting").count();
+        assert!((9..=10).contains(&refused), "{path}: {got:?}");
+        assert!(waiting >= 99, "{path}: {got:?}");
+    }
+}

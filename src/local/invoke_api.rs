@@ -34,7 +34,9 @@ pub struct InvokeApi {
     /// `serve --token`: the token every request must carry.
     token: Option<Token>,
     /// `Event` invocations accepted and not yet finished.
-    queued: Arc<AtomicUsize>,
+    queued: Places,
+    /// Synchronous requests being read, waiting for an instance or running.
+    in_flight: Places,
 }
 
 /// How many `Event` invocations may wait at once; past it the caller gets
@@ -42,13 +44,19 @@ pub struct InvokeApi {
 /// under about 100 MB).
 pub const EVENT_QUEUE: usize = 100;
 
+/// How many synchronous requests (Invoke API, or function URL) one `serve`
+/// reads, queues and runs at once; past it, 429 before the body is read
+/// (each holds up to 6 MB).
+pub const IN_FLIGHT: usize = 100;
+
 impl InvokeApi {
     pub fn new(pool: Arc<Pool>, ui: Ui, token: Option<Token>) -> Arc<InvokeApi> {
         Arc::new(InvokeApi {
             pool,
             ui,
             token,
-            queued: Arc::new(AtomicUsize::new(0)),
+            queued: Places::new(EVENT_QUEUE),
+            in_flight: Places::new(IN_FLIGHT),
         })
     }
 
@@ -101,6 +109,19 @@ impl InvokeApi {
             Ok(c) => c,
             Err(answer) => return answer,
         };
+        // A place first, so no more bodies than that are ever read at once.
+        let place = match call.kind {
+            InvocationType::Event => self.queued.take(),
+            _ => self.in_flight.take(),
+        };
+        let Some(place) = place else {
+            return throttled(&match call.kind {
+                InvocationType::Event => {
+                    format!("lamctl serve queues at most {EVENT_QUEUE} asynchronous invocations")
+                }
+                _ => format!("lamctl serve runs at most {IN_FLIGHT} synchronous requests at once"),
+            });
+        };
         // Read no more than the limit allows (plus one byte, to know).
         let (limit, _) = call.kind.payload_limit();
         let payload = match Limited::new(req.into_body(), limit + 1).collect().await {
@@ -128,19 +149,10 @@ impl InvokeApi {
         match kind {
             InvocationType::DryRun => empty(StatusCode::NO_CONTENT),
             InvocationType::Event => {
-                let Some(slot) = QueueSlot::take(&self.queued) else {
-                    return aws_error(
-                        StatusCode::TOO_MANY_REQUESTS,
-                        "TooManyRequestsException",
-                        &format!(
-                            "Rate Exceeded. lamctl serve queues at most {EVENT_QUEUE} asynchronous invocations"
-                        ),
-                    );
-                };
                 let api = Arc::clone(&self);
                 // Queued behind any running invocation, like the cloud's event queue.
                 tokio::spawn(async move {
-                    let _slot = slot;
+                    let _place = place;
                     let r = api.pool.invoke(request).await;
                     log_outcome(&api.ui, "Event", &r);
                 });
@@ -160,24 +172,49 @@ impl InvokeApi {
     }
 }
 
-/// One place in the `Event` queue, given back when dropped.
-struct QueueSlot(Arc<AtomicUsize>);
+/// A bounded count of requests (the `Event` queue, the synchronous
+/// requests in flight): a place is taken before the body is read and given
+/// back when the request is done.
+pub(crate) struct Places {
+    taken: Arc<AtomicUsize>,
+    max: usize,
+}
 
-impl QueueSlot {
-    fn take(queued: &Arc<AtomicUsize>) -> Option<QueueSlot> {
-        queued
+/// One place, given back when dropped.
+pub(crate) struct Place(Arc<AtomicUsize>);
+
+impl Places {
+    pub(crate) fn new(max: usize) -> Places {
+        Places {
+            taken: Arc::new(AtomicUsize::new(0)),
+            max,
+        }
+    }
+
+    /// A place, or None when all are taken.
+    pub(crate) fn take(&self) -> Option<Place> {
+        self.taken
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
-                (n < EVENT_QUEUE).then_some(n + 1)
+                (n < self.max).then_some(n + 1)
             })
             .ok()
-            .map(|_| QueueSlot(Arc::clone(queued)))
+            .map(|_| Place(Arc::clone(&self.taken)))
     }
 }
 
-impl Drop for QueueSlot {
+impl Drop for Place {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::SeqCst);
     }
+}
+
+/// 429, as the service answers a throttled invocation.
+pub(crate) fn throttled(what: &str) -> Resp {
+    aws_error(
+        StatusCode::TOO_MANY_REQUESTS,
+        "TooManyRequestsException",
+        &format!("Rate Exceeded. {what}"),
+    )
 }
 
 fn too_large(limit: usize) -> Resp {

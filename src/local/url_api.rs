@@ -19,7 +19,7 @@ use super::auth::{Denied, Token};
 use super::def::LOCAL_ACCOUNT;
 use super::function::InvokeRequest;
 use super::http::{AnyBody, ChannelBody, full};
-use super::invoke_api::log_outcome;
+use super::invoke_api::{IN_FLIGHT, Places, log_outcome};
 use super::pool::Pool;
 use super::report::request_id;
 use super::url_event::{self, HttpRequest, HttpResponse};
@@ -39,6 +39,8 @@ pub struct UrlApi {
     /// `serve --token`: the token every request but a CORS preflight
     /// must carry (a browser sends none on a preflight).
     token: Option<Token>,
+    /// Requests being read, waiting for an instance or running.
+    in_flight: Places,
 }
 
 impl UrlApi {
@@ -48,6 +50,7 @@ impl UrlApi {
             config,
             ui,
             token,
+            in_flight: Places::new(IN_FLIGHT),
         })
     }
 
@@ -104,6 +107,11 @@ impl UrlApi {
             };
             return self.finish(r, &origin, &rid);
         }
+        // A place first, so no more bodies than that are ever read at once
+        // (held until the answer is built; a streamed one runs on without it).
+        let Some(_place) = self.in_flight.take() else {
+            return self.finish(plain(429, "Rate Exceeded."), &origin, &rid);
+        };
         let method = req.method().to_string();
         let raw_path = req.uri().path().to_string();
         let raw_query = req.uri().query().unwrap_or("").to_string();

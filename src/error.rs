@@ -60,6 +60,10 @@ pub enum Error {
     #[error("terminated")]
     Terminated,
 
+    /// SIGHUP, the terminal closed (exit 129), after cleaning up.
+    #[error("hung up")]
+    HungUp,
+
     /// The reader of stdout went away (`lamctl logs | head`): a normal exit.
     #[error("broken pipe")]
     BrokenPipe,
@@ -174,6 +178,7 @@ impl Error {
             Error::Differences => 4,
             Error::Interrupted => 130,
             Error::Terminated => 143,
+            Error::HungUp => 129,
             Error::BrokenPipe => 0,
         }
     }

@@ -1,16 +1,40 @@
 //! Ctrl-C for commands that must clean up (abort an S3 multipart upload,
-//! stop a local function): `main` notices the signal, tells them through
-//! `interrupted()`, and waits briefly for them while a `CleanupGuard` lives.
+//! stop a local function): `main` notices the signal ([`stop_signal`]),
+//! tells them through `interrupted()`, and waits briefly for them while a
+//! `CleanupGuard` lives. SIGINT, SIGTERM and SIGHUP (the terminal closed)
+//! are one class: each cleans up first, and only the exit code differs.
 
 use std::sync::LazyLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::watch;
+
+use crate::error::Error;
 
 static SIGNAL: LazyLock<watch::Sender<bool>> = LazyLock::new(|| watch::channel(false).0);
 static GUARDS: AtomicUsize = AtomicUsize::new(0);
 
-/// Called by `main` when Ctrl-C or SIGTERM arrives.
+/// Resolves when SIGINT, SIGTERM or SIGHUP arrives, with the error that
+/// ends the command (exit 130, 143 or 129). A signal whose handler cannot
+/// be installed is simply not waited for.
+pub async fn stop_signal() -> Error {
+    async fn one(kind: SignalKind) {
+        match signal(kind) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    }
+    tokio::select! {
+        _ = one(SignalKind::interrupt()) => Error::Interrupted,
+        _ = one(SignalKind::terminate()) => Error::Terminated,
+        _ = one(SignalKind::hangup()) => Error::HungUp,
+    }
+}
+
+/// Called by `main` when SIGINT, SIGTERM or SIGHUP arrives.
 pub fn trigger() {
     SIGNAL.send_replace(true);
 }

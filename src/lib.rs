@@ -58,18 +58,9 @@ pub fn main() -> ExitCode {
     let result = runtime.block_on(async {
         let command = run(cli, &ui);
         tokio::pin!(command);
-        let terminate = async {
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(mut s) => {
-                    s.recv().await;
-                }
-                Err(_) => std::future::pending().await,
-            }
-        };
         let stopped = tokio::select! {
             r = &mut command => return r,
-            _ = terminate => Error::Terminated,
-            _ = tokio::signal::ctrl_c() => Error::Interrupted,
+            e = interrupt::stop_signal() => e,
         };
         interrupt::trigger();
         // A command cleaning up (aborting an upload) gets a bounded moment

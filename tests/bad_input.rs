@@ -12,6 +12,7 @@ use crate::harness::*;
 mod actions;
 mod day2;
 mod settings;
+mod localsec;
 
 /// A complete, valid lamctl.toml: each case breaks one thing.
 const GOOD_TOML: &str = "name = \"good\"\nruntime = \"python3.12\"\nhandler = \"app.handler\"\nrole = \"arn:aws:iam::123456789012:role/lamctl-test\"\n";
@@ -353,6 +354,7 @@ fn catalogue() -> Vec<Case> {
     v.extend(settings::cases());
     v.extend(day2::cases());
     v.extend(actions::cases());
+    v.extend(localsec::cases());
     v
 }
 
@@ -381,6 +383,7 @@ fn bad_input_catalogue() {
             .unwrap()
             .success()
     );
+    localsec::fixtures(a);
     let aux_s = a.display().to_string();
     let mut by_command: BTreeMap<String, usize> = BTreeMap::new();
     let mut failures = Vec::new();

@@ -10,6 +10,7 @@ mod invoke;
 mod local;
 mod local_diff;
 mod local_procs;
+mod local_sec;
 mod local_url;
 mod logs;
 mod package;

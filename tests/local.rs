@@ -107,7 +107,12 @@ pub(crate) fn serve(args: &[&str]) -> Serve {
 }
 
 pub(crate) fn serve_with_path(args: &[&str], path: Option<&str>) -> Serve {
-    let (mut cmd, home) = serve_cmd(args, path);
+    let (cmd, home) = serve_cmd(args, path);
+    serve_from(cmd, home)
+}
+
+/// Start a command made by `serve_cmd` (perhaps with more set on it).
+pub(crate) fn serve_from(mut cmd: Command, home: tempfile::TempDir) -> Serve {
     let mut child = cmd.spawn().expect("run lamctl serve");
     let stderr = Arc::new(Mutex::new(String::new()));
     let mut err = child.stderr.take().unwrap();

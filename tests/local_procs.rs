@@ -26,6 +26,36 @@ def handler(event, context):
     time.sleep(300)
 "#;
 
+fn cgroup_of(pid: i32) -> String {
+    std::fs::read_to_string(format!("/proc/{pid}/cgroup"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("0::").map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// Whether a cgroup v2 directory can be made beside this process's own.
+fn cgroup_v2_writable() -> bool {
+    let Ok(info) = std::fs::read_to_string("/proc/self/mountinfo") else {
+        return false;
+    };
+    let Some(mount) = info.lines().find_map(|l| {
+        let (head, tail) = l.split_once(" - ")?;
+        (tail.split_whitespace().next() == Some("cgroup2"))
+            .then(|| head.split_whitespace().nth(4).map(str::to_string))
+            .flatten()
+    }) else {
+        return false;
+    };
+    let own = cgroup_of(std::process::id() as i32);
+    let probe = Path::new(&mount)
+        .join(own.trim_start_matches('/'))
+        .join(format!("lamctl-probe-{}", std::process::id()));
+    let ok = std::fs::create_dir(&probe).is_ok();
+    let _ = std::fs::remove_dir(&probe);
+    ok
+}
+
 fn alive(pid: i32) -> bool {
     match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
         Ok(s) => !matches!(
@@ -91,6 +121,7 @@ fn no_process_is_left_behind_after_sigint_sigterm_or_sigkill() {
         for (sig, code) in [
             (libc::SIGINT, Some(130)),
             (libc::SIGTERM, Some(143)),
+            (libc::SIGHUP, Some(129)),
             (libc::SIGKILL, None),
         ] {
             let what = format!("{command} with signal {sig}");
@@ -142,14 +173,32 @@ fn no_process_is_left_behind_after_sigint_sigterm_or_sigkill() {
             }
             let pids = wait_pids(&pids_file, &mut child);
             assert!(pids.iter().all(|p| alive(*p)), "{what}: {pids:?}");
+            // Where this test may make a cgroup, lamctl may too, and the
+            // function (and the grandchild that left its group) is in one.
+            let in_cgroup = cgroup_of(pids[2]).contains("/lamctl-");
+            assert_eq!(
+                in_cgroup,
+                cgroup_v2_writable(),
+                "{what}: {}",
+                cgroup_of(pids[2])
+            );
+            if in_cgroup {
+                assert_eq!(cgroup_of(pids[0]), cgroup_of(pids[2]), "{what}");
+            }
             unsafe { libc::kill(child.id() as i32, sig) };
             let got = wait_exit(&mut child);
             if sig == libc::SIGKILL {
                 // The guardian kills the function's group (the function and
-                // its in-group grandchild). A process that left the group
-                // (its own session) cannot be found once lamctl is gone.
-                assert_gone(&pids[..2], &what);
-                unsafe { libc::kill(pids[2], libc::SIGKILL) };
+                // its in-group grandchild), and its cgroup where it has one:
+                // then even the process that left the group (its own
+                // session) is gone; without one, nothing can find it once
+                // lamctl is gone.
+                if in_cgroup {
+                    assert_gone(&pids, &what);
+                } else {
+                    assert_gone(&pids[..2], &what);
+                    unsafe { libc::kill(pids[2], libc::SIGKILL) };
+                }
             } else {
                 assert_eq!(got, code, "{what}");
                 assert_gone(&pids, &what);

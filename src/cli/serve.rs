@@ -13,6 +13,7 @@ use crate::commands::serve::{Reload, ServeSettings};
 use crate::error::{Error, Result};
 use crate::lambda::config::value::{FunctionName, Handler, Memory, Runtime, Timeout};
 use crate::lambda::url::UrlWant;
+use crate::local::auth::Token;
 use crate::local::pool::DEFAULT_CONCURRENCY;
 use crate::local::{LocalInput, RuntimeClient};
 
@@ -35,6 +36,17 @@ pub struct ServeArgs {
     /// Restart the function when a file in its directory (or its lamctl.toml) changes
     #[arg(long)]
     pub watch: bool,
+
+    /// Answer only requests that carry this token (`Authorization: Bearer TOKEN`, or TOKEN as
+    /// the SigV4 access key id for the AWS CLI and SDKs); 401/403 otherwise. Prefer the
+    /// environment variable: a flag's value is visible to every user in the process list
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "LAMCTL_SERVE_TOKEN",
+        hide_env_values = true
+    )]
+    pub token: Option<String>,
 
     #[command(flatten)]
     pub local: LocalArgs,
@@ -121,7 +133,16 @@ impl ServeArgs {
         } else {
             None
         };
+        let token = self
+            .token
+            .as_deref()
+            .map(|t| {
+                Token::new(t)
+                    .map_err(|why| Error::usage(format!("--token (or LAMCTL_SERVE_TOKEN) {why}")))
+            })
+            .transpose()?;
         Ok(ServeSettings {
+            token,
             port: self.port.unwrap_or(if self.url { 3000 } else { 3001 }),
             local,
             watch,

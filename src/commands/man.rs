@@ -25,6 +25,10 @@ const EXIT_STATUS: &[(&str, &str)] = &[
         "The invoked function reported an error (FunctionError).",
     ),
     ("4", "lamctl diff --exit-code found differences."),
+    (
+        "129",
+        "Hung up (SIGHUP, the terminal closed); cleaned up first.",
+    ),
     ("130", "Interrupted (SIGINT); cleaned up first."),
     ("143", "Terminated (SIGTERM); cleaned up first."),
 ];

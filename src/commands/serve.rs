@@ -13,6 +13,7 @@ use tokio::net::TcpListener;
 use super::Ctx;
 use crate::error::{Error, Result};
 use crate::lambda::url::UrlConfig;
+use crate::local::auth::Token;
 use crate::local::invoke_api::InvokeApi;
 use crate::local::url_api::UrlApi;
 use crate::local::watch::Watcher;
@@ -36,6 +37,8 @@ pub struct ServeSettings {
     pub url: Option<UrlConfig>,
     /// At most this many instances run at once.
     pub concurrency: usize,
+    /// `--token` / LAMCTL_SERVE_TOKEN: callers must present it.
+    pub token: Option<Token>,
 }
 
 /// The result on stdout: the bound port (text), or this document (JSON).
@@ -72,9 +75,17 @@ pub async fn run(ctx: &Ctx<'_>, settings: ServeSettings) -> Result<()> {
     } else {
         ""
     };
+    // The token itself is never printed: the examples name the variable.
+    let (curl_auth, cli_auth) = match &settings.token {
+        Some(_) => (
+            " -H \"Authorization: Bearer $LAMCTL_SERVE_TOKEN\"",
+            "AWS_ACCESS_KEY_ID=\"$LAMCTL_SERVE_TOKEN\" ",
+        ),
+        None => ("", ""),
+    };
     match &settings.url {
         Some(c) => ui.note(format!(
-            "serving {name} ({}) as a function URL at {url}/ ({} instances at most, {}{how})\n  try: curl -i '{url}/'",
+            "serving {name} ({}) as a function URL at {url}/ ({} instances at most, {}{how})\n  try: curl -i{curl_auth} '{url}/'",
             def.runtime,
             settings.concurrency,
             match c.invoke_mode {
@@ -83,7 +94,7 @@ pub async fn run(ctx: &Ctx<'_>, settings: ServeSettings) -> Result<()> {
             },
         )),
         None => ui.note(format!(
-            "serving {name} ({}) at {url} ({} instances at most{how})\n  try: aws lambda invoke --endpoint-url {url} --function-name {name} --log-type Tail out.json",
+            "serving {name} ({}) at {url} ({} instances at most{how})\n  try: {cli_auth}aws lambda invoke --endpoint-url {url} --function-name {name} --log-type Tail out.json",
             def.runtime, settings.concurrency,
         )),
     }
@@ -109,14 +120,23 @@ pub async fn run(ctx: &Ctx<'_>, settings: ServeSettings) -> Result<()> {
     // instance and everything they started.
     match settings.url {
         Some(config) => {
-            let api = UrlApi::new(std::sync::Arc::clone(&pool), config, ui.clone());
+            let api = UrlApi::new(
+                std::sync::Arc::clone(&pool),
+                config,
+                ui.clone(),
+                settings.token.clone(),
+            );
             tokio::select! {
                 _ = api.serve(listener) => {}
                 _ = watching => {}
             }
         }
         None => {
-            let api = InvokeApi::new(std::sync::Arc::clone(&pool), ui.clone());
+            let api = InvokeApi::new(
+                std::sync::Arc::clone(&pool),
+                ui.clone(),
+                settings.token.clone(),
+            );
             tokio::select! {
                 r = api.serve(listener) => r?,
                 _ = watching => {}

@@ -182,12 +182,24 @@ pub(crate) async fn serve(
     let addr = listener.local_addr()?;
     // The generation is read when a connection is accepted: a request on a
     // connection of an older runtime process never takes a newer event.
-    let task = tokio::spawn(super::http::serve(listener, move |_peer| {
+    // So is the account of its owner: another account's connection only
+    // ever gets 403 (see `peer`).
+    let task = tokio::spawn(super::http::serve(listener, move |peer| {
         let shared = Arc::clone(&shared);
         let generation = shared.generation();
+        let allowed = super::peer::same_account(addr, peer);
         move |req| {
             let shared = Arc::clone(&shared);
-            async move { handle(&shared, generation, req).await }
+            async move {
+                if !allowed {
+                    return problem(
+                        StatusCode::FORBIDDEN,
+                        "AccessDeniedException",
+                        "the Runtime API answers only the account that runs lamctl",
+                    );
+                }
+                handle(&shared, generation, req).await
+            }
         }
     }));
     Ok((addr, task))

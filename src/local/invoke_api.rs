@@ -4,15 +4,17 @@
 //! AWS CLI, the SDKs and `lamctl invoke --endpoint-url` can call it.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use http_body_util::{BodyExt, Full};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::{Method, Request, Response, StatusCode};
 use tokio::net::TcpListener;
 
+use super::auth::{Denied, Token};
 use super::def::LOCAL_ACCOUNT;
 use super::function::{InvokeRequest, LocalOutcome};
 use super::pool::Pool;
@@ -29,11 +31,33 @@ pub type Resp = Response<Full<Bytes>>;
 pub struct InvokeApi {
     pool: Arc<Pool>,
     ui: Ui,
+    /// `serve --token`: the token every request must carry.
+    token: Option<Token>,
+    /// `Event` invocations accepted and not yet finished.
+    queued: Places,
+    /// Synchronous requests being read, waiting for an instance or running.
+    in_flight: Places,
 }
 
+/// How many `Event` invocations may wait at once; past it the caller gets
+/// 429 TooManyRequestsException (each holds up to 1 MB, so the queue stays
+/// under about 100 MB).
+pub const EVENT_QUEUE: usize = 100;
+
+/// How many synchronous requests (Invoke API, or function URL) one `serve`
+/// reads, queues and runs at once; past it, 429 before the body is read
+/// (each holds up to 6 MB).
+pub const IN_FLIGHT: usize = 100;
+
 impl InvokeApi {
-    pub fn new(pool: Arc<Pool>, ui: Ui) -> Arc<InvokeApi> {
-        Arc::new(InvokeApi { pool, ui })
+    pub fn new(pool: Arc<Pool>, ui: Ui, token: Option<Token>) -> Arc<InvokeApi> {
+        Arc::new(InvokeApi {
+            pool,
+            ui,
+            token,
+            queued: Places::new(EVENT_QUEUE),
+            in_flight: Places::new(IN_FLIGHT),
+        })
     }
 
     /// Answer connections on `listener` until the task is dropped.
@@ -51,6 +75,22 @@ impl InvokeApi {
     }
 
     async fn handle(self: Arc<Self>, req: Request<Incoming>) -> Resp {
+        if let Some(token) = &self.token
+            && let Err(denied) = token.check(req.headers())
+        {
+            return match denied {
+                Denied::Missing => aws_error(
+                    StatusCode::UNAUTHORIZED,
+                    "MissingAuthenticationTokenException",
+                    "this lamctl serve needs its token (Authorization: Bearer TOKEN, or TOKEN as the access key id)",
+                ),
+                Denied::Wrong => aws_error(
+                    StatusCode::FORBIDDEN,
+                    "UnrecognizedClientException",
+                    "The security token included in the request is invalid.",
+                ),
+            };
+        }
         let def = self.pool.def();
         let header = |n: &str| {
             req.headers()
@@ -69,8 +109,24 @@ impl InvokeApi {
             Ok(c) => c,
             Err(answer) => return answer,
         };
-        let payload = match req.into_body().collect().await {
+        // A place first, so no more bodies than that are ever read at once.
+        let place = match call.kind {
+            InvocationType::Event => self.queued.take(),
+            _ => self.in_flight.take(),
+        };
+        let Some(place) = place else {
+            return throttled(&match call.kind {
+                InvocationType::Event => {
+                    format!("lamctl serve queues at most {EVENT_QUEUE} asynchronous invocations")
+                }
+                _ => format!("lamctl serve runs at most {IN_FLIGHT} synchronous requests at once"),
+            });
+        };
+        // Read no more than the limit allows (plus one byte, to know).
+        let (limit, _) = call.kind.payload_limit();
+        let payload = match Limited::new(req.into_body(), limit + 1).collect().await {
             Ok(b) => b.to_bytes(),
+            Err(e) if e.is::<LengthLimitError>() => return too_large(limit),
             Err(_) => {
                 return aws_error(
                     StatusCode::BAD_REQUEST,
@@ -96,6 +152,7 @@ impl InvokeApi {
                 let api = Arc::clone(&self);
                 // Queued behind any running invocation, like the cloud's event queue.
                 tokio::spawn(async move {
+                    let _place = place;
                     let r = api.pool.invoke(request).await;
                     log_outcome(&api.ui, "Event", &r);
                 });
@@ -113,6 +170,59 @@ impl InvokeApi {
             }
         }
     }
+}
+
+/// A bounded count of requests (the `Event` queue, the synchronous
+/// requests in flight): a place is taken before the body is read and given
+/// back when the request is done.
+pub(crate) struct Places {
+    taken: Arc<AtomicUsize>,
+    max: usize,
+}
+
+/// One place, given back when dropped.
+pub(crate) struct Place(Arc<AtomicUsize>);
+
+impl Places {
+    pub(crate) fn new(max: usize) -> Places {
+        Places {
+            taken: Arc::new(AtomicUsize::new(0)),
+            max,
+        }
+    }
+
+    /// A place, or None when all are taken.
+    pub(crate) fn take(&self) -> Option<Place> {
+        self.taken
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                (n < self.max).then_some(n + 1)
+            })
+            .ok()
+            .map(|_| Place(Arc::clone(&self.taken)))
+    }
+}
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// 429, as the service answers a throttled invocation.
+pub(crate) fn throttled(what: &str) -> Resp {
+    aws_error(
+        StatusCode::TOO_MANY_REQUESTS,
+        "TooManyRequestsException",
+        &format!("Rate Exceeded. {what}"),
+    )
+}
+
+fn too_large(limit: usize) -> Resp {
+    aws_error(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "RequestEntityTooLargeException",
+        &format!("Request must be smaller than {limit} bytes for the InvokeFunction operation"),
+    )
 }
 
 /// An Invoke request as read from its method, path, query and headers.
@@ -216,11 +326,7 @@ pub fn read_call(
 pub fn check_payload(kind: InvocationType, payload: &[u8]) -> std::result::Result<(), Resp> {
     let (limit, _) = kind.payload_limit();
     if payload.len() > limit {
-        return Err(aws_error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "RequestEntityTooLargeException",
-            &format!("Request must be smaller than {limit} bytes for the InvokeFunction operation"),
-        ));
+        return Err(too_large(limit));
     }
     if !payload.is_empty()
         && let Err(e) = serde_json::from_slice::<serde_json::Value>(payload)

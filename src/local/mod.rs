@@ -32,12 +32,15 @@
 //! to queue callers, as `serve` does.
 
 pub mod api;
+pub mod auth;
+pub mod cgroup;
 pub mod def;
 mod function;
 pub mod http;
 pub mod invoke_api;
 pub mod launch;
 pub mod log;
+pub mod peer;
 pub mod pool;
 pub mod reaper;
 pub mod report;

@@ -6,9 +6,12 @@
 //! with it. For the one reason it cannot see, SIGKILL, each group has a
 //! guardian: a small forked process blocked on a pipe whose only writer is
 //! lamctl. When lamctl dies, however it dies, the pipe closes and the
-//! guardian kills the group.
+//! guardian kills the group. Where each group also has a cgroup of its own
+//! ([`super::cgroup`]), the guardian and [`stop_all`] kill that too, which
+//! reaches the processes that left the group even after a SIGKILL.
 
 use std::collections::HashMap;
+use std::ffi::CString;
 use std::os::fd::{FromRawFd, OwnedFd};
 use std::sync::{LazyLock, Mutex, Once};
 use std::time::{Duration, Instant};
@@ -19,6 +22,8 @@ static GROUPS: LazyLock<Mutex<HashMap<i32, Guard>>> = LazyLock::new(Default::def
 struct Guard {
     pid: i32,
     _pipe: OwnedFd,
+    /// The group's cgroup's `cgroup.kill` and directory, if it has one.
+    cgroup: Option<(CString, CString)>,
 }
 
 static SUBREAPER: Once = Once::new();
@@ -30,12 +35,13 @@ pub fn become_subreaper() {
     });
 }
 
-/// Watch the group `pgid`: it is killed when lamctl exits, even by SIGKILL.
-pub fn register(pgid: i32) {
+/// Watch the group `pgid` (and its cgroup): it is killed when lamctl
+/// exits, even by SIGKILL.
+pub fn register(pgid: i32, cgroup: Option<&super::cgroup::Cgroup>) {
     if pgid <= 0 {
         return;
     }
-    let guard = spawn_guardian(pgid);
+    let guard = spawn_guardian(pgid, cgroup.and_then(|c| c.paths()));
     if let Some(g) = guard {
         groups().insert(pgid, g);
     }
@@ -62,6 +68,10 @@ pub fn stop_all(grace: Duration) {
         return;
     }
     let pgids: Vec<i32> = groups().keys().copied().collect();
+    let cgroups: Vec<CString> = groups()
+        .values()
+        .filter_map(|g| g.cgroup.as_ref().map(|(kill, _)| kill.clone()))
+        .collect();
     let orphans = children();
     if pgids.is_empty() && orphans.is_empty() {
         return;
@@ -81,6 +91,10 @@ pub fn stop_all(grace: Duration) {
     for &g in &pgids {
         unsafe { libc::kill(-g, libc::SIGKILL) };
         forget(g);
+    }
+    for k in &cgroups {
+        use std::os::unix::ffi::OsStrExt;
+        let _ = std::fs::write(std::ffi::OsStr::from_bytes(k.as_bytes()), "1");
     }
     for p in children() {
         unsafe {
@@ -159,8 +173,8 @@ fn group_alive(pgid: i32) -> bool {
 
 /// Fork the guardian of `pgid`. After a fork in a multi-threaded process
 /// the child may only make async-signal-safe calls: it does (signal, close,
-/// read, kill, _exit).
-fn spawn_guardian(pgid: i32) -> Option<Guard> {
+/// read, kill, open, write, rmdir, nanosleep, _exit).
+fn spawn_guardian(pgid: i32, cgroup: Option<(CString, CString)>) -> Option<Guard> {
     let mut fds = [0i32; 2];
     if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
         return None;
@@ -197,6 +211,24 @@ fn spawn_guardian(pgid: i32) -> Option<Guard> {
                 break;
             }
             libc::kill(-pgid, libc::SIGKILL);
+            if let Some((kill, dir)) = &cgroup {
+                let fd = libc::open(kill.as_ptr(), libc::O_WRONLY);
+                if fd >= 0 {
+                    libc::write(fd, b"1".as_ptr().cast(), 1);
+                    libc::close(fd);
+                }
+                // Remove it once its processes are gone (up to a second).
+                let pause = libc::timespec {
+                    tv_sec: 0,
+                    tv_nsec: 5_000_000,
+                };
+                for _ in 0..200 {
+                    if libc::rmdir(dir.as_ptr()) == 0 {
+                        break;
+                    }
+                    libc::nanosleep(&pause, std::ptr::null_mut());
+                }
+            }
             libc::_exit(0);
         }
     }
@@ -204,5 +236,6 @@ fn spawn_guardian(pgid: i32) -> Option<Guard> {
     Some(Guard {
         pid,
         _pipe: unsafe { OwnedFd::from_raw_fd(write) },
+        cgroup,
     })
 }

@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
-use http_body_util::BodyExt;
+use http_body_util::{BodyExt, LengthLimitError, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::{Method, Request, Response, StatusCode};
 use sha2::Digest;
@@ -15,10 +15,11 @@ use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 
 use super::api::StreamPart;
+use super::auth::{Denied, Token};
 use super::def::LOCAL_ACCOUNT;
 use super::function::InvokeRequest;
 use super::http::{AnyBody, ChannelBody, full};
-use super::invoke_api::log_outcome;
+use super::invoke_api::{IN_FLIGHT, Places, log_outcome};
 use super::pool::Pool;
 use super::report::request_id;
 use super::url_event::{self, HttpRequest, HttpResponse};
@@ -35,11 +36,22 @@ pub struct UrlApi {
     pool: Arc<Pool>,
     config: UrlConfig,
     ui: Ui,
+    /// `serve --token`: the token every request but a CORS preflight
+    /// must carry (a browser sends none on a preflight).
+    token: Option<Token>,
+    /// Requests being read, waiting for an instance or running.
+    in_flight: Places,
 }
 
 impl UrlApi {
-    pub fn new(pool: Arc<Pool>, config: UrlConfig, ui: Ui) -> Arc<UrlApi> {
-        Arc::new(UrlApi { pool, config, ui })
+    pub fn new(pool: Arc<Pool>, config: UrlConfig, ui: Ui, token: Option<Token>) -> Arc<UrlApi> {
+        Arc::new(UrlApi {
+            pool,
+            config,
+            ui,
+            token,
+            in_flight: Places::new(IN_FLIGHT),
+        })
     }
 
     /// Answer connections on `listener` until the task is dropped.
@@ -60,6 +72,8 @@ impl UrlApi {
         let headers: Vec<(String, String)> = req
             .headers()
             .iter()
+            // The token is lamctl's, not the function's: it is not in the event.
+            .filter(|(k, _)| self.token.is_none() || *k != hyper::header::AUTHORIZATION)
             .map(|(k, v)| {
                 (
                     k.as_str().to_string(),
@@ -84,11 +98,32 @@ impl UrlApi {
             };
             return build(&r, &rid, full(Bytes::new()));
         }
+        if let Some(token) = &self.token
+            && let Err(denied) = token.check(req.headers())
+        {
+            let r = match denied {
+                Denied::Missing => plain(401, "Unauthorized"),
+                Denied::Wrong => plain(403, "Forbidden"),
+            };
+            return self.finish(r, &origin, &rid);
+        }
+        // A place first, so no more bodies than that are ever read at once
+        // (held until the answer is built; a streamed one runs on without it).
+        let Some(_place) = self.in_flight.take() else {
+            return self.finish(plain(429, "Rate Exceeded."), &origin, &rid);
+        };
         let method = req.method().to_string();
         let raw_path = req.uri().path().to_string();
         let raw_query = req.uri().query().unwrap_or("").to_string();
-        let body = match req.into_body().collect().await {
+        // Read no more than the limit allows (plus one byte, to know).
+        let body = match Limited::new(req.into_body(), SYNC_PAYLOAD_BYTES + 1)
+            .collect()
+            .await
+        {
             Ok(b) => b.to_bytes(),
+            Err(e) if e.is::<LengthLimitError>() => {
+                return self.finish(plain(413, "Request Entity Too Large"), &origin, &rid);
+            }
             Err(_) => {
                 return self.finish(
                     plain(400, "the request body could not be read"),

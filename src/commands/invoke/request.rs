@@ -8,10 +8,11 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
 use super::InvokeSettings;
-use super::payload::{check_json, json_error, read_input, split_lines};
+use super::payload::{ReadLimit, check_json, json_error, read_input, split_lines};
 use crate::error::{Error, Result};
 use crate::lambda::invoke::{Invocation, InvocationType};
 use crate::lambda::limits::CLIENT_CONTEXT_BYTES;
+use crate::lambda::limits::NDJSON_INPUT_BYTES;
 use crate::lambda::names;
 use crate::output::{Ui, bytes};
 
@@ -101,7 +102,21 @@ impl InvokeRequest {
             .map(encode_client_context)
             .transpose()?;
 
-        let (label, input) = read_input(s.payload.as_deref()).await?;
+        let (limit, limit_name) = invocation_type.payload_limit();
+        let read_limit = if s.ndjson {
+            ReadLimit {
+                bytes: NDJSON_INPUT_BYTES,
+                whose: "lamctl's",
+                name: "the most an --ndjson input may hold",
+            }
+        } else {
+            ReadLimit {
+                bytes: limit,
+                whose: "Lambda's",
+                name: limit_name,
+            }
+        };
+        let (label, input) = read_input(s.payload.as_deref(), read_limit).await?;
         let payloads = if s.ndjson {
             split_lines(&label, &input, s.raw)?
         } else {
@@ -118,7 +133,6 @@ impl InvokeRequest {
                 bytes: input,
             }]
         };
-        let (limit, limit_name) = invocation_type.payload_limit();
         for p in &payloads {
             if p.bytes.len() > limit {
                 let what = match p.line {

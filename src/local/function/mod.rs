@@ -5,6 +5,7 @@
 //! watches and stops the runtime process.
 
 mod init;
+mod invocation;
 mod process;
 
 use std::net::SocketAddr;
@@ -23,7 +24,7 @@ use super::log::{LogBuf, LogSink};
 use super::report::{self, Report, Status};
 use crate::error::{Error, Result};
 use crate::lambda::invoke::InvokeOutcome;
-use crate::lambda::limits::{SYNC_PAYLOAD_BYTES, SYNC_RESPONSE_BYTES};
+use crate::lambda::limits::SYNC_PAYLOAD_BYTES;
 
 /// How long a runtime gets between SIGTERM and SIGKILL when lamctl stops it.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_millis(500);
@@ -69,6 +70,8 @@ struct Proc {
     exited: Option<ExitStatus>,
     max_rss: u64,
     reader: JoinHandle<()>,
+    /// Its own cgroup, where the machine allows one (removed with it).
+    cgroup: Option<super::cgroup::Cgroup>,
 }
 
 /// A locally running function. Dropping it stops the runtime (SIGTERM, a
@@ -100,6 +103,39 @@ enum End {
     Exited(ExitStatus),
     Timeout,
     OutOfMemory,
+}
+
+/// Whether the runtime is ready for the invocation.
+enum Ready {
+    /// START is already in the log at this offset when a retried init
+    /// wrote it.
+    Yes { start_written: Option<usize> },
+    /// The init failed twice: this is the invocation's outcome.
+    Failed(Box<LocalOutcome>),
+}
+
+/// The request's own checks: the payload's size, the context headers.
+fn check_request(req: &InvokeRequest) -> Result<()> {
+    if req.payload.len() > SYNC_PAYLOAD_BYTES {
+        return Err(Error::usage(format!(
+            "the payload is {} bytes, over Lambda's limit of {SYNC_PAYLOAD_BYTES} bytes for a synchronous invoke",
+            req.payload.len()
+        )));
+    }
+    for (what, v) in [
+        ("client context", &req.client_context),
+        ("cognito identity", &req.cognito_identity),
+    ] {
+        if let Some(v) = v
+            && (serde_json::from_str::<serde_json::Value>(v).is_err()
+                || !v.bytes().all(|b| (0x20..0x7f).contains(&b)))
+        {
+            return Err(Error::usage(format!(
+                "the {what} must be JSON on one line of printable ASCII"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// How often a running invocation's memory is measured.
@@ -175,6 +211,9 @@ impl Function {
         };
         if exited.is_none() {
             launch::kill_group(pid, libc::SIGTERM);
+            if let Some(c) = self.proc.as_ref().and_then(|p| p.cgroup.as_ref()) {
+                c.signal(libc::SIGTERM);
+            }
             if self.wait_exit(SHUTDOWN_GRACE).await.is_none() {
                 launch::kill_group(pid, libc::SIGKILL);
                 self.wait_exit(Duration::from_secs(2)).await;
@@ -185,53 +224,17 @@ impl Function {
 
     /// Run one invocation, starting the runtime first if it is not running.
     pub async fn invoke(&mut self, req: InvokeRequest) -> Result<LocalOutcome> {
-        if req.payload.len() > SYNC_PAYLOAD_BYTES {
-            return Err(Error::usage(format!(
-                "the payload is {} bytes, over Lambda's limit of {SYNC_PAYLOAD_BYTES} bytes for a synchronous invoke",
-                req.payload.len()
-            )));
-        }
-        for (what, v) in [
-            ("client context", &req.client_context),
-            ("cognito identity", &req.cognito_identity),
-        ] {
-            if let Some(v) = v
-                && (serde_json::from_str::<serde_json::Value>(v).is_err()
-                    || !v.bytes().all(|b| (0x20..0x7f).contains(&b)))
-            {
-                return Err(Error::usage(format!(
-                    "the {what} must be JSON on one line of printable ASCII"
-                )));
-            }
-        }
+        check_request(&req)?;
         self.note_exit();
         if self.proc.as_ref().is_none_or(|p| p.exited.is_some()) {
             self.reap();
             self.spawn()?;
         }
         let id = report::request_id();
-        // START, when a failed init phase had the invocation write it early.
-        let mut early_start: Option<usize> = None;
-        if self.proc.as_ref().is_some_and(|p| p.init.is_none())
-            && let Err(end) = self.wait_init().await
-        {
-            // As the service does: report the failed init phase, then try
-            // the init once more within the invocation, whose log (and
-            // tail) so shows the init's output.
-            let failure = self.init_failure(&id, end).await;
-            self.init_report(&failure, "init");
-            let start_offset = self.log.line(&report::start(&id));
-            self.reap();
-            self.spawn_quiet()?;
-            match self.wait_init().await {
-                Ok(()) => early_start = Some(start_offset),
-                Err(end) => {
-                    let failure = self.init_failure(&id, end).await;
-                    return Ok(self.failed_init(&id, failure, start_offset, req.tail));
-                }
-            }
-        }
-
+        let early_start = match self.ready(&id, req.tail).await? {
+            Ready::Yes { start_written } => start_written,
+            Ready::Failed(outcome) => return Ok(*outcome),
+        };
         let timeout = self.def.timeout;
         let deadline = Instant::now() + timeout;
         let deadline_ms = SystemTime::now()
@@ -250,125 +253,56 @@ impl Function {
             stream: req.stream,
             start_written: early_start,
         });
-        let generation = self.generation();
-        let mut started: Option<(Instant, usize)> = None;
-        let pid = self.proc.as_ref().map_or(0, |p| p.pid);
-        let limit = self.def.memory_mb.max(0) as u64 * 1024 * 1024;
-        // The sandbox's memory limit: peak RSS of the process tree, sampled.
-        let mut sample = tokio::time::interval(MEMORY_SAMPLE);
-        let mut sampled = 0u64;
-        let end = loop {
-            tokio::select! {
-                _ = sample.tick() => {
-                    sampled = sampled.max(launch::peak_rss(pid));
-                    if sampled > limit {
-                        break End::OutOfMemory;
-                    }
-                },
-                ev = self.events.recv() => match ev {
-                    Some(Event::Dispatched { id: d, at, log_offset }) if d == id => {
-                        started = Some((at, log_offset));
-                    }
-                    Some(Event::Answer { id: a, answer, at }) if a == id => break End::Answer(answer, at),
-                    Some(Event::Exited { generation: g, status }) if g == generation => {
-                        if let Some(p) = self.proc.as_mut() {
-                            p.exited = Some(status);
-                        }
-                        break End::Exited(status);
-                    }
-                    Some(_) => {}
-                    None => return Err(Error::failed("the local runtime's supervisor stopped")),
-                },
-                _ = tokio::time::sleep_until(deadline.into()) => break End::Timeout,
-            }
-        };
-
-        let rss_live = launch::peak_rss(pid).max(sampled);
-        // Over the limit between two samples counts too (VmHWM is a peak).
-        let end = match end {
-            End::Answer(..) | End::Exited(_) if rss_live > limit => End::OutOfMemory,
-            e => e,
-        };
-        let (status, function_error, payload, finished) = match end {
-            End::Answer(Answer::Response(body), at) => (Status::Success, None, body.to_vec(), at),
-            End::Answer(Answer::Error(body), at) => {
-                (Status::Success, Some("Unhandled"), body.to_vec(), at)
-            }
-            End::Answer(Answer::TooLarge, at) => {
-                let body = serde_json::json!({
-                    "errorMessage": format!("Response payload size exceeded maximum allowed payload size ({} bytes).", SYNC_RESPONSE_BYTES),
-                    "errorType": "Function.ResponseSizeTooLarge",
-                });
-                (
-                    Status::Success,
-                    Some("Unhandled"),
-                    body.to_string().into_bytes(),
-                    at,
-                )
-            }
-            End::Exited(exit) => {
-                self.shared.withdraw(&id);
-                let now = Instant::now();
-                self.ensure_started(&id, &mut started);
-                let message = format!("RequestId: {id} Error: {}", launch::exit_message(&exit));
-                self.log.line(&format!("{message}\nRuntime.ExitError\n"));
-                let body =
-                    serde_json::json!({"errorType": "Runtime.ExitError", "errorMessage": message});
-                (
-                    Status::Error("Runtime.ExitError".into()),
-                    Some("Unhandled"),
-                    body.to_string().into_bytes(),
-                    now,
-                )
-            }
-            End::OutOfMemory => {
-                launch::kill_group(pid, libc::SIGKILL);
-                let now = Instant::now();
-                self.wait_exit(Duration::from_secs(2)).await;
-                self.shared.withdraw(&id);
-                self.ensure_started(&id, &mut started);
-                let message =
-                    format!("RequestId: {id} Error: Runtime exited with error: signal: killed");
-                self.log.line(&format!("{message}\nRuntime.OutOfMemory\n"));
-                let body = serde_json::json!({"errorType": "Runtime.OutOfMemory", "errorMessage": message});
-                (
-                    Status::Error("Runtime.OutOfMemory".into()),
-                    Some("Unhandled"),
-                    body.to_string().into_bytes(),
-                    now,
-                )
-            }
-            End::Timeout => {
-                launch::kill_group(pid, libc::SIGKILL);
-                let now = Instant::now();
-                self.wait_exit(Duration::from_secs(2)).await;
-                self.shared.withdraw(&id);
-                self.ensure_started(&id, &mut started);
-                self.log.line(&report::timeout_line(&id, timeout));
-                let body = serde_json::json!({
-                    "errorType": "Sandbox.Timedout",
-                    "errorMessage": format!("RequestId: {id} Error: Task timed out after {:.2} seconds", timeout.as_secs_f64()),
-                });
-                (
-                    Status::Timeout,
-                    Some("Unhandled"),
-                    body.to_string().into_bytes(),
-                    now,
-                )
-            }
-        };
-        let (start_at, start_offset) = started.unwrap_or((finished, 0));
-        let duration = finished.saturating_duration_since(start_at);
+        let waited = self.wait_end(&id, deadline).await?;
+        let mut started = waited.started;
+        let settled = self.settle(&id, waited.end, &mut started).await;
+        let (start_at, start_offset) = started.unwrap_or((settled.finished, 0));
+        let duration = settled.finished.saturating_duration_since(start_at);
         Ok(self.close(
             &id,
             start_offset,
             duration,
-            status,
-            function_error,
-            payload,
-            rss_live,
+            settled.status,
+            settled.function_error,
+            settled.payload,
+            waited.rss,
             req.tail,
         ))
+    }
+
+    /// Wait for the init phase of the current process. As the service
+    /// does, a failed init is reported, then tried once more within the
+    /// invocation, whose log (and tail) so shows the init's output.
+    async fn ready(&mut self, id: &str, tail: bool) -> Result<Ready> {
+        if self.proc.as_ref().is_none_or(|p| p.init.is_some()) {
+            return Ok(Ready::Yes {
+                start_written: None,
+            });
+        }
+        let Err(end) = self.wait_init().await else {
+            return Ok(Ready::Yes {
+                start_written: None,
+            });
+        };
+        let failure = self.init_failure(id, end).await;
+        self.init_report(&failure, "init");
+        let start_offset = self.log.line(&report::start(id));
+        self.reap();
+        self.spawn_quiet()?;
+        match self.wait_init().await {
+            Ok(()) => Ok(Ready::Yes {
+                start_written: Some(start_offset),
+            }),
+            Err(end) => {
+                let failure = self.init_failure(id, end).await;
+                Ok(Ready::Failed(Box::new(self.failed_init(
+                    id,
+                    failure,
+                    start_offset,
+                    tail,
+                ))))
+            }
+        }
     }
 
     /// END and REPORT, then the outcome; the process is cleaned up if it ended.

@@ -11,6 +11,7 @@ use tokio::net::unix::pipe;
 use super::{Function, Proc, SHUTDOWN_GRACE};
 use crate::error::{Error, Result};
 use crate::local::api::Event;
+use crate::local::cgroup::Cgroup;
 use crate::local::log::spawn_reader;
 use crate::local::report;
 use crate::local::{launch, reaper};
@@ -77,6 +78,9 @@ impl Function {
     pub(super) fn reap(&mut self) {
         if let Some(p) = self.proc.take() {
             launch::kill_group(p.pid, libc::SIGKILL);
+            if let Some(c) = &p.cgroup {
+                c.kill();
+            }
             reaper::reap_group(p.pid);
             reaper::forget(p.pid);
             self.log.sync();
@@ -118,7 +122,13 @@ impl Function {
             .stdin(Stdio::null())
             .stdout(writer)
             .stderr(writer2);
+        let cgroup = Cgroup::create();
+        let procs_fd = cgroup.as_ref().map(Cgroup::procs_fd);
+        // SAFETY: getpid has no preconditions and cannot fail.
         let parent = unsafe { libc::getpid() };
+        // SAFETY: the closure runs in the forked child before exec, and
+        // makes only async-signal-safe calls (setpgid, write to a
+        // descriptor opened before the fork, prctl, getppid, _exit).
         unsafe {
             cmd.pre_exec(move || {
                 // Its own process group, so a timeout or Ctrl-C reaches every
@@ -126,6 +136,12 @@ impl Function {
                 // reaches lamctl only.
                 if libc::setpgid(0, 0) != 0 {
                     return Err(std::io::Error::last_os_error());
+                }
+                // Its own cgroup where there is one, before it can start
+                // anything: "0" moves the writer. A failure leaves it in
+                // lamctl's cgroup, covered by the group and the subreaper.
+                if let Some(fd) = procs_fd {
+                    libc::write(fd, b"0".as_ptr().cast(), 1);
                 }
                 // Backstop: die with lamctl even if lamctl is SIGKILLed.
                 libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
@@ -142,7 +158,10 @@ impl Function {
         // Our copies of the write end must close, or EOF never comes.
         drop(cmd);
         let pid = child.id().map(|p| p as i32).unwrap_or(0);
-        reaper::register(pid);
+        reaper::register(pid, cgroup.as_ref());
+        if let Some(c) = &cgroup {
+            tracing::debug!("runtime process {pid} in cgroup {}", c.dir().display());
+        }
         let pipe = pipe::Receiver::from_owned_fd(OwnedFd::from(reader))
             .map(Arc::new)
             .map_err(|e| Error::failed(format!("cannot read the function's output: {e}")))?;
@@ -164,6 +183,7 @@ impl Function {
             exited: None,
             max_rss: 0,
             reader,
+            cgroup,
         });
         Ok(())
     }
@@ -174,8 +194,12 @@ impl Drop for Function {
         if let Some(p) = &self.proc
             && p.exited.is_none()
         {
-            // No async here: SIGTERM, poll the leader briefly, then SIGKILL.
+            // No async here: SIGTERM, poll the leader briefly, then SIGKILL
+            // (the cgroup, if any, is killed and removed when it drops).
             launch::kill_group(p.pid, libc::SIGTERM);
+            if let Some(c) = &p.cgroup {
+                c.signal(libc::SIGTERM);
+            }
             let until = Instant::now() + SHUTDOWN_GRACE;
             while Instant::now() < until && launch::leader_running(p.pid) {
                 std::thread::sleep(Duration::from_millis(5));

@@ -1,0 +1,150 @@
+//! Issue 21, IO security: links into the kernel's pseudo-files, credentials
+//! in error lines, hostile and broken endpoints, messages on a full disk,
+//! names with terminal escapes, file modes. Each test names its neighbours.
+
+use std::os::unix::fs::{PermissionsExt, symlink};
+use std::path::Path;
+
+use crate::harness::*;
+
+/// A marker in lamctl's environment: if /proc/self/environ were packaged,
+/// it would be in the zip.
+const MARKER: &str = "LAMCTL_TEST_SECRET_MARKER_7f3a";
+
+fn tree() -> tempfile::TempDir {
+    let t = tempfile::tempdir().unwrap();
+    std::fs::create_dir(t.path().join("src")).unwrap();
+    std::fs::write(t.path().join("src/app.py"), "def handler(e, c):\n    return e\n").unwrap();
+    t
+}
+
+fn package(src: &Path, zip: &Path, extra: &[&str]) -> Out {
+    let mut args = vec![
+        "package".to_string(),
+        src.display().to_string(),
+        "--out".into(),
+        zip.display().to_string(),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    lamctl(args).env(MARKER, "hunter2-credentials").run()
+}
+
+#[test]
+fn links_into_proc_sys_and_dev_are_never_followed() {
+    // (link name, target) — the case and its neighbours: absolute, a link to
+    // a link, a relative link climbing with `..`, a link to a directory
+    // under /proc, /sys, a device, /dev/stdin (itself a link into /proc).
+    let up = "../".repeat(40);
+    let cases: Vec<(&str, String, &str)> = vec![
+        ("env", "/proc/self/environ".into(), "/proc"),
+        ("hop", "hop2".into(), "/proc"),
+        ("rel", format!("{up}proc/self/environ"), "/proc"),
+        ("procdir", "/proc/self".into(), "/proc"),
+        ("sysdir", "/sys/kernel".into(), "/sys"),
+        ("zero", "/dev/zero".into(), "/dev"),
+        ("stdin", "/dev/stdin".into(), "/dev"),
+    ];
+    for (name, target, root) in cases {
+        let t = tree();
+        let src = t.path().join("src");
+        symlink(&target, src.join(name)).unwrap();
+        if name == "hop" {
+            // A link to a link inside the tree that leads into /proc.
+            symlink("/proc/self/environ", src.join("hop2")).unwrap();
+        }
+        let zip = t.path().join("f.zip");
+        let out = package(&src, &zip, &[]);
+        out.fails(2, "refusing to follow link");
+        assert!(out.stderr.contains(root), "{name}: {}", out.stderr);
+        assert!(!zip.exists(), "{name}: a zip was written");
+        assert!(!out.stderr.contains("hunter2"), "{}", out.stderr);
+        // Left out by the user, the same link is no obstacle.
+        let excluded = package(&src, &zip, &["--exclude", name, "--exclude", "hop2"]);
+        excluded.success();
+    }
+}
+
+#[test]
+fn a_tree_under_proc_is_not_packaged() {
+    let t = tempfile::tempdir().unwrap();
+    let zip = t.path().join("f.zip");
+    for root in ["/proc/self", "/sys/kernel"] {
+        let out = package(Path::new(root), &zip, &[]);
+        out.fails(2, root);
+        assert!(!zip.exists());
+    }
+    // Through a link to it, too.
+    symlink("/proc/self", t.path().join("me")).unwrap();
+    package(&t.path().join("me"), &zip, &[]).fails(2, "/proc");
+}
+
+#[test]
+fn links_out_of_the_tree_are_a_warning_without_verbose() {
+    let t = tree();
+    let src = t.path().join("src");
+    std::fs::create_dir(t.path().join("shared")).unwrap();
+    std::fs::write(t.path().join("shared/lib.py"), "X = 1\n").unwrap();
+    symlink(t.path().join("shared/lib.py"), src.join("lib.py")).unwrap();
+    // Neighbour: a link to a directory outside.
+    symlink(t.path().join("shared"), src.join("shareddir")).unwrap();
+    let out = package(&src, &t.path().join("f.zip"), &[]);
+    out.success();
+    for name in ["lib.py", "shareddir"] {
+        assert!(
+            out.stderr
+                .lines()
+                .any(|l| l.starts_with("warning: following ")
+                    && l.contains(&format!("{name} ->"))
+                    && l.contains("outside")),
+            "{name}: {}",
+            out.stderr
+        );
+    }
+}
+
+#[test]
+fn the_zip_writer_never_prints_debug_on_a_full_disk() {
+    let t = tree();
+    let src = t.path().join("src");
+    // Enough incompressible data that the zip outgrows the limit.
+    std::fs::write(src.join("blob.bin"), pseudo_random(3 * 1024 * 1024)).unwrap();
+    let zip = t.path().join("f.zip");
+    let out = lamctl([
+        "package",
+        src.to_str().unwrap(),
+        "--out",
+        zip.to_str().unwrap(),
+        "--no-cache",
+    ])
+    .file_size_limit(1024 * 1024)
+    .run();
+    out.fails(1, "f.zip");
+    assert!(!out.stderr.contains("ZipWriter"), "{}", out.stderr);
+    assert!(!out.stderr.contains("os error"), "{}", out.stderr);
+    assert!(!zip.exists());
+}
+
+#[test]
+fn file_names_with_terminal_escapes_are_shown_escaped() {
+    let t = tree();
+    let src = t.path().join("src");
+    // A name that would clear the screen and a warning that names it.
+    let evil = "evil\u{1b}[2J\u{1b}]0;pwned\u{7}\r.py";
+    std::fs::write(t.path().join(evil), "X = 1\n").unwrap();
+    symlink(t.path().join(evil), src.join(evil)).unwrap();
+    let out = package(&src, &t.path().join("f.zip"), &[]);
+    out.success();
+    assert!(!out.stderr.contains('\u{1b}'), "{:?}", out.stderr);
+    assert!(!out.stderr.contains('\r'), "{:?}", out.stderr);
+    assert!(out.stderr.contains("evil\\x1b[2J"), "{:?}", out.stderr);
+    // Neighbour: the same name in an error line (a directory that is missing).
+    let missing = t.path().join("gone\u{1b}[31m\u{9b}x");
+    let out = lamctl(["package", missing.to_str().unwrap()]).run();
+    out.fails(2, "gone\\x1b[31m\\u{9b}x");
+    assert!(!out.stderr.contains('\u{1b}') && !out.stderr.contains('\u{9b}'));
+}
+
+/// Mode bits of a file.
+pub(crate) fn mode(p: &Path) -> u32 {
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+}

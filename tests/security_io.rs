@@ -148,3 +148,76 @@ fn file_names_with_terminal_escapes_are_shown_escaped() {
 pub(crate) fn mode(p: &Path) -> u32 {
     std::fs::metadata(p).unwrap().permissions().mode() & 0o777
 }
+
+#[test]
+fn credentials_from_a_profile_never_appear_in_an_echoed_canonical_request() {
+    // Not shaped like an AWS key id: only the registered value can mask it.
+    let key_id = "AKIDPROFILEKEY4242";
+    let secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYPROFILEKEY";
+    let token = "IQoJb3JpZ2luX2VjEPROFILE/TOKEN+abc=";
+    let enc = |s: &str| {
+        s.replace('/', "%2F")
+            .replace('+', "%2B")
+            .replace('=', "%3D")
+    };
+    // The case (colon without a space) and its neighbours: spacing, case,
+    // quoted JSON, a presigned URL, an Authorization header, bare values.
+    let echoed = [
+        format!("x-amz-security-token:{token}"),
+        format!("X-AMZ-SECURITY-TOKEN :  {token}"),
+        format!("{{\\\"x-amz-security-token\\\": \\\"{token}\\\"}}"),
+        format!(
+            "https://b.s3.amazonaws.com/k?X-Amz-Credential={key_id}%2F20261203%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Security-Token={}&X-Amz-Signature=0123abcdef",
+            enc(token)
+        ),
+        format!(
+            "Authorization: AWS4-HMAC-SHA256 Credential={key_id}/20261203/us-east-1/lambda/aws4_request, SignedHeaders=host, Signature=fedcba9876543210"
+        ),
+        format!("the key {key_id} and the secret {secret} and {}", enc(secret)),
+    ];
+    let fake = Proxy::start(None);
+    fake.inject(
+        |_| true,
+        Canned::aws_error(
+            403,
+            "SignatureDoesNotMatch",
+            &format!(
+                "The canonical request was: {}",
+                echoed.join(" | ")
+            ),
+        ),
+        None,
+    );
+    for verbose in [None, Some("-vvv")] {
+        let mut args = vec!["info", "hello", "--endpoint-url", &fake.endpoint, "--region", REGION];
+        args.extend(verbose);
+        let out = lamctl(&args)
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY")
+            .aws_credentials(&format!(
+                "[default]\naws_access_key_id = {key_id}\naws_secret_access_key = {secret}\naws_session_token = {token}\n"
+            ))
+            .run();
+        if verbose.is_none() {
+            out.fails(1, "SignatureDoesNotMatch");
+        } else {
+            // (-vvv shows the SDK's own Debug lines, which `fails` forbids.)
+            assert_eq!(out.code, 1, "{}", out.stderr);
+        }
+        let all = format!("{}{}", out.stdout(), out.stderr);
+        for leaked in [
+            key_id.to_string(),
+            secret.to_string(),
+            enc(secret),
+            token.to_string(),
+            enc(token),
+            "IQoJb3JpZ2lu".into(),
+            "fedcba9876543210".into(),
+            "0123abcdef".into(),
+        ] {
+            assert!(!all.contains(&leaked), "{leaked} leaked ({verbose:?}):\n{all}");
+        }
+        // What is not secret stays readable.
+        assert!(out.stderr.contains("20261203"), "{}", out.stderr);
+    }
+}

@@ -6,6 +6,7 @@
 mod download;
 mod error;
 pub mod live_tail;
+mod registered;
 mod resolve;
 
 use std::collections::BTreeMap;
@@ -206,7 +207,18 @@ impl AwsContext {
                 if self.profile.source != Origin::Default {
                     loader = loader.profile_name(&self.profile.value);
                 }
-                loader.load().await
+                let sdk = loader.load().await;
+                match sdk.credentials_provider() {
+                    Some(chain) => sdk
+                        .to_builder()
+                        .credentials_provider(
+                            aws_credential_types::provider::SharedCredentialsProvider::new(
+                                registered::Registering(chain),
+                            ),
+                        )
+                        .build(),
+                    None => sdk,
+                }
             })
             .await
     }

@@ -221,3 +221,71 @@ fn credentials_from_a_profile_never_appear_in_an_echoed_canonical_request() {
         assert!(out.stderr.contains("20261203"), "{}", out.stderr);
     }
 }
+
+/// Run with an endpoint, a region and a bound on the time it may take.
+fn against(endpoint: &str, dir: &Path, args: &[&str]) -> (Out, std::time::Duration) {
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(["--endpoint-url", endpoint, "--region", REGION]);
+    let started = std::time::Instant::now();
+    let out = lamctl(&all).dir(dir).run();
+    (out, started.elapsed())
+}
+
+#[test]
+fn empty_200_answers_are_errors_naming_the_endpoint() {
+    let fake = Proxy::start(None);
+    fake.inject(
+        |_| true,
+        Canned::new(200, "{}").header("Content-Type", "application/json"),
+        None,
+    );
+    let dir = python_function_dir("hello", "arn:aws:iam::123456789012:role/r");
+    // The case (info printed dashes) and its neighbours: versions, alias,
+    // a deploy that waited 15 minutes.
+    for (args, field) in [
+        (&["info", "hello"][..], "Configuration"),
+        (&["versions", "hello"], ""),
+        (&["alias", "hello", "live"], ""),
+        (&["deploy"], "Configuration"),
+    ] {
+        let (out, took) = against(&fake.endpoint, dir.path(), args);
+        out.fails(1, &fake.endpoint);
+        assert!(
+            out.stderr.contains(field) && out.stderr.contains("has no"),
+            "{args:?}: {}",
+            out.stderr
+        );
+        assert!(took < std::time::Duration::from_secs(30), "{args:?} took {took:?}");
+    }
+}
+
+#[test]
+fn an_update_answered_without_its_status_fails_the_deploy_at_once() {
+    let name = unique("emptyupd");
+    let role = create_role(&format!("{name}-role"));
+    let dir = python_function_dir(&name, &role);
+    let proxy = Proxy::moto();
+    let (out, _) = against(&proxy.endpoint, dir.path(), &["deploy"]);
+    out.success();
+    // UpdateFunctionConfiguration, then (neighbour) UpdateFunctionCode,
+    // answered 200 with a name only.
+    for (suffix, flags) in [
+        ("configuration", &["--memory", "256"][..]),
+        ("code", &[][..]),
+    ] {
+        std::fs::write(dir.path().join("app.py"), format!("# {suffix}\ndef handler(e, c):\n    return e\n")).unwrap();
+        let n = name.clone();
+        proxy.inject(
+            move |r| r.method == "PUT" && r.path.ends_with(&format!("{n}/{suffix}")),
+            Canned::new(200, format!(r#"{{"FunctionName":"{name}"}}"#))
+                .header("Content-Type", "application/json"),
+            None,
+        );
+        let mut args = vec!["deploy"];
+        args.extend(flags);
+        let (out, took) = against(&proxy.endpoint, dir.path(), &args);
+        out.fails(1, &proxy.endpoint);
+        assert!(out.stderr.contains("has no State"), "{}", out.stderr);
+        assert!(took < std::time::Duration::from_secs(60), "took {took:?}");
+    }
+}

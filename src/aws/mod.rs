@@ -3,6 +3,7 @@
 //! each value remembering where it came from, and SDK clients built from it
 //! only when a command asks for one.
 
+mod answer;
 mod download;
 mod error;
 pub mod live_tail;
@@ -230,7 +231,8 @@ impl AwsContext {
     /// A Lambda client whose attempts may last `attempt` (an invoke waits
     /// as long as the function runs, up to 15 minutes).
     pub async fn lambda_with_timeout(&self, attempt: Option<Duration>) -> aws_sdk_lambda::Client {
-        let mut b = aws_sdk_lambda::config::Builder::from(self.sdk_config().await);
+        let mut b = aws_sdk_lambda::config::Builder::from(self.sdk_config().await)
+            .interceptor(answer::LambdaAnswers);
         if let Some(e) = self.endpoint_for(Service::Lambda) {
             b = b.endpoint_url(&e.value);
         }

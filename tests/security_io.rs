@@ -289,3 +289,101 @@ fn an_update_answered_without_its_status_fails_the_deploy_at_once() {
         assert!(took < std::time::Duration::from_secs(60), "took {took:?}");
     }
 }
+
+/// A fake Lambda whose GetFunction points at code it serves as `code`
+/// wants: `code` writes the answer on the connection and returns how many
+/// body bytes it managed to send before the client hung up.
+fn fake_code_server(
+    code: impl Fn(&mut std::net::TcpStream) -> u64 + Send + 'static,
+) -> (String, std::sync::mpsc::Receiver<u64>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    let base = endpoint.clone();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { continue };
+            let mut reader = BufReader::new(conn.try_clone().unwrap());
+            let mut line = String::new();
+            if reader.read_line(&mut line).is_err() {
+                continue;
+            }
+            // The rest of the head (no request here has a body).
+            let mut h = String::new();
+            while reader.read_line(&mut h).is_ok_and(|n| n > 2) {
+                h.clear();
+            }
+            if line.contains("/code/") {
+                let _ = tx.send(code(&mut conn));
+                continue;
+            }
+            let body = serde_json::json!({
+                "Configuration": {
+                    "FunctionName": "big", "Runtime": "python3.12", "Handler": "app.handler",
+                    "Role": "arn:aws:iam::123456789012:role/r", "State": "Active",
+                    "LastUpdateStatus": "Successful",
+                },
+                "Code": {"RepositoryType": "S3", "Location": format!("{base}/code/big.zip")},
+            })
+            .to_string();
+            let _ = write!(
+                conn,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    (endpoint, rx)
+}
+
+#[test]
+fn an_endless_code_download_stops_at_lambdas_limit() {
+    use std::io::Write;
+    const LIMIT: u64 = 262_144_000;
+    // The case: a chunked body that does not end (here: 2 x the limit).
+    let (endpoint, sent) = fake_code_server(|conn| {
+        let _ = conn.write_all(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+        let chunk = vec![b'z'; 1 << 20];
+        let mut n = 0u64;
+        while n < 2 * LIMIT {
+            let head = format!("{:x}\r\n", chunk.len());
+            let ok = conn.write_all(head.as_bytes()).is_ok()
+                && conn.write_all(&chunk).is_ok()
+                && conn.write_all(b"\r\n").is_ok();
+            if !ok {
+                return n;
+            }
+            n += chunk.len() as u64;
+        }
+        let _ = conn.write_all(b"0\r\n\r\n");
+        n
+    });
+    let here = tempfile::tempdir().unwrap();
+    let out = lamctl(["init", "big", "--download", "--endpoint-url", &endpoint, "--region", REGION])
+        .dir(here.path())
+        .run();
+    out.fails(1, "over 262144000 bytes");
+    let n = sent.recv_timeout(std::time::Duration::from_secs(60)).unwrap();
+    assert!(n < LIMIT + (64 << 20), "lamctl read {n} bytes before it stopped");
+    assert!(!here.path().join("lamctl.toml").exists());
+
+    // Neighbour: a body that announces its size over the limit is refused
+    // before it is read.
+    let (endpoint, sent) = fake_code_server(|conn| {
+        let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", LIMIT + 1);
+        let _ = conn.write_all(head.as_bytes());
+        let chunk = vec![b'z'; 1 << 20];
+        let mut n = 0;
+        while n <= LIMIT && conn.write_all(&chunk).is_ok() {
+            n += chunk.len() as u64;
+        }
+        n
+    });
+    let out = lamctl(["init", "big", "--download", "--endpoint-url", &endpoint, "--region", REGION])
+        .dir(here.path())
+        .run();
+    out.fails(1, "over 262144000 bytes");
+    let n = sent.recv_timeout(std::time::Duration::from_secs(60)).unwrap();
+    assert!(n < 64 << 20, "lamctl read {n} bytes of an announced oversize body");
+}

@@ -387,3 +387,78 @@ fn an_endless_code_download_stops_at_lambdas_limit() {
     let n = sent.recv_timeout(std::time::Duration::from_secs(60)).unwrap();
     assert!(n < 64 << 20, "lamctl read {n} bytes of an announced oversize body");
 }
+
+/// An endpoint that answers every request 200 with a body that does not
+/// end (chunked, or announced by `length`), up to `cap` bytes; it reports
+/// how many bytes each answer got out before the client hung up.
+fn endless_endpoint(length: Option<u64>, cap: u64) -> (String, std::sync::mpsc::Receiver<u64>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { continue };
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(conn.try_clone().unwrap());
+                let mut h = String::new();
+                let mut len = 0usize;
+                while reader.read_line(&mut h).is_ok_and(|n| n > 2) {
+                    if let Some(v) = h.to_ascii_lowercase().strip_prefix("content-length:") {
+                        len = v.trim().parse().unwrap_or(0);
+                    }
+                    h.clear();
+                }
+                let mut body = vec![0u8; len];
+                let _ = std::io::Read::read_exact(&mut reader, &mut body);
+                let head = match length {
+                    Some(n) => format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {n}\r\n\r\n"),
+                    None => "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n".into(),
+                };
+                let _ = conn.write_all(head.as_bytes());
+                let chunk = vec![b' '; 1 << 20];
+                let mut n = 0u64;
+                while n < cap {
+                    let ok = match length {
+                        Some(_) => conn.write_all(&chunk).is_ok(),
+                        None => conn.write_all(format!("{:x}\r\n", chunk.len()).as_bytes()).is_ok()
+                            && conn.write_all(&chunk).is_ok()
+                            && conn.write_all(b"\r\n").is_ok(),
+                    };
+                    if !ok {
+                        break;
+                    }
+                    n += chunk.len() as u64;
+                }
+                let _ = tx.send(n);
+            });
+        }
+    });
+    (endpoint, rx)
+}
+
+#[test]
+fn an_endless_service_answer_is_cut_at_a_bound() {
+    const MIB: u64 = 1 << 20;
+    // The case (Lambda, chunked without end) and its neighbours: another
+    // service (STS), and a body that announces a huge length.
+    for (args, length) in [
+        (&["info", "big"][..], None),
+        (&["whoami"][..], None),
+        (&["info", "big"][..], Some(1u64 << 40)),
+    ] {
+        let (endpoint, sent) = endless_endpoint(length, 512 * MIB);
+        let mut all = args.to_vec();
+        all.extend(["--endpoint-url", &endpoint, "--region", REGION, "--read-timeout", "60s"]);
+        let started = std::time::Instant::now();
+        let out = lamctl(&all).run();
+        out.fails(1, &endpoint);
+        assert!(out.stderr.contains("over 32 MiB"), "{args:?}: {}", out.stderr);
+        assert!(started.elapsed() < std::time::Duration::from_secs(50));
+        // Each attempt (the SDK retries) stopped near the bound.
+        while let Ok(n) = sent.recv_timeout(std::time::Duration::from_secs(2)) {
+            assert!(n < 64 * MIB, "{args:?}: {n} bytes read of one answer");
+        }
+    }
+}

@@ -5,16 +5,113 @@
 //! every Lambda client checks each operation family once, after the SDK
 //! read the answer, so no caller (waiters included) ever sees it; the call
 //! then fails as a response lamctl cannot read, naming the endpoint.
+//!
+//! And how much of an answer is read at all: the SDK reads a whole
+//! (non-streaming) body into memory, so a hostile endpoint that streams
+//! without end would grow lamctl without end until the call's timeout.
 
 use aws_sdk_lambda::operation as op;
 use aws_sdk_lambda::types::{LastUpdateStatus, State};
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::{
-    AfterDeserializationInterceptorContextRef, Output,
+    AfterDeserializationInterceptorContextRef, BeforeDeserializationInterceptorContextMut, Output,
 };
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_types::body::SdkBody;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
+
+/// The most of one answer lamctl reads: the largest any operation it
+/// calls returns is a synchronous invoke's 6 MB payload.
+pub(super) const MAX_ANSWER_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Operations whose body is a stream the caller reads (and bounds) itself.
+const STREAMING: [&str; 3] = ["InvokeWithResponseStream", "StartLiveTail", "GetObject"];
+
+/// Bounds every non-streaming answer's body at [`MAX_ANSWER_BYTES`], on
+/// every client: by its Content-Length before it is read, and while it is
+/// read when it has none (chunked).
+#[derive(Debug)]
+pub(super) struct BoundedAnswers;
+
+impl Intercept for BoundedAnswers {
+    fn name(&self) -> &'static str {
+        "lamctl::BoundedAnswers"
+    }
+
+    fn modify_before_deserialization(
+        &self,
+        context: &mut BeforeDeserializationInterceptorContextMut<'_>,
+        _components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let op = cfg.load::<Metadata>().map(|m| m.name().to_string());
+        if op.is_some_and(|o| STREAMING.contains(&o.as_str())) {
+            return Ok(());
+        }
+        let resp = context.response_mut();
+        let announced = resp
+            .headers()
+            .get("content-length")
+            .and_then(|v| v.parse::<u64>().ok());
+        if announced.is_some_and(|n| n > MAX_ANSWER_BYTES) {
+            return Err(too_big().into());
+        }
+        let body = std::mem::replace(resp.body_mut(), SdkBody::taken());
+        if body.bytes().is_some_and(|b| b.len() as u64 <= MAX_ANSWER_BYTES) {
+            *resp.body_mut() = body;
+            return Ok(());
+        }
+        let limited = http_body_util::Limited::new(body, MAX_ANSWER_BYTES as usize);
+        *resp.body_mut() = SdkBody::from_body_1_x(MapLimit(limited));
+        Ok(())
+    }
+}
+
+fn too_big() -> String {
+    format!(
+        "the answer is over {} MiB, more than any answer lamctl asks for",
+        MAX_ANSWER_BYTES >> 20
+    )
+}
+
+/// `Limited`'s error, said in words.
+struct MapLimit<B>(http_body_util::Limited<B>);
+
+impl<B> hyper::body::Body for MapLimit<B>
+where
+    B: hyper::body::Body<Data = hyper::body::Bytes> + Unpin,
+    B::Error: Into<BoxError>,
+{
+    type Data = hyper::body::Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<hyper::body::Bytes>, BoxError>>> {
+        std::pin::Pin::new(&mut self.0).poll_frame(cx).map(|f| {
+            f.map(|r| {
+                r.map_err(|e| {
+                    if e.is::<http_body_util::LengthLimitError>() {
+                        too_big().into()
+                    } else {
+                        e
+                    }
+                })
+            })
+        })
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.0.is_end_stream()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        self.0.size_hint()
+    }
+}
 
 #[derive(Debug)]
 pub(super) struct LambdaAnswers;

@@ -145,7 +145,7 @@ fn file_names_with_terminal_escapes_are_shown_escaped() {
 }
 
 /// Mode bits of a file.
-pub(crate) fn mode(p: &Path) -> u32 {
+fn mode(p: &Path) -> u32 {
     std::fs::metadata(p).unwrap().permissions().mode() & 0o777
 }
 
@@ -461,4 +461,44 @@ fn an_endless_service_answer_is_cut_at_a_bound() {
             assert!(n < 64 * MIB, "{args:?}: {n} bytes read of one answer");
         }
     }
+}
+
+#[test]
+fn a_refused_connection_is_said_in_words_naming_the_endpoint() {
+    let endpoint = format!("http://127.0.0.1:{}", free_port());
+    // The case (Lambda) and its neighbours: STS, CloudWatch Logs.
+    for args in [&["info", "hello"][..], &["whoami"], &["logs", "hello"]] {
+        let mut all = args.to_vec();
+        all.extend(["--endpoint-url", &endpoint, "--region", REGION]);
+        let out = lamctl(&all).run();
+        out.fails(1, "connection refused");
+        assert!(out.stderr.contains(&endpoint), "{}", out.stderr);
+        assert!(!out.stderr.contains("os error"), "{}", out.stderr);
+    }
+}
+
+#[test]
+fn init_writes_lamctl_toml_owner_only() {
+    let (endpoint, _) = fake_code_server(|_| 0);
+    let here = tempfile::tempdir().unwrap();
+    let init = |extra: &[&str]| {
+        let mut args = vec!["init", "big", "--endpoint-url", &endpoint, "--region", REGION];
+        args.extend(extra);
+        lamctl(&args).dir(here.path()).run()
+    };
+    let toml = here.path().join("lamctl.toml");
+    init(&[]).success();
+    assert_eq!(mode(&toml), 0o600);
+    // Neighbour: --force over a file anyone could read.
+    std::fs::set_permissions(&toml, std::fs::Permissions::from_mode(0o644)).unwrap();
+    init(&["--force"]).success();
+    assert_eq!(mode(&toml), 0o600);
+    // Neighbour: a link in its place is not followed.
+    std::fs::remove_file(&toml).unwrap();
+    let elsewhere = here.path().join("elsewhere.toml");
+    std::fs::write(&elsewhere, "").unwrap();
+    std::fs::set_permissions(&elsewhere, std::fs::Permissions::from_mode(0o644)).unwrap();
+    symlink(&elsewhere, &toml).unwrap();
+    init(&["--force"]).fails(1, "lamctl.toml");
+    assert_eq!(std::fs::read(&elsewhere).unwrap(), b"");
 }

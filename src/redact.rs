@@ -191,11 +191,25 @@ fn value_after(b: &[u8], mut i: usize, name: &str) -> Option<(usize, usize)> {
             Some(q) => c == q || c == b'\n',
             None => matches!(
                 c,
-                b'"' | b'\'' | b',' | b' ' | b'\t' | b'\n' | b'\r' | b'&' | b';' | b'}' | b')' | b']' | b'<' | b'>'
+                b'"' | b'\''
+                    | b','
+                    | b' '
+                    | b'\t'
+                    | b'\n'
+                    | b'\r'
+                    | b'&'
+                    | b';'
+                    | b'}'
+                    | b')'
+                    | b']'
+                    | b'<'
+                    | b'>'
             ),
         };
         if stop
-            || (scoped && (c == b'/' || b[end..].len() >= 3 && b[end..end + 3].eq_ignore_ascii_case(b"%2f")))
+            || (scoped
+                && (c == b'/'
+                    || b[end..].len() >= 3 && b[end..end + 3].eq_ignore_ascii_case(b"%2f")))
         {
             break;
         }
@@ -323,8 +337,14 @@ mod tests {
         // SigV4: the key id and the signature, not the scope.
         let auth = "Authorization: AWS4-HMAC-SHA256 Credential=AKIDX12/20261203/us-east-1/lambda/aws4_request, SignedHeaders=host;x-amz-date, Signature=abcdef0123";
         let out = redact_with(auth, &[]);
-        assert!(!out.contains("AKIDX12") && !out.contains("abcdef0123"), "{out}");
-        assert!(out.contains("/20261203/us-east-1/lambda/aws4_request"), "{out}");
+        assert!(
+            !out.contains("AKIDX12") && !out.contains("abcdef0123"),
+            "{out}"
+        );
+        assert!(
+            out.contains("/20261203/us-east-1/lambda/aws4_request"),
+            "{out}"
+        );
         assert!(out.contains("SignedHeaders=host;x-amz-date"), "{out}");
         let url = "?X-Amz-Credential=AKIDX12%2F20261203%2Fus-east-1&X-Amz-Signature=9f9f";
         let out = redact_with(url, &[]);

@@ -14,7 +14,11 @@ const MARKER: &str = "LAMCTL_TEST_SECRET_MARKER_7f3a";
 fn tree() -> tempfile::TempDir {
     let t = tempfile::tempdir().unwrap();
     std::fs::create_dir(t.path().join("src")).unwrap();
-    std::fs::write(t.path().join("src/app.py"), "def handler(e, c):\n    return e\n").unwrap();
+    std::fs::write(
+        t.path().join("src/app.py"),
+        "def handler(e, c):\n    return e\n",
+    )
+    .unwrap();
     t
 }
 
@@ -173,7 +177,10 @@ fn credentials_from_a_profile_never_appear_in_an_echoed_canonical_request() {
         format!(
             "Authorization: AWS4-HMAC-SHA256 Credential={key_id}/20261203/us-east-1/lambda/aws4_request, SignedHeaders=host, Signature=fedcba9876543210"
         ),
-        format!("the key {key_id} and the secret {secret} and {}", enc(secret)),
+        format!(
+            "the key {key_id} and the secret {secret} and {}",
+            enc(secret)
+        ),
     ];
     let fake = Proxy::start(None);
     fake.inject(
@@ -181,15 +188,19 @@ fn credentials_from_a_profile_never_appear_in_an_echoed_canonical_request() {
         Canned::aws_error(
             403,
             "SignatureDoesNotMatch",
-            &format!(
-                "The canonical request was: {}",
-                echoed.join(" | ")
-            ),
+            &format!("The canonical request was: {}", echoed.join(" | ")),
         ),
         None,
     );
     for verbose in [None, Some("-vvv")] {
-        let mut args = vec!["info", "hello", "--endpoint-url", &fake.endpoint, "--region", REGION];
+        let mut args = vec![
+            "info",
+            "hello",
+            "--endpoint-url",
+            &fake.endpoint,
+            "--region",
+            REGION,
+        ];
         args.extend(verbose);
         let out = lamctl(&args)
             .env_remove("AWS_ACCESS_KEY_ID")
@@ -215,7 +226,10 @@ fn credentials_from_a_profile_never_appear_in_an_echoed_canonical_request() {
             "fedcba9876543210".into(),
             "0123abcdef".into(),
         ] {
-            assert!(!all.contains(&leaked), "{leaked} leaked ({verbose:?}):\n{all}");
+            assert!(
+                !all.contains(&leaked),
+                "{leaked} leaked ({verbose:?}):\n{all}"
+            );
         }
         // What is not secret stays readable.
         assert!(out.stderr.contains("20261203"), "{}", out.stderr);
@@ -255,7 +269,10 @@ fn empty_200_answers_are_errors_naming_the_endpoint() {
             "{args:?}: {}",
             out.stderr
         );
-        assert!(took < std::time::Duration::from_secs(30), "{args:?} took {took:?}");
+        assert!(
+            took < std::time::Duration::from_secs(30),
+            "{args:?} took {took:?}"
+        );
     }
 }
 
@@ -273,7 +290,11 @@ fn an_update_answered_without_its_status_fails_the_deploy_at_once() {
         ("configuration", &["--memory", "256"][..]),
         ("code", &[][..]),
     ] {
-        std::fs::write(dir.path().join("app.py"), format!("# {suffix}\ndef handler(e, c):\n    return e\n")).unwrap();
+        std::fs::write(
+            dir.path().join("app.py"),
+            format!("# {suffix}\ndef handler(e, c):\n    return e\n"),
+        )
+        .unwrap();
         let n = name.clone();
         proxy.inject(
             move |r| r.method == "PUT" && r.path.ends_with(&format!("{n}/{suffix}")),
@@ -343,7 +364,9 @@ fn an_endless_code_download_stops_at_lambdas_limit() {
     const LIMIT: u64 = 262_144_000;
     // The case: a chunked body that does not end (here: 2 x the limit).
     let (endpoint, sent) = fake_code_server(|conn| {
-        let _ = conn.write_all(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+        let _ = conn.write_all(
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+        );
         let chunk = vec![b'z'; 1 << 20];
         let mut n = 0u64;
         while n < 2 * LIMIT {
@@ -360,12 +383,25 @@ fn an_endless_code_download_stops_at_lambdas_limit() {
         n
     });
     let here = tempfile::tempdir().unwrap();
-    let out = lamctl(["init", "big", "--download", "--endpoint-url", &endpoint, "--region", REGION])
-        .dir(here.path())
-        .run();
+    let out = lamctl([
+        "init",
+        "big",
+        "--download",
+        "--endpoint-url",
+        &endpoint,
+        "--region",
+        REGION,
+    ])
+    .dir(here.path())
+    .run();
     out.fails(1, "over 262144000 bytes");
-    let n = sent.recv_timeout(std::time::Duration::from_secs(60)).unwrap();
-    assert!(n < LIMIT + (64 << 20), "lamctl read {n} bytes before it stopped");
+    let n = sent
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .unwrap();
+    assert!(
+        n < LIMIT + (64 << 20),
+        "lamctl read {n} bytes before it stopped"
+    );
     assert!(!here.path().join("lamctl.toml").exists());
 
     // Neighbour: a body that announces its size over the limit is refused
@@ -380,12 +416,25 @@ fn an_endless_code_download_stops_at_lambdas_limit() {
         }
         n
     });
-    let out = lamctl(["init", "big", "--download", "--endpoint-url", &endpoint, "--region", REGION])
-        .dir(here.path())
-        .run();
+    let out = lamctl([
+        "init",
+        "big",
+        "--download",
+        "--endpoint-url",
+        &endpoint,
+        "--region",
+        REGION,
+    ])
+    .dir(here.path())
+    .run();
     out.fails(1, "over 262144000 bytes");
-    let n = sent.recv_timeout(std::time::Duration::from_secs(60)).unwrap();
-    assert!(n < 64 << 20, "lamctl read {n} bytes of an announced oversize body");
+    let n = sent
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .unwrap();
+    assert!(
+        n < 64 << 20,
+        "lamctl read {n} bytes of an announced oversize body"
+    );
 }
 
 /// An endpoint that answers every request 200 with a body that does not
@@ -422,9 +471,12 @@ fn endless_endpoint(length: Option<u64>, cap: u64) -> (String, std::sync::mpsc::
                 while n < cap {
                     let ok = match length {
                         Some(_) => conn.write_all(&chunk).is_ok(),
-                        None => conn.write_all(format!("{:x}\r\n", chunk.len()).as_bytes()).is_ok()
-                            && conn.write_all(&chunk).is_ok()
-                            && conn.write_all(b"\r\n").is_ok(),
+                        None => {
+                            conn.write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
+                                .is_ok()
+                                && conn.write_all(&chunk).is_ok()
+                                && conn.write_all(b"\r\n").is_ok()
+                        }
                     };
                     if !ok {
                         break;
@@ -450,11 +502,22 @@ fn an_endless_service_answer_is_cut_at_a_bound() {
     ] {
         let (endpoint, sent) = endless_endpoint(length, 512 * MIB);
         let mut all = args.to_vec();
-        all.extend(["--endpoint-url", &endpoint, "--region", REGION, "--read-timeout", "60s"]);
+        all.extend([
+            "--endpoint-url",
+            &endpoint,
+            "--region",
+            REGION,
+            "--read-timeout",
+            "60s",
+        ]);
         let started = std::time::Instant::now();
         let out = lamctl(&all).run();
         out.fails(1, &endpoint);
-        assert!(out.stderr.contains("over 32 MiB"), "{args:?}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("over 32 MiB"),
+            "{args:?}: {}",
+            out.stderr
+        );
         assert!(started.elapsed() < std::time::Duration::from_secs(50));
         // Each attempt (the SDK retries) stopped near the bound.
         while let Ok(n) = sent.recv_timeout(std::time::Duration::from_secs(2)) {
@@ -482,7 +545,14 @@ fn init_writes_lamctl_toml_owner_only() {
     let (endpoint, _) = fake_code_server(|_| 0);
     let here = tempfile::tempdir().unwrap();
     let init = |extra: &[&str]| {
-        let mut args = vec!["init", "big", "--endpoint-url", &endpoint, "--region", REGION];
+        let mut args = vec![
+            "init",
+            "big",
+            "--endpoint-url",
+            &endpoint,
+            "--region",
+            REGION,
+        ];
         args.extend(extra);
         lamctl(&args).dir(here.path()).run()
     };

@@ -18,8 +18,8 @@ use aws_smithy_runtime_api::client::interceptors::context::{
     AfterDeserializationInterceptorContextRef, BeforeDeserializationInterceptorContextMut, Output,
 };
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
-use aws_smithy_types::body::SdkBody;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::config_bag::ConfigBag;
 
 /// The most of one answer lamctl reads: the largest any operation it
@@ -59,7 +59,10 @@ impl Intercept for BoundedAnswers {
             return Err(too_big().into());
         }
         let body = std::mem::replace(resp.body_mut(), SdkBody::taken());
-        if body.bytes().is_some_and(|b| b.len() as u64 <= MAX_ANSWER_BYTES) {
+        if body
+            .bytes()
+            .is_some_and(|b| b.len() as u64 <= MAX_ANSWER_BYTES)
+        {
             *resp.body_mut() = body;
             return Ok(());
         }
@@ -146,10 +149,13 @@ fn missing(out: &Output) -> Option<&'static str> {
             }
         };
     }
-    check!(op::get_function::GetFunctionOutput, |o| match o.configuration() {
-        None => Some("Configuration"),
-        Some(c) => settled(c.function_name(), c.state(), c.last_update_status()),
-    });
+    check!(
+        op::get_function::GetFunctionOutput,
+        |o| match o.configuration() {
+            None => Some("Configuration"),
+            Some(c) => settled(c.function_name(), c.state(), c.last_update_status()),
+        }
+    );
     // (No waiter of lamctl's reads this one: the name is what it must hold.)
     check!(
         op::get_function_configuration::GetFunctionConfigurationOutput,
@@ -199,9 +205,10 @@ fn missing(out: &Output) -> Option<&'static str> {
         "Aliases",
         o.aliases.is_none()
     )]));
-    check!(op::get_function_url_config::GetFunctionUrlConfigOutput, |o| {
-        first([("FunctionUrl", o.function_url().is_empty())])
-    });
+    check!(
+        op::get_function_url_config::GetFunctionUrlConfigOutput,
+        |o| first([("FunctionUrl", o.function_url().is_empty())])
+    );
     check!(op::get_policy::GetPolicyOutput, |o| first([(
         "Policy",
         o.policy().is_none()
@@ -270,10 +277,7 @@ mod tests {
         let get = op::get_function::GetFunctionOutput::builder()
             .configuration(config.clone())
             .build();
-        assert_eq!(
-            missing(&boxed(get)),
-            Some("Configuration.LastUpdateStatus")
-        );
+        assert_eq!(missing(&boxed(get)), Some("Configuration.LastUpdateStatus"));
         let pending = FunctionConfiguration::builder()
             .function_name("f")
             .state(State::Pending)
@@ -286,11 +290,15 @@ mod tests {
             .function_name("f")
             .build();
         assert_eq!(missing(&boxed(published)), Some("Version"));
-        let alias = op::get_alias::GetAliasOutput::builder().name("live").build();
+        let alias = op::get_alias::GetAliasOutput::builder()
+            .name("live")
+            .build();
         assert_eq!(missing(&boxed(alias)), Some("FunctionVersion"));
         // Operations without a rule pass.
         assert_eq!(
-            missing(&boxed(op::tag_resource::TagResourceOutput::builder().build())),
+            missing(&boxed(
+                op::tag_resource::TagResourceOutput::builder().build()
+            )),
             None
         );
     }

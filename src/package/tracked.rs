@@ -147,7 +147,9 @@ impl Tracked {
     /// Flush and return the digests and length of the whole file.
     pub fn finish(mut self) -> io::Result<Sums> {
         if self.discard.get() {
-            return Err(io::Error::other("the zip was abandoned after a failed write"));
+            return Err(io::Error::other(
+                "the zip was abandoned after a failed write",
+            ));
         }
         self.drain()?;
         if let Some(Digester { to, done, .. }) = self.digester.take() {

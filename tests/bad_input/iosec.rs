@@ -11,7 +11,10 @@ pub(super) fn fixtures(aux: &std::path::Path) {
         ("environ", &[("env", "/proc/self/environ".into())]),
         (
             "hop",
-            &[("hop", "hop2".into()), ("hop2", "/proc/self/environ".into())],
+            &[
+                ("hop", "hop2".into()),
+                ("hop2", "/proc/self/environ".into()),
+            ],
         ),
         ("rel", &[("rel", format!("{up}proc/self/environ"))]),
         ("procdir", &[("me", "/proc/self".into())]),

@@ -317,8 +317,13 @@ impl Visit<'_> {
             ))
             .with_hint("remove the link or leave it out with --exclude")
         };
+        // A link that ends inside the tree costs one call, as before.
+        let target = std::fs::canonicalize(e.path());
+        if target.as_ref().is_ok_and(|t| t.starts_with(root)) {
+            return Ok(());
+        }
         // Hop by hop: a link to a link into /proc is refused even if the
-        // last hop would land elsewhere.
+        // last hop would land elsewhere (or nowhere: `/proc/self/fd/0`).
         let mut cur = e.path().to_path_buf();
         for _ in 0..MAX_HOPS {
             match std::fs::symlink_metadata(&cur) {
@@ -336,10 +341,7 @@ impl Visit<'_> {
             }
             cur = next;
         }
-        let target = std::fs::canonicalize(e.path()).map_err(|err| Error::io(e.path(), err))?;
-        if target.starts_with(root) {
-            return Ok(());
-        }
+        let target = target.map_err(|err| Error::io(e.path(), err))?;
         if is_special(&target) {
             return Err(refuse(&target));
         }

@@ -206,7 +206,10 @@ pub fn stdout_error(e: std::io::Error) -> Error {
 /// An IO error as people read it: "No such file or directory", without
 /// the "(os error 2)" that follows it.
 pub fn io_text(e: &std::io::Error) -> String {
-    let s = e.to_string();
+    without_os_error(e.to_string())
+}
+
+fn without_os_error(s: String) -> String {
     match s.rfind(" (os error ") {
         Some(i) if s.ends_with(')') => s[..i].to_string(),
         _ => s,
@@ -219,7 +222,7 @@ pub fn chain(err: &(dyn StdError + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut cur: Option<&(dyn StdError + 'static)> = Some(err);
     while let Some(e) = cur {
-        let s = e.to_string();
+        let s = without_os_error(e.to_string());
         if !s.is_empty() && !parts.iter().any(|p| p.contains(&s)) {
             parts.push(s);
         }

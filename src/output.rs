@@ -122,7 +122,7 @@ impl Ui {
 
     pub fn warn(&self, msg: impl Display) {
         if !self.quiet {
-            let msg = crate::redact::redact(&msg.to_string());
+            let msg = escape_lines(&crate::redact::redact(&msg.to_string()));
             eprintln!("{} {msg}", self.paint(WARN, "warning:"));
         }
     }
@@ -164,11 +164,47 @@ pub fn write_stdout(bytes: &[u8]) -> Result<()> {
 }
 
 fn one_line(s: &str) -> String {
-    s.lines()
+    let line = s
+        .lines()
         .map(str::trim_end)
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
-        .join(" ")
+        .join(" ");
+    escape(&line).into_owned()
+}
+
+/// `s` with every control character (C0, DEL, C1: a terminal escape
+/// sequence, a carriage return that hides what precedes it, a newline that
+/// forges a second `error:` line) shown as an escape (`\x1b`, `\n`,
+/// `\u{9b}`), so a file name or a value from a tree or a service cannot
+/// drive the terminal. The one helper for names and user strings shown
+/// on stderr and in text tables.
+pub fn escape(s: &str) -> std::borrow::Cow<'_, str> {
+    use std::fmt::Write as _;
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x80 && c.is_control() => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// [`escape`] on each line of a multi-line note (its newlines kept).
+fn escape_lines(s: &str) -> String {
+    s.split('\n').map(escape).collect::<Vec<_>>().join("\n")
 }
 
 fn no_color_env() -> bool {
@@ -193,7 +229,7 @@ pub fn table(rows: &[Vec<String>]) -> String {
         .map(|c| {
             rows.iter()
                 .filter_map(|r| r.get(c))
-                .map(|s| s.chars().count())
+                .map(|s| escape(s).chars().count())
                 .max()
                 .unwrap_or(0)
         })
@@ -203,7 +239,7 @@ pub fn table(rows: &[Vec<String>]) -> String {
         let line: Vec<String> = r
             .iter()
             .enumerate()
-            .map(|(i, cell)| format!("{cell:<w$}", w = width[i]))
+            .map(|(i, cell)| format!("{:<w$}", escape(cell), w = width[i]))
             .collect();
         out.push_str(line.join("  ").trim_end());
         out.push('\n');

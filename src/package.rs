@@ -233,13 +233,23 @@ fn check_root(root: &Path) -> Result<PathBuf> {
             Error::io(root, e)
         }
     })?;
+    let canon = root.canonicalize().map_err(|e| Error::io(root, e))?;
+    // The kernel's pseudo-files report sizes they do not hold and carry
+    // this process's secrets: never a tree to package.
+    if walk::is_special(&canon) {
+        return Err(Error::usage(format!(
+            "{} is under {}: lamctl does not package the kernel's or the devices' files",
+            crate::output::escape(&root.display().to_string()),
+            canon.display()
+        ))
+        .with_hint("lamctl package takes the directory of your function's code"));
+    }
     if !meta.is_dir() {
         return Err(
             Error::usage(format!("{} is not a directory", root.display()))
                 .with_hint("lamctl package takes the directory to zip"),
         );
     }
-    let canon = root.canonicalize().map_err(|e| Error::io(root, e))?;
     let mut rd = std::fs::read_dir(&canon).map_err(|e| Error::io(root, e))?;
     if rd.next().is_none() {
         return Err(Error::usage(format!(
@@ -248,6 +258,19 @@ fn check_root(root: &Path) -> Result<PathBuf> {
         )));
     }
     Ok(canon)
+}
+
+/// A file that read more bytes than the size the walk's metadata gave: a
+/// pseudo-file (`/proc`, `/sys`, a FUSE or network file whose size lies:
+/// `/proc/self/environ` says 0 bytes and holds credentials) or one that grew
+/// while it was packaged. Every read for packaging is bounded by that size
+/// plus one byte, so such a file is refused rather than read without end.
+fn more_than_its_size(path: &Path, size: u64) -> Error {
+    Error::failed(format!(
+        "{} read more than the {size} bytes its metadata gave: it is not a regular file (a /proc or /sys file?) or it grew while it was being packaged",
+        crate::output::escape(&path.display().to_string())
+    ))
+    .with_hint("leave it out with --exclude, or package again once it stops changing")
 }
 
 fn too_big(entries: &[Entry], total: u64) -> Error {
@@ -359,6 +382,48 @@ mod tests {
         assert!(is_precompressed("x.png"));
         assert!(!is_precompressed("app.py"));
         assert!(!is_precompressed("Makefile"));
+    }
+
+    fn claimed(path: &Path, size: u64) -> Entry {
+        Entry {
+            name: "f.bin".into(),
+            path: path.to_path_buf(),
+            kind: Kind::File {
+                size,
+                executable: false,
+            },
+            stat: None,
+        }
+    }
+
+    #[test]
+    fn reads_are_bounded_by_the_size_the_walk_saw() {
+        let more = |r: Result<_>| match r {
+            Err(e) => e.to_string().contains("read more than the"),
+            Ok(_) => false,
+        };
+        // /proc/self/environ says 0 bytes and holds this process's environment.
+        let environ = Path::new("/proc/self/environ");
+        let size = std::fs::metadata(environ).unwrap().len();
+        assert_eq!(size, 0);
+        let mut d = compress::Deflater::new(1);
+        assert!(more(d.prepare(&claimed(environ, size), None).map(|_| ())));
+        // Neighbours: a file that grew after the walk, in memory and chunked.
+        let t = tempfile::tempdir().unwrap();
+        let small = t.path().join("small");
+        std::fs::write(&small, b"0123456789").unwrap();
+        assert!(more(d.prepare(&claimed(&small, 5), None).map(|_| ())));
+        assert!(d.prepare(&claimed(&small, 10), None).is_ok());
+        let big = t.path().join("big");
+        let text = b"lamctl packages text ".repeat(300_000);
+        std::fs::write(&big, &text).unwrap();
+        let claimed_size = IN_MEMORY_MAX + 1;
+        assert!((text.len() as u64) > claimed_size);
+        assert!(more(
+            chunked::chunked_file(&claimed(&big, claimed_size), claimed_size, 1, false).map(|_| ())
+        ));
+        let whole = text.len() as u64;
+        assert!(chunked::chunked_file(&claimed(&big, whole), whole, 1, false).is_ok());
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! Credentials never reach stderr: every diagnostic line (`-v` … `-vvv`,
 //! the SDK's own debug output included) goes through `Redacting`, which
-//! blanks the credential values lamctl knows (the environment's) and
-//! anything shaped like one (an access key id, the fields of the SDK's
-//! `Credentials` Debug dump, a SigV4 `Credential=` scope, a security token
-//! header), whichever source the credentials came from.
+//! blanks the credential values lamctl knows (the environment's, and the
+//! resolved ones registered by `aws` whatever their source) and anything
+//! shaped like one (an access key id; the value after a credential's name
+//! in a header, a Debug dump, JSON, a presigned URL or a SigV4
+//! `Credential=`/`Signature=`).
 
 use std::io::{self, Write};
 use std::sync::OnceLock;
@@ -19,35 +20,89 @@ const SECRET_VARS: [&str; 3] = [
     "AWS_SESSION_TOKEN",
 ];
 
-/// Field names followed by a secret in the SDK's Debug output or headers:
-/// the value after the prefix runs to the next quote, `/`, `,`, space or
-/// line end.
-const LEADS: [&str; 8] = [
-    "access_key_id: \"",
-    "secret_access_key: \"",
-    "session_token: \"",
-    "Credential=",
-    "x-amz-security-token: ",
-    "x-amz-security-token=",
-    "X-Amz-Security-Token: ",
-    "X-Amz-Security-Token=",
+/// Names followed by a secret, in every form a line can carry them: a
+/// header (`x-amz-security-token: V`, `x-amz-security-token:V`, any case,
+/// any spacing), the SDK's Debug dump (`session_token: "V"`), JSON
+/// (`"SessionToken": "V"`, STS and SSO answers), a presigned URL
+/// (`X-Amz-Security-Token=V&`), an ini file (`aws_secret_access_key = V`),
+/// SigV4's `Credential=AKID/scope` and `Signature=…`. Matched without
+/// regard to case; the name must not continue a longer word.
+const NAMES: [&str; 20] = [
+    "x-amz-security-token",
+    "x-amz-credential",
+    "x-amz-signature",
+    "credential",
+    "signature",
+    "access_key_id",
+    "secret_access_key",
+    "session_token",
+    "security_token",
+    "accesskeyid",
+    "secretaccesskey",
+    "sessiontoken",
+    "secretkey",
+    "aws_access_key_id",
+    "aws_secret_access_key",
+    "aws_session_token",
+    // SSO's bearer tokens (its cache file, GetRoleCredentials' header).
+    "accesstoken",
+    "access_token",
+    "refreshtoken",
+    "x-amz-sso_bearer_token",
 ];
 
-fn known() -> &'static [String] {
-    static KNOWN: OnceLock<Vec<String>> = OnceLock::new();
-    KNOWN.get_or_init(|| {
+/// Values registered once credentials are resolved, whatever their source
+/// (environment, profile file, SSO, credential_process, assume-role).
+static REGISTERED: std::sync::RwLock<Vec<String>> = std::sync::RwLock::new(Vec::new());
+
+/// Mask these credential values (access key id, secret key, session token)
+/// from now on, in every diagnostic line. Also registers the forms they
+/// take in a URL and in JSON.
+pub fn register(values: &[&str]) {
+    let Ok(mut known) = REGISTERED.write() else {
+        return;
+    };
+    for v in values {
+        for form in forms(v) {
+            if form.len() >= 4 && !known.contains(&form) {
+                known.push(form);
+            }
+        }
+    }
+    // Longest first, so a value is masked whole before any part of it.
+    known.sort_by_key(|k| std::cmp::Reverse(k.len()));
+}
+
+/// A secret as it appears raw, percent-encoded (in a query string) and
+/// with JSON's escaped slash.
+fn forms(v: &str) -> Vec<String> {
+    let encoded: String =
+        percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC).collect();
+    vec![v.to_string(), encoded, v.replace('/', "\\/")]
+}
+
+fn known() -> Vec<String> {
+    static ENV: OnceLock<Vec<String>> = OnceLock::new();
+    let env = ENV.get_or_init(|| {
         SECRET_VARS
             .iter()
             .filter_map(|v| std::env::var(v).ok())
             // A one-letter "secret" would blank half the text; real ones are long.
             .filter(|v| v.len() >= 4)
+            .flat_map(|v| forms(&v))
             .collect()
-    })
+    });
+    let mut all = env.clone();
+    if let Ok(r) = REGISTERED.read() {
+        all.extend(r.iter().cloned());
+    }
+    all.sort_by_key(|k| std::cmp::Reverse(k.len()));
+    all
 }
 
 /// `text` with every credential replaced by a mask.
 pub fn redact(text: &str) -> String {
-    redact_with(text, known())
+    redact_with(text, &known())
 }
 
 pub fn redact_with(text: &str, secrets: &[String]) -> String {
@@ -57,41 +112,110 @@ pub fn redact_with(text: &str, secrets: &[String]) -> String {
             out = out.replace(s.as_str(), MASK);
         }
     }
-    for lead in LEADS {
-        out = mask_after(&out, lead);
-    }
+    out = mask_named(&out);
     mask_key_ids(&out)
 }
 
-/// Replace the value that follows each `lead`.
-fn mask_after(text: &str, lead: &str) -> String {
-    if !text.contains(lead) {
+/// Replace the value after each of [`NAMES`] followed (after an optional
+/// closing quote and blanks) by `:` or `=`.
+fn mask_named(text: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    let b = text.as_bytes();
+    // (start, end) of each value to mask, in order.
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    for name in NAMES {
+        let mut from = 0;
+        while let Some(at) = lower[from..].find(name) {
+            let start = from + at;
+            from = start + name.len();
+            let before = start.checked_sub(1).map(|i| b[i]);
+            if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-') {
+                continue;
+            }
+            if let Some(span) = value_after(b, from, name) {
+                spans.push(span);
+            }
+        }
+    }
+    if spans.is_empty() {
         return text.to_string();
     }
+    spans.sort();
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find(lead) {
-        let (head, tail) = rest.split_at(at + lead.len());
-        out.push_str(head);
-        // A quoted value runs to its closing quote; a bare one to the next
-        // separator (a SigV4 scope continues after `/`).
-        let end = if tail.starts_with(MASK) {
-            MASK.len()
-        } else if lead.ends_with('"') {
-            tail.find('"').unwrap_or(tail.len())
-        } else {
-            tail.find(['"', '/', ',', ' ', '\n', '\r', '&', ';'])
-                .unwrap_or(tail.len())
-        };
-        if end == 0 || tail.starts_with(MASK) {
-            out.push_str(&tail[..end]);
-        } else {
-            out.push_str(MASK);
+    let mut copied = 0;
+    for (s, e) in spans {
+        if s < copied {
+            continue;
         }
-        rest = &tail[end..];
+        out.push_str(&text[copied..s]);
+        out.push_str(MASK);
+        copied = e;
     }
-    out.push_str(rest);
+    out.push_str(&text[copied..]);
     out
+}
+
+/// The span of the value that follows a name ending at `i`, if a
+/// separator follows it.
+fn value_after(b: &[u8], mut i: usize, name: &str) -> Option<(usize, usize)> {
+    let skip_blanks = |i: &mut usize| {
+        while *i < b.len() && (b[*i] == b' ' || b[*i] == b'\t') {
+            *i += 1;
+        }
+    };
+    // The name's closing quote in JSON or a Debug dump (`"SessionToken":`).
+    if i < b.len() && (b[i] == b'"' || b[i] == b'\'') {
+        i += 1;
+    }
+    skip_blanks(&mut i);
+    if i >= b.len() || (b[i] != b':' && b[i] != b'=') {
+        return None;
+    }
+    i += 1;
+    skip_blanks(&mut i);
+    let quote = (i < b.len() && (b[i] == b'"' || b[i] == b'\'')).then(|| b[i]);
+    if quote.is_some() {
+        i += 1;
+    }
+    let start = i;
+    if b[start..].starts_with(MASK.as_bytes()) {
+        return None;
+    }
+    // A SigV4 credential's scope (after the key id) is not secret: stop at
+    // its `/`, raw or percent-encoded.
+    let scoped = name.ends_with("credential");
+    let mut end = start;
+    while end < b.len() {
+        let c = b[end];
+        let stop = match quote {
+            Some(q) => c == q || c == b'\n',
+            None => matches!(
+                c,
+                b'"' | b'\''
+                    | b','
+                    | b' '
+                    | b'\t'
+                    | b'\n'
+                    | b'\r'
+                    | b'&'
+                    | b';'
+                    | b'}'
+                    | b')'
+                    | b']'
+                    | b'<'
+                    | b'>'
+            ),
+        };
+        if stop
+            || (scoped
+                && (c == b'/'
+                    || b[end..].len() >= 3 && b[end..end + 3].eq_ignore_ascii_case(b"%2f")))
+        {
+            break;
+        }
+        end += 1;
+    }
+    (end > start).then_some((start, end))
 }
 
 /// AWS access key ids: AKIA/ASIA (and the other documented A??A prefixes)
@@ -190,5 +314,63 @@ mod tests {
             "XASIAABCDEFGHIJKLMNOP"
         );
         assert_eq!(redact_with("plain text", &[]), "plain text");
+    }
+
+    #[test]
+    fn every_form_of_a_credential_header_or_field_is_masked() {
+        let t = "FQoGZXIvYXdzEtoken";
+        for line in [
+            format!("x-amz-security-token:{t}\n"),
+            format!("X-Amz-Security-Token:   {t};"),
+            format!("X-AMZ-SECURITY-TOKEN = {t}"),
+            format!("{{\"x-amz-security-token\": \"{t}\"}}"),
+            format!("'x-amz-security-token':'{t}'"),
+            format!("https://h/k?a=1&X-Amz-Security-Token={t}&b=2"),
+            format!("{{\"SessionToken\":\"{t}\",\"Expiration\":1}}"),
+            format!("aws_session_token = {t}"),
+            format!("roleCredentials: {{accessKeyId: x, sessionToken: {t}}}"),
+        ] {
+            let out = redact_with(&line, &[]);
+            assert!(!out.contains(t), "{line} -> {out}");
+            assert!(out.contains(MASK), "{out}");
+        }
+        // SigV4: the key id and the signature, not the scope.
+        let auth = "Authorization: AWS4-HMAC-SHA256 Credential=AKIDX12/20261203/us-east-1/lambda/aws4_request, SignedHeaders=host;x-amz-date, Signature=abcdef0123";
+        let out = redact_with(auth, &[]);
+        assert!(
+            !out.contains("AKIDX12") && !out.contains("abcdef0123"),
+            "{out}"
+        );
+        assert!(
+            out.contains("/20261203/us-east-1/lambda/aws4_request"),
+            "{out}"
+        );
+        assert!(out.contains("SignedHeaders=host;x-amz-date"), "{out}");
+        let url = "?X-Amz-Credential=AKIDX12%2F20261203%2Fus-east-1&X-Amz-Signature=9f9f";
+        let out = redact_with(url, &[]);
+        assert!(!out.contains("AKIDX12") && !out.contains("9f9f"), "{out}");
+        assert!(out.contains("%2F20261203"), "{out}");
+        // Words that only contain a name are left alone.
+        for plain in [
+            "Credentials { provider_name: \"Environment\" }",
+            "SignatureDoesNotMatch: the request signature we calculated does not match",
+            "no_session_token_here",
+        ] {
+            assert_eq!(redact_with(plain, &[]), plain);
+        }
+    }
+
+    #[test]
+    fn registered_values_are_masked_raw_encoded_and_json_escaped() {
+        register(&["RegisteredSecret/With+Slash="]);
+        let k = known();
+        for line in [
+            "the secret RegisteredSecret/With+Slash= here",
+            "q=RegisteredSecret%2FWith%2BSlash%3D&x",
+            "{\"k\":\"RegisteredSecret\\/With+Slash=\"}",
+        ] {
+            let out = redact_with(line, &k);
+            assert!(!out.contains("RegisteredSecret"), "{line} -> {out}");
+        }
     }
 }

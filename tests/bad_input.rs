@@ -13,6 +13,7 @@ mod actions;
 mod day2;
 mod settings;
 mod localsec;
+mod iosec;
 
 /// A complete, valid lamctl.toml: each case breaks one thing.
 const GOOD_TOML: &str = "name = \"good\"\nruntime = \"python3.12\"\nhandler = \"app.handler\"\nrole = \"arn:aws:iam::123456789012:role/lamctl-test\"\n";
@@ -355,6 +356,7 @@ fn catalogue() -> Vec<Case> {
     v.extend(day2::cases());
     v.extend(actions::cases());
     v.extend(localsec::cases());
+    v.extend(iosec::cases());
     v
 }
 
@@ -369,6 +371,7 @@ fn bad_input_catalogue() {
     std::fs::create_dir(a.join("selfloop")).unwrap();
     std::os::unix::fs::symlink("loop", a.join("selfloop/loop")).unwrap();
     std::fs::write(a.join("app.py"), "x = 1\n").unwrap();
+    iosec::fixtures(a);
     std::fs::write(
         a.join("broken.env"),
         "GOOD=1\nthis line has no equals sign\n",

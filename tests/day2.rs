@@ -633,6 +633,8 @@ fn fake_get_function(name: &str, zip: Vec<u8>) -> Proxy {
             "MemorySize": 256,
             "Timeout": 10,
             "CodeSha256": "x",
+            "State": "Active",
+            "LastUpdateStatus": "Successful",
         },
         "Code": {"RepositoryType": "S3", "Location": code_url},
         "Tags": {},

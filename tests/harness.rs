@@ -329,6 +329,28 @@ impl Lamctl {
         self
     }
 
+    /// Run with RLIMIT_FSIZE at `bytes` (SIGXFSZ ignored): a write past it
+    /// fails with EFBIG, as on a full disk.
+    pub fn file_size_limit(mut self, bytes: u64) -> Self {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: between fork and exec, only async-signal-safe calls
+        // (signal, setrlimit) on this process's own state.
+        unsafe {
+            self.cmd.pre_exec(move || {
+                libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+                let lim = libc::rlimit {
+                    rlim_cur: bytes,
+                    rlim_max: bytes,
+                };
+                if libc::setrlimit(libc::RLIMIT_FSIZE, &lim) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        self
+    }
+
     pub fn dir(mut self, d: impl AsRef<Path>) -> Self {
         self.cmd.current_dir(d);
         self

@@ -33,24 +33,50 @@ impl AwsContext {
                 crate::error::chain(e)
             ))
         };
-        let resp = connector.call(req).await.map_err(|e| fail(&e))?;
-        let status = resp.status().as_u16();
-        if !(200..300).contains(&status) {
-            return Err(Error::aws(format!(
-                "{what}: the download failed with HTTP {status}"
-            )));
-        }
-        let bytes = ByteStream::new(resp.into_body())
-            .collect()
-            .await
-            .map_err(|e| fail(&e))?
-            .into_bytes();
-        if bytes.len() as u64 > limit {
-            return Err(Error::failed(format!(
-                "{what}: the download is over {} bytes",
-                limit
-            )));
-        }
-        Ok(bytes.to_vec())
+        let too_big = || {
+            Error::failed(format!(
+                "{what}: the download is over {limit} bytes, Lambda's limit for code"
+            ))
+        };
+        // The read timeout bounds each wait for bytes; this bounds the
+        // whole, so an endpoint that trickles a byte at a time ends too.
+        let whole = async {
+            let resp = connector.call(req).await.map_err(|e| fail(&e))?;
+            let status = resp.status().as_u16();
+            if !(200..300).contains(&status) {
+                return Err(Error::aws(format!(
+                    "{what}: the download failed with HTTP {status}"
+                )));
+            }
+            let announced = resp
+                .headers()
+                .get("content-length")
+                .and_then(|v| v.parse::<u64>().ok());
+            if announced.is_some_and(|n| n > limit) {
+                return Err(too_big());
+            }
+            // Checked while reading: an endless body stops at the limit.
+            let mut body = ByteStream::new(resp.into_body());
+            let mut out = Vec::with_capacity(announced.unwrap_or(0) as usize);
+            while let Some(chunk) = body.try_next().await.map_err(|e| fail(&e))? {
+                if (out.len() + chunk.len()) as u64 > limit {
+                    return Err(too_big());
+                }
+                out.extend_from_slice(&chunk);
+            }
+            Ok(out)
+        };
+        let deadline = self.read_timeout.max(DOWNLOAD_DEADLINE);
+        tokio::time::timeout(deadline, whole).await.map_err(|_| {
+            Error::aws(format!(
+                "{what}: the download did not finish within {}",
+                crate::timewin::format_duration(deadline)
+            ))
+            .with_hint("check your network, or raise --read-timeout")
+        })?
     }
 }
+
+/// The longest a whole download may take (Lambda's largest code, 250 MB,
+/// at about 300 KB/s), unless the read timeout is longer.
+const DOWNLOAD_DEADLINE: std::time::Duration = std::time::Duration::from_secs(15 * 60);

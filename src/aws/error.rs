@@ -162,11 +162,27 @@ fn is_credentials_error(err: &(dyn StdError + 'static)) -> bool {
     false
 }
 
-/// The innermost cause ("Connection refused (os error 111)").
+/// The innermost cause in words: "connection refused", never the OS's
+/// "Connection refused (os error 111)".
 fn last_cause(err: &(dyn StdError + 'static)) -> String {
     let mut cur: &(dyn StdError + 'static) = err;
-    while let Some(next) = cur.source() {
-        cur = next;
+    let mut io = None;
+    loop {
+        if let Some(e) = cur.downcast_ref::<std::io::Error>() {
+            io = Some(e);
+        }
+        match cur.source() {
+            Some(next) => cur = next,
+            None => break,
+        }
     }
-    cur.to_string()
+    match io.map(|e| (e.kind(), e)) {
+        Some((std::io::ErrorKind::ConnectionRefused, _)) => "connection refused".into(),
+        Some((std::io::ErrorKind::ConnectionReset, _)) => "connection reset by the endpoint".into(),
+        Some((std::io::ErrorKind::ConnectionAborted, _)) => "connection aborted".into(),
+        Some((std::io::ErrorKind::HostUnreachable, _)) => "host unreachable".into(),
+        Some((std::io::ErrorKind::NetworkUnreachable, _)) => "network unreachable".into(),
+        Some((_, e)) => crate::error::io_text(e),
+        None => chain(cur),
+    }
 }

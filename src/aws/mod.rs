@@ -3,9 +3,11 @@
 //! each value remembering where it came from, and SDK clients built from it
 //! only when a command asks for one.
 
+mod answer;
 mod download;
 mod error;
 pub mod live_tail;
+mod registered;
 mod resolve;
 
 use std::collections::BTreeMap;
@@ -206,7 +208,18 @@ impl AwsContext {
                 if self.profile.source != Origin::Default {
                     loader = loader.profile_name(&self.profile.value);
                 }
-                loader.load().await
+                let sdk = loader.load().await;
+                match sdk.credentials_provider() {
+                    Some(chain) => sdk
+                        .to_builder()
+                        .credentials_provider(
+                            aws_credential_types::provider::SharedCredentialsProvider::new(
+                                registered::Registering(chain),
+                            ),
+                        )
+                        .build(),
+                    None => sdk,
+                }
             })
             .await
     }
@@ -218,7 +231,9 @@ impl AwsContext {
     /// A Lambda client whose attempts may last `attempt` (an invoke waits
     /// as long as the function runs, up to 15 minutes).
     pub async fn lambda_with_timeout(&self, attempt: Option<Duration>) -> aws_sdk_lambda::Client {
-        let mut b = aws_sdk_lambda::config::Builder::from(self.sdk_config().await);
+        let mut b = aws_sdk_lambda::config::Builder::from(self.sdk_config().await)
+            .interceptor(answer::LambdaAnswers)
+            .interceptor(answer::BoundedAnswers);
         if let Some(e) = self.endpoint_for(Service::Lambda) {
             b = b.endpoint_url(&e.value);
         }
@@ -236,7 +251,8 @@ impl AwsContext {
     }
 
     pub async fn s3(&self) -> aws_sdk_s3::Client {
-        let mut b = aws_sdk_s3::config::Builder::from(self.sdk_config().await);
+        let mut b = aws_sdk_s3::config::Builder::from(self.sdk_config().await)
+            .interceptor(answer::BoundedAnswers);
         if let Some(e) = self.endpoint_for(Service::S3) {
             // Emulators and custom endpoints rarely serve virtual-hosted buckets.
             b = b.endpoint_url(&e.value).force_path_style(true);
@@ -245,7 +261,8 @@ impl AwsContext {
     }
 
     pub async fn logs(&self) -> aws_sdk_cloudwatchlogs::Client {
-        let mut b = aws_sdk_cloudwatchlogs::config::Builder::from(self.sdk_config().await);
+        let mut b = aws_sdk_cloudwatchlogs::config::Builder::from(self.sdk_config().await)
+            .interceptor(answer::BoundedAnswers);
         if let Some(e) = self.endpoint_for(Service::Logs) {
             b = b.endpoint_url(&e.value);
         }
@@ -253,7 +270,8 @@ impl AwsContext {
     }
 
     pub async fn iam(&self) -> aws_sdk_iam::Client {
-        let mut b = aws_sdk_iam::config::Builder::from(self.sdk_config().await);
+        let mut b = aws_sdk_iam::config::Builder::from(self.sdk_config().await)
+            .interceptor(answer::BoundedAnswers);
         if let Some(e) = self.endpoint_for(Service::Iam) {
             b = b.endpoint_url(&e.value);
         }
@@ -261,7 +279,8 @@ impl AwsContext {
     }
 
     pub async fn sts(&self) -> aws_sdk_sts::Client {
-        let mut b = aws_sdk_sts::config::Builder::from(self.sdk_config().await);
+        let mut b = aws_sdk_sts::config::Builder::from(self.sdk_config().await)
+            .interceptor(answer::BoundedAnswers);
         if let Some(e) = self.endpoint_for(Service::Sts) {
             b = b.endpoint_url(&e.value);
         }

@@ -95,6 +95,15 @@ pub(super) fn chunked_file(
                 break;
             }
         }
+        // Nothing past the size the walk saw (see `more_than_its_size`).
+        let mut past = [0u8; 1];
+        if file
+            .read_at(&mut past, size)
+            .map_err(|e| Error::io(&entry.path, e))?
+            > 0
+        {
+            return Err(super::more_than_its_size(&entry.path, size));
+        }
         Ok(())
     })?;
     let outs: Vec<Vec<u8>> = outs

@@ -15,7 +15,7 @@ use std::io::Read;
 use super::cache::{self, Cache, Key, Rec};
 use super::chunked::{chunked, chunked_file};
 use super::sample::{incompressible, sample_file};
-use super::{BIG_MAX, Entry, IN_MEMORY_MAX, Kind, file_mode, is_precompressed};
+use super::{BIG_MAX, Entry, IN_MEMORY_MAX, Kind, file_mode, is_precompressed, more_than_its_size};
 use crate::error::{Error, Result};
 
 /// libdeflate level 7 for files under `LARGE`, 6 for larger ones: on the
@@ -151,15 +151,11 @@ impl Deflater {
         self.input.resize(head, 0);
         self.input.reserve(size as usize + 1);
         File::open(&entry.path)
-            .and_then(|f| f.take(BIG_MAX + 1).read_to_end(&mut self.input))
+            .and_then(|f| f.take(size + 1).read_to_end(&mut self.input))
             .map_err(|e| Error::io(&entry.path, e))?;
         let len = self.input.len() - head;
-        if len as u64 > BIG_MAX {
-            return Err(Error::failed(format!(
-                "{} grew past {} MiB while it was being packaged",
-                entry.path.display(),
-                BIG_MAX >> 20
-            )));
+        if len as u64 > size {
+            return Err(more_than_its_size(&entry.path, size));
         }
         let by_name = is_precompressed(&entry.name);
         // The key is taken from the very bytes compressed, so a file that

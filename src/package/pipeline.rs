@@ -26,7 +26,7 @@ use super::sample::sample_file;
 use super::tracked::Tracked;
 use super::{
     Entry, IN_MEMORY_MAX, Kind, Observer, PackageOptions, PackageReport, file_mode,
-    is_precompressed, options,
+    is_precompressed, more_than_its_size, options,
 };
 use crate::error::{Error, Result};
 
@@ -155,7 +155,13 @@ pub(super) fn write(
         // A seekable file lets the zip crate write sizes into the local
         // headers (no 16-byte data descriptor per entry).
         let pos = Rc::new(Cell::new(0));
-        let mut zip = ZipWriter::new(Tracked::new(file, Rc::clone(&pos), known.is_some()));
+        let abandon = Rc::new(Cell::new(false));
+        let mut zip = ZipWriter::new(Tracked::new(
+            file,
+            Rc::clone(&pos),
+            known.is_some(),
+            Rc::clone(&abandon),
+        ));
         let mut stored = 0u64;
         let mut cached = 0u64;
         let mut places = Vec::with_capacity(entries.len());
@@ -227,13 +233,21 @@ pub(super) fn write(
                             zip.start_file(e.name.as_str(), o)
                                 .map_err(|err| zip_err(&e.name, err))?;
                             let mut hasher = known.map(|_| file_hasher(is_precompressed(&e.name)));
-                            copy_reporting(&mut f, &mut zip, obs, hasher.as_mut()).map_err(
-                                |err| match err {
-                                    CopyError::Read(io) => Error::io(&e.path, io),
-                                    CopyError::Write(io) => io_err(io),
-                                    CopyError::Interrupted => Error::Interrupted,
-                                },
-                            )?;
+                            // Bounded by the size the walk saw (`more_than_its_size`).
+                            let read = copy_reporting(
+                                &mut (&mut f).take(*size + 1),
+                                &mut zip,
+                                obs,
+                                hasher.as_mut(),
+                            )
+                            .map_err(|err| match err {
+                                CopyError::Read(io) => Error::io(&e.path, io),
+                                CopyError::Write(io) => io_err(io),
+                                CopyError::Interrupted => Error::Interrupted,
+                            })?;
+                            if read > *size {
+                                return Err(more_than_its_size(&e.path, *size));
+                            }
                             if let (Some(h), Some((_, keys))) = (hasher, known) {
                                 consistent &= *h.finalize().as_bytes() == keys[i];
                             }
@@ -262,6 +276,8 @@ pub(super) fn write(
             Ok(())
         })();
         if let Err(e) = run {
+            // Explicitly abandoned: the zip's Drop then finalises into nothing.
+            abandon.set(true);
             let mut st = shared.state.lock().expect("package window lock");
             st.cancelled = true;
             shared.room.notify_all();
@@ -437,18 +453,20 @@ fn copy_reporting(
     w: &mut impl Write,
     obs: &dyn Observer,
     mut hasher: Option<&mut blake3::Hasher>,
-) -> std::result::Result<(), CopyError> {
+) -> std::result::Result<u64, CopyError> {
     let mut buf = vec![0u8; 256 * 1024];
+    let mut read = 0u64;
     loop {
         if crate::interrupt::triggered() {
             return Err(CopyError::Interrupted);
         }
         let n = match r.read(&mut buf) {
-            Ok(0) => return Ok(()),
+            Ok(0) => return Ok(read),
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(CopyError::Read(e)),
         };
+        read += n as u64;
         w.write_all(&buf[..n]).map_err(CopyError::Write)?;
         if let Some(h) = hasher.as_deref_mut() {
             h.update(&buf[..n]);

@@ -26,6 +26,11 @@ pub(super) struct Tracked {
     digester: Option<Digester>,
     /// Whether the cache wants the zip's BLAKE3 too.
     blake: bool,
+    /// Set once a write failed (a full disk) or the writer abandoned the
+    /// zip: later writes are discarded, so the zip crate's `Drop`, which
+    /// finalises an unfinished archive and prints a Debug line to stderr
+    /// when that fails, has nothing to fail on. The file is removed anyway.
+    discard: Rc<Cell<bool>>,
 }
 
 const OUT_BUFFER: usize = 256 * 1024;
@@ -98,22 +103,31 @@ impl Digests {
 }
 
 impl Tracked {
-    pub fn new(file: File, pos: Rc<Cell<u64>>, blake: bool) -> Self {
+    pub fn new(file: File, pos: Rc<Cell<u64>>, blake: bool, discard: Rc<Cell<bool>>) -> Self {
         Tracked {
             file,
             buf: Vec::with_capacity(OUT_BUFFER),
             pos,
             digester: Some(Digester::start(blake)),
             blake,
+            discard,
         }
     }
 
     /// Write out the buffer and hand it to the digest thread.
     fn drain(&mut self) -> io::Result<()> {
+        if self.discard.get() {
+            self.buf.clear();
+            return Ok(());
+        }
         if self.buf.is_empty() {
             return Ok(());
         }
-        self.file.write_all(&self.buf)?;
+        if let Err(e) = self.file.write_all(&self.buf) {
+            self.discard.set(true);
+            self.buf.clear();
+            return Err(e);
+        }
         match &self.digester {
             Some(d) => {
                 let next = d
@@ -132,6 +146,11 @@ impl Tracked {
 
     /// Flush and return the digests and length of the whole file.
     pub fn finish(mut self) -> io::Result<Sums> {
+        if self.discard.get() {
+            return Err(io::Error::other(
+                "the zip was abandoned after a failed write",
+            ));
+        }
         self.drain()?;
         if let Some(Digester { to, done, .. }) = self.digester.take() {
             drop(to);
@@ -174,7 +193,7 @@ impl Write for Tracked {
 
 impl Seek for Tracked {
     fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
-        if to == SeekFrom::Current(0) {
+        if to == SeekFrom::Current(0) || self.discard.get() {
             return Ok(self.pos.get());
         }
         self.drain()?;

@@ -271,8 +271,17 @@ impl Visit<'_> {
         } else {
             self.ig.matched(&rel, is_dir)
         };
+        let follows = e.path_is_symlink() && !opts.keep_symlinks;
         if ignored.is_ignore() || self.output_name == Some(name.as_str()) {
+            // With includes the walker still enters an ignored directory,
+            // so a link to one is judged all the same.
+            if follows && is_dir && self.has_includes {
+                self.followed(e, &name, found)?;
+            }
             return Ok(());
+        }
+        if follows {
+            self.followed(e, &name, found)?;
         }
         // A directory's entries come together: one insert for them.
         if let Some(parent) = rel.parent()
@@ -284,17 +293,6 @@ impl Visit<'_> {
         if is_dir {
             found.dirs.push((rel, name));
             return Ok(());
-        }
-        if e.path_is_symlink() && !opts.keep_symlinks {
-            let target = std::fs::canonicalize(e.path()).map_err(|err| Error::io(e.path(), err))?;
-            if !target.starts_with(root) {
-                let msg = format!(
-                    "following {name} -> {} (outside {})",
-                    target.display(),
-                    opts.root.display()
-                );
-                found.notes.push((name.clone(), false, msg));
-            }
         }
         if ft.is_symlink() {
             // Only with --keep-symlinks: stored as a link.
@@ -348,6 +346,80 @@ impl Visit<'_> {
             let msg = format!("left out {name}: not a regular file, directory or link");
             found.notes.push((name, true, msg));
         }
+        Ok(())
+    }
+}
+
+/// Where a followed link must never lead: the kernel's pseudo-files, whose
+/// sizes lie (`/proc/self/environ` says 0 and holds this process's
+/// credentials) and the machine's devices.
+const SPECIAL_ROOTS: [&str; 3] = ["/proc", "/sys", "/dev"];
+
+/// Whether `p` (absolute, normalised) lies under one of [`SPECIAL_ROOTS`].
+pub(super) fn is_special(p: &Path) -> bool {
+    SPECIAL_ROOTS.iter().any(|r| p.starts_with(r))
+}
+
+/// Links are resolved at most this deep (the kernel's own limit is 40).
+const MAX_HOPS: usize = 40;
+
+impl Visit<'_> {
+    /// Judge a link the walker follows (to a file or a directory): every hop
+    /// of its chain, and its canonical end, must stay out of `/proc`, `/sys`
+    /// and `/dev` (unless inside the tree itself); one that leaves the tree
+    /// is followed with a warning. Only links pay for this: an ordinary
+    /// file costs no extra system call.
+    fn followed(&self, e: &ignore::DirEntry, name: &str, found: &mut Found) -> Result<()> {
+        let root = self.root;
+        let refuse = |to: &Path| {
+            Error::usage(format!(
+                "refusing to follow link {} -> {}: it leads into {}, whose files are not packaged",
+                crate::output::escape(name),
+                crate::output::escape(&to.display().to_string()),
+                SPECIAL_ROOTS
+                    .iter()
+                    .find(|r| to.starts_with(r))
+                    .copied()
+                    .unwrap_or("/proc")
+            ))
+            .with_hint("remove the link or leave it out with --exclude")
+        };
+        // A link that ends inside the tree costs one call, as before.
+        let target = std::fs::canonicalize(e.path());
+        if target.as_ref().is_ok_and(|t| t.starts_with(root)) {
+            return Ok(());
+        }
+        // Hop by hop: a link to a link into /proc is refused even if the
+        // last hop would land elsewhere (or nowhere: `/proc/self/fd/0`).
+        let mut cur = e.path().to_path_buf();
+        for _ in 0..MAX_HOPS {
+            match std::fs::symlink_metadata(&cur) {
+                Ok(m) if m.file_type().is_symlink() => {}
+                _ => break,
+            }
+            let to = std::fs::read_link(&cur).map_err(|err| Error::io(&cur, err))?;
+            let base = match cur.parent() {
+                Some(p) => std::fs::canonicalize(p).map_err(|err| Error::io(p, err))?,
+                None => PathBuf::from("/"),
+            };
+            let next = normalize(&base.join(to));
+            if is_special(&next) && !next.starts_with(root) {
+                return Err(refuse(&next));
+            }
+            cur = next;
+        }
+        let target = target.map_err(|err| Error::io(e.path(), err))?;
+        if is_special(&target) {
+            return Err(refuse(&target));
+        }
+        // Loud, not only at -v: content from outside the tree goes to Lambda.
+        let msg = format!(
+            "following {} -> {}: it points outside {}, and its content is packaged",
+            crate::output::escape(name),
+            crate::output::escape(&target.display().to_string()),
+            crate::output::escape(&self.opts.root.display().to_string())
+        );
+        found.notes.push((name.to_string(), true, msg));
         Ok(())
     }
 }

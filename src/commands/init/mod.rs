@@ -79,13 +79,30 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
     if let Some(dir) = set.path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     }
-    std::fs::write(&set.path, text).map_err(|e| Error::io(&set.path, e))?;
+    write_private(&set.path, &text).map_err(|e| Error::io(&set.path, e))?;
     ctx.ui.result(&Report {
         function: name.to_string(),
         path: set.path.clone(),
         source: set.source.clone(),
         files,
     })
+}
+
+/// lamctl.toml holds the function's environment values: owner-only
+/// (0600, like the zips), also when `--force` replaces a wider file, and
+/// made so before a byte is written. A link in its place is not followed.
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)?;
+    f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    f.write_all(text.as_bytes())
 }
 
 impl fmt::Display for Report {

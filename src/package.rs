@@ -23,6 +23,7 @@ mod tracked;
 mod walk;
 
 pub use cache::{CacheSettings, DEFAULT_MAX_BYTES};
+pub use output::check_output;
 pub use shown::{package_shown, summary};
 
 use std::collections::BTreeMap;
@@ -158,6 +159,7 @@ struct Entry {
 pub fn package(opts: &PackageOptions, obs: &dyn Observer) -> Result<PackageReport> {
     limit_malloc_arenas();
     let root = check_root(&opts.root)?;
+    check_output(&opts.output)?;
     // Before any file is stat'ed: the time fingerprints are judged against.
     let started = stat::now_ns();
     // Opened first: it checks the last zip on another core during the walk.

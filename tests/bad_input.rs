@@ -9,10 +9,12 @@ use std::collections::BTreeMap;
 
 use crate::harness::*;
 
+mod fssec;
+
 /// A complete, valid lamctl.toml: each case breaks one thing.
 const GOOD_TOML: &str = "name = \"good\"\nruntime = \"python3.12\"\nhandler = \"app.handler\"\nrole = \"arn:aws:iam::123456789012:role/lamctl-test\"\n";
 
-struct Case {
+pub(super) struct Case {
     /// lamctl's arguments; `{dir}` is the case's directory.
     args: Vec<String>,
     /// lamctl.toml in the directory (None: none).
@@ -22,7 +24,7 @@ struct Case {
     needle: String,
 }
 
-fn case(args: &[&str], code: i32, needle: &str) -> Case {
+pub(super) fn case(args: &[&str], code: i32, needle: &str) -> Case {
     Case {
         args: args.iter().map(|s| s.to_string()).collect(),
         toml: Some(GOOD_TOML.into()),
@@ -32,7 +34,7 @@ fn case(args: &[&str], code: i32, needle: &str) -> Case {
 }
 
 /// A deploy of the good function with `extra` flags.
-fn deploy(extra: &[&str], needle: &str) -> Case {
+pub(super) fn deploy(extra: &[&str], needle: &str) -> Case {
     let mut args = vec!["deploy"];
     args.extend_from_slice(extra);
     case(&args, 2, needle)
@@ -76,7 +78,7 @@ fn catalogue() -> Vec<Case> {
     let log_group = long(513);
     let fn65 = long(65);
     let context = format!("{{\"custom\":\"{}\"}}", long(4000));
-    vec![
+    let mut v = vec![
         // --- global flags, profiles, regions, endpoints, timeouts, config file
         case(&["whoami", "--output", "yaml"], 2, "--output"),
         case(&["whoami", "--color", "sometimes"], 2, "--color"),
@@ -345,7 +347,9 @@ fn catalogue() -> Vec<Case> {
         ),
         // --- generators
         case(&["completions", "tcsh"], 2, "tcsh"),
-    ]
+    ];
+    v.extend(fssec::cases());
+    v
 }
 
 #[test]
@@ -365,6 +369,7 @@ fn bad_input_catalogue() {
     )
     .unwrap();
     std::fs::write(a.join("big.json"), vec![b' '; 7 * 1024 * 1024]).unwrap();
+    fssec::fixtures(a);
     let aux_s = a.display().to_string();
     let mut by_command: BTreeMap<String, usize> = BTreeMap::new();
     let mut failures = Vec::new();

@@ -14,6 +14,7 @@ mod local_url;
 mod logs;
 mod package;
 mod reliability;
+mod security_fs;
 mod serve_fuzz;
 mod soak;
 mod walkthrough;

@@ -22,7 +22,7 @@ mod stat;
 mod tracked;
 mod walk;
 
-pub use cache::{CacheSettings, DEFAULT_MAX_BYTES};
+pub use cache::{CacheSettings, DEFAULT_MAX_BYTES, SETTLE, UPLOAD_SETTLE};
 pub use output::check_output;
 pub use shown::{package_shown, summary};
 
@@ -77,6 +77,17 @@ pub struct PackageOptions {
     pub threads: usize,
     /// The content cache; `None` with `--no-cache`.
     pub cache: Option<CacheSettings>,
+}
+
+impl PackageOptions {
+    /// For a package that is uploaded (deploy): the cache trusts a file's
+    /// recorded key only after the longer `UPLOAD_SETTLE` (docs/packaging.md).
+    pub fn for_upload(mut self) -> Self {
+        if let Some(c) = &mut self.cache {
+            c.settle = c.settle.max(UPLOAD_SETTLE);
+        }
+        self
+    }
 }
 
 /// What was packaged.

@@ -140,5 +140,6 @@ fn cache() -> Result<Option<CacheSettings>> {
         dir,
         max_bytes,
         verify,
+        settle: crate::package::SETTLE,
     }))
 }

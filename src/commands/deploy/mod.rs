@@ -33,7 +33,7 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
     let want = &set.desired;
 
     // Package first: still no AWS call, so a bad tree fails fast.
-    let package = package_shown(ui, set.package.clone()).await?;
+    let package = package_shown(ui, set.package.clone().for_upload()).await?;
     ui.note(summary(ui, &package));
     let code = code(want, &package);
 

@@ -22,6 +22,8 @@ mod stat;
 mod tracked;
 mod walk;
 
+#[doc(hidden)]
+pub use cache::fuzz_index;
 pub use cache::{CacheSettings, DEFAULT_MAX_BYTES, SETTLE, UPLOAD_SETTLE};
 pub use output::check_output;
 pub use shown::{package_shown, summary};

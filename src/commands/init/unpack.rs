@@ -106,6 +106,50 @@ pub fn unpack(zip: &[u8], dir: &Path) -> Result<u64> {
     done
 }
 
+/// The checks of `unpack` without writing anything: every entry's name,
+/// kind and link target, and every file's data read under the limits (for
+/// the fuzzer, which reaches the unpacker through this and `unpack`).
+/// Returns the number of files and links.
+pub fn verify(zip: &[u8]) -> Result<u64> {
+    let mut archive =
+        zip::ZipArchive::new(Cursor::new(zip)).map_err(|e| bad(format!("not a zip: {e}")))?;
+    let entries = check(&mut archive)?;
+    let mut total = 0;
+    let mut n = 0;
+    for e in &entries {
+        if let Entry::File { path, index, size, .. } = e {
+            total += read_entry(&mut archive, *index, path, *size, total, &mut io::sink())?;
+        }
+        n += !matches!(e, Entry::Dir(_)) as u64;
+    }
+    Ok(n)
+}
+
+/// Copy entry `index`'s data to `out`: no more than the entry says it
+/// holds, nor than is left of the limit after `total` bytes, so a bomb
+/// stops at the limit, not at the disk's end. Returns the bytes copied.
+fn read_entry<R: Read + io::Seek>(
+    archive: &mut zip::ZipArchive<R>,
+    index: usize,
+    path: &Path,
+    size: u64,
+    total: u64,
+    out: &mut dyn io::Write,
+) -> Result<u64> {
+    let mut f = archive.by_index(index).map_err(bad)?;
+    let room = UNZIPPED_BYTES.saturating_sub(total);
+    let n = io::copy(&mut f.by_ref().take(room.min(size) + 1), out)
+        .map_err(|e| bad(format!("{}: {e}", path.display())))?;
+    if n > size {
+        return Err(if n > room {
+            too_big()
+        } else {
+            bad(format!("entry '{}' is bigger than it says", path.display()))
+        });
+    }
+    Ok(n)
+}
+
 /// Every entry's name, kind and link target, checked against all the others.
 fn check<R: Read + io::Seek>(archive: &mut zip::ZipArchive<R>) -> Result<Vec<Entry>> {
     if archive.len() > MAX_ENTRIES {
@@ -313,7 +357,6 @@ fn write_all<R: Read + io::Seek>(
             } => {
                 let p = tmp.join(path);
                 make_parent(&p)?;
-                let mut f = archive.by_index(*index).map_err(bad)?;
                 let perms = mode.map_or(0o644, |m| m & 0o777);
                 let mut out = fs::File::options()
                     .write(true)
@@ -321,19 +364,7 @@ fn write_all<R: Read + io::Seek>(
                     .mode(perms)
                     .open(&p)
                     .map_err(|e| Error::io(&p, e))?;
-                // No more than the entry says it holds, nor than is left of
-                // the limit: a bomb stops at the limit, not at the disk's end.
-                let room = UNZIPPED_BYTES - total;
-                let n = io::copy(&mut f.by_ref().take(room.min(*size) + 1), &mut out)
-                    .map_err(|e| bad(format!("{}: {e}", path.display())))?;
-                if n > *size {
-                    return Err(if n > room {
-                        too_big()
-                    } else {
-                        bad(format!("entry '{}' is bigger than it says", path.display()))
-                    });
-                }
-                total += n;
+                total += read_entry(archive, *index, path, *size, total, &mut out)?;
                 // The mode again: the umask may have taken bits off.
                 fs::set_permissions(&p, fs::Permissions::from_mode(perms))
                     .map_err(|e| Error::io(&p, e))?;

@@ -91,6 +91,9 @@ fn an_index_reads_back_and_any_flipped_byte_voids_it() {
         assert!(index::parse(&bad).is_none(), "flipped byte {i}");
     }
     assert!(index::parse(&bytes[..bytes.len() - 1]).is_none());
+    // The fuzzer's entry: the body between salt and hash, sealed again.
+    assert_eq!(fuzz_index(&bytes[40..bytes.len() - 32]), Some(2));
+    assert_eq!(fuzz_index(&bytes[40..bytes.len() - 33]), None);
     // A zip that no longer has its blocks is not used, and is removed.
     fs::write(&zip, b"zip bytez").unwrap();
     let c = Cache::open(&settings, &root);

@@ -18,8 +18,8 @@ enum E<'a> {
 fn zip_of(entries: &[E]) -> Vec<u8> {
     let mut buf = std::io::Cursor::new(Vec::new());
     let mut z = zip::ZipWriter::new(&mut buf);
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored);
+    let opts =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     for e in entries {
         match e {
             E::File(name, data) => {
@@ -170,7 +170,10 @@ fn damage(mut zip: Vec<u8>, data: &[u8]) -> Vec<u8> {
 /// local header and its central directory record.
 fn lie(mut zip: Vec<u8>, name: &str, n: u32) -> Vec<u8> {
     let mut at = 0;
-    while let Some(i) = zip[at..].windows(name.len()).position(|w| w == name.as_bytes()) {
+    while let Some(i) = zip[at..]
+        .windows(name.len())
+        .position(|w| w == name.as_bytes())
+    {
         let i = at + i;
         let sig = &zip[i.saturating_sub(46)..i.saturating_sub(42)];
         let field = if sig == b"PK\x01\x02" {
@@ -194,7 +197,11 @@ fn init_download_writes_nothing_when_a_later_entry_is_corrupt_or_lies() {
     // unpacked (the old code left src/app.py behind).
     let out = init_download(top.path(), damage(good.clone(), &big[..64]), &[]);
     out.fails(1, "cannot be unpacked");
-    assert!(out.stderr.contains("hint: nothing was written"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("hint: nothing was written"),
+        "{}",
+        out.stderr
+    );
     assert_eq!(tree(top.path()), Vec::<String>::new());
     // An entry that says it holds 100 bytes and inflates to 8 MiB: read up to
     // what it says, then refused (a bomb stops at its claim or the limit).
@@ -272,7 +279,12 @@ fn package_out_never_replaces_a_special_file_or_a_link() {
     }
     assert_eq!(std::fs::read(d.join("target.zip")).unwrap(), b"keep me");
     if have_null {
-        assert!(std::fs::symlink_metadata(&null).unwrap().file_type().is_char_device());
+        assert!(
+            std::fs::symlink_metadata(&null)
+                .unwrap()
+                .file_type()
+                .is_char_device()
+        );
     }
     // A regular file is replaced, and a new path is written.
     for name in ["target.zip", "new.zip"] {

@@ -31,7 +31,10 @@ fuzz_target!(|data: &[u8]| {
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
-    assert!(beside.len() <= 1 && beside.iter().all(|n| n == "src"), "{beside:?}");
+    assert!(
+        beside.len() <= 1 && beside.iter().all(|n| n == "src"),
+        "{beside:?}"
+    );
     assert_eq!(above, ["work"]);
     let _ = std::fs::remove_dir_all(&src);
 });

@@ -185,13 +185,7 @@ struct Writer<'a> {
 }
 
 impl<'a> Writer<'a> {
-    fn new(
-        file: File,
-        tmp: &'a Path,
-        obs: &'a dyn Observer,
-        known: Known<'a>,
-        n: usize,
-    ) -> Self {
+    fn new(file: File, tmp: &'a Path, obs: &'a dyn Observer, known: Known<'a>, n: usize) -> Self {
         // A seekable file lets the zip crate write sizes into the local
         // headers (no 16-byte data descriptor per entry).
         let pos = Rc::new(Cell::new(0));
@@ -265,7 +259,10 @@ impl<'a> Writer<'a> {
             Kind::File { size, executable } => {
                 let keep = is_precompressed(&e.name)
                     || sample_file(&e.path, *size).map_err(|err| Error::io(&e.path, err))?;
-                (keep && *size > 0, self.stream(i, e, *size, *executable, keep))
+                (
+                    keep && *size > 0,
+                    self.stream(i, e, *size, *executable, keep),
+                )
             }
             Kind::Symlink { target } => {
                 let o = options(CompressionMethod::Stored, 0o777);
@@ -288,7 +285,14 @@ impl<'a> Writer<'a> {
 
     /// A big file streamed through the zip crate's own deflate (or stored),
     /// its key taken on the way when there is a cache.
-    fn stream(&mut self, i: usize, e: &Entry, size: u64, executable: bool, keep: bool) -> Result<()> {
+    fn stream(
+        &mut self,
+        i: usize,
+        e: &Entry,
+        size: u64,
+        executable: bool,
+        keep: bool,
+    ) -> Result<()> {
         let method = if keep {
             self.stored += 1;
             CompressionMethod::Stored
@@ -303,13 +307,13 @@ impl<'a> Writer<'a> {
             .start_file(e.name.as_str(), o)
             .map_err(|err| self.zip_err(&e.name, err))?;
         let mut hasher = self.known.map(|_| file_hasher(is_precompressed(&e.name)));
-        copy_reporting(&mut f, &mut self.zip, self.obs, hasher.as_mut()).map_err(|err| {
-            match err {
+        copy_reporting(&mut f, &mut self.zip, self.obs, hasher.as_mut()).map_err(
+            |err| match err {
                 CopyError::Read(io) => Error::io(&e.path, io),
                 CopyError::Write(io) => Error::io(self.tmp, io),
                 CopyError::Interrupted => Error::Interrupted,
-            }
-        })?;
+            },
+        )?;
         if let (Some(h), Some((_, keys))) = (hasher, self.known) {
             self.consistent &= *h.finalize().as_bytes() == keys[i];
         }
@@ -321,7 +325,9 @@ impl<'a> Writer<'a> {
         let tmp = self.tmp;
         let out = self.zip.finish().map_err(|err| match err {
             zip::result::ZipError::Io(io) => Error::io(tmp, io),
-            other => Error::failed(format!("cannot add the central directory to the zip: {other}")),
+            other => Error::failed(format!(
+                "cannot add the central directory to the zip: {other}"
+            )),
         })?;
         // No fsync: the rename makes the zip appear whole, and a zip lost in
         // a power cut is simply built again.

@@ -8,8 +8,8 @@ use super::{Case, case, deploy};
 /// Special files and links in the aux directory for the cases below.
 pub(super) fn fixtures(a: &Path) {
     use std::os::unix::fs::symlink;
-    let fifo = std::ffi::CString::new(a.join("fifo").into_os_string().into_encoded_bytes())
-        .unwrap();
+    let fifo =
+        std::ffi::CString::new(a.join("fifo").into_os_string().into_encoded_bytes()).unwrap();
     // SAFETY: a NUL-terminated path that lives across the call.
     assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
     // A socket file stays after its listener is dropped.
@@ -41,6 +41,9 @@ pub(super) fn cases() -> Vec<Case> {
         deploy(&["--out", "{aux}/fifo"], "is a named pipe"),
         deploy(&["--out", "{aux}/sock"], "is a socket"),
         deploy(&["--out", "{aux}/link-to-stdout"], "is a symbolic link"),
-        deploy(&["--dry-run", "--out", "/dev/zero"], "is a character device"),
+        deploy(
+            &["--dry-run", "--out", "/dev/zero"],
+            "is a character device",
+        ),
     ]
 }

@@ -117,7 +117,10 @@ pub fn verify(zip: &[u8]) -> Result<u64> {
     let mut total = 0;
     let mut n = 0;
     for e in &entries {
-        if let Entry::File { path, index, size, .. } = e {
+        if let Entry::File {
+            path, index, size, ..
+        } = e
+        {
             total += read_entry(&mut archive, *index, path, *size, total, &mut io::sink())?;
         }
         n += !matches!(e, Entry::Dir(_)) as u64;
@@ -164,8 +167,11 @@ fn check<R: Read + io::Seek>(archive: &mut zip::ZipArchive<R>) -> Result<Vec<Ent
     for i in 0..archive.len() {
         let mut f = archive.by_index(i).map_err(bad)?;
         let name = f.name().map_err(bad)?.into_owned();
-        let path = inside(&name)
-            .ok_or_else(|| bad(format!("entry '{name}' would land outside the source directory")))?;
+        let path = inside(&name).ok_or_else(|| {
+            bad(format!(
+                "entry '{name}' would land outside the source directory"
+            ))
+        })?;
         let is = if f.is_symlink() {
             Is::Link
         } else if f.is_dir() {

@@ -139,7 +139,9 @@ pub(super) fn classify(sub: &str, name: &[u8]) -> Name {
     };
     if let Some(rest) = name.strip_prefix(b".tmp-") {
         let mut parts = rest.splitn(2, |&c| c == b'-');
-        let pid = parts.next().and_then(|p| std::str::from_utf8(p).ok()?.parse().ok());
+        let pid = parts
+            .next()
+            .and_then(|p| std::str::from_utf8(p).ok()?.parse().ok());
         let n_ok = parts
             .next()
             .is_some_and(|n| !n.is_empty() && n.iter().all(u8::is_ascii_digit));
@@ -255,7 +257,10 @@ mod tests {
         assert_eq!(classify("trees", idx.as_bytes()), Name::Kept);
         assert_eq!(classify("trees", zip.as_bytes()), Name::Other);
         assert_eq!(classify("zips", b"notes.zip"), Name::Other);
-        assert_eq!(classify("zips", format!("{}.zip", "AB".repeat(32)).as_bytes()), Name::Other);
+        assert_eq!(
+            classify("zips", format!("{}.zip", "AB".repeat(32)).as_bytes()),
+            Name::Other
+        );
         assert_eq!(classify("zips", b".tmp-42-7"), Name::Temp(42));
         assert_eq!(classify("zips", b".tmp-42-"), Name::Other);
         assert_eq!(classify("zips", b".tmp-x-1"), Name::Other);

@@ -125,7 +125,10 @@ fn trimming_never_follows_a_link_nor_deletes_what_is_not_the_caches() {
         settings.max_bytes = 0;
         let c = Cache::open(&settings, &root);
         assert!(c.prev.is_none(), "{linked}: not read through the link");
-        let entries = [file_entry(&t.path().join("a.txt"), Stat::of(&fs::metadata(t.path()).unwrap()))];
+        let entries = [file_entry(
+            &t.path().join("a.txt"),
+            Stat::of(&fs::metadata(t.path()).unwrap()),
+        )];
         let files = Files {
             start_ns: 0,
             entries: &entries,
@@ -133,7 +136,13 @@ fn trimming_never_follows_a_link_nor_deletes_what_is_not_the_caches() {
         };
         let mut sum = summary();
         sum.sha = [9; 32];
-        let r = c.store(&[1; 32], &t.path().join("out.zip"), sum, &[Place::default()], &files);
+        let r = c.store(
+            &[1; 32],
+            &t.path().join("out.zip"),
+            sum,
+            &[Place::default()],
+            &files,
+        );
         assert!(r.is_err(), "{linked}: not written through the link");
         assert_eq!(fs::read_dir(&victim).unwrap().count(), before, "{linked}");
     }
@@ -160,7 +169,12 @@ fn trimming_never_follows_a_link_nor_deletes_what_is_not_the_caches() {
     files::evict(&settings.dir.join("package-1"), 0).unwrap();
     assert!(foreign[0].exists() && outside.exists());
     assert_eq!(foreign[1].exists(), root_user);
-    assert_eq!(fs::read_dir(settings.dir.join("package-1/trees")).unwrap().count(), 0);
+    assert_eq!(
+        fs::read_dir(settings.dir.join("package-1/trees"))
+            .unwrap()
+            .count(),
+        0
+    );
 }
 
 #[test]
@@ -250,7 +264,11 @@ fn the_upload_margin_reads_files_changed_within_it() {
         .unwrap();
     fs::write(&path, b"new!").unwrap();
     let (k, read) = Cache::open(&settings, &root).keys(&entries, 1).unwrap();
-    assert_eq!((read, k[0]), (0, key_of(b"old!", false)), "package trusts it");
+    assert_eq!(
+        (read, k[0]),
+        (0, key_of(b"old!", false)),
+        "package trusts it"
+    );
     settings.settle = UPLOAD_SETTLE;
     let (k, read) = Cache::open(&settings, &root).keys(&entries, 1).unwrap();
     assert_eq!((read, k[0]), (1, key_of(b"new!", false)), "deploy reads it");

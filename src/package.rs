@@ -22,7 +22,10 @@ mod stat;
 mod tracked;
 mod walk;
 
-pub use cache::{CacheSettings, DEFAULT_MAX_BYTES};
+#[doc(hidden)]
+pub use cache::fuzz_index;
+pub use cache::{CacheSettings, DEFAULT_MAX_BYTES, SETTLE, UPLOAD_SETTLE};
+pub use output::check_output;
 pub use shown::{package_shown, summary};
 
 use std::collections::BTreeMap;
@@ -82,6 +85,17 @@ pub struct PackageOptions {
     pub threads: usize,
     /// The content cache; `None` with `--no-cache`.
     pub cache: Option<CacheSettings>,
+}
+
+impl PackageOptions {
+    /// For a package that is uploaded (deploy): the cache trusts a file's
+    /// recorded key only after the longer `UPLOAD_SETTLE` (docs/packaging.md).
+    pub fn for_upload(mut self) -> Self {
+        if let Some(c) = &mut self.cache {
+            c.settle = c.settle.max(UPLOAD_SETTLE);
+        }
+        self
+    }
 }
 
 /// What was packaged.
@@ -164,6 +178,7 @@ struct Entry {
 pub fn package(opts: &PackageOptions, obs: &dyn Observer) -> Result<PackageReport> {
     limit_malloc_arenas();
     let root = check_root(&opts.root)?;
+    check_output(&opts.output)?;
     // Before any file is stat'ed: the time fingerprints are judged against.
     let started = stat::now_ns();
     // Opened first: it checks the last zip on another core during the walk.

@@ -11,9 +11,10 @@ use crate::harness::*;
 
 mod actions;
 mod day2;
-mod settings;
-mod localsec;
+mod fssec;
 mod iosec;
+mod localsec;
+mod settings;
 
 /// A complete, valid lamctl.toml: each case breaks one thing.
 const GOOD_TOML: &str = "name = \"good\"\nruntime = \"python3.12\"\nhandler = \"app.handler\"\nrole = \"arn:aws:iam::123456789012:role/lamctl-test\"\n";
@@ -357,6 +358,7 @@ fn catalogue() -> Vec<Case> {
     v.extend(actions::cases());
     v.extend(localsec::cases());
     v.extend(iosec::cases());
+    v.extend(fssec::cases());
     v
 }
 
@@ -387,6 +389,7 @@ fn bad_input_catalogue() {
             .success()
     );
     localsec::fixtures(a);
+    fssec::fixtures(a);
     let aux_s = a.display().to_string();
     let mut by_command: BTreeMap<String, usize> = BTreeMap::new();
     let mut failures = Vec::new();

@@ -621,7 +621,7 @@ fn diff_right_after_init_compares_the_configuration_only() {
 }
 
 /// A fake Lambda whose GetFunction points at a zip it also serves.
-fn fake_get_function(name: &str, zip: Vec<u8>) -> Proxy {
+pub(crate) fn fake_get_function(name: &str, zip: Vec<u8>) -> Proxy {
     let proxy = Proxy::start(None);
     let code_url = format!("{}/code/{name}.zip", proxy.endpoint);
     let body = serde_json::json!({

@@ -15,6 +15,7 @@ mod local_url;
 mod logs;
 mod package;
 mod reliability;
+mod security_fs;
 mod security_io;
 mod serve_fuzz;
 mod soak;

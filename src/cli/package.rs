@@ -82,12 +82,7 @@ pub fn options(
             base.join(".lamctl").join(format!("{name}.zip"))
         }
     };
-    if output.is_dir() {
-        return Err(
-            Error::usage(format!("--out {} is a directory", output.display()))
-                .with_hint("-o/--out takes the zip's file name"),
-        );
-    }
+    crate::package::check_output(&output)?;
     Ok(PackageOptions {
         root,
         output,
@@ -150,5 +145,6 @@ fn cache() -> Result<Option<CacheSettings>> {
         dir,
         max_bytes,
         verify,
+        settle: crate::package::SETTLE,
     }))
 }

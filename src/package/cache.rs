@@ -23,8 +23,7 @@
 use std::collections::HashMap;
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
-use std::os::unix::fs::FileExt;
-use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, FileExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 use std::sync::Mutex;
@@ -36,8 +35,10 @@ use sha2::{Digest, Sha256};
 use super::digest::{Hash, State, has_blocks};
 use super::{Entry, Kind, compress, file_mode, is_precompressed};
 
+mod files;
 mod index;
 use crate::error::{Error, Result};
+use files::Temp;
 use index::Head;
 pub(super) use index::{Ent, Place};
 
@@ -49,7 +50,20 @@ pub struct CacheSettings {
     pub max_bytes: u64,
     /// Hash every file, trusting no fingerprint (`LAMCTL_CACHE_VERIFY`).
     pub verify: bool,
+    /// How long before the recording run started a file's mtime and ctime
+    /// must have been still for its recorded key to be trusted (the racy
+    /// margin, `super::stat`): [`SETTLE`], or [`UPLOAD_SETTLE`] for what is
+    /// uploaded.
+    pub settle: Duration,
 }
+
+/// The racy margin for `package`: timestamp granularity and clock lag.
+pub const SETTLE: Duration = Duration::from_nanos(super::stat::RACY_MARGIN_NS as u64);
+/// The racy margin for `deploy`: also covers a write through a shared
+/// mmap, which changes a page without touching the timestamps while the
+/// page stays dirty (the kernel writes dirty pages back after 30 s by
+/// default, and the next write after that sets them again).
+pub const UPLOAD_SETTLE: Duration = Duration::from_secs(60);
 
 /// The cache's default bound: least recently used packages go beyond it.
 pub const DEFAULT_MAX_BYTES: u64 = 1024 * 1024 * 1024;
@@ -186,6 +200,11 @@ pub(super) struct Cache {
     /// The index file of this directory.
     index: PathBuf,
     verify: bool,
+    settle_ns: i64,
+    /// Whether the cache's directories are real directories of this user
+    /// (missing ones are made when written): else it is neither read nor
+    /// written.
+    usable: bool,
     prev: Option<Prev>,
     /// Whether the last zip still has the block hashes its index holds: checked
     /// on a thread of its own from `open`, while the tree is walked (one
@@ -248,21 +267,29 @@ impl Cache {
         let dir = settings.dir.join(SUBDIR);
         let id = hex::encode(&Sha256::digest(root.as_os_str().as_encoded_bytes())[..16]);
         let index = dir.join("trees").join(format!("{id}.idx"));
-        let prev = fs::read(&index)
+        // Three lstats: never through a link, never someone else's files.
+        let usable = [dir.clone(), dir.join("zips"), dir.join("trees")]
+            .iter()
+            .all(|d| files::usable_dir(d));
+        if usable {
+            files::sweep(&dir);
+        }
+        let prev = files::read_regular(&index, files::MAX_INDEX)
             .ok()
-            .and_then(|bytes| index::parse(&bytes))
-            .and_then(|(head, ents)| {
+            .filter(|_| usable)
+            .and_then(|(idx, bytes)| Some((idx, index::parse(&bytes)?)))
+            .and_then(|(idx, (head, ents))| {
                 let zip_path = dir
                     .join("zips")
                     .join(format!("{}.zip", hex::encode(head.zip_sha)));
-                let zip = File::open(&zip_path).ok()?;
+                let (zip, len) = files::open_regular(&zip_path).ok()?;
+                if len != head.size {
+                    return None;
+                }
                 // Recently used: eviction goes by modification time.
                 let now = SystemTime::now();
                 let _ = zip.set_modified(now);
-                let _ = File::options()
-                    .append(true)
-                    .open(&index)
-                    .and_then(|f| f.set_modified(now));
+                let _ = idx.set_modified(now);
                 let recs = ents
                     .iter()
                     .filter_map(|e| Some((e.key, e.place.rec?)))
@@ -288,6 +315,8 @@ impl Cache {
             max_bytes: settings.max_bytes,
             index,
             verify: settings.verify,
+            settle_ns: i64::try_from(settings.settle.as_nanos()).unwrap_or(i64::MAX),
+            usable,
             prev,
             check: Mutex::new(check),
         }
@@ -313,7 +342,8 @@ impl Cache {
                 }
                 let then = p.ents.get(j).filter(|x| x.name == e.name)?;
                 let now = e.stat?;
-                (then.stat == Some(now) && now.settled_before(p.head.start_ns)).then_some(then.key)
+                (then.stat == Some(now) && now.settled_before(p.head.start_ns, self.settle_ns))
+                    .then_some(then.key)
             });
             match recorded {
                 Some(key) => out[i] = key,
@@ -362,7 +392,7 @@ impl Cache {
         // Linked, like the zip was kept: lamctl never writes into it.
         let _ = fs::remove_file(out);
         if fs::hard_link(&prev.zip_path, out).is_err() {
-            let mut to = File::create(out).ok()?;
+            let mut to = super::output::create_private(out).ok()?;
             io::copy(&mut &prev.zip, &mut to).ok()?;
         }
         Some(prev.summary())
@@ -379,22 +409,21 @@ impl Cache {
         places: &[Place],
         files: &Files<'_>,
     ) -> io::Result<()> {
-        let zips = self.dir.join("zips");
-        private_dir(&zips)?;
+        let zips = self.own_dir("zips")?;
         let name = zips.join(format!("{}.zip", hex::encode(sum.sha)));
-        if !name.exists() {
+        if fs::symlink_metadata(&name).is_err() {
             // A hard link costs nothing; lamctl never writes into an
             // existing zip (it renames a new one over it), so the cached
             // copy keeps its content. A copy when they are on other devices.
-            let tmp = temp_name(&zips);
-            if fs::hard_link(zip, &tmp).is_err() {
-                fs::copy(zip, &tmp)?;
-                fs::set_permissions(&tmp, fs::Permissions::from_mode(0o600))?;
+            let tmp = Temp::new(&zips);
+            if fs::hard_link(zip, tmp.path()).is_err() {
+                fs::copy(zip, tmp.path())?;
+                fs::set_permissions(tmp.path(), fs::Permissions::from_mode(0o600))?;
             }
-            rename_or_remove(&tmp, &name)?;
+            tmp.rename(&name)?;
         }
         self.write_index(manifest, sum, places.iter().copied(), files)?;
-        evict(&self.dir, self.max_bytes)
+        files::evict(&self.dir, self.max_bytes)
     }
 
     /// With the manifest unchanged but some files read again (their
@@ -417,8 +446,7 @@ impl Cache {
         places: impl ExactSizeIterator<Item = Place>,
         files: &Files<'_>,
     ) -> io::Result<()> {
-        let trees = self.dir.join("trees");
-        private_dir(&trees)?;
+        let trees = self.own_dir("trees")?;
         let head = Head {
             manifest: *manifest,
             zip_sha: sum.sha,
@@ -445,11 +473,33 @@ impl Cache {
                 }
             });
         let bytes = index::encode(&head, ents);
-        let tmp = temp_name(&trees);
-        super::output::create_private(&tmp)
+        let tmp = Temp::new(&trees);
+        super::output::create_private(tmp.path())
             .map_err(|e| io::Error::other(e.to_string()))?
             .write_all(&bytes)?;
-        rename_or_remove(&tmp, &self.index)
+        tmp.rename(&self.index)
+    }
+
+    /// The cache's subdirectory `sub`, made if missing and checked to be a
+    /// real directory of this user, as is the cache's own directory.
+    fn own_dir(&self, sub: &str) -> io::Result<PathBuf> {
+        if !self.usable {
+            return Err(io::Error::other(format!(
+                "{} is not a directory of this user's cache (a link, or someone else's)",
+                self.dir.display()
+            )));
+        }
+        if let Some(root) = self.dir.parent() {
+            // The configured location itself may be a link (to another disk).
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(root)?;
+        }
+        files::own_dir(&self.dir)?;
+        let d = self.dir.join(sub);
+        files::own_dir(&d)?;
+        Ok(d)
     }
 }
 
@@ -461,64 +511,14 @@ pub(super) struct Files<'a> {
     pub keys: &'a [Key],
 }
 
+/// The index parser on fuzzer input (`fuzz/`): `body` sealed with this
+/// version's magic, salt and hash, then parsed; the entries read.
+pub fn fuzz_index(body: &[u8]) -> Option<usize> {
+    index::parse_sealed(body)
+}
+
 fn salt_id() -> Key {
     SALTED.finalize().into()
-}
-
-/// The cache's directories are its owner's alone: they hold the code of
-/// every function packaged (and the names of its files).
-fn private_dir(dir: &Path) -> io::Result<()> {
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
-}
-
-fn temp_name(dir: &Path) -> PathBuf {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    dir.join(format!(
-        ".tmp-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ))
-}
-
-fn rename_or_remove(tmp: &Path, to: &Path) -> io::Result<()> {
-    fs::rename(tmp, to).inspect_err(|_| {
-        let _ = fs::remove_file(tmp);
-    })
-}
-
-/// Remove the least recently used files until the cache is within
-/// `max_bytes`; temporary files left by a killed run go after an hour.
-fn evict(dir: &Path, max_bytes: u64) -> io::Result<()> {
-    let now = SystemTime::now();
-    let mut files = Vec::new();
-    for sub in ["zips", "trees"] {
-        for e in fs::read_dir(dir.join(sub))? {
-            let e = e?;
-            let Ok(meta) = e.metadata() else { continue };
-            let mtime = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
-            if e.file_name().as_encoded_bytes().starts_with(b".tmp-") {
-                if now.duration_since(mtime).unwrap_or_default() > Duration::from_secs(3600) {
-                    let _ = fs::remove_file(e.path());
-                }
-                continue;
-            }
-            files.push((mtime, meta.len(), e.path()));
-        }
-    }
-    let mut total: u64 = files.iter().map(|f| f.1).sum();
-    files.sort();
-    for (_, len, path) in files {
-        if total <= max_bytes {
-            break;
-        }
-        if fs::remove_file(&path).is_ok() {
-            total -= len;
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

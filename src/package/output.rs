@@ -2,8 +2,9 @@
 //! renamed into place, either as the last package reused whole from the
 //! cache or through the pipeline (which then feeds the cache).
 
-use std::fs::File;
-use std::os::unix::fs::OpenOptionsExt;
+use std::fs::{File, Metadata};
+use std::io;
+use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::Path;
 
 use super::splice::{self, Job};
@@ -67,7 +68,7 @@ pub(super) fn write_zip(
             }
             obs.start(file_count(entries), total);
             obs.advance(total);
-            put_in_place(&tmp, output).map_err(|e| Error::io(output, e))?;
+            put_in_place(&tmp, output)?;
             return Ok(PackageReport::new(
                 output.clone(),
                 &sum.sha,
@@ -102,7 +103,7 @@ pub(super) fn write_zip(
                 obs.detail(&format!("not cached: {e}"));
             }
         }
-        put_in_place(&tmp, output).map_err(|e| Error::io(output, e))?;
+        put_in_place(&tmp, output)?;
         Ok(written.report)
     })();
     if result.is_err() {
@@ -111,15 +112,64 @@ pub(super) fn write_zip(
     result
 }
 
+/// `--out` names a new file or a regular file to replace, nothing else.
+/// The zip is renamed over the path, so whatever is there is replaced, not
+/// written into: a device (`/dev/null`), a named pipe or a socket would be
+/// deleted and a directory cannot be. A symbolic link is refused too, even
+/// to a regular file: the rename would replace the link and leave its
+/// target as it was, which is not what a user who names a link expects.
+pub fn check_output(output: &Path) -> Result<()> {
+    match std::fs::symlink_metadata(output) {
+        Ok(m) if m.is_file() => Ok(()),
+        Ok(m) => Err(Error::usage(format!(
+            "--out {} is {}",
+            output.display(),
+            what(&m)
+        ))
+        .with_hint(if m.file_type().is_symlink() {
+            "name the link's target itself, or remove the link; -o/--out takes the zip's file name"
+        } else {
+            "-o/--out takes the zip's file name: a new file, or a regular file to replace"
+        })),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        // A parent that is not a directory, or not readable: said where the
+        // zip is written, with the path.
+        Err(_) => Ok(()),
+    }
+}
+
+fn what(m: &Metadata) -> &'static str {
+    let t = m.file_type();
+    if t.is_dir() {
+        "a directory"
+    } else if t.is_symlink() {
+        "a symbolic link"
+    } else if t.is_fifo() {
+        "a named pipe (FIFO)"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_char_device() {
+        "a character device"
+    } else if t.is_block_device() {
+        "a block device"
+    } else {
+        "not a regular file"
+    }
+}
+
 /// A new file only its owner can read: the zip holds the function's code
-/// (and whatever configuration files were packaged with it).
+/// (and whatever configuration files were packaged with it). Always a new
+/// inode: whatever had the name (a stale temporary file of a run with the
+/// same pid, or a link planted there) is removed first, and the file is
+/// created exclusively, never through a link.
 pub(super) fn create_private(path: &Path) -> Result<File> {
+    let _ = std::fs::remove_file(path);
     File::options()
         .read(true)
         .write(true)
-        .create(true)
-        .truncate(true)
+        .create_new(true)
         .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
         .open(path)
         .map_err(|e| Error::io(path, e))
 }
@@ -168,7 +218,13 @@ fn splice_if_worth_it(
 /// `auto_da_alloc` guard), which for a big zip costs more than the whole
 /// re-package of a tree with one change. Either way `output` is always a
 /// whole zip, the old one or the new.
-fn put_in_place(tmp: &Path, output: &Path) -> std::io::Result<()> {
+fn put_in_place(tmp: &Path, output: &Path) -> Result<()> {
+    // Again, just before: the path may have changed since it was checked.
+    check_output(output)?;
+    swap_in(tmp, output).map_err(|e| Error::io(output, e))
+}
+
+fn swap_in(tmp: &Path, output: &Path) -> io::Result<()> {
     #[cfg(target_os = "linux")]
     if std::fs::symlink_metadata(output).is_ok_and(|m| m.is_file()) {
         use std::os::unix::ffi::OsStrExt;

@@ -142,175 +142,237 @@ pub(super) fn write(
     obs.start(files, total);
 
     let shared = Shared::new(entries);
-    let io_err = |e: io::Error| Error::io(tmp, e);
-    let zip_err = |name: &str, e: zip::result::ZipError| match e {
-        zip::result::ZipError::Io(io) => Error::io(tmp, io),
-        other => Error::failed(format!("cannot add {name} to the zip: {other}")),
-    };
-
     std::thread::scope(|scope| -> Result<Written> {
         for _ in 0..threads {
             scope.spawn(|| worker(entries, &shared, threads, known));
         }
-        // A seekable file lets the zip crate write sizes into the local
-        // headers (no 16-byte data descriptor per entry).
-        let pos = Rc::new(Cell::new(0));
-        let abandon = Rc::new(Cell::new(false));
-        let mut zip = ZipWriter::new(Tracked::new(
-            file,
-            Rc::clone(&pos),
-            known.is_some(),
-            Rc::clone(&abandon),
-        ));
-        let mut stored = 0u64;
-        let mut cached = 0u64;
-        let mut places = Vec::with_capacity(entries.len());
-        let mut consistent = true;
+        let mut w = Writer::new(file, tmp, obs, known, entries.len());
         let run = (|| -> Result<()> {
             for (i, e) in entries.iter().enumerate() {
                 if crate::interrupt::triggered() {
                     return Err(Error::Interrupted);
                 }
-                let lho = pos.get();
                 match take(&shared, i)? {
-                    Prepared::Framed(f) => {
-                        if f.stored && e.size() > 0 {
-                            stored += 1;
-                        }
-                        cached += f.hit as u64;
-                        let before = pos.get();
-                        let mut data = f.reader();
-                        let entry = zip::read::read_zipfile_from_stream(&mut data)
-                            .and_then(|entry| {
-                                entry.ok_or(zip::result::ZipError::InvalidArchive(
-                                    "a framed entry without a local header".into(),
-                                ))
-                            })
-                            .map_err(|err| zip_err(&e.name, err))?;
-                        zip.raw_copy_file_touch(entry, DateTime::default(), Some(f.mode))
-                            .map_err(|err| zip_err(&e.name, err))?;
-                        // The zip crate copies the frame's header (no extra
-                        // fields) and data as they are; the data's offset is
-                        // recorded only when the length written proves it.
-                        if let (Some((key, _)), Some((_, keys))) = (&f.rec, known) {
-                            consistent &= *key == keys[i];
-                        }
-                        let rec =
-                            f.rec
-                                .filter(|_| pos.get() - before == f.len())
-                                .map(|(_, mut rec)| {
-                                    rec.offset = pos.get() - rec.len;
-                                    rec
-                                });
-                        places.push(Place {
-                            lho,
-                            stored: f.stored && e.size() > 0,
-                            rec,
-                        });
-                        obs.advance(e.size());
-                    }
-                    Prepared::Inline => match &e.kind {
-                        Kind::File { size, executable } => {
-                            let keep = is_precompressed(&e.name)
-                                || sample_file(&e.path, *size)
-                                    .map_err(|err| Error::io(&e.path, err))?;
-                            places.push(Place {
-                                lho,
-                                stored: keep && *size > 0,
-                                rec: None,
-                            });
-                            let method = if keep {
-                                stored += 1;
-                                CompressionMethod::Stored
-                            } else {
-                                CompressionMethod::Deflated
-                            };
-                            let mut f =
-                                File::open(&e.path).map_err(|err| Error::io(&e.path, err))?;
-                            let o: FullFileOptions = options(method, file_mode(*executable))
-                                .large_file(*size >= u32::MAX as u64 - 1024)
-                                .into_full_options();
-                            zip.start_file(e.name.as_str(), o)
-                                .map_err(|err| zip_err(&e.name, err))?;
-                            let mut hasher = known.map(|_| file_hasher(is_precompressed(&e.name)));
-                            // Bounded by the size the walk saw (`more_than_its_size`).
-                            let read = copy_reporting(
-                                &mut (&mut f).take(*size + 1),
-                                &mut zip,
-                                obs,
-                                hasher.as_mut(),
-                            )
-                            .map_err(|err| match err {
-                                CopyError::Read(io) => Error::io(&e.path, io),
-                                CopyError::Write(io) => io_err(io),
-                                CopyError::Interrupted => Error::Interrupted,
-                            })?;
-                            if read > *size {
-                                return Err(more_than_its_size(&e.path, *size));
-                            }
-                            if let (Some(h), Some((_, keys))) = (hasher, known) {
-                                consistent &= *h.finalize().as_bytes() == keys[i];
-                            }
-                        }
-                        Kind::Symlink { target } => {
-                            places.push(Place {
-                                lho,
-                                ..Place::default()
-                            });
-                            let o = options(CompressionMethod::Stored, 0o777);
-                            zip.add_symlink(e.name.as_str(), target.as_str(), o)
-                                .map_err(|err| zip_err(&e.name, err))?;
-                        }
-                        Kind::EmptyDir => {
-                            places.push(Place {
-                                lho,
-                                ..Place::default()
-                            });
-                            let o = options(CompressionMethod::Stored, 0o755);
-                            zip.add_directory(e.name.as_str(), o)
-                                .map_err(|err| zip_err(&e.name, err))?;
-                        }
-                    },
+                    Prepared::Framed(f) => w.framed(i, e, f)?,
+                    Prepared::Inline => w.inline(i, e)?,
                 }
             }
             Ok(())
         })();
         if let Err(e) = run {
             // Explicitly abandoned: the zip's Drop then finalises into nothing.
-            abandon.set(true);
+            w.abandon.set(true);
             let mut st = shared.state.lock().expect("package window lock");
             st.cancelled = true;
             shared.room.notify_all();
             return Err(e);
         }
-        let out = zip
-            .finish()
-            .map_err(|err| zip_err("the central directory", err))?;
+        w.finish(opts, total, files)
+    })
+}
+
+/// The writer's side: the zip, and what it learns for the report and the
+/// cache as entries go in.
+struct Writer<'a> {
+    zip: ZipWriter<Tracked>,
+    /// Bytes written so far (the next local header's offset).
+    pos: Rc<Cell<u64>>,
+    /// Set when the run fails: the zip is dropped without a last write.
+    abandon: Rc<Cell<bool>>,
+    tmp: &'a Path,
+    obs: &'a dyn Observer,
+    known: Known<'a>,
+    stored: u64,
+    cached: u64,
+    places: Vec<Place>,
+    consistent: bool,
+}
+
+impl<'a> Writer<'a> {
+    fn new(file: File, tmp: &'a Path, obs: &'a dyn Observer, known: Known<'a>, n: usize) -> Self {
+        // A seekable file lets the zip crate write sizes into the local
+        // headers (no 16-byte data descriptor per entry).
+        let pos = Rc::new(Cell::new(0));
+        let abandon = Rc::new(Cell::new(false));
+        Writer {
+            zip: ZipWriter::new(Tracked::new(
+                file,
+                Rc::clone(&pos),
+                known.is_some(),
+                Rc::clone(&abandon),
+            )),
+            pos,
+            abandon,
+            tmp,
+            obs,
+            known,
+            stored: 0,
+            cached: 0,
+            places: Vec::with_capacity(n),
+            consistent: true,
+        }
+    }
+
+    fn zip_err(&self, name: &str, e: zip::result::ZipError) -> Error {
+        match e {
+            zip::result::ZipError::Io(io) => Error::io(self.tmp, io),
+            other => Error::failed(format!("cannot add {name} to the zip: {other}")),
+        }
+    }
+
+    /// An entry a worker framed: copied as it is.
+    fn framed(&mut self, i: usize, e: &Entry, f: Framed) -> Result<()> {
+        let lho = self.pos.get();
+        if f.stored && e.size() > 0 {
+            self.stored += 1;
+        }
+        self.cached += f.hit as u64;
+        let before = self.pos.get();
+        let mut data = f.reader();
+        let entry = zip::read::read_zipfile_from_stream(&mut data)
+            .and_then(|entry| {
+                entry.ok_or(zip::result::ZipError::InvalidArchive(
+                    "a framed entry without a local header".into(),
+                ))
+            })
+            .map_err(|err| self.zip_err(&e.name, err))?;
+        self.zip
+            .raw_copy_file_touch(entry, DateTime::default(), Some(f.mode))
+            .map_err(|err| self.zip_err(&e.name, err))?;
+        // The zip crate copies the frame's header (no extra fields) and
+        // data as they are; the data's offset is recorded only when the
+        // length written proves it.
+        if let (Some((key, _)), Some((_, keys))) = (&f.rec, self.known) {
+            self.consistent &= *key == keys[i];
+        }
+        let end = self.pos.get();
+        let rec = f
+            .rec
+            .filter(|_| end - before == f.len())
+            .map(|(_, mut rec)| {
+                rec.offset = end - rec.len;
+                rec
+            });
+        self.places.push(Place {
+            lho,
+            stored: f.stored && e.size() > 0,
+            rec,
+        });
+        self.obs.advance(e.size());
+        Ok(())
+    }
+
+    /// An entry the writer handles itself: the biggest files, links,
+    /// directories.
+    fn inline(&mut self, i: usize, e: &Entry) -> Result<()> {
+        let lho = self.pos.get();
+        let (stored, r) = match &e.kind {
+            Kind::File { size, executable } => {
+                let keep = is_precompressed(&e.name)
+                    || sample_file(&e.path, *size).map_err(|err| Error::io(&e.path, err))?;
+                (
+                    keep && *size > 0,
+                    self.stream(i, e, *size, *executable, keep),
+                )
+            }
+            Kind::Symlink { target } => {
+                let o = options(CompressionMethod::Stored, 0o777);
+                let r = self.zip.add_symlink(e.name.as_str(), target.as_str(), o);
+                (false, r.map_err(|err| self.zip_err(&e.name, err)))
+            }
+            Kind::EmptyDir => {
+                let o = options(CompressionMethod::Stored, 0o755);
+                let r = self.zip.add_directory(e.name.as_str(), o);
+                (false, r.map_err(|err| self.zip_err(&e.name, err)))
+            }
+        };
+        self.places.push(Place {
+            lho,
+            stored,
+            rec: None,
+        });
+        r
+    }
+
+    /// A big file streamed through the zip crate's own deflate (or stored),
+    /// its key taken on the way when there is a cache.
+    fn stream(
+        &mut self,
+        i: usize,
+        e: &Entry,
+        size: u64,
+        executable: bool,
+        keep: bool,
+    ) -> Result<()> {
+        let method = if keep {
+            self.stored += 1;
+            CompressionMethod::Stored
+        } else {
+            CompressionMethod::Deflated
+        };
+        let mut f = File::open(&e.path).map_err(|err| Error::io(&e.path, err))?;
+        let o: FullFileOptions = options(method, file_mode(executable))
+            .large_file(size >= u32::MAX as u64 - 1024)
+            .into_full_options();
+        self.zip
+            .start_file(e.name.as_str(), o)
+            .map_err(|err| self.zip_err(&e.name, err))?;
+        let mut hasher = self.known.map(|_| file_hasher(is_precompressed(&e.name)));
+        // Bounded by the size the walk saw (`more_than_its_size`).
+        let read = copy_reporting(
+            &mut (&mut f).take(size + 1),
+            &mut self.zip,
+            self.obs,
+            hasher.as_mut(),
+        )
+        .map_err(|err| match err {
+            CopyError::Read(io) => Error::io(&e.path, io),
+            CopyError::Write(io) => Error::io(self.tmp, io),
+            CopyError::Interrupted => Error::Interrupted,
+        })?;
+        if read > size {
+            return Err(more_than_its_size(&e.path, size));
+        }
+        if let (Some(h), Some((_, keys))) = (hasher, self.known) {
+            self.consistent &= *h.finalize().as_bytes() == keys[i];
+        }
+        Ok(())
+    }
+
+    /// The central directory, then the digests.
+    fn finish(self, opts: &PackageOptions, total: u64, files: u64) -> Result<Written> {
+        let tmp = self.tmp;
+        let out = self.zip.finish().map_err(|err| match err {
+            zip::result::ZipError::Io(io) => Error::io(tmp, io),
+            other => Error::failed(format!(
+                "cannot add the central directory to the zip: {other}"
+            )),
+        })?;
         // No fsync: the rename makes the zip appear whole, and a zip lost in
         // a power cut is simply built again.
-        let sums = out.finish().map_err(io_err)?;
+        let sums = out.finish().map_err(|e| Error::io(tmp, e))?;
         let report = PackageReport::new(
             opts.output.clone(),
             &sums.sha,
             sums.len,
             total,
             files,
-            stored,
-            cached,
+            self.stored,
+            self.cached,
         );
         Ok(Written {
             report,
-            places,
-            consistent,
+            places: self.places,
+            consistent: self.consistent,
             summary: sums.blocks.map(|blocks| ZipSummary {
                 sha: sums.sha,
                 marks: sums.marks,
                 blocks,
                 size: sums.len,
-                stored,
+                stored: self.stored,
             }),
         })
-    })
+    }
 }
 
 /// The writer's wait for entry `i`.

@@ -49,9 +49,10 @@ impl Stat {
     }
 
     /// Whether this state had settled (no change can still share its
-    /// timestamps) before `start_ns`, the start of the run that recorded it.
-    pub fn settled_before(&self, start_ns: i64) -> bool {
-        let limit = start_ns.saturating_sub(RACY_MARGIN_NS);
+    /// timestamps) `margin_ns` before `start_ns`, the start of the run that
+    /// recorded it (`RACY_MARGIN_NS`, or more: `cache::UPLOAD_SETTLE`).
+    pub fn settled_before(&self, start_ns: i64, margin_ns: i64) -> bool {
+        let limit = start_ns.saturating_sub(margin_ns);
         self.mtime_ns < limit && self.ctime_ns < limit
     }
 
@@ -105,7 +106,9 @@ mod tests {
         assert_eq!(Stat::read(&b), Some(s));
         // Just written: racy for a run that starts now, settled for one that
         // starts after the margin.
-        assert!(!s.settled_before(now_ns()));
-        assert!(s.settled_before(s.ctime_ns.max(s.mtime_ns) + RACY_MARGIN_NS + 1));
+        assert!(!s.settled_before(now_ns(), RACY_MARGIN_NS));
+        let then = s.ctime_ns.max(s.mtime_ns);
+        assert!(s.settled_before(then + RACY_MARGIN_NS + 1, RACY_MARGIN_NS));
+        assert!(!s.settled_before(then + RACY_MARGIN_NS + 1, 60_000_000_000));
     }
 }

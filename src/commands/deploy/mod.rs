@@ -33,7 +33,7 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
 
     // Package first: still no AWS call, so a bad tree fails fast, and so
     // does a zip too big for the upload it certainly needs.
-    let package = package_shown(ui, set.package.clone()).await?;
+    let package = package_shown(ui, set.package.clone().for_upload()).await?;
     ui.note(summary(ui, &package));
     let code = code(want, &package);
     if want.force {

@@ -3,7 +3,7 @@
 //! `--download` also fetches the code (GetFunction's `Code.Location`) and
 //! unpacks it into the source directory.
 
-mod unpack;
+pub mod unpack;
 
 use std::fmt;
 use std::path::PathBuf;

@@ -21,6 +21,7 @@ fn an_index_reads_back_and_any_flipped_byte_voids_it() {
         dir: t.path().into(),
         max_bytes: DEFAULT_MAX_BYTES,
         verify: false,
+        settle: SETTLE,
     };
     let root = t.path().join("src");
     let zip = t.path().join("out.zip");
@@ -90,6 +91,9 @@ fn an_index_reads_back_and_any_flipped_byte_voids_it() {
         assert!(index::parse(&bad).is_none(), "flipped byte {i}");
     }
     assert!(index::parse(&bytes[..bytes.len() - 1]).is_none());
+    // The fuzzer's entry: the body between salt and hash, sealed again.
+    assert_eq!(fuzz_index(&bytes[40..bytes.len() - 32]), Some(2));
+    assert_eq!(fuzz_index(&bytes[40..bytes.len() - 33]), None);
     // A zip that no longer has its blocks is not used, and is removed.
     fs::write(&zip, b"zip bytez").unwrap();
     let c = Cache::open(&settings, &root);
@@ -109,10 +113,10 @@ fn eviction_removes_the_least_recently_used_first() {
         fs::create_dir_all(t.path().join(sub)).unwrap();
     }
     let old = SystemTime::now() - Duration::from_secs(100);
-    for (i, name) in ["zips/a.zip", "trees/a.idx", "zips/b.zip"]
-        .iter()
-        .enumerate()
-    {
+    let a_zip = format!("zips/{}.zip", "a".repeat(64));
+    let a_idx = format!("trees/{}.idx", "a".repeat(32));
+    let b_zip = format!("zips/{}.zip", "b".repeat(64));
+    for (i, name) in [&a_zip, &a_idx, &b_zip].iter().enumerate() {
         let p = t.path().join(name);
         fs::write(&p, vec![0u8; 100]).unwrap();
         File::options()
@@ -122,10 +126,10 @@ fn eviction_removes_the_least_recently_used_first() {
             .set_modified(old + Duration::from_secs(i as u64))
             .unwrap();
     }
-    evict(t.path(), 150).unwrap();
-    assert!(!t.path().join("zips/a.zip").exists());
-    assert!(!t.path().join("trees/a.idx").exists());
-    assert!(t.path().join("zips/b.zip").exists());
+    files::evict(t.path(), 150).unwrap();
+    assert!(!t.path().join(a_zip).exists());
+    assert!(!t.path().join(a_idx).exists());
+    assert!(t.path().join(b_zip).exists());
 }
 
 /// A file entry for `path`, with the fingerprint `stat`.
@@ -152,6 +156,7 @@ fn a_matching_fingerprint_is_trusted_only_when_it_had_settled() {
         dir: t.path().join("cache"),
         max_bytes: DEFAULT_MAX_BYTES,
         verify: false,
+        settle: SETTLE,
     };
     let root = t.path().join("src");
     let path = t.path().join("a.txt");
@@ -220,3 +225,5 @@ fn a_matching_fingerprint_is_trusted_only_when_it_had_settled() {
     let (keys, read) = record(start - 10 * RACY_MARGIN_NS, true);
     assert_eq!((read, keys[0]), (1, key_of(b"new!", false)));
 }
+
+mod hostile;

@@ -135,29 +135,33 @@ pub struct RoleState {
     pub inline: Option<serde_json::Value>,
 }
 
+/// The managed policies attached to a role (every page).
+async fn attached_policies(aws: &AwsContext, role: &str) -> Result<BTreeSet<String>> {
+    let iam = aws.iam().await;
+    let mut out = BTreeSet::new();
+    let mut pages = iam
+        .list_attached_role_policies()
+        .role_name(role)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| aws.error(Service::Iam, "ListAttachedRolePolicies", e))?;
+        out.extend(
+            page.attached_policies()
+                .iter()
+                .filter_map(|p| p.policy_arn().map(String::from)),
+        );
+    }
+    Ok(out)
+}
+
 /// Read lamctl's role; `None` when no role has that name.
 pub async fn read(aws: &AwsContext, name: &str) -> Result<Option<RoleState>> {
     let Some(arn) = get_arn(aws, name).await? else {
         return Ok(None);
     };
     let iam = aws.iam().await;
-    let attached = async {
-        let mut out = BTreeSet::new();
-        let mut pages = iam
-            .list_attached_role_policies()
-            .role_name(name)
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
-            let page = page.map_err(|e| aws.error(Service::Iam, "ListAttachedRolePolicies", e))?;
-            out.extend(
-                page.attached_policies()
-                    .iter()
-                    .filter_map(|p| p.policy_arn().map(String::from)),
-            );
-        }
-        Ok::<_, Error>(out)
-    };
+    let attached = attached_policies(aws, name);
     let tags = async {
         let out = iam
             .list_role_tags()
@@ -264,21 +268,7 @@ pub async fn owner(aws: &AwsContext, role: &str) -> Result<Option<String>> {
 /// first. Only for a role [`owner`] proved lamctl's.
 pub async fn delete(aws: &AwsContext, role: &str) -> Result<()> {
     let iam = aws.iam().await;
-    let mut attached = Vec::new();
-    let mut pages = iam
-        .list_attached_role_policies()
-        .role_name(role)
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| aws.error(Service::Iam, "ListAttachedRolePolicies", e))?;
-        attached.extend(
-            page.attached_policies()
-                .iter()
-                .filter_map(|p| p.policy_arn().map(String::from)),
-        );
-    }
-    for p in &attached {
+    for p in &attached_policies(aws, role).await? {
         detach_policy(aws, role, p).await?;
     }
     let mut inline = Vec::new();

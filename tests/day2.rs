@@ -9,6 +9,7 @@ use crate::harness::*;
 
 mod cases;
 mod json;
+mod json_more;
 
 /// A function directory with lamctl.toml, deployed once to moto.
 struct Fn {

@@ -13,7 +13,7 @@ use crate::harness::*;
 /// Names, ARNs, dates, digests, ports and paths vary between runs: each
 /// becomes a placeholder, so the snapshot pins the document's shape and
 /// its stable values.
-fn redact(v: &mut Value, subs: &[(&str, &str)]) {
+pub(super) fn redact(v: &mut Value, subs: &[(&str, &str)]) {
     match v {
         Value::String(s) => {
             let mut t = s.clone();
@@ -84,6 +84,15 @@ fn doc(f: &Fn, args: &[&str], code: i32) -> Value {
 
 /// Snapshot `v` as `json-SNAP` and check it against docs/json/NAME.schema.json.
 fn check(name: &str, snap: &str, v: &Value) {
+    conform(name, v);
+    insta::assert_snapshot!(
+        format!("json-{snap}"),
+        serde_json::to_string_pretty(v).unwrap()
+    );
+}
+
+/// Panic unless `v` conforms to docs/json/NAME.schema.json.
+pub(super) fn conform(name: &str, v: &Value) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("docs/json")
         .join(format!("{name}.schema.json"));
@@ -94,10 +103,6 @@ fn check(name: &str, snap: &str, v: &Value) {
     if let Err(e) = conforms(v, &schema, &schema, "$") {
         panic!("{name}: {e}\n{}", serde_json::to_string_pretty(v).unwrap());
     }
-    insta::assert_snapshot!(
-        format!("json-{snap}"),
-        serde_json::to_string_pretty(v).unwrap()
-    );
 }
 
 /// The part of JSON Schema the documents use: `type` (one or a list),

@@ -101,7 +101,12 @@ pub(super) fn collect(
     obs: &dyn Observer,
 ) -> Result<Vec<Entry>> {
     let ig = Arc::new(matcher(root, opts, true)?);
-    let secrets = secrets(root, opts)?;
+    // Only a whitelist (an include, a `!` pattern) can put an env file
+    // back: without one the per-file check is skipped (the hot path).
+    let secrets = match ig.num_whitelists() {
+        0 => None,
+        _ => Some(secrets(root, opts)?),
+    };
     let has_includes = !opts.includes.is_empty();
     // An earlier output inside the tree must not be packaged into the next one.
     let output_name = output_inside(root, &opts.output);
@@ -140,7 +145,7 @@ pub(super) fn collect(
         root,
         opts,
         ig: &ig,
-        secrets: &secrets,
+        secrets: secrets.as_ref(),
         has_includes,
         output_name: output_name.as_deref(),
     };
@@ -242,7 +247,8 @@ struct Visit<'a> {
     root: &'a Path,
     opts: &'a PackageOptions,
     ig: &'a Gitignore,
-    secrets: &'a Gitignore,
+    /// The env-file rules, when a whitelist could put such a file back.
+    secrets: Option<&'a Gitignore>,
     has_includes: bool,
     output_name: Option<&'a str>,
 }
@@ -321,8 +327,7 @@ impl Visit<'_> {
         } else if ft.is_file() {
             if self
                 .secrets
-                .matched_path_or_any_parents(&rel, false)
-                .is_ignore()
+                .is_some_and(|s| s.matched_path_or_any_parents(&rel, false).is_ignore())
             {
                 let msg = format!(
                     "packaging {name}: an env file (it may hold secrets), put back by an include pattern"

@@ -171,9 +171,12 @@ pub(super) fn collect(
                 });
             match r {
                 Ok(()) => ignore::WalkState::Continue,
+                // Skip, not Quit: the walk goes on, so every error is found
+                // and the first by name is reported whichever thread was
+                // first (two loops used to race for the message).
                 Err(e) => {
                     mine.found.errors.push(e);
-                    ignore::WalkState::Quit
+                    ignore::WalkState::Skip
                 }
             }
         })
@@ -433,6 +436,8 @@ impl Visit<'_> {
 fn e_path(e: &ignore::Error) -> Option<&Path> {
     match e {
         ignore::Error::WithPath { path, .. } => Some(path),
+        // A loop names its link as the child (the key that orders errors).
+        ignore::Error::Loop { child, .. } => Some(child),
         ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
             e_path(err)
         }

@@ -405,7 +405,9 @@ pub fn peak_rss(pid: i32) -> u64 {
 /// The largest RSS of any child lamctl has waited for (the runtime after
 /// it exited, when /proc no longer has it).
 pub fn waited_children_max_rss() -> u64 {
+    // SAFETY: rusage is a plain C struct of integers; all zeros is a valid value.
     let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: ru is a live, writable rusage that getrusage fills.
     if unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut ru) } == 0 {
         (ru.ru_maxrss.max(0) as u64) * 1024
     } else {
@@ -446,6 +448,7 @@ pub fn describe_exit(status: &std::process::ExitStatus) -> String {
 /// Signal the whole process group led by `pgid`.
 pub fn kill_group(pgid: i32, signal: i32) {
     if pgid > 0 {
+        // SAFETY: kill(2) takes integers only and touches no memory.
         unsafe {
             libc::kill(-pgid, signal);
         }

@@ -30,6 +30,7 @@ static SUBREAPER: Once = Once::new();
 
 /// Make lamctl the reaper of its orphaned descendants (once).
 pub fn become_subreaper() {
+    // SAFETY: prctl(PR_SET_CHILD_SUBREAPER) takes integers only and touches no memory of ours.
     SUBREAPER.call_once(|| unsafe {
         libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     });
@@ -52,6 +53,7 @@ pub fn register(pgid: i32, cgroup: Option<&super::cgroup::Cgroup>) {
 pub fn forget(pgid: i32) {
     let g = groups().remove(&pgid);
     if let Some(g) = g {
+        // SAFETY: kill and waitpid take integers (a null status pointer is allowed); g.pid is the guardian lamctl forked and has not reaped, so the pid is not reused.
         unsafe {
             libc::kill(g.pid, libc::SIGKILL);
             libc::waitpid(g.pid, std::ptr::null_mut(), 0);
@@ -77,9 +79,11 @@ pub fn stop_all(grace: Duration) {
         return;
     }
     for &g in &pgids {
+        // SAFETY: kill(2) takes integers only and touches no memory.
         unsafe { libc::kill(-g, libc::SIGTERM) };
     }
     for &p in &orphans {
+        // SAFETY: kill(2) takes integers only and touches no memory.
         unsafe { libc::kill(p, libc::SIGTERM) };
     }
     let until = Instant::now() + grace;
@@ -89,6 +93,7 @@ pub fn stop_all(grace: Duration) {
         std::thread::sleep(Duration::from_millis(10));
     }
     for &g in &pgids {
+        // SAFETY: kill(2) takes integers only and touches no memory.
         unsafe { libc::kill(-g, libc::SIGKILL) };
         forget(g);
     }
@@ -97,6 +102,7 @@ pub fn stop_all(grace: Duration) {
         let _ = std::fs::write(std::ffi::OsStr::from_bytes(k.as_bytes()), "1");
     }
     for p in children() {
+        // SAFETY: kill and waitpid take integers (a null status pointer is allowed, WNOHANG never blocks).
         unsafe {
             libc::kill(p, libc::SIGKILL);
             libc::waitpid(p, std::ptr::null_mut(), libc::WNOHANG);
@@ -122,6 +128,7 @@ pub fn reap_group(pgid: i32) {
 /// outside lamctl's own process group, and not a runtime process: those
 /// are tokio's children, whose exit status tokio collects itself.
 pub fn reap_zombies() {
+    // SAFETY: getpgrp takes no argument and cannot fail.
     let own = unsafe { libc::getpgrp() };
     let leaders: Vec<i32> = groups().keys().copied().collect();
     for p in children() {
@@ -138,6 +145,7 @@ pub fn reap_zombies() {
         let state = f.next();
         let pgrp: i32 = f.nth(1).and_then(|v| v.parse().ok()).unwrap_or(own);
         if state == Some("Z") && pgrp != own {
+            // SAFETY: waitpid with a null status pointer is allowed and only reaps an already-dead child of ours (WNOHANG).
             unsafe { libc::waitpid(p, std::ptr::null_mut(), libc::WNOHANG) };
         }
     }
@@ -168,6 +176,7 @@ fn alive(pid: i32) -> bool {
 }
 
 fn group_alive(pgid: i32) -> bool {
+    // SAFETY: kill(-pgid, 0) only checks the group exists; integers only.
     unsafe { libc::kill(-pgid, 0) == 0 }
 }
 
@@ -176,12 +185,15 @@ fn group_alive(pgid: i32) -> bool {
 /// read, kill, open, write, rmdir, nanosleep, _exit).
 fn spawn_guardian(pgid: i32, cgroup: Option<(CString, CString)>) -> Option<Guard> {
     let mut fds = [0i32; 2];
+    // SAFETY: fds is a live array of two ints, which pipe2 fills.
     if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
         return None;
     }
     let (read, write) = (fds[0], fds[1]);
+    // SAFETY: fork in a multi-threaded process: the child below makes only async-signal-safe calls before _exit.
     let pid = unsafe { libc::fork() };
     if pid < 0 {
+        // SAFETY: read and write are the two descriptors pipe2 just gave us, closed once.
         unsafe {
             libc::close(read);
             libc::close(write);
@@ -189,6 +201,7 @@ fn spawn_guardian(pgid: i32, cgroup: Option<(CString, CString)>) -> Option<Guard
         return None;
     }
     if pid == 0 {
+        // SAFETY: the child makes only async-signal-safe calls (signal, close, close_range, read, kill, open, write, rmdir, nanosleep, _exit) on buffers on its stack and CStrings allocated before the fork (its own copy of our memory), and never returns.
         unsafe {
             // Only lamctl's death matters: the terminal's Ctrl-C and a
             // SIGTERM sent to lamctl's group are lamctl's to handle.
@@ -232,9 +245,11 @@ fn spawn_guardian(pgid: i32, cgroup: Option<(CString, CString)>) -> Option<Guard
             libc::_exit(0);
         }
     }
+    // SAFETY: read is our end of the pipe2 pair, closed once here (the child has its own copy).
     unsafe { libc::close(read) };
     Some(Guard {
         pid,
+        // SAFETY: write is an open descriptor from pipe2 that nothing else owns or closes.
         _pipe: unsafe { OwnedFd::from_raw_fd(write) },
         cgroup,
     })

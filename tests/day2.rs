@@ -673,22 +673,31 @@ fn zip_of(entries: &[(&str, Option<&str>)]) -> Vec<u8> {
     buf.into_inner()
 }
 
-fn init_download(zip: Vec<u8>) -> (Out, tempfile::TempDir) {
-    let name = unique("dl");
-    let proxy = fake_get_function(&name, zip);
-    let here = tempfile::tempdir().unwrap();
-    let out = lamctl([
+/// `lamctl init NAME --download EXTRA…` in `here`, against a faked
+/// GetFunction whose code is `zip` (moto's code location cannot be fetched).
+pub(crate) fn init_download_in(here: &Path, zip: Vec<u8>, extra: &[&str]) -> Out {
+    init_download_named(here, &unique("dl"), zip, extra)
+}
+
+/// [`init_download_in`] for a function of a given name.
+pub(crate) fn init_download_named(here: &Path, name: &str, zip: Vec<u8>, extra: &[&str]) -> Out {
+    let proxy = fake_get_function(name, zip);
+    let mut args = vec![
         "init",
-        &name,
+        name,
         "--download",
         "--endpoint-url",
         &proxy.endpoint,
         "--region",
         REGION,
-    ])
-    .dir(here.path())
-    .run();
-    (out, here)
+    ];
+    args.extend_from_slice(extra);
+    lamctl(args).dir(here).run()
+}
+
+fn init_download(zip: Vec<u8>) -> (Out, tempfile::TempDir) {
+    let here = tempfile::tempdir().unwrap();
+    (init_download_in(here.path(), zip, &[]), here)
 }
 
 #[test]

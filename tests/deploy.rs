@@ -978,23 +978,7 @@ fn missing_definition_fields_name_flag_and_key() {
 #[test]
 fn every_definition_field_reaches_the_function() {
     let f = Fixture::new();
-    let layer = rt().block_on(async {
-        let l = aws_sdk_lambda::Client::new(&sdk().await);
-        let zip = std::fs::read(package_dir(f.dir.path())).unwrap();
-        l.publish_layer_version()
-            .layer_name(unique("layer"))
-            .content(
-                aws_sdk_lambda::types::LayerVersionContentInput::builder()
-                    .zip_file(aws_sdk_lambda::primitives::Blob::new(zip))
-                    .build(),
-            )
-            .send()
-            .await
-            .unwrap()
-            .layer_version_arn()
-            .unwrap()
-            .to_string()
-    });
+    let layer = publish_layer(&f);
     std::fs::write(
         f.dir.path().join("prod.env"),
         "# deploy settings\nFROM_FILE=1\nQUOTED=\"a b\"\n",
@@ -1094,3 +1078,4 @@ mod documents;
 mod fixes;
 mod role;
 mod settings;
+use settings::publish_layer;

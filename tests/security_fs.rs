@@ -6,7 +6,7 @@ use std::io::Write;
 use std::os::unix::fs::{FileTypeExt, symlink};
 use std::path::Path;
 
-use crate::day2::fake_get_function;
+use crate::day2::init_download_in;
 use crate::harness::*;
 
 enum E<'a> {
@@ -34,23 +34,6 @@ fn zip_of(entries: &[E]) -> Vec<u8> {
     buf.into_inner()
 }
 
-/// `lamctl init --download` in `here` (its code unpacked into `here/src`).
-fn init_download(here: &Path, zip: Vec<u8>, extra: &[&str]) -> Out {
-    let name = unique("sec");
-    let proxy = fake_get_function(&name, zip);
-    let mut args = vec![
-        "init",
-        &name,
-        "--download",
-        "--endpoint-url",
-        &proxy.endpoint,
-        "--region",
-        REGION,
-    ];
-    args.extend_from_slice(extra);
-    lamctl(args).dir(here).run()
-}
-
 /// Every path under `dir`, relative, sorted (links not followed).
 fn tree(dir: &Path) -> Vec<String> {
     let mut out = Vec::new();
@@ -74,7 +57,7 @@ fn refused(entries: &[E], needle: &str) {
     let top = tempfile::tempdir().unwrap();
     let here = top.path().join("a/b");
     std::fs::create_dir_all(&here).unwrap();
-    let out = init_download(&here, zip_of(entries), &[]);
+    let out = init_download_in(&here, zip_of(entries), &[]);
     out.fails(1, needle);
     assert_eq!(tree(top.path()), ["a", "a/b"], "{needle}: nothing written");
 }
@@ -142,13 +125,13 @@ fn init_download_force_never_writes_through_a_link_already_in_src() {
         ),
     ];
     for (entries, needle) in cases {
-        let out = init_download(top.path(), zip_of(entries), &["--force"]);
+        let out = init_download_in(top.path(), zip_of(entries), &["--force"]);
         out.fails(1, needle);
         assert_eq!(tree(&outside), Vec::<String>::new(), "{needle}");
         assert_eq!(tree(&src), ["keep.py", "lib"], "{needle}");
     }
     // A good archive merges, replacing a file and leaving the rest.
-    let out = init_download(
+    let out = init_download_in(
         top.path(),
         zip_of(&[E::File("keep.py", b"new"), E::File("pkg/m.py", b"m")]),
         &["--force"],
@@ -195,7 +178,7 @@ fn init_download_writes_nothing_when_a_later_entry_is_corrupt_or_lies() {
     let top = tempfile::tempdir().unwrap();
     // A damaged byte in the second entry: its CRC fails after app.py was
     // unpacked (the old code left src/app.py behind).
-    let out = init_download(top.path(), damage(good.clone(), &big[..64]), &[]);
+    let out = init_download_in(top.path(), damage(good.clone(), &big[..64]), &[]);
     out.fails(1, "cannot be unpacked");
     assert!(
         out.stderr.contains("hint: nothing was written"),
@@ -216,7 +199,7 @@ fn init_download_writes_nothing_when_a_later_entry_is_corrupt_or_lies() {
         z.finish().unwrap();
         buf.into_inner()
     };
-    let out = init_download(top.path(), lie(deflated, "bomb.bin", 100), &[]);
+    let out = init_download_in(top.path(), lie(deflated, "bomb.bin", 100), &[]);
     assert_ne!(out.code, 0, "{}", out.stderr);
     assert!(out.stderr.contains("cannot be unpacked"), "{}", out.stderr);
     assert_eq!(tree(top.path()), Vec::<String>::new());

@@ -358,6 +358,21 @@ fn fake_code_server(
     (endpoint, rx)
 }
 
+/// `lamctl init big --download` in `dir` against a fake endpoint.
+fn init_big(endpoint: &str, dir: &std::path::Path) -> Out {
+    lamctl([
+        "init",
+        "big",
+        "--download",
+        "--endpoint-url",
+        endpoint,
+        "--region",
+        REGION,
+    ])
+    .dir(dir)
+    .run()
+}
+
 #[test]
 fn an_endless_code_download_stops_at_lambdas_limit() {
     use std::io::Write;
@@ -383,17 +398,7 @@ fn an_endless_code_download_stops_at_lambdas_limit() {
         n
     });
     let here = tempfile::tempdir().unwrap();
-    let out = lamctl([
-        "init",
-        "big",
-        "--download",
-        "--endpoint-url",
-        &endpoint,
-        "--region",
-        REGION,
-    ])
-    .dir(here.path())
-    .run();
+    let out = init_big(&endpoint, here.path());
     out.fails(1, "over 262144000 bytes");
     let n = sent
         .recv_timeout(std::time::Duration::from_secs(60))
@@ -416,17 +421,7 @@ fn an_endless_code_download_stops_at_lambdas_limit() {
         }
         n
     });
-    let out = lamctl([
-        "init",
-        "big",
-        "--download",
-        "--endpoint-url",
-        &endpoint,
-        "--region",
-        REGION,
-    ])
-    .dir(here.path())
-    .run();
+    let out = init_big(&endpoint, here.path());
     out.fails(1, "over 262144000 bytes");
     let n = sent
         .recv_timeout(std::time::Duration::from_secs(60))

@@ -9,7 +9,7 @@ use aws_sdk_cloudwatchlogs::types::InputLogEvent;
 use serde_json::Value;
 
 use super::json::{conform, redact};
-use super::{Fn, fake_get_function, zip_of};
+use super::{Fn, init_download_named, zip_of};
 use crate::harness::*;
 
 fn snapshot(snap: &str, v: &Value) {
@@ -51,21 +51,9 @@ fn init_json_document_matches_its_schema_and_snapshot() {
     // --download fills in source and files (GetFunction faked: moto's
     // code location cannot be fetched).
     let name = unique("jdl");
-    let proxy = fake_get_function(&name, zip_of(&[("app.py", None), ("lib/util.py", None)]));
     let here = tempfile::tempdir().unwrap();
-    let out = lamctl([
-        "init",
-        &name,
-        "--download",
-        "--endpoint-url",
-        &proxy.endpoint,
-        "--region",
-        REGION,
-        "--output",
-        "json",
-    ])
-    .dir(here.path())
-    .run();
+    let zip = zip_of(&[("app.py", None), ("lib/util.py", None)]);
+    let out = init_download_named(here.path(), &name, zip, &["--output", "json"]);
     let v = document("init", &out, here.path(), &[(&name, "[FN]")]);
     assert_eq!(v["files"], 2, "{v}");
     snapshot("init-download", &v);

@@ -412,7 +412,7 @@ fn settings_are_validated_before_any_call() {
 
 /// A layer version published in moto (moto refuses a function whose layer
 /// it does not hold).
-fn publish_layer(f: &Fixture) -> String {
+pub(super) fn publish_layer(f: &Fixture) -> String {
     let zip = std::fs::read(package_dir(f.dir.path())).unwrap();
     lambda(async move |l| {
         l.publish_layer_version()

@@ -11,7 +11,7 @@ use aws_sdk_cloudwatchlogs::types::InputLogEvent;
 
 use crate::harness::*;
 
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -26,7 +26,7 @@ async fn logs_client() -> aws_sdk_cloudwatchlogs::Client {
 
 /// Create the group (if new) and the stream (if new), then put the events
 /// (sorted, in batches PutLogEvents accepts).
-fn seed(group: &str, stream: &str, events: &[(i64, String)]) {
+pub(crate) fn seed(group: &str, stream: &str, events: &[(i64, String)]) {
     rt().block_on(async {
         let c = logs_client().await;
         let _ = c.create_log_group().log_group_name(group).send().await;

@@ -5,12 +5,12 @@
 use std::io::Read;
 use std::time::{Duration, Instant};
 
-use aws_sdk_cloudwatchlogs::types::InputLogEvent;
 use serde_json::Value;
 
 use super::json::{conform, redact};
 use super::{Fn, init_download_named, zip_of};
 use crate::harness::*;
+use crate::logs::{now_ms, seed};
 
 fn snapshot(snap: &str, v: &Value) {
     insta::assert_snapshot!(
@@ -107,44 +107,13 @@ fn logs_json_lines_match_the_schema_and_snapshot() {
     let f = Fn::new("jlg");
     let group = format!("/aws/lambda/{}", f.name);
     let stream = "2026/01/01/[$LATEST]0123456789abcdef";
-    let t = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
-        - 60_000;
+    let t = now_ms() - 60_000;
     let events = [
-        (t, "START RequestId: r1\n"),
-        (t + 5, "hello \"json\"\tline\n"),
+        (t, "START RequestId: r1\n".to_string()),
+        (t + 5, "hello \"json\"\tline\n".to_string()),
     ];
-    rt().block_on(async {
-        let c = aws_sdk_cloudwatchlogs::Client::new(&sdk().await);
-        // moto may have created the group with the function.
-        let _ = c.create_log_group().log_group_name(&group).send().await;
-        c.create_log_stream()
-            .log_group_name(&group)
-            .log_stream_name(stream)
-            .send()
-            .await
-            .unwrap();
-        c.put_log_events()
-            .log_group_name(&group)
-            .log_stream_name(stream)
-            .set_log_events(Some(
-                events
-                    .iter()
-                    .map(|(t, m)| {
-                        InputLogEvent::builder()
-                            .timestamp(*t)
-                            .message(*m)
-                            .build()
-                            .unwrap()
-                    })
-                    .collect(),
-            ))
-            .send()
-            .await
-            .unwrap();
-    });
+    // (moto may have created the group with the function: seed keeps it.)
+    seed(&group, stream, &events);
 
     let out = f.run(&["logs", &f.name, "--output", "json"]);
     out.success();

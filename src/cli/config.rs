@@ -11,6 +11,7 @@ use clap::{Args, ValueEnum};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::{Error, Result};
+use crate::lambda::config::api::Api;
 use crate::lambda::config::value::{
     AliasName, CodeSigningConfigArn, CorsHeader, CorsMaxAge, CorsMethod, CorsOrigin, DeadLetterArn,
     Description, EphemeralStorage, FunctionName, Handler, KeepVersions, KmsKeyArn, LayerArn,
@@ -263,6 +264,11 @@ pub struct FunctionSpec {
     #[arg(skip)]
     #[serde(default)]
     pub deploy: DeploySettings,
+
+    /// `[api]`: API Gateway in front of the function (deploy, serve --api).
+    #[arg(skip)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api: Option<Api>,
 }
 }
 
@@ -443,6 +449,9 @@ impl FunctionSpec {
         }
         names::tags(&self.tags).map_err(usage)?;
         settings::validate(self).map_err(usage)?;
+        if let Some(api) = &self.api {
+            api.validate().map_err(usage)?;
+        }
         Ok(())
     }
 }

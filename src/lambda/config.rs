@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 
+pub mod api;
 mod settings;
 pub mod value;
 pub use settings::{

@@ -7,7 +7,9 @@ use std::fmt;
 
 use super::limits;
 
+mod api;
 mod arns;
+pub use api::*;
 pub use arns::*;
 
 /// A function name alone (CreateFunction's FunctionName once the ARN parts

@@ -276,6 +276,14 @@ checked_str!(
     /// A managed IAM policy ARN.
     PolicyArn, names::policy_arn
 );
+checked_str!(
+    /// An API Gateway route path (`/translate`, `/pets/{id}`, `/{proxy+}`).
+    RoutePath, names::route_path
+);
+checked_str!(
+    /// An API Gateway stage name (`$default`, `prod`).
+    StageName, names::stage_name
+);
 
 #[cfg(test)]
 mod tests {

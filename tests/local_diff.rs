@@ -766,3 +766,46 @@ fn node_embedded_client_matches_aws_lambda_ric() {
     );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// The shims and NOTICE name the upstream versions the differential suite
+/// compares against (scripts/test-deps installs them): a bumped client
+/// without its port's header and NOTICE updated fails here.
+#[test]
+fn shims_and_notice_name_the_versions_the_suite_compares_with() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap();
+    let deps = read("scripts/test-deps");
+    let pinned = |var: &str| {
+        deps.lines()
+            .find_map(|l| l.strip_prefix(&format!("{var}=")))
+            .unwrap_or_else(|| panic!("{var} not in scripts/test-deps"))
+            .trim()
+            .to_string()
+    };
+    let notice = read("NOTICE");
+    for (shim, upstream, var) in [
+        (
+            "src/local/shims/runtime.py",
+            "awslambdaric",
+            "AWSLAMBDARIC_VERSION",
+        ),
+        (
+            "src/local/shims/runtime.js",
+            "aws-lambda-ric",
+            "AWS_LAMBDA_RIC_VERSION",
+        ),
+    ] {
+        let named = format!("{upstream} {}", pinned(var));
+        let head: String = read(shim).lines().take(12).collect::<Vec<_>>().join("\n");
+        assert!(
+            head.contains(&format!("Upstream: {named}")),
+            "{shim}: {head}"
+        );
+        assert!(
+            notice.contains(&format!("follows {named}")),
+            "NOTICE lacks {named}"
+        );
+    }
+    assert!(read("LICENSE-APACHE").contains("Apache License"));
+    assert!(read("LICENSE-MIT").contains("MIT License"));
+}

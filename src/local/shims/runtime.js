@@ -1,8 +1,13 @@
 // lamctl's embedded Node.js runtime client: the Lambda Runtime API loop with
-// Node's standard library only. It is a port of AWS's Node.js runtime
-// interface client (aws-lambda-nodejs-runtime-interface-client: Errors.js,
-// LogPatch.js, BeforeExitListener.js, CallbackContext.js, InvokeContext.js,
-// UserFunction.js, Runtime.js, index.mjs), with HTTP in place of its native
+// Node's standard library only.
+//
+// Upstream: aws-lambda-ric 3.3.0 (github.com/aws/aws-lambda-nodejs-runtime-interface-client,
+// Apache-2.0, Copyright Amazon.com, Inc. or its affiliates; see NOTICE).
+// Follows: src/Errors.js, LogPatch.js, BeforeExitListener.js, CallbackContext.js,
+// InvokeContext.js, UserFunction.js, Runtime.js, StreamingContext.js,
+// ResponseStream.js, HttpResponseStream.js, index.mjs.
+//
+// It is a port of that client, with HTTP in place of its native
 // client: the same callback/promise semantics (callbackWaitsForEmptyEventLoop,
 // context.succeed/fail/done), error documents, log lines and exit codes.
 "use strict";

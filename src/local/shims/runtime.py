@@ -1,6 +1,12 @@
 # lamctl's embedded Python runtime client: the Lambda Runtime API loop with
-# the standard library only. It follows AWS's awslambdaric (bootstrap.py,
-# lambda_context.py, lambda_runtime_marshaller.py) step by step: the same
+# the standard library only.
+#
+# Upstream: awslambdaric 4.2.2 (github.com/aws/aws-lambda-python-runtime-interface-client,
+# Apache-2.0, Copyright Amazon.com, Inc. or its affiliates; see NOTICE).
+# Follows: awslambdaric/bootstrap.py, lambda_context.py,
+# lambda_runtime_marshaller.py, lambda_runtime_exception.py.
+#
+# It follows them step by step: the same
 # context object, log format, error documents and init failure handling;
 # tests/local_diff.rs runs both on the same corpus and compares them.
 import decimal

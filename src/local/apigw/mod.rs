@@ -352,3 +352,64 @@ fn api_id(name: &str) -> String {
         .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(toml: &str) -> Api {
+        toml::from_str(toml).unwrap()
+    }
+
+    #[test]
+    fn the_front_door_from_api() {
+        let d = FrontDoor::new(Flavor::Http, None).unwrap();
+        assert_eq!(d.format(), PayloadFormat::V2);
+        assert_eq!(d.stage, "$default");
+        assert_eq!(d.routes.len(), 1);
+        assert_eq!(d.routes[0].key(), "ANY /{proxy+}");
+        assert!(
+            d.describe()
+                .ends_with("routes: ANY /{proxy+} (no [[api.route]] in lamctl.toml)")
+        );
+        assert_eq!(d.example_path(), None);
+
+        let a = api(
+            "payload_format = \"1.0\"\nstage = \"prod\"\n[[route]]\nmethod = \"GET\"\npath = \"/{id}\"\n[[route]]\nmethod = \"GET\"\npath = \"/translate\"\n",
+        );
+        let d = FrontDoor::new(Flavor::Http, Some(&a)).unwrap();
+        assert_eq!(d.format(), PayloadFormat::V1);
+        assert_eq!(d.example_path().as_deref(), Some("/prod/translate"));
+        assert!(
+            d.describe()
+                .starts_with("an HTTP API (payload format 1.0), stage prod")
+        );
+        // A REST API's proxy integration sends 1.0 only.
+        assert_eq!(
+            FrontDoor::new(Flavor::Rest, None).unwrap().format(),
+            PayloadFormat::V1
+        );
+        let v2 = api("payload_format = \"2.0\"\n");
+        assert!(
+            FrontDoor::new(Flavor::Rest, Some(&v2))
+                .unwrap_err()
+                .contains("payload_format")
+        );
+    }
+
+    #[test]
+    fn binary_media_types_match_families() {
+        let a = api("binary_media_types = [\"image/*\", \"application/octet-stream\"]\n");
+        let d = FrontDoor::new(Flavor::Rest, Some(&a)).unwrap();
+        assert!(d.is_binary(Some("image/png")));
+        assert!(d.is_binary(Some("Application/Octet-Stream; x=1")));
+        assert!(!d.is_binary(Some("application/json")));
+        assert!(!d.is_binary(None));
+        let all = api("binary_media_types = [\"*/*\"]\n");
+        let d = FrontDoor::new(Flavor::Rest, Some(&all)).unwrap();
+        assert!(d.is_binary(Some("text/plain")));
+        assert!(!d.is_binary(Some("nonsense")));
+        assert_eq!(api_id("f").len(), 10);
+        assert_eq!(api_id("f"), api_id("f"));
+    }
+}

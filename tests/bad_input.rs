@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use crate::harness::*;
 
 mod actions;
+mod apigw;
 mod day2;
 mod fssec;
 mod iosec;
@@ -359,6 +360,7 @@ fn catalogue() -> Vec<Case> {
     v.extend(localsec::cases());
     v.extend(iosec::cases());
     v.extend(fssec::cases());
+    v.extend(apigw::cases());
     v
 }
 

@@ -8,6 +8,7 @@ mod day2;
 mod deploy;
 mod invoke;
 mod local;
+mod local_api;
 mod local_diff;
 mod local_procs;
 mod local_sec;

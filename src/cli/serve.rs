@@ -13,6 +13,7 @@ use crate::commands::serve::{Reload, ServeSettings};
 use crate::error::{Error, Result};
 use crate::lambda::config::value::{FunctionName, Handler, Memory, Runtime, Timeout};
 use crate::lambda::url::UrlWant;
+use crate::local::apigw::{Flavor, FrontDoor};
 use crate::local::auth::Token;
 use crate::local::pool::DEFAULT_CONCURRENCY;
 use crate::local::{LocalInput, RuntimeClient};
@@ -20,14 +21,20 @@ use crate::local::{LocalInput, RuntimeClient};
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Port to listen on, on 127.0.0.1; 0 picks a free one (the port is printed on stdout)
-    /// [default: 3001, with --url 3000]
+    /// [default: 3001, with --url or --api 3000]
     #[arg(long, value_name = "PORT")]
     pub port: Option<u16>,
 
     /// Serve the function as a function URL: every HTTP request on any path becomes a
     /// function URL event (payload format 2.0), with [deploy.url]'s CORS and invoke mode
-    #[arg(long)]
+    #[arg(long, conflicts_with = "api")]
     pub url: bool,
+
+    /// Serve the function behind a local API Gateway with [api]'s routes and stage: an HTTP API
+    /// (payload format 2.0, or [api] payload_format) or, with `rest`, a REST API's Lambda proxy
+    /// integration (payload format 1.0); without [[api.route]], one `ANY /{proxy+}` route
+    #[arg(long, value_enum, value_name = "KIND", num_args = 0..=1, default_missing_value = "http")]
+    pub api: Option<ApiKind>,
 
     /// How many warm instances may run invocations at once
     #[arg(long, value_name = "N", default_value_t = DEFAULT_CONCURRENCY as u16, value_parser = clap::value_parser!(u16).range(1..=64))]
@@ -102,6 +109,15 @@ pub struct DefinitionFlags {
     pub env_file: Option<PathBuf>,
 }
 
+/// Which API Gateway `serve --api` stands in for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ApiKind {
+    /// An HTTP API (payload format 2.0 unless [api] payload_format = "1.0")
+    Http,
+    /// A REST API with a Lambda proxy integration (payload format 1.0)
+    Rest,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum RuntimeClientArg {
     /// lamctl's own small runtime client (standard library only)
@@ -133,6 +149,24 @@ impl ServeArgs {
         } else {
             None
         };
+        let api = match self.api {
+            Some(kind) => {
+                let (_, project) = self.local.project(global)?;
+                let file = project.as_ref().and_then(|p| p.file.api.as_ref());
+                let flavor = match kind {
+                    ApiKind::Http => Flavor::Http,
+                    ApiKind::Rest => Flavor::Rest,
+                };
+                Some(FrontDoor::new(flavor, file).map_err(|why| {
+                    let at = project
+                        .as_ref()
+                        .map(|p| format!("{}: ", p.path.display()))
+                        .unwrap_or_default();
+                    Error::usage(format!("{at}{why}"))
+                })?)
+            }
+            None => None,
+        };
         let token = self
             .token
             .as_deref()
@@ -143,10 +177,15 @@ impl ServeArgs {
             .transpose()?;
         Ok(ServeSettings {
             token,
-            port: self.port.unwrap_or(if self.url { 3000 } else { 3001 }),
+            port: self.port.unwrap_or(if self.url || api.is_some() {
+                3000
+            } else {
+                3001
+            }),
             local,
             watch,
             url,
+            api,
             concurrency: usize::from(self.concurrency),
         })
     }

@@ -1,7 +1,8 @@
-//! `lamctl serve [--url] [--port P] [--concurrency N] [--watch]`: keep a
+//! `lamctl serve [--url | --api [http|rest]] [--port P] [--concurrency N] [--watch]`: keep a
 //! function's instances warm on this machine and serve the Lambda Invoke
 //! API for it on 127.0.0.1 (so the AWS CLI, the SDKs and `lamctl invoke
-//! --endpoint-url` can call it), or with `--url` a local function URL.
+//! --endpoint-url` can call it), or with `--url` a local function URL, or
+//! with `--api` a local API Gateway.
 
 use std::fmt;
 use std::io::Write;
@@ -13,6 +14,7 @@ use tokio::net::TcpListener;
 use super::Ctx;
 use crate::error::{Error, Result};
 use crate::lambda::url::UrlConfig;
+use crate::local::apigw::{ApiGateway, FrontDoor};
 use crate::local::auth::Token;
 use crate::local::invoke_api::InvokeApi;
 use crate::local::url_api::UrlApi;
@@ -35,6 +37,9 @@ pub struct ServeSettings {
     /// `--url`: serve a function URL with this configuration (from
     /// `[deploy.url]`) instead of the Invoke API.
     pub url: Option<UrlConfig>,
+    /// `--api`: serve a local API Gateway with these routes (from `[api]`)
+    /// instead of the Invoke API.
+    pub api: Option<FrontDoor>,
     /// At most this many instances run at once.
     pub concurrency: usize,
     /// `--token` / LAMCTL_SERVE_TOKEN: callers must present it.
@@ -83,8 +88,18 @@ pub async fn run(ctx: &Ctx<'_>, settings: ServeSettings) -> Result<()> {
         ),
         None => ("", ""),
     };
-    match &settings.url {
-        Some(c) => ui.note(format!(
+    match (&settings.url, &settings.api) {
+        (_, Some(door)) => ui.note(format!(
+            "serving {name} ({}) behind {} at {url} ({} instances at most{how}){}",
+            def.runtime,
+            door.describe(),
+            settings.concurrency,
+            // A route the function surely answers, or no suggestion.
+            door.example_path()
+                .map(|p| format!("\n  try: curl -i{curl_auth} '{url}{p}'"))
+                .unwrap_or_default(),
+        )),
+        (Some(c), None) => ui.note(format!(
             "serving {name} ({}) as a function URL at {url}/ ({} instances at most, {}{how})\n  try: curl -i{curl_auth} '{url}/'",
             def.runtime,
             settings.concurrency,
@@ -93,7 +108,7 @@ pub async fn run(ctx: &Ctx<'_>, settings: ServeSettings) -> Result<()> {
                 crate::lambda::url::InvokeMode::ResponseStream => "response stream",
             },
         )),
-        None => ui.note(format!(
+        (None, None) => ui.note(format!(
             "serving {name} ({}) at {url} ({} instances at most{how})\n  try: {cli_auth}aws lambda invoke --endpoint-url {url} --function-name {name} --log-type Tail out.json",
             def.runtime, settings.concurrency,
         )),
@@ -118,6 +133,20 @@ pub async fn run(ctx: &Ctx<'_>, settings: ServeSettings) -> Result<()> {
     };
     // SIGINT and SIGTERM end the command in main, which then stops every
     // instance and everything they started.
+    if let Some(door) = settings.api {
+        let api = ApiGateway::new(
+            std::sync::Arc::clone(&pool),
+            door,
+            ui.clone(),
+            settings.token.clone(),
+        );
+        tokio::select! {
+            _ = api.serve(listener) => {}
+            _ = watching => {}
+        }
+        pool.stop().await;
+        return Ok(());
+    }
     match settings.url {
         Some(config) => {
             let api = UrlApi::new(

@@ -137,6 +137,9 @@ pub const UNZIPPED_BYTES: u64 = 262_144_000;
 pub const SYNC_PAYLOAD_BYTES: usize = 6 * 1024 * 1024;
 /// An asynchronous invocation's request: 1 MB since 2025 (it was 256 KB).
 pub const ASYNC_PAYLOAD_BYTES: usize = 1024 * 1024;
+/// An API Gateway request's body: 10 MB ("Amazon API Gateway quotas"); the
+/// event built from it must still fit the synchronous invoke limit.
+pub const API_GATEWAY_PAYLOAD_BYTES: usize = 10 * 1024 * 1024;
 /// lamctl's own bound on an `invoke --ndjson` input (each line is held to
 /// the payload limit too): the input is read whole before the first call.
 pub const NDJSON_INPUT_BYTES: usize = 64 * 1024 * 1024;

@@ -32,6 +32,7 @@
 //! to queue callers, as `serve` does.
 
 pub mod api;
+pub mod apigw;
 pub mod auth;
 pub mod cgroup;
 pub mod def;

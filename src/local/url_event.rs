@@ -123,7 +123,7 @@ fn join(map: &mut Map<String, Value>, key: String, value: &str) {
 
 /// Bodies of these types reach the function as text; anything else (or
 /// no type with a body that is not UTF-8) is base64.
-fn is_text(content_type: Option<&str>) -> bool {
+pub(crate) fn is_text(content_type: Option<&str>) -> bool {
     let Some(ct) = content_type else {
         return true;
     };
@@ -145,7 +145,7 @@ fn is_text(content_type: Option<&str>) -> bool {
 }
 
 /// `12/Mar/2020:19:03:58 +0000` (the common log format's time).
-fn clf_time(epoch_ms: i64) -> String {
+pub(crate) fn clf_time(epoch_ms: i64) -> String {
     jiff::Timestamp::from_millisecond(epoch_ms)
         .map(|t| t.strftime("%d/%b/%Y:%H:%M:%S +0000").to_string())
         .unwrap_or_default()

@@ -7,6 +7,7 @@ pub mod aws;
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod events;
 pub mod interrupt;
 pub mod lambda;
 pub mod local;

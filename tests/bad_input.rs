@@ -11,6 +11,7 @@ use crate::harness::*;
 
 mod actions;
 mod day2;
+mod events;
 mod fssec;
 mod iosec;
 mod localsec;
@@ -359,6 +360,7 @@ fn catalogue() -> Vec<Case> {
     v.extend(localsec::cases());
     v.extend(iosec::cases());
     v.extend(fssec::cases());
+    v.extend(events::cases());
     v
 }
 

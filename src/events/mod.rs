@@ -4,10 +4,13 @@
 //! page or file it was copied from: JSON has no comments, so the citation
 //! lives here) and the fields `--field k=v` may set. A generated event is the
 //! documented sample with fresh request ids, message ids and timestamps,
-//! then the fields given. Pure: no clap, no AWS, no files.
+//! then the fields given. Saved events are files beside lamctl.toml
+//! (`store`) or the console's shared schema document (`shared`). No clap,
+//! no AWS call here.
 
 mod fields;
 pub mod shared;
+pub mod store;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -207,6 +210,12 @@ pub fn source(name: &str) -> Result<&'static Source> {
                 SOURCES.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
             ))
         })
+}
+
+impl std::fmt::Debug for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)
+    }
 }
 
 impl Source {

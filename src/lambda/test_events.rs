@@ -109,3 +109,24 @@ async fn ensure_registry(aws: &AwsContext, client: &aws_sdk_schemas::Client) -> 
         r => r.map(|_| ()),
     }
 }
+
+/// The JSON of `function`'s shared event `name` (`invoke --event NAME
+/// --shared`); a usage error listing the saved ones when it is missing.
+pub async fn read_event(aws: &AwsContext, function: &str, name: &str) -> Result<Vec<u8>> {
+    let schema = read(aws, function).await?;
+    let names = schema.as_ref().map(|s| s.names()).unwrap_or_default();
+    match schema.as_ref().and_then(|s| s.get(name)) {
+        Some(v) => serde_json::to_vec(v)
+            .map_err(|e| Error::failed(format!("cannot render shared event {name}: {e}"))),
+        None => Err(Error::usage(format!(
+            "--event {name}: {function} has no shared test event '{name}'"
+        ))
+        .with_hint(if names.is_empty() {
+            format!(
+                "{function} has no shared test events; save one with `lamctl event save NAME --shared`"
+            )
+        } else {
+            format!("{function}'s shared test events: {}", names.join(", "))
+        })),
+    }
+}

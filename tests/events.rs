@@ -10,6 +10,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::{Value, json};
 
+use crate::day2::json::conform;
 use crate::harness::*;
 
 fn generate(args: &[&str]) -> Value {
@@ -43,6 +44,9 @@ fn every_source_has_its_documented_top_level_keys() {
     let schedule = [
         "account", "detail", "detail-type", "id", "region", "resources", "source", "time", "version",
     ];
+    for s in ["sqs", "cloudwatch-logs", "apigateway-v2"] {
+        conform("event-generate", &lamctl(["event", "generate", s, "-o", "json"]).run().success().json());
+    }
     for (source, want) in [
         ("apigateway-v1", &rest[..]),
         ("apigateway-rest", &rest[..]),
@@ -147,6 +151,8 @@ fn list_shows_every_source_with_its_fields() {
         assert!(text.contains(s), "{s} missing:\n{text}");
     }
     let doc = lamctl(["event", "list", "-o", "json"]).run().success().json();
+    conform("event-list", &doc);
+    insta::assert_snapshot!("event-list-json", serde_json::to_string_pretty(&doc).unwrap());
     let list = doc.as_array().unwrap();
     assert!(list.len() >= 12);
     let sqs = list.iter().find(|s| s["name"] == "sqs").unwrap();
@@ -204,7 +210,9 @@ fn saved_event_round_trips_through_the_bundled_example_and_moto() {
     let dir = ex.path().to_str().unwrap();
     let out = lamctl(["event", "save", "ada", "--payload", "{\"name\": \"Ada\"}", "--dir", dir, "-o", "json"]).run();
     let doc = out.success().json();
+    conform("event-save", &doc);
     assert_eq!(doc["name"], "ada");
+    assert_eq!(doc["bytes"], 15);
     let written = std::fs::read_to_string(ex.path().join("events/ada.json")).unwrap();
     assert_eq!(written, "{\"name\": \"Ada\"}");
     let out = lamctl(["invoke", "--local", "--dir", dir, "--event", "ada"]).run();
@@ -316,7 +324,9 @@ fn shared_events_live_in_the_consoles_schema_registry() {
     let out = at(&["invoke", "--local", "--event", "ada", "--shared"], d.path());
     assert_eq!(out.success().json(), json!({"name": "Ada"}));
     let out = at(&["event", "list", "--shared", "-o", "json"], d.path());
-    assert_eq!(out.success().json(), json!({"function": "ev", "names": ["ada"]}));
+    let listed = out.success().json();
+    conform("event-list-shared", &listed);
+    assert_eq!(listed, json!({"function": "ev", "names": ["ada"]}));
     at(&["invoke", "--local", "--event", "bob", "--shared"], d.path()).fails(2, "no shared test event 'bob'");
 
     // A second event updates the schema and keeps the first; a name
@@ -325,7 +335,11 @@ fn shared_events_live_in_the_consoles_schema_registry() {
     fake.inject(is("PUT", SCHEMA), Canned::new(200, "{}").header("Content-Type", "application/json"), None);
     at(&["event", "save", "ada", "--shared", "--payload", "{}"], d.path()).fails(2, "already has a shared test event 'ada'");
     assert_eq!(fake.count(is("PUT", SCHEMA)), 0);
-    at(&["event", "save", "bob", "--shared", "--from", "sqs", "--field", "body=b"], d.path()).success();
+    let saved = at(&["event", "save", "bob", "--shared", "--from", "sqs", "--field", "body=b", "-o", "json"], d.path());
+    let saved = saved.success().json();
+    conform("event-save", &saved);
+    assert_eq!(saved["schema"], "_ev-schema");
+    assert_eq!(saved["registry"], "lambda-testevent-schemas");
     let updated = fake.requests().into_iter().find(|r| is("PUT", SCHEMA)(r)).expect("UpdateSchema");
     let doc = content_of(&updated);
     assert_eq!(doc["components"]["examples"]["ada"]["value"], json!({"name": "Ada"}));

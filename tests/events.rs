@@ -28,24 +28,61 @@ fn keys(v: &Value) -> Vec<&str> {
 #[test]
 fn every_source_has_its_documented_top_level_keys() {
     let http_v2 = [
-        "body", "cookies", "headers", "isBase64Encoded", "pathParameters",
-        "queryStringParameters", "rawPath", "rawQueryString", "requestContext", "routeKey",
-        "stageVariables", "version",
+        "body",
+        "cookies",
+        "headers",
+        "isBase64Encoded",
+        "pathParameters",
+        "queryStringParameters",
+        "rawPath",
+        "rawQueryString",
+        "requestContext",
+        "routeKey",
+        "stageVariables",
+        "version",
     ];
     let rest = [
-        "body", "headers", "httpMethod", "isBase64Encoded", "multiValueHeaders",
-        "multiValueQueryStringParameters", "path", "pathParameters", "queryStringParameters",
-        "requestContext", "resource", "stageVariables",
+        "body",
+        "headers",
+        "httpMethod",
+        "isBase64Encoded",
+        "multiValueHeaders",
+        "multiValueQueryStringParameters",
+        "path",
+        "pathParameters",
+        "queryStringParameters",
+        "requestContext",
+        "resource",
+        "stageVariables",
     ];
     let alb = [
-        "body", "headers", "httpMethod", "isBase64Encoded", "path", "queryStringParameters",
+        "body",
+        "headers",
+        "httpMethod",
+        "isBase64Encoded",
+        "path",
+        "queryStringParameters",
         "requestContext",
     ];
     let schedule = [
-        "account", "detail", "detail-type", "id", "region", "resources", "source", "time", "version",
+        "account",
+        "detail",
+        "detail-type",
+        "id",
+        "region",
+        "resources",
+        "source",
+        "time",
+        "version",
     ];
     for s in ["sqs", "cloudwatch-logs", "apigateway-v2"] {
-        conform("event-generate", &lamctl(["event", "generate", s, "-o", "json"]).run().success().json());
+        conform(
+            "event-generate",
+            &lamctl(["event", "generate", s, "-o", "json"])
+                .run()
+                .success()
+                .json(),
+        );
     }
     for (source, want) in [
         ("apigateway-v1", &rest[..]),
@@ -74,8 +111,14 @@ fn every_source_has_its_documented_top_level_keys() {
         let got = r.get("eventSource").or_else(|| r.get("EventSource"));
         assert_eq!(got, Some(&json!(event_source)), "{source}");
     }
-    assert_eq!(generate(&["s3-put"])["Records"][0]["eventName"], "ObjectCreated:Put");
-    assert_eq!(generate(&["s3-delete"])["Records"][0]["eventName"], "ObjectRemoved:Delete");
+    assert_eq!(
+        generate(&["s3-put"])["Records"][0]["eventName"],
+        "ObjectCreated:Put"
+    );
+    assert_eq!(
+        generate(&["s3-delete"])["Records"][0]["eventName"],
+        "ObjectRemoved:Delete"
+    );
     assert_eq!(generate(&["apigateway-v2"])["version"], "2.0");
     assert_eq!(generate(&["schedule"])["detail-type"], "Scheduled Event");
 }
@@ -84,29 +127,63 @@ fn every_source_has_its_documented_top_level_keys() {
 fn the_api_gateway_samples_are_the_documented_ones() {
     // Fresh ids and times aside, the event is the page's example.
     let v2 = generate(&["apigateway-v2"]);
-    assert_eq!(v2["rawQueryString"], "parameter1=value1&parameter1=value2&parameter2=value");
-    assert_eq!(v2["requestContext"]["authorizer"]["jwt"]["scopes"], json!(["scope1", "scope2"]));
+    assert_eq!(
+        v2["rawQueryString"],
+        "parameter1=value1&parameter1=value2&parameter2=value"
+    );
+    assert_eq!(
+        v2["requestContext"]["authorizer"]["jwt"]["scopes"],
+        json!(["scope1", "scope2"])
+    );
     assert_ne!(v2["requestContext"]["requestId"], "id");
     let v1 = generate(&["apigateway-v1"]);
     assert_eq!(v1["resource"], "/{proxy+}");
-    assert_eq!(v1["multiValueQueryStringParameters"]["multivalueName"], json!(["you", "me"]));
+    assert_eq!(
+        v1["multiValueQueryStringParameters"]["multivalueName"],
+        json!(["you", "me"])
+    );
     assert_eq!(v1["body"], "{\r\n\t\"a\": 1\r\n}");
 }
 
 #[test]
 fn fields_change_what_they_name() {
-    let e = generate(&["sqs", "--field", "body={\"id\": 7}", "--field", "queue-arn=arn:aws:sqs:eu-west-1:123456789012:orders"]);
+    let e = generate(&[
+        "sqs",
+        "--field",
+        "body={\"id\": 7}",
+        "--field",
+        "queue-arn=arn:aws:sqs:eu-west-1:123456789012:orders",
+    ]);
     for r in e["Records"].as_array().unwrap() {
         assert_eq!(r["body"], "{\"id\": 7}");
-        assert_eq!(r["eventSourceARN"], "arn:aws:sqs:eu-west-1:123456789012:orders");
+        assert_eq!(
+            r["eventSourceARN"],
+            "arn:aws:sqs:eu-west-1:123456789012:orders"
+        );
         assert_eq!(r["awsRegion"], "eu-west-1");
     }
-    let e = generate(&["s3-put", "--field", "bucket=uploads", "--field", "key=photos/cat 1.jpg", "--field", "size=99"]);
+    let e = generate(&[
+        "s3-put",
+        "--field",
+        "bucket=uploads",
+        "--field",
+        "key=photos/cat 1.jpg",
+        "--field",
+        "size=99",
+    ]);
     let s3 = &e["Records"][0]["s3"];
     assert_eq!(s3["bucket"]["name"], "uploads");
     assert_eq!(s3["object"]["key"], "photos%2Fcat+1.jpg");
     assert_eq!(s3["object"]["size"], 99);
-    let e = generate(&["apigateway-v2", "--field", "method=get", "--field", "path=/translate", "--field", "query=input_text=hello"]);
+    let e = generate(&[
+        "apigateway-v2",
+        "--field",
+        "method=get",
+        "--field",
+        "path=/translate",
+        "--field",
+        "query=input_text=hello",
+    ]);
     assert_eq!(e["rawPath"], "/translate");
     assert_eq!(e["requestContext"]["http"]["method"], "GET");
     assert_eq!(e["queryStringParameters"], json!({"input_text": "hello"}));
@@ -116,22 +193,37 @@ fn fields_change_what_they_name() {
     let data = e["Records"][0]["kinesis"]["data"].as_str().unwrap();
     assert_eq!(BASE64.decode(data).unwrap(), b"hello kinesis");
     let e = generate(&["dynamodb", "--field", "keys={\"pk\": \"a\"}"]);
-    assert_eq!(e["Records"][0]["dynamodb"]["Keys"], json!({"pk": {"S": "a"}}));
+    assert_eq!(
+        e["Records"][0]["dynamodb"]["Keys"],
+        json!({"pk": {"S": "a"}})
+    );
     // Fresh per run unless given.
     let a = generate(&["sns"]);
     let b = generate(&["sns"]);
-    assert_ne!(a["Records"][0]["Sns"]["MessageId"], b["Records"][0]["Sns"]["MessageId"]);
+    assert_ne!(
+        a["Records"][0]["Sns"]["MessageId"],
+        b["Records"][0]["Sns"]["MessageId"]
+    );
 }
 
 #[test]
 fn cloudwatch_logs_data_decodes_to_a_logs_document() {
     let e = generate(&[
-        "cloudwatch-logs", "--field", "log-group=/aws/lambda/orders", "--field", "message=ERROR boom",
-        "--field", "message=INFO fine",
+        "cloudwatch-logs",
+        "--field",
+        "log-group=/aws/lambda/orders",
+        "--field",
+        "message=ERROR boom",
+        "--field",
+        "message=INFO fine",
     ]);
-    let zipped = BASE64.decode(e["awslogs"]["data"].as_str().unwrap()).unwrap();
+    let zipped = BASE64
+        .decode(e["awslogs"]["data"].as_str().unwrap())
+        .unwrap();
     let mut text = String::new();
-    flate2::read::GzDecoder::new(zipped.as_slice()).read_to_string(&mut text).unwrap();
+    flate2::read::GzDecoder::new(zipped.as_slice())
+        .read_to_string(&mut text)
+        .unwrap();
     let doc: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(doc["messageType"], "DATA_MESSAGE");
     assert_eq!(doc["logGroup"], "/aws/lambda/orders");
@@ -147,16 +239,33 @@ fn list_shows_every_source_with_its_fields() {
     let out = lamctl(["event", "list"]).run();
     out.success();
     let text = out.stdout();
-    for s in ["apigateway-v1", "sqs", "cloudwatch-logs", "queue-arn", "alb"] {
+    for s in [
+        "apigateway-v1",
+        "sqs",
+        "cloudwatch-logs",
+        "queue-arn",
+        "alb",
+    ] {
         assert!(text.contains(s), "{s} missing:\n{text}");
     }
-    let doc = lamctl(["event", "list", "-o", "json"]).run().success().json();
+    let doc = lamctl(["event", "list", "-o", "json"])
+        .run()
+        .success()
+        .json();
     conform("event-list", &doc);
-    insta::assert_snapshot!("event-list-json", serde_json::to_string_pretty(&doc).unwrap());
+    insta::assert_snapshot!(
+        "event-list-json",
+        serde_json::to_string_pretty(&doc).unwrap()
+    );
     let list = doc.as_array().unwrap();
     assert!(list.len() >= 12);
     let sqs = list.iter().find(|s| s["name"] == "sqs").unwrap();
-    assert!(sqs["documented_at"].as_str().unwrap().starts_with("https://docs.aws.amazon.com/"));
+    assert!(
+        sqs["documented_at"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://docs.aws.amazon.com/")
+    );
     assert_eq!(sqs["fields"][0]["name"], "body");
 }
 
@@ -183,21 +292,46 @@ fn python_dir(code: &str) -> tempfile::TempDir {
 #[test]
 fn generated_sqs_and_s3_events_reach_a_local_handler() {
     let d = python_dir(READS_FIELDS);
-    lamctl(["event", "save", "order", "--from", "sqs", "--field", "body=order 42"])
+    lamctl([
+        "event",
+        "save",
+        "order",
+        "--from",
+        "sqs",
+        "--field",
+        "body=order 42",
+    ])
+    .dir(d.path())
+    .run()
+    .success();
+    lamctl([
+        "event",
+        "save",
+        "upload",
+        "--from",
+        "s3-put",
+        "--field",
+        "bucket=uploads",
+        "--field",
+        "key=a b.txt",
+    ])
+    .dir(d.path())
+    .run()
+    .success();
+    let out = lamctl(["invoke", "--local", "--event", "order"])
         .dir(d.path())
-        .run()
-        .success();
-    lamctl(["event", "save", "upload", "--from", "s3-put", "--field", "bucket=uploads", "--field", "key=a b.txt"])
-        .dir(d.path())
-        .run()
-        .success();
-    let out = lamctl(["invoke", "--local", "--event", "order"]).dir(d.path()).run();
+        .run();
     assert_eq!(
         out.success().json(),
         json!({"body": "order 42", "queue": "arn:aws:sqs:us-east-2:123456789012:my-queue"})
     );
-    let out = lamctl(["invoke", "--local", "--event", "upload"]).dir(d.path()).run();
-    assert_eq!(out.success().json(), json!({"bucket": "uploads", "key": "a+b.txt"}));
+    let out = lamctl(["invoke", "--local", "--event", "upload"])
+        .dir(d.path())
+        .run();
+    assert_eq!(
+        out.success().json(),
+        json!({"bucket": "uploads", "key": "a+b.txt"})
+    );
 }
 
 #[test]
@@ -205,10 +339,25 @@ fn saved_event_round_trips_through_the_bundled_example_and_moto() {
     // Local: the bundled Python example, its folder's events/.
     let ex = tempfile::tempdir().unwrap();
     for f in ["app.py", "lamctl.toml"] {
-        std::fs::copy(crate::local::repo(&format!("examples/hello-python/{f}")), ex.path().join(f)).unwrap();
+        std::fs::copy(
+            crate::local::repo(&format!("examples/hello-python/{f}")),
+            ex.path().join(f),
+        )
+        .unwrap();
     }
     let dir = ex.path().to_str().unwrap();
-    let out = lamctl(["event", "save", "ada", "--payload", "{\"name\": \"Ada\"}", "--dir", dir, "-o", "json"]).run();
+    let out = lamctl([
+        "event",
+        "save",
+        "ada",
+        "--payload",
+        "{\"name\": \"Ada\"}",
+        "--dir",
+        dir,
+        "-o",
+        "json",
+    ])
+    .run();
     let doc = out.success().json();
     conform("event-save", &doc);
     assert_eq!(doc["name"], "ada");
@@ -216,19 +365,40 @@ fn saved_event_round_trips_through_the_bundled_example_and_moto() {
     let written = std::fs::read_to_string(ex.path().join("events/ada.json")).unwrap();
     assert_eq!(written, "{\"name\": \"Ada\"}");
     let out = lamctl(["invoke", "--local", "--dir", dir, "--event", "ada"]).run();
-    assert_eq!(out.success().json()["body"], "{\"message\": \"hello, Ada\"}");
+    assert_eq!(
+        out.success().json()["body"],
+        "{\"message\": \"hello, Ada\"}"
+    );
 
     // Cloud: a function deployed to moto (whose no-Docker Lambda echoes).
     let name = unique("events");
     let role = create_role(&name);
     let project = python_function_dir(&name, &role);
-    lamctl(["deploy"]).dir(project.path()).moto().run().success();
-    lamctl(["event", "save", "big-order", "--from", "sqs", "--field", "body=cloud"])
+    lamctl(["deploy"])
         .dir(project.path())
+        .moto()
         .run()
         .success();
-    let saved: Value = serde_json::from_slice(&std::fs::read(project.path().join("events/big-order.json")).unwrap()).unwrap();
-    let out = lamctl(["invoke", "--event", "big-order"]).dir(project.path()).moto().run();
+    lamctl([
+        "event",
+        "save",
+        "big-order",
+        "--from",
+        "sqs",
+        "--field",
+        "body=cloud",
+    ])
+    .dir(project.path())
+    .run()
+    .success();
+    let saved: Value = serde_json::from_slice(
+        &std::fs::read(project.path().join("events/big-order.json")).unwrap(),
+    )
+    .unwrap();
+    let out = lamctl(["invoke", "--event", "big-order"])
+        .dir(project.path())
+        .moto()
+        .run();
     assert_eq!(out.success().json(), saved);
     assert_eq!(saved["Records"][0]["body"], "cloud");
 }
@@ -243,10 +413,16 @@ fn save_replaces_only_a_regular_file_and_only_with_force() {
     };
     save("one", &[]).success();
     save("one", &[]).fails(2, "exists");
-    assert_eq!(std::fs::read_to_string(d.path().join("events/one.json")).unwrap(), "{\"v\": 2}");
+    assert_eq!(
+        std::fs::read_to_string(d.path().join("events/one.json")).unwrap(),
+        "{\"v\": 2}"
+    );
     std::fs::write(d.path().join("events/one.json"), "{}").unwrap();
     save("one", &["--force"]).success();
-    assert_eq!(std::fs::read_to_string(d.path().join("events/one.json")).unwrap(), "{\"v\": 2}");
+    assert_eq!(
+        std::fs::read_to_string(d.path().join("events/one.json")).unwrap(),
+        "{\"v\": 2}"
+    );
 
     // A link is never written through, even with --force.
     let target = d.path().join("elsewhere.json");
@@ -261,7 +437,10 @@ fn save_replaces_only_a_regular_file_and_only_with_force() {
     let other = tempfile::tempdir().unwrap();
     let linked = tempfile::tempdir().unwrap();
     std::os::unix::fs::symlink(other.path(), linked.path().join("events")).unwrap();
-    lamctl(["event", "save", "x", "--payload", "{}"]).dir(linked.path()).run().fails(2, "not a directory");
+    lamctl(["event", "save", "x", "--payload", "{}"])
+        .dir(linked.path())
+        .run()
+        .fails(2, "not a directory");
     assert!(std::fs::read_dir(other.path()).unwrap().next().is_none());
 
     // invoke --event names the saved ones when the name is missing.
@@ -269,8 +448,14 @@ fn save_replaces_only_a_regular_file_and_only_with_force() {
         .dir(d.path())
         .run()
         .fails(2, "no saved event");
-    let out = lamctl(["invoke", "--local", "--event", "nope"]).dir(d.path()).run();
-    assert!(out.stderr.contains("hint: saved in events: one"), "{}", out.stderr);
+    let out = lamctl(["invoke", "--local", "--event", "nope"])
+        .dir(d.path())
+        .run();
+    assert!(
+        out.stderr.contains("hint: saved in events: one"),
+        "{}",
+        out.stderr
+    );
 }
 
 // ------------------------------------------------- shared (schema registry)
@@ -308,41 +493,105 @@ fn shared_events_live_in_the_consoles_schema_registry() {
     // First event: no registry, no schema; both are created.
     fake.inject(is("GET", SCHEMA), not_found(), None);
     fake.inject(is("GET", REGISTRY), not_found(), None);
-    fake.inject(is("POST", REGISTRY), Canned::new(201, "{}").header("Content-Type", "application/json"), None);
-    fake.inject(is("POST", SCHEMA), Canned::new(201, "{}").header("Content-Type", "application/json"), None);
-    at(&["event", "save", "ada", "--shared", "--payload", "{\"name\": \"Ada\"}"], d.path()).success();
-    let created = fake.requests().into_iter().find(|r| is("POST", SCHEMA)(r)).expect("CreateSchema");
+    fake.inject(
+        is("POST", REGISTRY),
+        Canned::new(201, "{}").header("Content-Type", "application/json"),
+        None,
+    );
+    fake.inject(
+        is("POST", SCHEMA),
+        Canned::new(201, "{}").header("Content-Type", "application/json"),
+        None,
+    );
+    at(
+        &[
+            "event",
+            "save",
+            "ada",
+            "--shared",
+            "--payload",
+            "{\"name\": \"Ada\"}",
+        ],
+        d.path(),
+    )
+    .success();
+    let created = fake
+        .requests()
+        .into_iter()
+        .find(|r| is("POST", SCHEMA)(r))
+        .expect("CreateSchema");
     let doc = content_of(&created);
-    assert_eq!(doc["components"]["examples"]["ada"]["value"], json!({"name": "Ada"}));
-    assert_eq!(doc["components"]["examples"]["ada"]["x-metadata"]["invocationType"], "RequestResponse");
+    assert_eq!(
+        doc["components"]["examples"]["ada"]["value"],
+        json!({"name": "Ada"})
+    );
+    assert_eq!(
+        doc["components"]["examples"]["ada"]["x-metadata"]["invocationType"],
+        "RequestResponse"
+    );
     assert_eq!(fake.count(is("POST", REGISTRY)), 1);
     assert!(!d.path().join("events").exists());
 
     // The registry now holds what was written: read it back.
-    let schema = json!({"Content": doc.to_string(), "SchemaName": "_ev-schema", "Type": "OpenApi3"});
-    fake.inject(is("GET", SCHEMA), Canned::new(200, schema.to_string()).header("Content-Type", "application/json"), None);
-    let out = at(&["invoke", "--local", "--event", "ada", "--shared"], d.path());
+    let schema =
+        json!({"Content": doc.to_string(), "SchemaName": "_ev-schema", "Type": "OpenApi3"});
+    fake.inject(
+        is("GET", SCHEMA),
+        Canned::new(200, schema.to_string()).header("Content-Type", "application/json"),
+        None,
+    );
+    let out = at(
+        &["invoke", "--local", "--event", "ada", "--shared"],
+        d.path(),
+    );
     assert_eq!(out.success().json(), json!({"name": "Ada"}));
     let out = at(&["event", "list", "--shared", "-o", "json"], d.path());
     let listed = out.success().json();
     conform("event-list-shared", &listed);
     assert_eq!(listed, json!({"function": "ev", "names": ["ada"]}));
-    at(&["invoke", "--local", "--event", "bob", "--shared"], d.path()).fails(2, "no shared test event 'bob'");
+    at(
+        &["invoke", "--local", "--event", "bob", "--shared"],
+        d.path(),
+    )
+    .fails(2, "no shared test event 'bob'");
 
     // A second event updates the schema and keeps the first; a name
     // already there needs --force.
     fake.clear();
-    fake.inject(is("PUT", SCHEMA), Canned::new(200, "{}").header("Content-Type", "application/json"), None);
-    at(&["event", "save", "ada", "--shared", "--payload", "{}"], d.path()).fails(2, "already has a shared test event 'ada'");
+    fake.inject(
+        is("PUT", SCHEMA),
+        Canned::new(200, "{}").header("Content-Type", "application/json"),
+        None,
+    );
+    at(
+        &["event", "save", "ada", "--shared", "--payload", "{}"],
+        d.path(),
+    )
+    .fails(2, "already has a shared test event 'ada'");
     assert_eq!(fake.count(is("PUT", SCHEMA)), 0);
-    let saved = at(&["event", "save", "bob", "--shared", "--from", "sqs", "--field", "body=b", "-o", "json"], d.path());
+    let saved = at(
+        &[
+            "event", "save", "bob", "--shared", "--from", "sqs", "--field", "body=b", "-o", "json",
+        ],
+        d.path(),
+    );
     let saved = saved.success().json();
     conform("event-save", &saved);
     assert_eq!(saved["schema"], "_ev-schema");
     assert_eq!(saved["registry"], "lambda-testevent-schemas");
-    let updated = fake.requests().into_iter().find(|r| is("PUT", SCHEMA)(r)).expect("UpdateSchema");
+    let updated = fake
+        .requests()
+        .into_iter()
+        .find(|r| is("PUT", SCHEMA)(r))
+        .expect("UpdateSchema");
     let doc = content_of(&updated);
-    assert_eq!(doc["components"]["examples"]["ada"]["value"], json!({"name": "Ada"}));
-    assert_eq!(doc["components"]["examples"]["bob"]["value"]["Records"][0]["body"], "b");
+    assert_eq!(
+        doc["components"]["examples"]["ada"]["value"],
+        json!({"name": "Ada"})
+    );
+    assert_eq!(
+        doc["components"]["examples"]["bob"]["value"]["Records"][0]["body"],
+        "b"
+    );
     assert_eq!(fake.count(is("POST", REGISTRY)), 0);
 }

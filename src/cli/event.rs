@@ -136,7 +136,10 @@ impl SaveArgs {
         if let Some(d) = &self.dir
             && !d.is_dir()
         {
-            return Err(Error::usage(format!("--dir {} is not a directory", d.display())));
+            return Err(Error::usage(format!(
+                "--dir {} is not a directory",
+                d.display()
+            )));
         }
         let project = Project::find(global.config.as_deref(), self.dir.as_deref())?;
         let store = if self.shared {

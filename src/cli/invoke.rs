@@ -164,12 +164,19 @@ impl InvokeArgs {
         };
         let dir = match local {
             Some(l) => match &l.config {
-                Some(c) => c.parent().map(std::path::Path::to_path_buf).unwrap_or_default(),
+                Some(c) => c
+                    .parent()
+                    .map(std::path::Path::to_path_buf)
+                    .unwrap_or_default(),
                 None => self.local_def.dir.clone().unwrap_or_default(),
             },
             None => super::event::project_dir(project, None),
         };
-        let dir = if dir.as_os_str().is_empty() { ".".into() } else { dir };
+        let dir = if dir.as_os_str().is_empty() {
+            ".".into()
+        } else {
+            dir
+        };
         let folder = crate::events::store::folder(&dir);
         crate::events::store::check_name("--event", name, &folder)?;
         Ok(Some(SavedEvent {

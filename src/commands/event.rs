@@ -87,13 +87,21 @@ async fn save(ctx: &Ctx<'_>, name: &str, input: EventInput, force: bool, to: Sto
         }
         EventInput::File(path) => {
             let label = format!("--payload-file {}", path.display());
-            let meta = std::fs::metadata(&path)
-                .map_err(|e| Error::usage(format!("cannot read {label}: {}", crate::error::io_text(&e))))?;
+            let meta = std::fs::metadata(&path).map_err(|e| {
+                Error::usage(format!(
+                    "cannot read {label}: {}",
+                    crate::error::io_text(&e)
+                ))
+            })?;
             if !meta.is_file() {
                 return Err(Error::usage(format!("{label} is not a regular file")));
             }
-            let f = std::fs::File::open(&path)
-                .map_err(|e| Error::usage(format!("cannot read {label}: {}", crate::error::io_text(&e))))?;
+            let f = std::fs::File::open(&path).map_err(|e| {
+                Error::usage(format!(
+                    "cannot read {label}: {}",
+                    crate::error::io_text(&e)
+                ))
+            })?;
             let data = store::read_bounded(f, &label)?;
             let v = store::check_event(&data, &label)?;
             (data, v)

@@ -207,7 +207,11 @@ pub fn source(name: &str) -> Result<&'static Source> {
         .ok_or_else(|| {
             Error::usage(format!("unknown event source '{name}'")).with_hint(format!(
                 "the sources are {} (`lamctl event list` describes them)",
-                SOURCES.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
+                SOURCES
+                    .iter()
+                    .map(|s| s.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ))
         })
 }
@@ -238,13 +242,11 @@ impl Source {
 
     fn unknown_field(&self, k: &str) -> Error {
         let names: Vec<_> = self.fields.iter().map(|f| f.name).collect();
-        Error::usage(format!("--field {k}: {} has no field '{k}'", self.name)).with_hint(
-            format!(
-                "{} takes {} (`lamctl event list` describes them)",
-                self.name,
-                names.join(", ")
-            ),
-        )
+        Error::usage(format!("--field {k}: {} has no field '{k}'", self.name)).with_hint(format!(
+            "{} takes {} (`lamctl event list` describes them)",
+            self.name,
+            names.join(", ")
+        ))
     }
 
     /// The sample with fresh ids and times, then the fields given (in the

@@ -30,8 +30,8 @@ impl SharedSchema {
     /// The schema's content as the registry returns it. A document
     /// without `components` is not one of these.
     pub fn parse(content: &str) -> Result<Self, String> {
-        let doc: Value = serde_json::from_str(content)
-            .map_err(|e| format!("the schema is not JSON: {e}"))?;
+        let doc: Value =
+            serde_json::from_str(content).map_err(|e| format!("the schema is not JSON: {e}"))?;
         if doc.get("components").is_none_or(|c| !c.is_object()) {
             return Err("the schema has no `components` object".into());
         }

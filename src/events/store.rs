@@ -57,7 +57,8 @@ fn listing_hint(folder: &Path) -> String {
 
 /// A name the console would take, or a usage error listing the saved ones.
 pub fn check_name(flag: &str, name: &str, folder: &Path) -> Result<()> {
-    event_name(name).map_err(|e| Error::usage(format!("{flag}: {e}")).with_hint(listing_hint(folder)))
+    event_name(name)
+        .map_err(|e| Error::usage(format!("{flag}: {e}")).with_hint(listing_hint(folder)))
 }
 
 /// The path of saved event `name`, which must exist as a file (a FIFO or
@@ -84,7 +85,12 @@ pub fn read_bounded(mut r: impl Read, label: &str) -> Result<Vec<u8>> {
     r.by_ref()
         .take(SYNC_PAYLOAD_BYTES as u64 + 1)
         .read_to_end(&mut data)
-        .map_err(|e| Error::usage(format!("cannot read {label}: {}", crate::error::io_text(&e))))?;
+        .map_err(|e| {
+            Error::usage(format!(
+                "cannot read {label}: {}",
+                crate::error::io_text(&e)
+            ))
+        })?;
     check_event(&data, label)?;
     Ok(data)
 }
@@ -133,11 +139,8 @@ pub fn write(folder: &Path, name: &str, bytes: &[u8], force: bool) -> Result<Pat
     let path = folder.join(format!("{name}.json"));
     match std::fs::symlink_metadata(&path) {
         Ok(m) if m.is_file() && !force => {
-            return Err(Error::usage(format!(
-                "{} exists",
-                path.display()
-            ))
-            .with_hint("add --force to replace it"));
+            return Err(Error::usage(format!("{} exists", path.display()))
+                .with_hint("add --force to replace it"));
         }
         Ok(m) if !m.is_file() => {
             return Err(Error::usage(format!(

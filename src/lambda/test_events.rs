@@ -6,8 +6,8 @@ use serde_json::Value;
 
 use crate::aws::{AwsContext, Service};
 use crate::error::{Error, Result, optional};
-use crate::events::{SHARED_REGISTRY, SharedSchema, shared_schema_name};
 use crate::events::shared::SHARED_SCHEMA_TYPE;
+use crate::events::{SHARED_REGISTRY, SharedSchema, shared_schema_name};
 
 /// `function`'s schema, or `None` when the registry or the schema does
 /// not exist (no shared event yet).
@@ -29,7 +29,9 @@ pub async fn read(aws: &AwsContext, function: &str) -> Result<Option<SharedSchem
         Error::failed(format!(
             "schema {schema} in registry {SHARED_REGISTRY}: {e}"
         ))
-        .with_hint("it is not a Lambda test event schema; fix or delete it in the EventBridge console")
+        .with_hint(
+            "it is not a Lambda test event schema; fix or delete it in the EventBridge console",
+        )
     })
 }
 

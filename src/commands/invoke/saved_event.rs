@@ -2,8 +2,8 @@
 //! and checked like `--payload @FILE` (a file) or fetched from the
 //! function's shareable events (`--shared`).
 
-use super::InvokeSettings;
 use super::super::Ctx;
+use super::InvokeSettings;
 use crate::error::{Error, Result};
 use crate::events::store;
 use crate::lambda::{names, test_events};

@@ -97,7 +97,7 @@ pub static SOURCES: &[Source] = &[
         aliases: &["elb"],
         about: "Application Load Balancer request to a Lambda target",
         cite: "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/lambda-functions.html \
-               (\"Receive events from the load balancer\"); aws-sam-cli samcli/lib/generated_sample_events/events/alb/ALBRequest.json",
+               (\"Receive events from the load balancer\": its placeholders filled, region us-east-1 and no query parameters)",
         sample: include_str!("samples/alb.json"),
         fields: f::ALB,
         fresh: f::fresh_alb,
@@ -130,8 +130,8 @@ pub static SOURCES: &[Source] = &[
         name: "s3-put",
         aliases: &["s3"],
         about: "Amazon S3 object created (PUT) notification",
-        cite: "https://docs.aws.amazon.com/lambda/latest/dg/with-s3.html (\"Example Amazon S3 notification event\"); \
-               aws-sam-cli samcli/lib/generated_sample_events/events/s3/S3Put.json",
+        cite: "aws-sam-cli samcli/lib/generated_sample_events/events/s3/S3Put.json with SAM's defaults \
+               (us-east-1, example-bucket, test/key); https://docs.aws.amazon.com/lambda/latest/dg/with-s3.html",
         sample: include_str!("samples/s3-put.json"),
         fields: f::S3_PUT,
         fresh: f::fresh_s3,
@@ -142,8 +142,8 @@ pub static SOURCES: &[Source] = &[
         name: "s3-delete",
         aliases: &[],
         about: "Amazon S3 object removed (DELETE) notification",
-        cite: "aws-sam-cli samcli/lib/generated_sample_events/events/s3/S3Delete.json (the S3 put sample of \
-               https://docs.aws.amazon.com/lambda/latest/dg/with-s3.html with ObjectRemoved:Delete, no size or eTag)",
+        cite: "aws-sam-cli samcli/lib/generated_sample_events/events/s3/S3Delete.json with SAM's defaults \
+               (us-east-1, example-bucket, test/key)",
         sample: include_str!("samples/s3-delete.json"),
         fields: f::S3_DELETE,
         fresh: f::fresh_s3,
@@ -154,8 +154,7 @@ pub static SOURCES: &[Source] = &[
         name: "schedule",
         aliases: &["eventbridge-schedule", "scheduled"],
         about: "EventBridge scheduled rule (\"Scheduled Event\")",
-        cite: "https://docs.aws.amazon.com/lambda/latest/dg/with-eventbridge-scheduler.html and \
-               https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-run-lambda-schedule.html (scheduled event example)",
+        cite: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-run-lambda-schedule.html (the example event)",
         sample: include_str!("samples/schedule.json"),
         fields: f::SCHEDULE,
         fresh: f::fresh_schedule,
@@ -165,8 +164,9 @@ pub static SOURCES: &[Source] = &[
     Source {
         name: "dynamodb",
         aliases: &["dynamodb-stream"],
-        about: "DynamoDB stream records (an INSERT and a MODIFY)",
-        cite: "https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html (\"Example event\")",
+        about: "DynamoDB stream records (an INSERT, a MODIFY and a REMOVE)",
+        cite: "aws-sam-cli samcli/lib/generated_sample_events/events/dynamodb/DynamoDBUpdate.json with SAM's defaults \
+               (us-east-1, 123456789012, ExampleTableWithStream); the shape of https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html",
         sample: include_str!("samples/dynamodb.json"),
         fields: f::DYNAMODB,
         fresh: f::fresh_dynamodb,

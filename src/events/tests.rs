@@ -142,6 +142,10 @@ fn dynamodb_plain_json_becomes_attribute_values() {
         e["Records"][0]["dynamodb"]["Keys"],
         json!({"Id": {"N": "7"}})
     );
+    assert!(
+        e["Records"][2]["dynamodb"].get("NewImage").is_none(),
+        "a REMOVE has none"
+    );
     assert_eq!(
         e["Records"][1]["dynamodb"]["NewImage"],
         json!({"Id": {"N": "7"}, "ok": {"BOOL": true}})

@@ -276,18 +276,31 @@ pub(in crate::events) static DYNAMODB: &[Field] = &[
     },
     Field {
         name: "new-image",
-        about: "the item after the change as JSON, plain or typed (dynamodb.NewImage)",
+        about: "the item after the change as JSON, plain or typed (dynamodb.NewImage of the records that have one)",
         set: |d, v| {
-            set(d, "/Records/*/dynamodb/NewImage", attribute_map(last(v))?);
+            let image = attribute_map(last(v))?;
+            // Only the records that carry one (not a REMOVE).
+            if let Some(Value::Array(records)) = d.get_mut("Records") {
+                for r in records {
+                    if let Some(slot) = r.pointer_mut("/dynamodb/NewImage") {
+                        *slot = image.clone();
+                    }
+                }
+            }
             Ok(())
         },
     },
 ];
 
-pub(in crate::events) fn fresh_dynamodb(d: &mut Value, _: &Fresh) {
+pub(in crate::events) fn fresh_dynamodb(d: &mut Value, f: &Fresh) {
     set_each(d, "/Records", "eventID", |_| {
         json!(uuid::Uuid::new_v4().simple().to_string())
     });
+    set(
+        d,
+        "/Records/*/dynamodb/ApproximateCreationDateTime",
+        json!(f.now.as_second()),
+    );
 }
 
 pub(in crate::events) static KINESIS: &[Field] = &[

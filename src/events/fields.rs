@@ -164,11 +164,18 @@ fn query_v2(doc: &mut Value, values: &[String]) {
 pub(super) static APIGW_V1: &[Field] = &[
     Field {
         name: "path",
-        about: "the request path, e.g. /orders/42 (path, and pathParameters.proxy of the sample's /{proxy+})",
+        about: "the request path, e.g. /orders/42 (path; pathParameters.proxy and requestContext.path where the sample has them)",
         set: |d, v| {
             let p = http_path(v)?;
             set(d, "/path", json!(p));
-            set(d, "/pathParameters/proxy", json!(p.trim_start_matches('/')));
+            // A `/{proxy+}` resource's parameter, and the context's copy
+            // of the path, where the sample has them.
+            if d.pointer("/pathParameters/proxy").is_some() {
+                set(d, "/pathParameters/proxy", json!(p.trim_start_matches('/')));
+            }
+            if d.pointer("/requestContext/path").is_some() {
+                set(d, "/requestContext/path", json!(p));
+            }
             Ok(())
         },
     },

@@ -120,6 +120,7 @@ impl Error {
                     | "ProvisionedConcurrencyConfigNotFoundException"
                     | "NoSuchKey"
                     | "NotFound"
+                    | "NotFoundException"
             )
         )
     }

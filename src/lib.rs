@@ -7,6 +7,7 @@ pub mod aws;
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod events;
 pub mod interrupt;
 pub mod lambda;
 pub mod local;
@@ -126,6 +127,7 @@ async fn run(cli: Cli, ui: &Ui) -> Result<()> {
             let settings = args.settings(&cli.global, project)?;
             commands::invoke::run(&ctx, settings).await
         }
+        Command::Event(args) => commands::event::run(&ctx, args.settings(&cli.global)?).await,
         Command::Logs(args) => commands::logs::run(&ctx, &args.settings(project, ui.format)?).await,
         Command::List(args) => commands::list::run(&ctx, &args.settings()).await,
         Command::Info(args) => commands::info::run(&ctx, &args.settings(project)?).await,

@@ -12,6 +12,7 @@ use crate::harness::*;
 mod actions;
 mod apigw;
 mod day2;
+mod events;
 mod fssec;
 mod iosec;
 mod localsec;
@@ -361,6 +362,7 @@ fn catalogue() -> Vec<Case> {
     v.extend(iosec::cases());
     v.extend(fssec::cases());
     v.extend(apigw::cases());
+    v.extend(events::cases());
     v
 }
 

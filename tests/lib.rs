@@ -6,6 +6,7 @@ mod bad_input;
 mod cli;
 mod day2;
 mod deploy;
+mod events;
 mod invoke;
 mod local;
 mod local_api;

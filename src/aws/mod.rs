@@ -29,15 +29,18 @@ pub enum Service {
     Logs,
     Iam,
     Sts,
+    /// The EventBridge schema registry (the console's shareable test events).
+    Schemas,
 }
 
 impl Service {
-    pub const ALL: [Service; 5] = [
+    pub const ALL: [Service; 6] = [
         Service::Lambda,
         Service::S3,
         Service::Logs,
         Service::Iam,
         Service::Sts,
+        Service::Schemas,
     ];
 
     /// The suffix of its `AWS_ENDPOINT_URL_<SERVICE>` variable (the SDKs' service ids).
@@ -48,6 +51,7 @@ impl Service {
             Service::Logs => "CLOUDWATCH_LOGS",
             Service::Iam => "IAM",
             Service::Sts => "STS",
+            Service::Schemas => "SCHEMAS",
         }
     }
 
@@ -58,6 +62,7 @@ impl Service {
             Service::Logs => "CloudWatch Logs",
             Service::Iam => "IAM",
             Service::Sts => "STS",
+            Service::Schemas => "EventBridge Schemas",
         }
     }
 
@@ -68,6 +73,7 @@ impl Service {
             Service::Logs => "logs",
             Service::Iam => "iam",
             Service::Sts => "sts",
+            Service::Schemas => "schemas",
         }
     }
 }
@@ -285,5 +291,14 @@ impl AwsContext {
             b = b.endpoint_url(&e.value);
         }
         aws_sdk_sts::Client::from_conf(b.build())
+    }
+
+    pub async fn schemas(&self) -> aws_sdk_schemas::Client {
+        let mut b = aws_sdk_schemas::config::Builder::from(self.sdk_config().await)
+            .interceptor(answer::BoundedAnswers);
+        if let Some(e) = self.endpoint_for(Service::Schemas) {
+            b = b.endpoint_url(&e.value);
+        }
+        aws_sdk_schemas::Client::from_conf(b.build())
     }
 }

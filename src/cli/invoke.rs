@@ -7,7 +7,7 @@ use clap::{Args, ValueEnum};
 
 use super::GlobalArgs;
 use super::config::Project;
-use crate::commands::invoke::InvokeSettings;
+use crate::commands::invoke::{InvokeSettings, SavedEvent};
 use crate::error::{Error, Result};
 use crate::lambda::invoke::InvocationType;
 use crate::local::LocalInput;
@@ -22,6 +22,16 @@ pub struct InvokeArgs {
     /// is not a terminal, else {}]
     #[arg(short, long, value_name = "JSON|@FILE|-", allow_hyphen_values = true)]
     pub payload: Option<String>,
+
+    /// Send a saved test event: events/NAME.json beside lamctl.toml (`lamctl event save` writes
+    /// one; --shared: the function's shareable console event)
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["payload", "ndjson"])]
+    pub event: Option<String>,
+
+    /// With --event: the function's shareable test event (the Lambda console's, in the
+    /// EventBridge schema registry) instead of events/NAME.json
+    #[arg(long, requires = "event")]
+    pub shared: bool,
 
     /// Send the payload bytes as they are, without checking that they are JSON
     #[arg(long)]
@@ -120,7 +130,9 @@ impl InvokeArgs {
                 InvocationTypeArg::DryRun => InvocationType::DryRun,
             }
         };
+        let event = self.saved_event(project, local.as_ref())?;
         Ok(InvokeSettings {
+            event,
             function: self
                 .name
                 .clone()
@@ -138,6 +150,40 @@ impl InvokeArgs {
             stream: self.stream,
             local,
         })
+    }
+
+    /// `--event NAME`: the file beside the function's lamctl.toml (with
+    /// `--local`, the one its definition was read from), or `--shared`.
+    fn saved_event(
+        &self,
+        project: Option<&Project>,
+        local: Option<&LocalInput>,
+    ) -> Result<Option<SavedEvent>> {
+        let Some(name) = &self.event else {
+            return Ok(None);
+        };
+        let dir = match local {
+            Some(l) => match &l.config {
+                Some(c) => c
+                    .parent()
+                    .map(std::path::Path::to_path_buf)
+                    .unwrap_or_default(),
+                None => self.local_def.dir.clone().unwrap_or_default(),
+            },
+            None => super::event::project_dir(project, None),
+        };
+        let dir = if dir.as_os_str().is_empty() {
+            ".".into()
+        } else {
+            dir
+        };
+        let folder = crate::events::store::folder(&dir);
+        crate::events::store::check_name("--event", name, &folder)?;
+        Ok(Some(SavedEvent {
+            name: name.clone(),
+            shared: self.shared,
+            folder,
+        }))
     }
 
     /// `--local`: what a local function cannot do, then its input.

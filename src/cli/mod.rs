@@ -12,6 +12,7 @@ pub mod deploy;
 pub mod diff;
 pub mod env;
 pub mod errors;
+pub mod event;
 pub mod info;
 pub mod init;
 pub mod invoke;
@@ -85,6 +86,9 @@ pub enum Command {
   lamctl invoke hello --qualifier live < event.json
   lamctl invoke --local")]
     Invoke(invoke::InvokeArgs),
+    /// Sample events as AWS documents them (list, generate), and saved test events (save) for
+    /// `invoke --event NAME`
+    Event(event::EventArgs),
     /// Print a function's log events for a time window; -f follows new ones
     #[command(after_help = "Examples:
   lamctl logs hello

@@ -8,6 +8,7 @@ pub mod concurrency;
 pub mod delete;
 pub mod deploy;
 pub mod diff;
+pub mod event;
 pub mod info;
 pub mod init;
 pub mod invoke;

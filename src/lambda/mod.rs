@@ -16,6 +16,7 @@ pub mod logs;
 pub mod names;
 pub mod plan;
 pub mod role;
+pub mod test_events;
 pub mod triggers;
 pub mod url;
 pub mod versions;

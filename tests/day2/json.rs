@@ -92,7 +92,7 @@ fn check(name: &str, snap: &str, v: &Value) {
 }
 
 /// Panic unless `v` conforms to docs/json/NAME.schema.json.
-pub(super) fn conform(name: &str, v: &Value) {
+pub(crate) fn conform(name: &str, v: &Value) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("docs/json")
         .join(format!("{name}.schema.json"));

@@ -13,6 +13,7 @@ pub mod payload;
 mod pretty;
 mod report;
 mod request;
+mod saved_event;
 mod sink;
 
 use std::path::PathBuf;
@@ -52,9 +53,22 @@ pub struct InvokeSettings {
     pub stream: bool,
     /// `--local`: run this function on this machine instead.
     pub local: Option<LocalInput>,
+    /// `--event NAME`: a saved test event is the payload.
+    pub event: Option<SavedEvent>,
+}
+
+/// `invoke --event NAME [--shared]`.
+#[derive(Debug, Clone, Default)]
+pub struct SavedEvent {
+    pub name: String,
+    /// The function's shareable console event, not `folder/NAME.json`.
+    pub shared: bool,
+    /// Where `NAME.json` is (`events/` beside lamctl.toml).
+    pub folder: PathBuf,
 }
 
 pub async fn run(ctx: &Ctx<'_>, settings: InvokeSettings) -> Result<()> {
+    let settings = saved_event::as_payload(ctx, settings).await?;
     if let Some(local) = &settings.local {
         return run_local(ctx, local, &settings).await;
     }

@@ -9,6 +9,7 @@ mod deploy;
 mod invoke;
 mod local;
 mod local_diff;
+mod local_gaps;
 mod local_procs;
 mod local_sec;
 mod local_url;

@@ -14,11 +14,11 @@ use super::Ctx;
 use crate::error::{Error, Result};
 use crate::lambda::url::UrlConfig;
 use crate::local::auth::Token;
-use crate::logfmt::for_terminal;
 use crate::local::invoke_api::InvokeApi;
 use crate::local::url_api::UrlApi;
 use crate::local::watch::Watcher;
 use crate::local::{LocalDef, LocalInput, LogSink, Pool};
+use crate::logfmt::for_terminal;
 use crate::output::{self, Ui};
 
 /// Reads the function's definition again (lamctl.toml may have changed);

@@ -15,9 +15,9 @@ use hyper::{Method, Request, Response, StatusCode};
 use tokio::net::TcpListener;
 
 use super::auth::{Denied, Token};
-use super::http::{AnyBody, full};
 use super::def::LOCAL_ACCOUNT;
 use super::function::{InvokeRequest, LocalOutcome};
+use super::http::{AnyBody, full};
 use super::pool::Pool;
 use super::report::request_id;
 use crate::error::{Error, Result};
@@ -152,8 +152,14 @@ impl InvokeApi {
         match kind {
             InvocationType::DryRun => empty(StatusCode::NO_CONTENT, &id),
             InvocationType::RequestResponse if call.stream => {
-                super::stream_api::answer(Arc::clone(&self.pool), self.ui.clone(), request, id, place)
-                    .await
+                super::stream_api::answer(
+                    Arc::clone(&self.pool),
+                    self.ui.clone(),
+                    request,
+                    id,
+                    place,
+                )
+                .await
             }
             InvocationType::Event => {
                 let api = Arc::clone(&self);
@@ -464,8 +470,7 @@ fn invoke_response(o: InvokeOutcome) -> Resp {
     if let Some(t) = &o.log_tail {
         b = b.header("X-Amz-Log-Result", BASE64.encode(t.as_bytes()));
     }
-    b.body(full(o.payload))
-        .expect("valid headers")
+    b.body(full(o.payload)).expect("valid headers")
 }
 
 pub(crate) fn log_outcome(ui: &Ui, what: &str, r: &Result<LocalOutcome>) {

@@ -59,7 +59,8 @@ where
     while let Ok(p) = parts.try_recv() {
         take(p)?;
     }
-    if !streaming && outcome.outcome.function_error.is_none() && !outcome.outcome.payload.is_empty() {
+    if !streaming && outcome.outcome.function_error.is_none() && !outcome.outcome.payload.is_empty()
+    {
         chunk(Bytes::from(outcome.outcome.payload.clone()))?;
     }
     Ok(outcome)
@@ -69,7 +70,13 @@ where
 /// once the function's first chunk (or its end) is there; an invocation
 /// that fails before then is answered as Invoke answers it. `place` is
 /// held until the stream ends.
-pub(crate) async fn answer(pool: Arc<Pool>, ui: Ui, request: InvokeRequest, id: String, place: Place) -> Resp {
+pub(crate) async fn answer(
+    pool: Arc<Pool>,
+    ui: Ui,
+    request: InvokeRequest,
+    id: String,
+    place: Place,
+) -> Resp {
     let tail = request.tail;
     let (body_tx, body_rx) = mpsc::unbounded_channel::<Bytes>();
     let (ready_tx, ready_rx) = oneshot::channel::<Result<()>>();
@@ -100,7 +107,8 @@ pub(crate) async fn answer(pool: Arc<Pool>, ui: Ui, request: InvokeRequest, id: 
                         "ErrorCode": "ServiceException",
                         "ErrorDetails": e.to_string(),
                     });
-                    let _ = body_tx.send(event("InvokeComplete", "application/json", doc.to_string()));
+                    let _ =
+                        body_tx.send(event("InvokeComplete", "application/json", doc.to_string()));
                 }
             },
         }
@@ -153,7 +161,10 @@ fn event(kind: &'static str, content_type: &'static str, payload: impl Into<Byte
             ":content-type",
             HeaderValue::String(content_type.into()),
         ))
-        .add_header(Header::new(":message-type", HeaderValue::String("event".into())));
+        .add_header(Header::new(
+            ":message-type",
+            HeaderValue::String("event".into()),
+        ));
     let mut buf: Vec<u8> = Vec::new();
     aws_smithy_eventstream::frame::write_message_to(&message, &mut buf)
         .expect("a message under the frame limits");

@@ -113,7 +113,12 @@ pub fn event(r: &HttpRequest<'_>) -> Value {
 /// client sent), `x-forwarded-proto` and `x-forwarded-port` (here plain
 /// HTTP on the local port), and `x-amzn-trace-id` (the `Root=` of the
 /// invocation's trace header, the one the runtime gets).
-pub fn forwarded_headers(headers: &mut Vec<(String, String)>, client_ip: &str, port: u16, trace: &str) {
+pub fn forwarded_headers(
+    headers: &mut Vec<(String, String)>,
+    client_ip: &str,
+    port: u16,
+    trace: &str,
+) {
     let ours = [
         "x-forwarded-for",
         "x-forwarded-proto",

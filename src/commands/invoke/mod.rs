@@ -176,7 +176,15 @@ async fn run_local(ctx: &Ctx<'_>, local: &LocalInput, settings: &InvokeSettings)
         run_batch(ui, &req, parallel, call).await
     } else if req.invocation.stream {
         let payload = std::mem::take(&mut req.payloads[0].bytes);
-        stream_local(ui, &req, &function, payload, client_context_for_stream, live).await
+        stream_local(
+            ui,
+            &req,
+            &function,
+            payload,
+            client_context_for_stream,
+            live,
+        )
+        .await
     } else {
         let payload = std::mem::take(&mut req.payloads[0].bytes);
         match call(payload).await {

@@ -177,7 +177,11 @@ fn serve_url_events_carry_the_invocations_ids_and_forwarded_headers() {
             runtime_trace.starts_with(&format!("{header_trace};")),
             "{header_trace} vs {runtime_trace}"
         );
-        assert!(s.stderr().contains(&format!("REPORT RequestId: {rid}\t")));
+        wait_stderr(
+            &s,
+            &format!("REPORT RequestId: {rid}\t"),
+            Duration::from_secs(10),
+        );
         traces.push(header_trace);
     }
     assert_ne!(traces[0], traces[1], "one trace id per invocation");
@@ -232,7 +236,7 @@ fn a_client_that_disconnects_leaves_the_invocation_to_finish() {
     let started = Instant::now();
     let r = s.invoke_tail("t", "{}");
     assert!(
-        started.elapsed() < Duration::from_secs(1),
+        started.elapsed() < Duration::from_secs(3),
         "{:?}",
         started.elapsed()
     );

@@ -12,6 +12,7 @@ mod local_diff;
 mod local_gaps;
 mod local_procs;
 mod local_sec;
+mod local_stream;
 mod local_url;
 mod logs;
 mod package;

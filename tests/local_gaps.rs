@@ -281,6 +281,36 @@ fn multi_line_records_read_as_lines_on_a_terminal_and_stay_exact_in_a_pipe() {
     );
 }
 
+/// `serve`'s live log on a terminal: the function prints a `\r`-joined
+/// record at init, then (a second later) stops serve with SIGTERM, so the
+/// terminal run ends on its own.
+#[test]
+fn serve_shows_multi_line_records_as_lines_on_a_terminal() {
+    let d = python_fn(
+        r#"import os, signal, threading
+def stop_lamctl():
+    pid = os.getppid()
+    while pid > 1:
+        if open(f"/proc/{pid}/comm").read().strip() == "lamctl":
+            os.kill(pid, signal.SIGTERM)
+            return
+        pid = int(open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[1])
+print("record one\rrecord two\rrecord three", flush=True)
+threading.Timer(1.0, stop_lamctl).start()
+def handler(event, context):
+    return 1
+"#,
+        "",
+    );
+    let out = lamctl(["serve", "--port", "0", "--dir", &dir_arg(&d)]).run_tty(Tty::Stderr);
+    assert_eq!(out.code, 143, "{}", out.stderr);
+    let shown = strip_ansi(&out.stderr);
+    assert!(
+        shown.contains("record one\n    record two\n    record three\n"),
+        "{shown:?}"
+    );
+}
+
 // 7 ----------------------------------------------------------------------
 
 #[test]

@@ -198,6 +198,7 @@ pub fn for_terminal(text: &str) -> std::borrow::Cow<'_, str> {
         out.push_str(&rest[..at]);
         rest = &rest[at + 1..];
         if rest.starts_with('\n') {
+            out.push('\r');
             continue;
         }
         out.push('\n');

@@ -43,6 +43,7 @@ pub fn main() -> ExitCode {
     };
     let ui = Ui::new(&cli.global.ui());
     init_tracing(&ui);
+    progress::show_calls(&ui);
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -179,6 +179,35 @@ fn platform_text(kind: &str, record: &Value) -> String {
     }
 }
 
+/// How continuation lines of a multi-line record are indented on a terminal.
+pub const CONTINUATION: &str = "    ";
+
+/// Log text as a terminal shows it. The runtimes keep a multi-line record
+/// (a stack trace, a logged object) one record by joining its lines with
+/// `\r`; written raw, each `\r` sends the cursor back and the next line
+/// overwrites the last. CloudWatch's console shows such a record as lines,
+/// the continuation lines indented: so does this. Only for a terminal:
+/// piped or saved output keeps the bytes as they are.
+pub fn for_terminal(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('\r') {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(at) = rest.find('\r') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at + 1..];
+        if rest.starts_with('\n') {
+            out.push('\r');
+            continue;
+        }
+        out.push('\n');
+        out.push_str(CONTINUATION);
+    }
+    out.push_str(rest);
+    out.into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -239,5 +268,15 @@ mod tests {
         assert_eq!(render("{not json}\n").text, "{not json}");
         assert_eq!(render(r#"{"a":1}"#).text, r#"{"a":1}"#);
         assert!(render("START RequestId: x Version: 1\n").platform);
+    }
+
+    #[test]
+    fn records_joined_with_cr_read_as_indented_lines_on_a_terminal() {
+        assert_eq!(for_terminal("plain\n"), "plain\n");
+        assert_eq!(
+            for_terminal("[ERROR] boom\rTraceback:\r  File x\n"),
+            "[ERROR] boom\n    Traceback:\n      File x\n"
+        );
+        assert_eq!(for_terminal("a\r\nb\r"), "a\r\nb\n    ");
     }
 }

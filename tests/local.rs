@@ -1476,7 +1476,9 @@ fn invoke_local_function_error_is_exit_3_and_flags_are_checked() {
     .run()
     .fails(2, "describe a local run");
     invoke_local(&ok, &["--qualifier", "live"]).fails(2, "a local function has only $LATEST");
-    invoke_local(&ok, &["--stream"]).fails(2, "--stream is not supported with --local");
+    let out = invoke_local(&ok, &["--stream", "--payload", r#"{"streamed": 1}"#]);
+    out.success();
+    assert_eq!(out.json()["streamed"], 1);
     invoke_local(&ok, &["other", "--function", "t"])
         .fails(2, "NAME 'other' and --function 't' differ");
     assert_eq!(sink.connections(), 0);

@@ -530,6 +530,8 @@ exports.throw_null = async () => { throw null; };
 exports.throw_undefined = async () => { throw undefined; };
 exports.throw_number = async () => { throw 42; };
 exports.throw_multiline = async () => { throw new Error("line one\nline two"); };
+exports.throw_after_await = async () => { await null; throw new Error("after an await"); };
+exports.throw_in_nested_async = async () => { const inner = async () => { await null; throw new Error("nested"); }; await inner(); };
 exports.unhandled_rejection = async () => { Promise.reject(new Error("nobody catches")); await new Promise((r) => setTimeout(r, 100)); return "never"; };
 exports.unhandled_rejection_string = async () => { Promise.reject("plain reason"); await new Promise((r) => setTimeout(r, 100)); return "never"; };
 exports.uncaught_in_timer = async () => { setTimeout(() => { throw new Error("from a timer"); }, 10); await new Promise((r) => setTimeout(r, 100)); return "never"; };

@@ -9,6 +9,7 @@ mod error;
 pub mod live_tail;
 mod registered;
 mod resolve;
+mod waiting;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -239,7 +240,8 @@ impl AwsContext {
     pub async fn lambda_with_timeout(&self, attempt: Option<Duration>) -> aws_sdk_lambda::Client {
         let mut b = aws_sdk_lambda::config::Builder::from(self.sdk_config().await)
             .interceptor(answer::LambdaAnswers)
-            .interceptor(answer::BoundedAnswers);
+            .interceptor(answer::BoundedAnswers)
+            .interceptor(waiting::ShownCalls);
         if let Some(e) = self.endpoint_for(Service::Lambda) {
             b = b.endpoint_url(&e.value);
         }
@@ -258,7 +260,8 @@ impl AwsContext {
 
     pub async fn s3(&self) -> aws_sdk_s3::Client {
         let mut b = aws_sdk_s3::config::Builder::from(self.sdk_config().await)
-            .interceptor(answer::BoundedAnswers);
+            .interceptor(answer::BoundedAnswers)
+            .interceptor(waiting::ShownCalls);
         if let Some(e) = self.endpoint_for(Service::S3) {
             // Emulators and custom endpoints rarely serve virtual-hosted buckets.
             b = b.endpoint_url(&e.value).force_path_style(true);
@@ -268,7 +271,8 @@ impl AwsContext {
 
     pub async fn logs(&self) -> aws_sdk_cloudwatchlogs::Client {
         let mut b = aws_sdk_cloudwatchlogs::config::Builder::from(self.sdk_config().await)
-            .interceptor(answer::BoundedAnswers);
+            .interceptor(answer::BoundedAnswers)
+            .interceptor(waiting::ShownCalls);
         if let Some(e) = self.endpoint_for(Service::Logs) {
             b = b.endpoint_url(&e.value);
         }
@@ -277,7 +281,8 @@ impl AwsContext {
 
     pub async fn iam(&self) -> aws_sdk_iam::Client {
         let mut b = aws_sdk_iam::config::Builder::from(self.sdk_config().await)
-            .interceptor(answer::BoundedAnswers);
+            .interceptor(answer::BoundedAnswers)
+            .interceptor(waiting::ShownCalls);
         if let Some(e) = self.endpoint_for(Service::Iam) {
             b = b.endpoint_url(&e.value);
         }
@@ -286,7 +291,8 @@ impl AwsContext {
 
     pub async fn sts(&self) -> aws_sdk_sts::Client {
         let mut b = aws_sdk_sts::config::Builder::from(self.sdk_config().await)
-            .interceptor(answer::BoundedAnswers);
+            .interceptor(answer::BoundedAnswers)
+            .interceptor(waiting::ShownCalls);
         if let Some(e) = self.endpoint_for(Service::Sts) {
             b = b.endpoint_url(&e.value);
         }

@@ -195,13 +195,6 @@ impl InvokeArgs {
                 ),
             );
         }
-        if self.stream {
-            return Err(
-                Error::usage("--stream is not supported with --local").with_hint(
-                    "the local runtime clients return buffered responses; leave out --stream",
-                ),
-            );
-        }
         // NAME and --function both name the local function; they must agree.
         let mut local = self.local_def.clone();
         match (&self.name, &local.def.name) {

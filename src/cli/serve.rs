@@ -2,7 +2,7 @@
 //! `invoke --local`, and their conversion into the local layer's plain
 //! input (flags over lamctl.toml, read fresh each time).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
@@ -63,7 +63,8 @@ pub struct ServeArgs {
 /// (`lamctl serve`, `lamctl invoke --local`).
 #[derive(Debug, Args, Clone, Default)]
 pub struct LocalArgs {
-    /// The function's code directory (its task root) [default: `source` in lamctl.toml, else .]
+    /// The function's directory: DIR/lamctl.toml is read and the code is its `source`, else DIR
+    /// [default: `source` in lamctl.toml, else .]
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
 
@@ -207,8 +208,9 @@ impl LocalArgs {
     }
 
     /// The local function's input: flags over `-c FILE`, else
-    /// `DIR/lamctl.toml`, else `./lamctl.toml`; the directory is `--dir`,
-    /// else the file's `source`. The file is read here each time (not the
+    /// `DIR/lamctl.toml`, else `./lamctl.toml`; the directory is `--dir`
+    /// (DIR/lamctl.toml's `source` when it has one), else the file's
+    /// `source`. The file is read here each time (not the
     /// one read at start), so `serve --watch` sees edits.
     pub fn input(&self, global: &GlobalArgs) -> Result<LocalInput> {
         let flags = self.def.to_spec();
@@ -220,10 +222,14 @@ impl LocalArgs {
         // The same layering as deploy: file env_file < [environment] <
         // --env-file < --env, reserved names refused.
         let environment = super::env::environment(project.as_ref(), &flags)?.unwrap_or_default();
+        // `--dir DIR` with DIR/lamctl.toml: that file's `source` (relative
+        // to DIR) is the code, as `lamctl deploy DIR` packages it.
+        let own_file = |p: &Project| dir.is_some_and(|d| p.dir() == d);
         Ok(LocalInput {
-            dir: match dir {
-                Some(d) => Some(d.to_path_buf()),
-                None => project.as_ref().and_then(|p| p.source_dir()),
+            dir: match (dir, project.as_ref()) {
+                (Some(_), Some(p)) if own_file(p) => p.source_dir().or(dir.map(Path::to_path_buf)),
+                (Some(d), _) => Some(d.to_path_buf()),
+                (None, p) => p.and_then(|p| p.source_dir()),
             },
             config,
             name: spec.name.map(String::from),

@@ -20,7 +20,8 @@ use crate::local::invoke_api::InvokeApi;
 use crate::local::url_api::UrlApi;
 use crate::local::watch::Watcher;
 use crate::local::{LocalDef, LocalInput, LogSink, Pool};
-use crate::output::Ui;
+use crate::logfmt::for_terminal;
+use crate::output::{self, Ui};
 
 /// Reads the function's definition again (lamctl.toml may have changed);
 /// the input layer builds it.
@@ -100,7 +101,8 @@ pub async fn run(ctx: &Ctx<'_>, settings: ServeSettings) -> Result<()> {
                 .unwrap_or_default(),
         )),
         (Some(c), None) => ui.note(format!(
-            "serving {name} ({}) as a function URL at {url}/ ({} instances at most, {}{how})\n  try: curl -i{curl_auth} '{url}/'",
+            // No path of its own: a handler that routes by path answers `/` with a 404.
+            "serving {name} ({}) as a function URL at {url}/ ({} instances at most, {}{how}); every path and query string reaches the function\n  try: curl -i{curl_auth} '{url}/<path the function answers>'",
             def.runtime,
             settings.concurrency,
             match c.invoke_mode {
@@ -119,11 +121,17 @@ pub async fn run(ctx: &Ctx<'_>, settings: ServeSettings) -> Result<()> {
         None => None,
     };
     let pool = Pool::start(def, settings.concurrency, log_to_stderr(ui)).await?;
-    ui.result(&Serving {
+    let serving = Serving {
         function: name,
         url,
         port: addr.port(),
-    })?;
+    };
+    if ui.json() {
+        // One line: a script reading the pipe reads a line.
+        output::write_stdout(output::json(&serving, false)?.as_bytes())?;
+    } else {
+        ui.result(&serving)?;
+    }
 
     let watching = async {
         match (watcher, &settings.watch) {
@@ -177,11 +185,17 @@ pub async fn run(ctx: &Ctx<'_>, settings: ServeSettings) -> Result<()> {
 }
 
 /// The function's log, copied to stderr as it is written (not with -q).
+/// On a terminal, multi-line records read as CloudWatch's console shows
+/// them; into a pipe or a file the bytes are written as they are.
 fn log_to_stderr(ui: &Ui) -> Option<LogSink> {
+    let tty = ui.stderr_tty;
     (!ui.quiet).then(|| {
-        Arc::new(|bytes: &[u8]| {
+        Arc::new(move |bytes: &[u8]| {
             let mut err = std::io::stderr().lock();
-            let _ = err.write_all(bytes);
+            let _ = match tty {
+                true => err.write_all(for_terminal(&String::from_utf8_lossy(bytes)).as_bytes()),
+                false => err.write_all(bytes),
+            };
             let _ = err.flush();
         }) as LogSink
     })

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use http_body_util::{BodyExt, LengthLimitError, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::{Method, Request, Response, StatusCode};
 use tokio::net::TcpListener;
@@ -17,6 +17,7 @@ use tokio::net::TcpListener;
 use super::auth::{Denied, Token};
 use super::def::LOCAL_ACCOUNT;
 use super::function::{InvokeRequest, LocalOutcome};
+use super::http::{AnyBody, full};
 use super::pool::Pool;
 use super::report::request_id;
 use crate::error::{Error, Result};
@@ -24,7 +25,7 @@ use crate::lambda::invoke::{InvocationType, InvokeOutcome};
 use crate::lambda::names;
 use crate::output::Ui;
 
-pub type Resp = Response<Full<Bytes>>;
+pub type Resp = Response<AnyBody>;
 
 /// A function behind the Invoke API. Invocations run on the pool's warm
 /// instances, up to its size at once; the rest wait for an idle one.
@@ -139,15 +140,27 @@ impl InvokeApi {
             return answer;
         }
         let (kind, tail, client_context) = (call.kind, call.tail, call.client_context);
+        // One id per invocation: the 202 of an `Event` names the id it runs with.
+        let id = request_id();
         let request = InvokeRequest {
             payload: payload.to_vec(),
             client_context,
-            cognito_identity: None,
-            stream: None,
             tail,
+            request_id: Some(id.clone()),
+            ..Default::default()
         };
         match kind {
-            InvocationType::DryRun => empty(StatusCode::NO_CONTENT),
+            InvocationType::DryRun => empty(StatusCode::NO_CONTENT, &id),
+            InvocationType::RequestResponse if call.stream => {
+                super::stream_api::answer(
+                    Arc::clone(&self.pool),
+                    self.ui.clone(),
+                    request,
+                    id,
+                    place,
+                )
+                .await
+            }
             InvocationType::Event => {
                 let api = Arc::clone(&self);
                 // Queued behind any running invocation, like the cloud's event queue.
@@ -156,7 +169,7 @@ impl InvokeApi {
                     let r = api.pool.invoke(request).await;
                     log_outcome(&api.ui, "Event", &r);
                 });
-                empty(StatusCode::ACCEPTED)
+                empty(StatusCode::ACCEPTED, &id)
             }
             InvocationType::RequestResponse => {
                 let started = Instant::now();
@@ -233,6 +246,8 @@ pub struct InvokeCall {
     pub kind: InvocationType,
     pub tail: bool,
     pub client_context: Option<String>,
+    /// InvokeWithResponseStream: the answer is an event stream.
+    pub stream: bool,
 }
 
 /// Read an Invoke request (everything but its body) for the function
@@ -248,15 +263,23 @@ pub fn read_call(
     served: &str,
     region: &str,
 ) -> std::result::Result<InvokeCall, Resp> {
-    let target = path
-        .strip_prefix("/2015-03-31/functions/")
-        .and_then(|r| r.strip_suffix("/invocations"));
+    let target = |prefix: &str, suffix: &str| {
+        path.strip_prefix(prefix)
+            .and_then(|r| r.strip_suffix(suffix))
+    };
+    let (target, stream) = match target("/2015-03-31/functions/", "/invocations") {
+        Some(t) => (Some(t), false),
+        None => (
+            target("/2021-11-15/functions/", "/response-streaming-invocations"),
+            true,
+        ),
+    };
     let (Some(raw_name), true) = (target, method == Method::POST) else {
         return Err(aws_error(
             StatusCode::NOT_FOUND,
             "UnknownOperationException",
             &format!(
-                "lamctl serve implements only Invoke (POST /2015-03-31/functions/NAME/invocations), not {method} {path}"
+                "lamctl serve implements only Invoke (POST /2015-03-31/functions/NAME/invocations) and InvokeWithResponseStream (POST /2021-11-15/functions/NAME/response-streaming-invocations), not {method} {path}"
             ),
         ));
     };
@@ -312,12 +335,18 @@ pub fn read_call(
             }
         },
     };
+    if stream && kind == InvocationType::Event {
+        return Err(bad_parameter(
+            "InvocationType 'Event' is not valid for InvokeWithResponseStream: use RequestResponse or DryRun",
+        ));
+    }
     Ok(InvokeCall {
         name,
         qualifier,
         kind,
         tail,
         client_context,
+        stream,
     })
 }
 
@@ -328,16 +357,25 @@ pub fn check_payload(kind: InvocationType, payload: &[u8]) -> std::result::Resul
     if payload.len() > limit {
         return Err(too_large(limit));
     }
-    if !payload.is_empty()
-        && let Err(e) = serde_json::from_slice::<serde_json::Value>(payload)
-    {
+    if let Some(message) = not_json(payload) {
         return Err(aws_error(
             StatusCode::BAD_REQUEST,
             "InvalidRequestContentException",
-            &format!("Could not parse request body into json: {e}"),
+            &message,
         ));
     }
     Ok(())
+}
+
+/// The service's words for a body that is not JSON (an empty one is `{}`):
+/// the message of its 400 `InvalidRequestContentException`.
+pub fn not_json(payload: &[u8]) -> Option<String> {
+    if payload.is_empty() {
+        return None;
+    }
+    serde_json::from_slice::<serde_json::Value>(payload)
+        .err()
+        .map(|e| format!("Could not parse request body into json: {e}"))
 }
 
 /// The function name (percent-decoded path segment) and the `Qualifier`
@@ -371,9 +409,9 @@ fn aws_error(status: StatusCode, code: &str, message: &str) -> Resp {
         .header("Content-Type", "application/json")
         .header("x-amzn-ErrorType", code)
         .header("x-amzn-RequestId", request_id())
-        .body(Full::new(Bytes::from(
+        .body(full(
             serde_json::json!({ "Type": "User", "message": message }).to_string(),
-        )))
+        ))
         .expect("static response")
 }
 
@@ -388,7 +426,7 @@ fn bad_parameter(message: &str) -> Resp {
 /// The answer to an invocation that failed before the function answered,
 /// chosen by the error's kind: the caller's bad input is a 400, anything
 /// else the service's own failure.
-fn failure(e: &Error) -> Resp {
+pub(crate) fn failure(e: &Error) -> Resp {
     let (status, code) = error_status(e);
     aws_error(status, code, &e.to_string())
 }
@@ -408,11 +446,11 @@ fn error_status(e: &Error) -> (StatusCode, &str) {
     }
 }
 
-fn empty(status: StatusCode) -> Resp {
+fn empty(status: StatusCode, id: &str) -> Resp {
     Response::builder()
         .status(status)
-        .header("x-amzn-RequestId", request_id())
-        .body(Full::new(Bytes::new()))
+        .header("x-amzn-RequestId", id)
+        .body(full(Bytes::new()))
         .expect("static response")
 }
 
@@ -432,8 +470,7 @@ fn invoke_response(o: InvokeOutcome) -> Resp {
     if let Some(t) = &o.log_tail {
         b = b.header("X-Amz-Log-Result", BASE64.encode(t.as_bytes()));
     }
-    b.body(Full::new(Bytes::from(o.payload)))
-        .expect("valid headers")
+    b.body(full(o.payload)).expect("valid headers")
 }
 
 pub(crate) fn log_outcome(ui: &Ui, what: &str, r: &Result<LocalOutcome>) {

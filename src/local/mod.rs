@@ -45,6 +45,7 @@ pub mod peer;
 pub mod pool;
 pub mod reaper;
 pub mod report;
+pub mod stream_api;
 pub mod url_api;
 pub mod url_event;
 pub mod watch;

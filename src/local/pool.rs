@@ -50,8 +50,18 @@ impl Pool {
         self.def.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
-    /// Run one invocation on an idle instance (a started one if any).
-    pub async fn invoke(&self, req: InvokeRequest) -> Result<LocalOutcome> {
+    /// Run one invocation on an idle instance (a started one if any). It
+    /// runs to its end in a task of its own, as in the service: a caller
+    /// that goes away (a client that disconnects) does not cut it short,
+    /// so its END and REPORT are logged and its instance stays warm.
+    pub async fn invoke(self: &Arc<Self>, req: InvokeRequest) -> Result<LocalOutcome> {
+        let pool = Arc::clone(self);
+        tokio::spawn(async move { pool.invoke_here(req).await })
+            .await
+            .unwrap_or_else(|e| Err(Error::failed(format!("the invocation stopped: {e}"))))
+    }
+
+    async fn invoke_here(&self, req: InvokeRequest) -> Result<LocalOutcome> {
         let _permit = self
             .permits
             .acquire()

@@ -21,7 +21,7 @@ use super::function::InvokeRequest;
 use super::http::{AnyBody, ChannelBody, full};
 use super::invoke_api::{IN_FLIGHT, Places, log_outcome};
 use super::pool::Pool;
-use super::report::request_id;
+use super::report::{request_id, trace_id};
 use super::url_event::{self, HttpRequest, HttpResponse};
 use crate::lambda::limits::SYNC_PAYLOAD_BYTES;
 use crate::lambda::url::{InvokeMode, UrlAuth, UrlConfig};
@@ -57,19 +57,23 @@ impl UrlApi {
     /// Answer connections on `listener` until the task is dropped.
     pub async fn serve(self: &Arc<Self>, listener: TcpListener) {
         let api = Arc::clone(self);
+        let port = listener.local_addr().map_or(0, |a| a.port());
         super::http::serve(listener, move |peer| {
             let api = Arc::clone(&api);
             move |req| {
                 let api = Arc::clone(&api);
-                async move { api.handle(req, peer).await }
+                async move { api.handle(req, peer, port).await }
             }
         })
         .await
     }
 
-    async fn handle(self: Arc<Self>, req: Request<Incoming>, peer: SocketAddr) -> Resp {
+    async fn handle(self: Arc<Self>, req: Request<Incoming>, peer: SocketAddr, port: u16) -> Resp {
+        // One request id and one trace id per invocation: the event's,
+        // the response's and the runtime's are the same.
         let rid = request_id();
-        let headers: Vec<(String, String)> = req
+        let trace = trace_id();
+        let mut headers: Vec<(String, String)> = req
             .headers()
             .iter()
             // The token is lamctl's, not the function's: it is not in the event.
@@ -81,6 +85,7 @@ impl UrlApi {
                 )
             })
             .collect();
+        url_event::forwarded_headers(&mut headers, &peer.ip().to_string(), port, &trace);
         let origin = req
             .headers()
             .get("origin")
@@ -158,6 +163,8 @@ impl UrlApi {
         });
         let request = InvokeRequest {
             payload: event.to_string().into_bytes(),
+            request_id: Some(rid.clone()),
+            trace_id: Some(trace),
             ..Default::default()
         };
         let started = Instant::now();

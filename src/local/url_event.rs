@@ -108,6 +108,38 @@ pub fn event(r: &HttpRequest<'_>) -> Value {
     Value::Object(e)
 }
 
+/// The headers the service's front end adds to every function URL
+/// request: `x-forwarded-for` (the client's address, appended to one the
+/// client sent), `x-forwarded-proto` and `x-forwarded-port` (here plain
+/// HTTP on the local port), and `x-amzn-trace-id` (the `Root=` of the
+/// invocation's trace header, the one the runtime gets).
+pub fn forwarded_headers(
+    headers: &mut Vec<(String, String)>,
+    client_ip: &str,
+    port: u16,
+    trace: &str,
+) {
+    let ours = [
+        "x-forwarded-for",
+        "x-forwarded-proto",
+        "x-forwarded-port",
+        "x-amzn-trace-id",
+    ];
+    let sent_for: Vec<String> = headers
+        .iter()
+        .filter(|(k, _)| k.eq_ignore_ascii_case("x-forwarded-for"))
+        .map(|(_, v)| v.clone())
+        .collect();
+    headers.retain(|(k, _)| !ours.iter().any(|o| k.eq_ignore_ascii_case(o)));
+    let mut chain = sent_for;
+    chain.push(client_ip.to_string());
+    let root = trace.split(';').next().unwrap_or(trace);
+    headers.push(("x-forwarded-for".into(), chain.join(", ")));
+    headers.push(("x-forwarded-proto".into(), "http".into()));
+    headers.push(("x-forwarded-port".into(), port.to_string()));
+    headers.push(("x-amzn-trace-id".into(), root.to_string()));
+}
+
 /// Repeated keys are joined with commas, as the service joins them.
 fn join(map: &mut Map<String, Value>, key: String, value: &str) {
     match map.get_mut(&key) {

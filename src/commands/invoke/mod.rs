@@ -23,8 +23,10 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
 use super::Ctx;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::lambda::invoke::{InvocationType, InvokeOutcome, Invoker};
+use crate::local::invoke_api::not_json;
+use crate::local::stream_api::invoke_streamed;
 use crate::local::{Function, InvokeRequest as LocalRequest, LocalDef, LocalInput, line_sink};
 use crate::progress;
 use batch::run_batch;
@@ -117,6 +119,16 @@ async fn run_local(ctx: &Ctx<'_>, local: &LocalInput, settings: &InvokeSettings)
     };
     let mut req = InvokeRequest::resolve(ui, &named).await?;
     let kind = req.invocation.invocation_type;
+    // --raw bytes the service would refuse are refused here too, before
+    // anything runs (an empty payload is `{}` to the service).
+    if let Some(message) = req.payloads.iter().find_map(|p| not_json(&p.bytes)) {
+        return Err(Error::Aws {
+            message: format!("Invoke failed locally: InvalidRequestContentException: {message}"),
+            hint: Some("send a JSON document: leave out --raw to have it checked first".into()),
+            code: Some("InvalidRequestContentException".into()),
+            status: Some(400),
+        });
+    }
     // JSON text for the runtime (the API's header is base64 of it).
     let client_context =
         req.invocation.client_context.as_ref().map(|b64| {
@@ -136,6 +148,7 @@ async fn run_local(ctx: &Ctx<'_>, local: &LocalInput, settings: &InvokeSettings)
     let function = Arc::new(tokio::sync::Mutex::new(
         Function::start_with_sink(def, sink).await?,
     ));
+    let client_context_for_stream = client_context.clone();
     let call = {
         let function = Arc::clone(&function);
         move |payload: Vec<u8>| {
@@ -154,9 +167,8 @@ async fn run_local(ctx: &Ctx<'_>, local: &LocalInput, settings: &InvokeSettings)
                     .invoke(LocalRequest {
                         payload,
                         client_context,
-                        cognito_identity: None,
-                        stream: None,
                         tail,
+                        ..Default::default()
                     })
                     .await?;
                 // An event is run to completion here, then answered like the
@@ -176,6 +188,17 @@ async fn run_local(ctx: &Ctx<'_>, local: &LocalInput, settings: &InvokeSettings)
         // One local instance runs one invocation at a time, like one
         // execution environment; --parallel only queues them.
         run_batch(ui, &req, parallel, call).await
+    } else if req.invocation.stream {
+        let payload = std::mem::take(&mut req.payloads[0].bytes);
+        stream_local(
+            ui,
+            &req,
+            &function,
+            payload,
+            client_context_for_stream,
+            live,
+        )
+        .await
     } else {
         let payload = std::mem::take(&mut req.payloads[0].bytes);
         match call(payload).await {
@@ -191,4 +214,41 @@ async fn run_local(ctx: &Ctx<'_>, local: &LocalInput, settings: &InvokeSettings)
     };
     function.lock().await.stop().await;
     result
+}
+
+/// `invoke --local --stream`: the response goes to stdout (or --out) as
+/// the runtime streams it, then the same report as a cloud stream.
+async fn stream_local(
+    ui: &crate::output::Ui,
+    req: &InvokeRequest,
+    function: &tokio::sync::Mutex<Function>,
+    payload: Vec<u8>,
+    client_context: Option<String>,
+    live: bool,
+) -> Result<()> {
+    let mut sink = PayloadSink::for_stream(ui, req);
+    let request = LocalRequest {
+        payload,
+        client_context,
+        tail: req.invocation.tail,
+        ..Default::default()
+    };
+    let local = invoke_streamed(
+        request,
+        |r| async move { function.lock().await.invoke(r).await },
+        &mut |chunk| sink.write(&chunk),
+    )
+    .await?;
+    sink.finish()?;
+    let mut outcome = local.outcome;
+    if outcome.function_error.is_some() {
+        // As InvokeComplete carries it: the error document is the details.
+        outcome.error_details = Some(std::mem::take(&mut outcome.payload));
+    }
+    outcome.streamed = sink.delivers();
+    outcome.payload = sink.take_kept();
+    if live {
+        outcome.log_tail = None;
+    }
+    report(ui, req, &outcome)
 }

@@ -128,6 +128,11 @@ pub fn print_tail(ui: &Ui, inv: &Invocation, request_id: Option<&str>, tail: &st
 /// Log lines on stderr, platform lines dimmed and error lines highlighted.
 pub fn print_log(ui: &Ui, text: &str) {
     let mut err = std::io::stderr().lock();
+    // On a terminal a record's `\r`-joined lines are shown as lines.
+    let text = match ui.stderr_tty {
+        true => crate::logfmt::for_terminal(text),
+        false => text.into(),
+    };
     for line in text.lines() {
         let line = line.trim_end_matches('\r');
         let shown = if platform(line).is_some() {

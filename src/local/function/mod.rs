@@ -45,6 +45,13 @@ pub struct InvokeRequest {
     /// function URL in `RESPONSE_STREAM` mode); the outcome's payload
     /// still holds the whole body.
     pub stream: Option<mpsc::UnboundedSender<StreamPart>>,
+    /// The invocation's request id when the caller has already answered
+    /// with it (an `Event`'s 202, a function URL's `x-amzn-RequestId`);
+    /// else a fresh one.
+    pub request_id: Option<String>,
+    /// The X-Ray trace header when the caller has already shown it (a
+    /// function URL event's `x-amzn-trace-id`); else a fresh one.
+    pub trace_id: Option<String>,
 }
 
 /// One invocation's result: what a cloud invoke returns (always 200 and
@@ -230,7 +237,7 @@ impl Function {
             self.reap();
             self.spawn()?;
         }
-        let id = report::request_id();
+        let id = req.request_id.clone().unwrap_or_else(report::request_id);
         let early_start = match self.ready(&id, req.tail).await? {
             Ready::Yes { start_written } => start_written,
             Ready::Failed(outcome) => return Ok(*outcome),
@@ -242,12 +249,17 @@ impl Function {
             .unwrap_or_default()
             .as_millis() as u64
             + timeout.as_millis() as u64;
+        // The service hands the function `{}` when the request had no body.
+        let payload = match req.payload.is_empty() {
+            true => Bytes::from_static(b"{}"),
+            false => Bytes::from(req.payload),
+        };
         self.shared.submit(Invocation {
             id: id.clone(),
-            payload: Bytes::from(req.payload),
+            payload,
             deadline_ms,
             arn: self.def.arn(),
-            trace_id: report::trace_id(),
+            trace_id: req.trace_id.unwrap_or_else(report::trace_id),
             client_context: req.client_context,
             cognito_identity: req.cognito_identity,
             stream: req.stream,

@@ -225,7 +225,10 @@ class RAPIDClient {
           response
             .setEncoding("utf-8")
             .on("data", (chunk) => (data += chunk))
-            .on("end", () => resolve({ bodyJson: data, headers: response.headers }));
+            // Resolved from an immediate, not within the stream's ticks: the
+            // handler then runs as under the official client's native HTTP
+            // client, with no `processTicksAndRejections` frame in its traces.
+            .on("end", () => setImmediate(() => resolve({ bodyJson: data, headers: response.headers })));
         },
       );
       req.on("error", reject).end();

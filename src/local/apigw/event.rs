@@ -42,8 +42,10 @@ pub struct Ids {
     pub request_id: String,
     /// A REST API's `extendedRequestId`.
     pub extended: String,
-    /// The `x-amzn-trace-id` header's value.
+    /// The `x-amzn-trace-id` header's value (the `Root=` of `full_trace`).
     pub trace: String,
+    /// The invocation's whole trace header, as the runtime gets it.
+    pub full_trace: String,
 }
 
 /// The event for `r` behind `door`.

@@ -264,6 +264,7 @@ impl ApiGateway {
             .pool
             .invoke(InvokeRequest {
                 payload: event.to_string().into_bytes(),
+                trace_id: Some(ids.full_trace.clone()),
                 ..Default::default()
             })
             .await;
@@ -303,10 +304,9 @@ impl ApiGateway {
         // 11 random bytes are 16 base64 characters ending in `=`, as
         // an HTTP API's request id and a REST API's extended id are.
         let short = BASE64.encode(&v[..11]);
-        let secs = SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_secs();
+        // One trace per invocation: the runtime gets the whole header,
+        // the event and the answer its `Root=` (as url_event does).
+        let full_trace = super::report::trace_id();
         Ids {
             api_id: api_id(&self.pool.def().name),
             request_id: match self.door.flavor {
@@ -314,7 +314,8 @@ impl ApiGateway {
                 Flavor::Rest => uuid::Uuid::from_bytes(u).to_string(),
             },
             extended: short,
-            trace: format!("Root=1-{secs:08x}-{}", hex::encode(&u[..12])),
+            trace: full_trace.split(';').next().unwrap_or_default().to_string(),
+            full_trace,
         }
     }
 

@@ -29,15 +29,17 @@ pub enum Service {
     Logs,
     Iam,
     Sts,
+    Scheduler,
 }
 
 impl Service {
-    pub const ALL: [Service; 5] = [
+    pub const ALL: [Service; 6] = [
         Service::Lambda,
         Service::S3,
         Service::Logs,
         Service::Iam,
         Service::Sts,
+        Service::Scheduler,
     ];
 
     /// The suffix of its `AWS_ENDPOINT_URL_<SERVICE>` variable (the SDKs' service ids).
@@ -48,6 +50,7 @@ impl Service {
             Service::Logs => "CLOUDWATCH_LOGS",
             Service::Iam => "IAM",
             Service::Sts => "STS",
+            Service::Scheduler => "SCHEDULER",
         }
     }
 
@@ -58,6 +61,7 @@ impl Service {
             Service::Logs => "CloudWatch Logs",
             Service::Iam => "IAM",
             Service::Sts => "STS",
+            Service::Scheduler => "EventBridge Scheduler",
         }
     }
 
@@ -68,6 +72,7 @@ impl Service {
             Service::Logs => "logs",
             Service::Iam => "iam",
             Service::Sts => "sts",
+            Service::Scheduler => "scheduler",
         }
     }
 }
@@ -285,5 +290,15 @@ impl AwsContext {
             b = b.endpoint_url(&e.value);
         }
         aws_sdk_sts::Client::from_conf(b.build())
+    }
+
+    /// EventBridge Scheduler (`[[schedule]]`).
+    pub async fn scheduler(&self) -> aws_sdk_scheduler::Client {
+        let mut b = aws_sdk_scheduler::config::Builder::from(self.sdk_config().await)
+            .interceptor(answer::BoundedAnswers);
+        if let Some(e) = self.endpoint_for(Service::Scheduler) {
+            b = b.endpoint_url(&e.value);
+        }
+        aws_sdk_scheduler::Client::from_conf(b.build())
     }
 }

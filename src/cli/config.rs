@@ -18,6 +18,8 @@ use crate::lambda::config::value::{
     LogGroup, Memory, PolicyArn, ProvisionedConcurrency, ReservedConcurrency, RoleArn, Runtime,
     RuntimeVersionArn, S3Bucket, S3Key, SecurityGroupId, SubnetId, Timeout,
 };
+use crate::lambda::triggers::esm::{self, EventSource};
+use crate::lambda::triggers::schedule::{self, Schedule};
 use crate::lambda::{limits, names};
 
 pub(super) mod file;
@@ -269,6 +271,18 @@ pub struct FunctionSpec {
     #[arg(skip)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api: Option<Api>,
+
+    /// `[[event_source]]`: SQS queues and DynamoDB/Kinesis streams Lambda
+    /// polls for the function (deploy converges them; docs/triggers.md).
+    #[arg(skip)]
+    #[serde(default, rename = "event_source", skip_serializing_if = "Vec::is_empty")]
+    pub event_sources: Vec<EventSource>,
+
+    /// `[[schedule]]`: EventBridge Scheduler schedules that invoke the
+    /// function (deploy converges them; docs/triggers.md).
+    #[arg(skip)]
+    #[serde(default, rename = "schedule", skip_serializing_if = "Vec::is_empty")]
+    pub schedules: Vec<Schedule>,
 }
 }
 
@@ -452,6 +466,8 @@ impl FunctionSpec {
         if let Some(api) = &self.api {
             api.validate().map_err(usage)?;
         }
+        esm::validate(&self.event_sources).map_err(usage)?;
+        schedule::validate(&self.schedules).map_err(usage)?;
         Ok(())
     }
 }

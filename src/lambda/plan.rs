@@ -29,6 +29,8 @@ use super::config::{
 };
 use super::extras::Extras;
 use super::role::{RoleState, Statement};
+use super::triggers::esm::{self, EventSource, Mapping};
+use super::triggers::schedule::{self, Schedule};
 use super::url::{PublicPermission, UrlConfig, UrlState, UrlTarget, UrlWant};
 use super::write::CodeSource;
 use crate::error::{Error, Result};
@@ -63,6 +65,12 @@ pub struct Desired {
     pub provisioned: Option<i32>,
     /// The function URL (on the alias when there is one).
     pub url: Option<UrlWant>,
+    /// Event source mappings: `Some` is the whole set lamctl manages (the
+    /// file's `[[event_source]]` tables), `None` leaves them alone.
+    pub event_sources: Option<Vec<EventSource>>,
+    /// Schedules: `Some` is the whole set (the file's `[[schedule]]`
+    /// tables), `None` leaves them alone.
+    pub schedules: Option<Vec<Schedule>>,
 }
 
 /// The package to deploy.
@@ -113,6 +121,13 @@ pub struct Deployed {
     pub extras: Extras,
     /// The object under the package's S3 key is already this zip.
     pub zip_in_s3: bool,
+    /// The function's event source mappings (when the desired state names
+    /// a set of them).
+    pub mappings: Vec<Mapping>,
+    /// The schedules that target the function (when the desired state
+    /// names a set of them), and lamctl's role Scheduler assumes.
+    pub schedules: Vec<schedule::Deployed>,
+    pub scheduler_role: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -309,6 +324,17 @@ pub enum Action {
         qualifier: Option<String>,
         sid: String,
     },
+    /// Create, update or delete an event source mapping (or leave one that
+    /// is not lamctl's alone).
+    EventSourceMapping(esm::Step),
+    /// Create, update or delete a schedule (or lamctl's role for them).
+    Schedule(schedule::Step),
+    /// The function's role is not lamctl's: what it needs, shown as a
+    /// warning (no call).
+    RolePermissionsNeeded {
+        role: String,
+        statements: Vec<Statement>,
+    },
 }
 
 /// The prune when PublishVersion returns `version`, the newest deployed
@@ -442,6 +468,21 @@ pub fn plan(want: &Desired, deployed: &Deployed, code: &Code, region: &str) -> R
     after::plan_versions(want, deployed, code, &mut actions);
     after::plan_concurrency(want, deployed, &mut actions);
     after::plan_url(want, deployed, &mut actions);
+    if let Some(sources) = &want.event_sources {
+        let steps = esm::plan(sources, &deployed.mappings);
+        actions.extend(steps.into_iter().map(Action::EventSourceMapping));
+    }
+    if let Some(schedules) = &want.schedules {
+        let wanted = schedule::wanted(&want.name, schedules);
+        let role = super::names::scheduler_role_name_for(&want.name);
+        let steps = schedule::plan(
+            &wanted,
+            &deployed.schedules,
+            deployed.scheduler_role.as_deref(),
+            &role,
+        );
+        actions.extend(steps.into_iter().map(Action::Schedule));
+    }
 
     Ok(Plan {
         function: want.name.clone(),

@@ -300,7 +300,7 @@ fn info_init_diff_and_delete_know_lamctls_mappings_from_others() {
         "{written}"
     );
     assert!(!written.contains(&foreign), "{written}");
-    let diff = lamctl(&[
+    let diff = lamctl([
         "diff",
         "--exit-code",
         "--endpoint-url",
@@ -313,7 +313,7 @@ fn info_init_diff_and_delete_know_lamctls_mappings_from_others() {
     diff.success();
     // And a change in the file is a difference.
     std::fs::write(&file, written.replace("batch_size = 4", "batch_size = 6")).unwrap();
-    let diff = lamctl(&[
+    let diff = lamctl([
         "diff",
         "--exit-code",
         "--endpoint-url",

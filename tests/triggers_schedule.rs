@@ -231,7 +231,7 @@ fn schedules_are_created_changed_removed_and_foreign_ones_left_alone() {
         "{written}"
     );
     assert!(!written.contains(&foreign), "{written}");
-    lamctl(&[
+    lamctl([
         "diff",
         "--exit-code",
         "--endpoint-url",

@@ -13,6 +13,7 @@ mod read;
 mod role;
 #[cfg(test)]
 mod tests;
+mod triggers;
 
 pub use apply::{AliasMoved, Run, Target};
 
@@ -468,21 +469,7 @@ pub fn plan(want: &Desired, deployed: &Deployed, code: &Code, region: &str) -> R
     after::plan_versions(want, deployed, code, &mut actions);
     after::plan_concurrency(want, deployed, &mut actions);
     after::plan_url(want, deployed, &mut actions);
-    if let Some(sources) = &want.event_sources {
-        let steps = esm::plan(sources, &deployed.mappings);
-        actions.extend(steps.into_iter().map(Action::EventSourceMapping));
-    }
-    if let Some(schedules) = &want.schedules {
-        let wanted = schedule::wanted(&want.name, schedules);
-        let role = super::names::scheduler_role_name_for(&want.name);
-        let steps = schedule::plan(
-            &wanted,
-            &deployed.schedules,
-            deployed.scheduler_role.as_deref(),
-            &role,
-        );
-        actions.extend(steps.into_iter().map(Action::Schedule));
-    }
+    triggers::plan_triggers(want, deployed, &mut actions);
 
     Ok(Plan {
         function: want.name.clone(),

@@ -654,7 +654,10 @@ pub(crate) fn fake_get_function(name: &str, zip: Vec<u8>) -> Proxy {
     );
     // The faked function has no event source mappings and no schedules.
     for (prefix, body) in [
-        ("/2015-03-31/event-source-mappings", r#"{"EventSourceMappings": []}"#),
+        (
+            "/2015-03-31/event-source-mappings",
+            r#"{"EventSourceMappings": []}"#,
+        ),
         ("/schedules", r#"{"Schedules": []}"#),
     ] {
         proxy.inject(

@@ -293,3 +293,29 @@ fn a_schedule_of_the_same_name_someone_else_made_is_left_alone() {
     assert_eq!(f.schedule_calls("PUT") + f.schedule_calls("POST"), 0);
     assert_eq!(schedule(&name).unwrap().0, "rate(1 day)");
 }
+
+/// Moto's Scheduler never doubts a new role; AWS says for seconds that it
+/// cannot assume it. The first CreateSchedule is answered so (by the
+/// proxy): lamctl tries again and the schedule is created.
+#[test]
+fn a_new_role_scheduler_cannot_assume_yet_is_waited_for() {
+    let f = Fixture::new();
+    f.run(&["deploy"]).success();
+    f.file("[[schedule]]\nexpression = \"rate(1 hour)\"\n");
+    f.proxy.inject(
+        |r| r.method == "POST" && r.path.starts_with("/schedules/"),
+        Canned::aws_error(
+            400,
+            "ValidationException",
+            "The execution role you provide must allow AWS EventBridge Scheduler to assume the role.",
+        ),
+        Some(1),
+    );
+    f.proxy.clear();
+    f.run(&["deploy"]).success();
+    assert_eq!(f.schedule_calls("POST"), 2);
+    assert_eq!(
+        schedule(&format!("{}-1", f.name)).unwrap().0,
+        "rate(1 hour)"
+    );
+}

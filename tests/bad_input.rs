@@ -17,6 +17,7 @@ mod fssec;
 mod iosec;
 mod localsec;
 mod settings;
+mod triggers_esm;
 
 /// A complete, valid lamctl.toml: each case breaks one thing.
 const GOOD_TOML: &str = "name = \"good\"\nruntime = \"python3.12\"\nhandler = \"app.handler\"\nrole = \"arn:aws:iam::123456789012:role/lamctl-test\"\n";
@@ -363,6 +364,7 @@ fn catalogue() -> Vec<Case> {
     v.extend(fssec::cases());
     v.extend(apigw::cases());
     v.extend(events::cases());
+    v.extend(triggers_esm::cases());
     v
 }
 

@@ -652,6 +652,20 @@ pub(crate) fn fake_get_function(name: &str, zip: Vec<u8>) -> Proxy {
         Canned::new(200, zip),
         None,
     );
+    // The faked function has no event source mappings and no schedules.
+    for (prefix, body) in [
+        (
+            "/2015-03-31/event-source-mappings",
+            r#"{"EventSourceMappings": []}"#,
+        ),
+        ("/schedules", r#"{"Schedules": []}"#),
+    ] {
+        proxy.inject(
+            move |r| r.path.starts_with(prefix),
+            Canned::new(200, body).header("Content-Type", "application/json"),
+            None,
+        );
+    }
     proxy
 }
 

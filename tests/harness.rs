@@ -1406,3 +1406,112 @@ impl Rng {
         self.unit() < p
     }
 }
+
+/// The AWS CLI of the test virtualenv against moto: its JSON answer.
+/// Used to make what lamctl reads from but the tests have no SDK crate
+/// for (SQS queues, DynamoDB tables with streams, Kinesis streams).
+pub fn aws_cli_moto(args: &[&str]) -> serde_json::Value {
+    let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/aws");
+    let home = tempfile::tempdir().unwrap();
+    let out = Command::new(&bin)
+        .args([
+            "--endpoint-url",
+            &moto().endpoint,
+            "--region",
+            REGION,
+            "--output",
+            "json",
+        ])
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_CONFIG_FILE", home.path().join("none"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.path().join("none"))
+        .output()
+        .unwrap_or_else(|e| panic!("run {}: {e} (scripts/test-deps installs it)", bin.display()));
+    assert!(
+        out.status.success(),
+        "aws {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    match out.stdout.iter().all(u8::is_ascii_whitespace) {
+        true => serde_json::Value::Null,
+        false => serde_json::from_slice(&out.stdout).unwrap(),
+    }
+}
+
+/// A new SQS queue in moto; its ARN.
+pub fn sqs_queue(name: &str) -> String {
+    aws_cli_moto(&["sqs", "create-queue", "--queue-name", name]);
+    format!("arn:aws:sqs:{REGION}:{ACCOUNT}:{name}")
+}
+
+/// A new DynamoDB table with a stream in moto; the stream's ARN.
+pub fn dynamodb_stream(table: &str) -> String {
+    let out = aws_cli_moto(&[
+        "dynamodb",
+        "create-table",
+        "--table-name",
+        table,
+        "--attribute-definitions",
+        "AttributeName=k,AttributeType=S",
+        "--key-schema",
+        "AttributeName=k,KeyType=HASH",
+        "--billing-mode",
+        "PAY_PER_REQUEST",
+        "--stream-specification",
+        "StreamEnabled=true,StreamViewType=NEW_IMAGE",
+    ]);
+    out["TableDescription"]["LatestStreamArn"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// A new Kinesis stream in moto; its ARN.
+pub fn kinesis_stream(name: &str) -> String {
+    aws_cli_moto(&[
+        "kinesis",
+        "create-stream",
+        "--stream-name",
+        name,
+        "--shard-count",
+        "1",
+    ]);
+    format!("arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/{name}")
+}
+
+/// The function's event source mappings as moto holds them, with each
+/// one's tags.
+pub fn event_source_mappings(
+    function: &str,
+) -> Vec<(
+    aws_sdk_lambda::types::EventSourceMappingConfiguration,
+    std::collections::HashMap<String, String>,
+)> {
+    let f = function.to_string();
+    lambda(async move |l| {
+        let list = l
+            .list_event_source_mappings()
+            .function_name(f)
+            .send()
+            .await
+            .unwrap();
+        let mut out = Vec::new();
+        for m in list.event_source_mappings() {
+            let tags = l
+                .list_tags()
+                .resource(m.event_source_mapping_arn().unwrap())
+                .send()
+                .await
+                .unwrap()
+                .tags
+                .unwrap_or_default();
+            out.push((m.clone(), tags));
+        }
+        out
+    })
+}

@@ -32,16 +32,18 @@ pub enum Service {
     Sts,
     /// The EventBridge schema registry (the console's shareable test events).
     Schemas,
+    Scheduler,
 }
 
 impl Service {
-    pub const ALL: [Service; 6] = [
+    pub const ALL: [Service; 7] = [
         Service::Lambda,
         Service::S3,
         Service::Logs,
         Service::Iam,
         Service::Sts,
         Service::Schemas,
+        Service::Scheduler,
     ];
 
     /// The suffix of its `AWS_ENDPOINT_URL_<SERVICE>` variable (the SDKs' service ids).
@@ -53,6 +55,7 @@ impl Service {
             Service::Iam => "IAM",
             Service::Sts => "STS",
             Service::Schemas => "SCHEMAS",
+            Service::Scheduler => "SCHEDULER",
         }
     }
 
@@ -64,6 +67,7 @@ impl Service {
             Service::Iam => "IAM",
             Service::Sts => "STS",
             Service::Schemas => "EventBridge Schemas",
+            Service::Scheduler => "EventBridge Scheduler",
         }
     }
 
@@ -75,6 +79,7 @@ impl Service {
             Service::Iam => "iam",
             Service::Sts => "sts",
             Service::Schemas => "schemas",
+            Service::Scheduler => "scheduler",
         }
     }
 }
@@ -301,10 +306,22 @@ impl AwsContext {
 
     pub async fn schemas(&self) -> aws_sdk_schemas::Client {
         let mut b = aws_sdk_schemas::config::Builder::from(self.sdk_config().await)
-            .interceptor(answer::BoundedAnswers);
+            .interceptor(answer::BoundedAnswers)
+            .interceptor(waiting::ShownCalls);
         if let Some(e) = self.endpoint_for(Service::Schemas) {
             b = b.endpoint_url(&e.value);
         }
         aws_sdk_schemas::Client::from_conf(b.build())
+    }
+
+    /// EventBridge Scheduler (`[[schedule]]`).
+    pub async fn scheduler(&self) -> aws_sdk_scheduler::Client {
+        let mut b = aws_sdk_scheduler::config::Builder::from(self.sdk_config().await)
+            .interceptor(answer::BoundedAnswers)
+            .interceptor(waiting::ShownCalls);
+        if let Some(e) = self.endpoint_for(Service::Scheduler) {
+            b = b.endpoint_url(&e.value);
+        }
+        aws_sdk_scheduler::Client::from_conf(b.build())
     }
 }

@@ -18,6 +18,8 @@ use crate::lambda::config::value::{
     LogGroup, Memory, PolicyArn, ProvisionedConcurrency, ReservedConcurrency, RoleArn, Runtime,
     RuntimeVersionArn, S3Bucket, S3Key, SecurityGroupId, SubnetId, Timeout,
 };
+use crate::lambda::triggers::esm::{self, EventSource};
+use crate::lambda::triggers::schedule::{self, Schedule};
 use crate::lambda::{limits, names};
 
 pub(super) mod file;
@@ -27,7 +29,7 @@ mod position;
 mod settings;
 
 use merge::Merge;
-use position::{key_at, line_col};
+use position::{key_at, key_in_span, line_col};
 pub use settings::*;
 
 pub const DEFAULT_FILE: &str = "lamctl.toml";
@@ -269,6 +271,18 @@ pub struct FunctionSpec {
     #[arg(skip)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api: Option<Api>,
+
+    /// `[[event_source]]`: SQS queues and DynamoDB/Kinesis streams Lambda
+    /// polls for the function (deploy converges them; docs/triggers.md).
+    #[arg(skip)]
+    #[serde(default, rename = "event_source", skip_serializing_if = "Vec::is_empty")]
+    pub event_sources: Vec<EventSource>,
+
+    /// `[[schedule]]`: EventBridge Scheduler schedules that invoke the
+    /// function (deploy converges them; docs/triggers.md).
+    #[arg(skip)]
+    #[serde(default, rename = "schedule", skip_serializing_if = "Vec::is_empty")]
+    pub schedules: Vec<Schedule>,
 }
 }
 
@@ -407,20 +421,26 @@ impl Project {
 /// column, and the key, and never echo a value (it may be a secret).
 pub fn parse(text: &str, path: &Path) -> Result<ProjectFile> {
     let file: ProjectFile = toml::from_str(text).map_err(|e| {
-        let at = e
-            .span()
+        let message = file::quiet(e.message());
+        let alone = |table: &str| {
+            toml::from_str::<ProjectFile>(table).is_err_and(|t| t.message() == e.message())
+        };
+        let start = e.span().map(|s| key_in_span(text, s, &message, alone));
+        let at = start
             .map(|s| {
-                let (line, col) = line_col(text, s.start);
+                let (line, col) = line_col(text, s);
                 format!(":{line}:{col}")
             })
             .unwrap_or_default();
-        let message = file::quiet(e.message());
         // Name the key, not only the line: `memory: expected …`.
-        let key = e
-            .span()
-            .and_then(|sp| key_at(text, sp.start))
-            // (An unknown key's message names it already.)
-            .filter(|k| !message.contains(&format!("`{}`", k.rsplit('.').next().unwrap_or(k))))
+        let key = start
+            .and_then(|s| key_at(text, s))
+            // (An unknown key's message names it already, and so does a
+            // table's own check.)
+            .filter(|k| {
+                let last = k.rsplit('.').next().unwrap_or(k);
+                !message.contains(&format!("`{last}`")) && !message.starts_with(&format!("{last}:"))
+            })
             .map(|k| format!(" {k}:"))
             .unwrap_or_default();
         Error::usage(format!("{}{at}:{key} {message}", path.display()))
@@ -452,6 +472,8 @@ impl FunctionSpec {
         if let Some(api) = &self.api {
             api.validate().map_err(usage)?;
         }
+        esm::validate(&self.event_sources).map_err(usage)?;
+        schedule::validate(&self.schedules).map_err(usage)?;
         Ok(())
     }
 }

@@ -347,6 +347,9 @@ impl DeployArgs {
             concurrency,
             provisioned,
             url,
+            // lamctl.toml lists the whole set; with no file, none is named.
+            event_sources: project.map(|p| p.file.event_sources.clone()),
+            schedules: project.map(|p| p.file.schedules.clone()),
         })
     }
 

@@ -49,6 +49,8 @@ impl DiffArgs {
         Ok(Settings {
             function: desired.name,
             definition: desired.definition,
+            event_sources: desired.event_sources,
+            schedules: desired.schedules,
             package: deploy.package_options(project)?,
             exit_code: self.exit_code,
             show_values: self.show_values,

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::Ctx;
 use crate::error::{Error, Result};
+use crate::lambda::triggers::{esm, schedule};
 use crate::lambda::{alias, delete_function, require_function, role};
 
 #[derive(Debug, Clone)]
@@ -34,6 +35,12 @@ struct Report {
     role: Option<String>,
     /// The role was deleted too (--with-role).
     role_deleted: bool,
+    /// The sources of the event source mappings lamctl had created for the
+    /// function, deleted with it (others are left).
+    event_sources_deleted: Vec<String>,
+    /// The schedules lamctl had created for the function, deleted with it
+    /// (and lamctl's scheduler role).
+    schedules_deleted: Vec<String>,
 }
 
 pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
@@ -73,7 +80,14 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
 
     let deleted = set.yes || confirm(&format!("delete {what} in {}?", aws.region.value))?;
     let mut role_deleted = false;
+    let mut event_sources_deleted = Vec::new();
+    let mut schedules_deleted = Vec::new();
     if deleted {
+        if set.version.is_none() {
+            event_sources_deleted = delete_mappings(ctx, &client, &aws, name).await?;
+            let arn = function.config.function_arn().unwrap_or_default();
+            schedules_deleted = delete_schedules(ctx, &aws, name, arn).await?;
+        }
         delete_function(&client, &aws, name, set.version.as_deref()).await?;
         if let (true, Some(r)) = (set.with_role, &role) {
             ctx.ui.note(format!("deleting execution role {r}"));
@@ -92,7 +106,73 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
         deleted,
         role,
         role_deleted,
+        event_sources_deleted,
+        schedules_deleted,
     })
+}
+
+/// lamctl's schedules for the function and its scheduler role; others are
+/// named and left. A caller not allowed to list schedules has none of
+/// lamctl's (a deploy would have needed the right to create them).
+async fn delete_schedules(
+    ctx: &Ctx<'_>,
+    aws: &crate::aws::AwsContext,
+    name: &str,
+    arn: &str,
+) -> Result<Vec<String>> {
+    let client = aws.scheduler().await;
+    let found = match schedule::read(&client, aws, name, arn).await {
+        Err(e) if e.aws_code() == Some("AccessDeniedException") => return Ok(Vec::new()),
+        r => r?,
+    };
+    let mut deleted = Vec::new();
+    for s in found {
+        match s.managed {
+            true => {
+                ctx.ui.note(format!("deleting the schedule {}", s.name));
+                schedule::delete(&client, aws, &s.name, &s.group).await?;
+                deleted.push(s.name);
+            }
+            false => ctx.ui.note(format!(
+                "the schedule {} remains: lamctl did not create it",
+                s.name
+            )),
+        }
+    }
+    let role = crate::lambda::names::scheduler_role_name_for(name);
+    if schedule::delete_role(aws, &role, name).await? {
+        ctx.ui
+            .note(format!("deleted role {role} (EventBridge Scheduler's)"));
+    }
+    Ok(deleted)
+}
+
+/// The function's mappings go first (Lambda keeps a mapping whose function
+/// is gone): lamctl's deleted, the others named and left.
+async fn delete_mappings(
+    ctx: &Ctx<'_>,
+    client: &aws_sdk_lambda::Client,
+    aws: &crate::aws::AwsContext,
+    name: &str,
+) -> Result<Vec<String>> {
+    let mut deleted = Vec::new();
+    for m in esm::read(client, aws, name).await? {
+        match m.managed {
+            true => {
+                ctx.ui.note(format!(
+                    "deleting the event source mapping from {}",
+                    m.source
+                ));
+                esm::delete(client, aws, &m.uuid).await?;
+                deleted.push(m.source);
+            }
+            false => ctx.ui.note(format!(
+                "the event source mapping {} from {} remains: lamctl did not create it",
+                m.uuid, m.source
+            )),
+        }
+    }
+    Ok(deleted)
 }
 
 /// Lambda refuses to delete a version an alias routes traffic to; say

@@ -17,6 +17,8 @@ use super::Ctx;
 use crate::error::{Error, Result};
 use crate::lambda::config::{self, Definition, FieldChange};
 use crate::lambda::require_function;
+use crate::lambda::triggers::esm::{self, EventSource};
+use crate::lambda::triggers::schedule::{self, Schedule};
 use crate::package::{PackageOptions, package_shown, summary};
 
 #[derive(Debug, Clone)]
@@ -27,6 +29,11 @@ pub struct Settings {
     /// Exit 4 when anything differs.
     pub exit_code: bool,
     pub show_values: bool,
+    /// lamctl.toml's `[[event_source]]` tables (the whole set), as deploy
+    /// takes them; `None` without a file.
+    pub event_sources: Option<Vec<EventSource>>,
+    /// lamctl.toml's `[[schedule]]` tables; `None` without a file.
+    pub schedules: Option<Vec<Schedule>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -87,6 +94,22 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
             field: format!("tags.{k}"),
             to: "(removed)".into(),
         });
+    }
+    if let Some(sources) = &set.event_sources {
+        let mappings = esm::read(&client, &aws, name).await?;
+        changes.extend(
+            esm::plan(sources, &mappings)
+                .iter()
+                .flat_map(esm::Step::changes),
+        );
+    }
+    if let Some(listed) = &set.schedules {
+        let arn = cfg.function_arn();
+        let (deployed, role) = schedule::read_all(&aws, name, arn, !listed.is_empty()).await?;
+        let wanted = schedule::wanted(name, listed);
+        let role_name = crate::lambda::names::scheduler_role_name_for(name);
+        let steps = schedule::plan(&wanted, &deployed, role.as_deref(), &role_name);
+        changes.extend(steps.iter().flat_map(schedule::Step::changes));
     }
     let deployed = cfg.code_sha256().map(String::from);
     let code = Code {

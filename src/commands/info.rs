@@ -12,6 +12,7 @@ use super::Ctx;
 use crate::error::{Result, optional};
 use crate::lambda::alias::{self, AliasState};
 use crate::lambda::config::deployed_architecture;
+use crate::lambda::triggers::{esm, schedule};
 use crate::lambda::url::{self, UrlAuth};
 use crate::lambda::{concurrency, logs, require_function};
 use crate::output::bytes;
@@ -52,6 +53,20 @@ struct Info {
     log_group: String,
     role: Option<String>,
     tags: BTreeMap<String, String>,
+    /// Event source mappings; `managed` when lamctl created them.
+    event_sources: Vec<EventSourceInfo>,
+    /// Schedules whose target is the function; `managed` when lamctl
+    /// created them.
+    schedules: Vec<schedule::Deployed>,
+}
+
+#[derive(Debug, Serialize)]
+struct EventSourceInfo {
+    source: String,
+    uuid: String,
+    state: Option<String>,
+    batch_size: i32,
+    managed: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -78,7 +93,20 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
 
     let aliases = alias::list(&client, &aws, name);
     let reserved = concurrency::reserved(&client, &aws, name);
-    let (aliases, reserved) = tokio::try_join!(aliases, reserved)?;
+    let mappings = esm::read(&client, &aws, name);
+    let schedules = async {
+        let arn = cfg.function_arn().unwrap_or_default();
+        match schedule::read(&aws.scheduler().await, &aws, name, arn).await {
+            // The view stays whole for a caller without Scheduler rights.
+            Err(e) if e.aws_code() == Some("AccessDeniedException") => {
+                ctx.ui.note("schedules not shown: not allowed to list them");
+                Ok(Vec::new())
+            }
+            r => r,
+        }
+    };
+    let (aliases, reserved, mappings, schedules) =
+        tokio::try_join!(aliases, reserved, mappings, schedules)?;
     // The function's URL and each alias's (deploy puts it on the alias).
     let qualifiers: Vec<Option<&str>> = std::iter::once(None)
         .chain(aliases.iter().map(|a| Some(a.name.as_str())))
@@ -139,6 +167,17 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
         log_group: logs::group_of(cfg.function_name().unwrap_or(name), cfg.logging_config()),
         role: cfg.role().map(String::from),
         tags: f.tags.clone(),
+        event_sources: mappings
+            .into_iter()
+            .map(|m| EventSourceInfo {
+                source: m.source,
+                uuid: m.uuid,
+                state: m.state,
+                batch_size: m.config.batch_size,
+                managed: m.managed,
+            })
+            .collect(),
+        schedules,
     };
     ctx.ui.result(&info)
 }
@@ -236,6 +275,35 @@ impl fmt::Display for Info {
                 .map(|q| format!(" on {q}"))
                 .unwrap_or_default();
             rows.push(("url", format!("{}{on} ({auth})", u.url)));
+        }
+        for m in &self.event_sources {
+            let owner = match m.managed {
+                true => "managed by lamctl",
+                false => "not managed",
+            };
+            let state = m.state.as_deref().unwrap_or("-");
+            rows.push((
+                "event source",
+                format!("{} (batch {}, {state}, {owner})", m.source, m.batch_size),
+            ));
+        }
+        for s in &self.schedules {
+            let owner = match s.managed {
+                true => "managed by lamctl",
+                false => "not managed",
+            };
+            let state = if s.config.enabled {
+                "enabled"
+            } else {
+                "disabled"
+            };
+            rows.push((
+                "schedule",
+                format!(
+                    "{} {} {} ({state}, {owner})",
+                    s.name, s.config.expression, s.config.timezone
+                ),
+            ));
         }
         let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
         for (k, v) in rows {

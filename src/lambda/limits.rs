@@ -163,6 +163,50 @@ pub const READY_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 /// progress" (ResourceConflictException).
 pub const CONFLICT_RETRY_FOR: Duration = Duration::from_secs(10 * 60);
 
+/// Event source mappings (the Lambda developer guide's pages for SQS,
+/// DynamoDB Streams and Kinesis): the batch size each kind accepts, its
+/// default, and the other bounds.
+pub const ESM_BATCH_SQS: Range = Range {
+    key: "batch_size",
+    unit: "records (SQS standard queue)",
+    range: 1..=10_000,
+};
+/// A FIFO queue takes at most 10 messages a batch.
+pub const ESM_BATCH_SQS_FIFO: Range = Range {
+    key: "batch_size",
+    unit: "records (SQS FIFO queue)",
+    range: 1..=10,
+};
+pub const ESM_BATCH_STREAM: Range = Range {
+    key: "batch_size",
+    unit: "records (DynamoDB or Kinesis stream)",
+    range: 1..=10_000,
+};
+/// Lambda's default batch size: 10 for SQS, 100 for streams.
+pub const ESM_BATCH_DEFAULT_SQS: i32 = 10;
+pub const ESM_BATCH_DEFAULT_STREAM: i32 = 100;
+/// An SQS standard queue's batch above 10 needs a batching window of at
+/// least 1 s.
+pub const ESM_SQS_BATCH_WITHOUT_WINDOW: i32 = 10;
+/// MaximumBatchingWindowInSeconds.
+pub const ESM_BATCHING_WINDOW: Range = Range {
+    key: "batching_window",
+    unit: "s",
+    range: 0..=300,
+};
+/// SQS ScalingConfig.MaximumConcurrency.
+pub const ESM_MAX_CONCURRENCY: Range = Range {
+    key: "maximum_concurrency",
+    unit: "concurrent invocations",
+    range: 2..=1000,
+};
+/// Filter patterns per mapping (the default quota) and one pattern's length.
+pub const ESM_FILTERS: usize = 5;
+pub const ESM_FILTER_PATTERN_CHARS: usize = 4096;
+
+/// An EventBridge Scheduler target's input (the schedule's payload).
+pub const SCHEDULE_PAYLOAD_CHARS: usize = 8192;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,8 +9,12 @@ use super::limits;
 
 mod api;
 mod arns;
+mod esm;
+mod schedule;
 pub use api::*;
 pub use arns::*;
+pub use esm::*;
+pub use schedule::*;
 
 /// A function name alone (CreateFunction's FunctionName once the ARN parts
 /// are taken off): 1-64 of `[a-zA-Z0-9-_]`.

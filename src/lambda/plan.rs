@@ -13,6 +13,7 @@ mod read;
 mod role;
 #[cfg(test)]
 mod tests;
+mod triggers;
 
 pub use apply::{AliasMoved, Run, Target};
 
@@ -29,6 +30,8 @@ use super::config::{
 };
 use super::extras::Extras;
 use super::role::{RoleState, Statement};
+use super::triggers::esm::{self, EventSource, Mapping};
+use super::triggers::schedule::{self, Schedule};
 use super::url::{PublicPermission, UrlConfig, UrlState, UrlTarget, UrlWant};
 use super::write::CodeSource;
 use crate::error::{Error, Result};
@@ -63,6 +66,12 @@ pub struct Desired {
     pub provisioned: Option<i32>,
     /// The function URL (on the alias when there is one).
     pub url: Option<UrlWant>,
+    /// Event source mappings: `Some` is the whole set lamctl manages (the
+    /// file's `[[event_source]]` tables), `None` leaves them alone.
+    pub event_sources: Option<Vec<EventSource>>,
+    /// Schedules: `Some` is the whole set (the file's `[[schedule]]`
+    /// tables), `None` leaves them alone.
+    pub schedules: Option<Vec<Schedule>>,
 }
 
 /// The package to deploy.
@@ -113,6 +122,13 @@ pub struct Deployed {
     pub extras: Extras,
     /// The object under the package's S3 key is already this zip.
     pub zip_in_s3: bool,
+    /// The function's event source mappings (when the desired state names
+    /// a set of them).
+    pub mappings: Vec<Mapping>,
+    /// The schedules that target the function (when the desired state
+    /// names a set of them), and lamctl's role Scheduler assumes.
+    pub schedules: Vec<schedule::Deployed>,
+    pub scheduler_role: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -309,6 +325,17 @@ pub enum Action {
         qualifier: Option<String>,
         sid: String,
     },
+    /// Create, update or delete an event source mapping (or leave one that
+    /// is not lamctl's alone).
+    EventSourceMapping(esm::Step),
+    /// Create, update or delete a schedule (or lamctl's role for them).
+    Schedule(schedule::Step),
+    /// The function's role is not lamctl's: what it needs, shown as a
+    /// warning (no call).
+    RolePermissionsNeeded {
+        role: String,
+        statements: Vec<Statement>,
+    },
 }
 
 /// The prune when PublishVersion returns `version`, the newest deployed
@@ -442,6 +469,7 @@ pub fn plan(want: &Desired, deployed: &Deployed, code: &Code, region: &str) -> R
     after::plan_versions(want, deployed, code, &mut actions);
     after::plan_concurrency(want, deployed, &mut actions);
     after::plan_url(want, deployed, &mut actions);
+    triggers::plan_triggers(want, deployed, &mut actions);
 
     Ok(Plan {
         function: want.name.clone(),

@@ -20,7 +20,7 @@ use crate::output::Ui;
 
 /// How long CreateFunction keeps retrying a role Lambda cannot assume yet
 /// (a new IAM role takes seconds to reach Lambda).
-const NEW_ROLE_GRACE: Duration = Duration::from_secs(90);
+pub(crate) const NEW_ROLE_GRACE: Duration = Duration::from_secs(90);
 
 /// Where the deployment package is read from.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -43,6 +43,9 @@ impl Replaced for String {}
 impl Replaced for SubnetId {}
 impl Replaced for SecurityGroupId {}
 impl Replaced for FileSystem {}
+// File-only (no flag): the file's list.
+impl Replaced for crate::lambda::triggers::esm::EventSource {}
+impl Replaced for crate::lambda::triggers::schedule::Schedule {}
 
 impl<T: Replaced> Merge for Vec<T> {
     fn merge(&self, base: &Self) -> Self {

@@ -25,6 +25,60 @@ pub(super) fn key_at(text: &str, offset: usize) -> Option<String> {
     })
 }
 
+/// A table's own checks (`[[event_source]]`, `[[schedule]]`) fail on the
+/// whole array of tables, with a message that starts with the key it is
+/// about (`batch_size: …`): the offset of that key's line in the table
+/// that `fails` (read alone, it fails the same way), so the error points at
+/// it; else the array's start.
+pub(super) fn key_in_span(
+    text: &str,
+    span: std::ops::Range<usize>,
+    message: &str,
+    fails: impl Fn(&str) -> bool,
+) -> usize {
+    let key = message
+        .split_once(':')
+        .map(|(k, _)| k)
+        .filter(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+    let (Some(key), Some(rest)) = (key, text.get(span.start..)) else {
+        return span.start;
+    };
+    let header = rest.lines().next().unwrap_or_default().trim();
+    if !header.starts_with("[[") {
+        return span.start;
+    }
+    // The array's tables: (offset, text), each from its header to the next
+    // table header.
+    let mut tables: Vec<(usize, String)> = Vec::new();
+    let mut off = span.start;
+    for line in rest.split_inclusive('\n') {
+        let t = line.trim();
+        if t == header {
+            tables.push((off, String::new()));
+        } else if t.starts_with('[') && tables.last().is_some() {
+            break;
+        }
+        if let Some((_, body)) = tables.last_mut() {
+            body.push_str(line);
+        }
+        off += line.len();
+    }
+    let Some((at, body)) = tables.iter().find(|(_, body)| fails(body)) else {
+        return span.start;
+    };
+    let mut off = *at;
+    for line in body.split_inclusive('\n') {
+        let t = line.trim_start();
+        if t.strip_prefix(key)
+            .is_some_and(|r| r.trim_start().starts_with('='))
+        {
+            return off + (line.len() - t.len());
+        }
+        off += line.len();
+    }
+    *at
+}
+
 pub(super) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..boundary(text, offset)];
     let line = before.matches('\n').count() + 1;

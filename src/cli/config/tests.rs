@@ -50,6 +50,20 @@ cors_origins = ["*"]
 }
 
 #[test]
+fn a_tables_own_check_names_the_key_and_its_line_in_the_failing_table() {
+    let q = "arn:aws:sqs:us-east-1:123456789012:q";
+    let text = format!(
+        "name = \"x\"\n[[event_source]]\narn = \"{q}\"\nbatch_size = 5\n[[event_source]]\narn = \"{q}2\"\nbatch_size = 5\nstarting_position = \"LATEST\"\n[tags]\na = \"b\"\n"
+    );
+    let s = p(&text).unwrap_err().to_string();
+    assert!(s.starts_with("lamctl.toml:9:1: starting_position: "), "{s}");
+    let s = p("[[schedule]]\nexpression = \"rate(1 day)\"\ntimezone = \"Mars/Base\"\n")
+        .unwrap_err()
+        .to_string();
+    assert!(s.starts_with("lamctl.toml:3:1: timezone: "), "{s}");
+}
+
+#[test]
 fn unknown_key_names_key_and_line() {
     let e = p("name = \"x\"\n\nmemroy = 128\n").unwrap_err();
     let s = e.to_string();

@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::lambda::config::{self, Definition};
 use crate::lambda::limits::UNZIPPED_BYTES;
 use crate::lambda::require_function;
+use crate::lambda::triggers::{esm, schedule};
 
 /// Renders lamctl.toml (the input layer's schema) for a function name, its
 /// definition, and whether the code was downloaded (`source` is written).
@@ -75,7 +76,32 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
         files = Some(unpack::unpack(&zip, src)?);
     }
 
-    let text = (set.render)(name, &def, set.source.is_some())?;
+    let mut text = (set.render)(name, &def, set.source.is_some())?;
+    // The mappings lamctl manages, as `[[event_source]]` tables (the
+    // others are not lamctl's to describe).
+    let sources: Vec<_> = esm::read(&client, &aws, name)
+        .await?
+        .iter()
+        .filter(|m| m.managed)
+        .filter_map(esm::Mapping::as_event_source)
+        .collect();
+    if !sources.is_empty() {
+        text.push('\n');
+        text.push_str(&esm::render(&sources)?);
+    }
+    // lamctl's schedules, in the order their derived names say (FUNCTION-N
+    // written back where it stands, so the names hold).
+    let arn = f.config.function_arn().unwrap_or_default();
+    let mut ours: Vec<_> = match schedule::read(&aws.scheduler().await, &aws, name, arn).await {
+        Err(e) if e.aws_code() == Some("AccessDeniedException") => Vec::new(),
+        r => r?,
+    };
+    ours.retain(|s| s.managed);
+    let schedules = schedule::ordered(name, &ours);
+    if !schedules.is_empty() {
+        text.push('\n');
+        text.push_str(&schedule::render(&schedules)?);
+    }
     if let Some(dir) = set.path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     }

@@ -5,7 +5,7 @@
 
 /// The parts of `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`, when `s`
 /// has that shape with `service` and a partition of the `aws` family.
-fn arn_parts<'a>(s: &'a str, service: &str) -> Option<(&'a str, &'a str, &'a str)> {
+pub(super) fn arn_parts<'a>(s: &'a str, service: &str) -> Option<(&'a str, &'a str, &'a str)> {
     let mut it = s.splitn(6, ':');
     let (arn, partition, svc) = (it.next()?, it.next()?, it.next()?);
     let (region, account, resource) = (it.next()?, it.next()?, it.next()?);
@@ -13,7 +13,7 @@ fn arn_parts<'a>(s: &'a str, service: &str) -> Option<(&'a str, &'a str, &'a str
         .then_some((region, account, resource))
 }
 
-fn is_region(r: &str) -> bool {
+pub(super) fn is_region(r: &str) -> bool {
     let parts: Vec<&str> = r.split('-').collect();
     parts.len() >= 3
         && parts[0].len() == 2
@@ -25,7 +25,7 @@ fn is_region(r: &str) -> bool {
             .is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()))
 }
 
-fn is_account(a: &str) -> bool {
+pub(super) fn is_account(a: &str) -> bool {
     a.len() == 12 && a.chars().all(|c| c.is_ascii_digit())
 }
 

@@ -9,6 +9,7 @@ use super::{Action, Plan, RoleRef};
 use crate::aws::AwsContext;
 use crate::error::{Error, Result};
 use crate::lambda::alias::{self, AliasState};
+use crate::lambda::triggers::{esm, schedule};
 use crate::lambda::{concurrency, extras, role, url, versions, wait_ready_shown, write};
 use crate::output::Ui;
 use crate::s3upload::{self, Uploaded};
@@ -285,6 +286,13 @@ impl Action {
             Action::RemovePermission { qualifier, sid } => {
                 let q = qualifier.as_deref();
                 url::remove_permission(client, aws, name, q, sid).await?;
+            }
+            Action::EventSourceMapping(step) => esm::apply(step, client, aws, ui, name).await?,
+            Action::Schedule(step) => schedule::apply(step, aws, ui, name, &run.arn).await?,
+            Action::RolePermissionsNeeded { .. } => {
+                for line in self.describe() {
+                    ui.warn(line.trim_start());
+                }
             }
         }
         Ok(())

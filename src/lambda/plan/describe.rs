@@ -227,6 +227,19 @@ impl Action {
                 vec![format!("allow public invoke ({})", permission.sid())]
             }
             Action::RemovePermission { sid, .. } => vec![format!("remove permission {sid}")],
+            Action::EventSourceMapping(step) => step.describe(),
+            Action::Schedule(step) => step.describe(),
+            Action::RolePermissionsNeeded { role, statements } => std::iter::once(format!(
+                "role {role} is not lamctl's: give it these permissions for the event sources"
+            ))
+            .chain(statements.iter().map(|s| {
+                detail(format!(
+                    "{} on {}",
+                    s.actions.join(", "),
+                    s.resources.join(", ")
+                ))
+            }))
+            .collect(),
         }
     }
 }

@@ -11,6 +11,7 @@ use crate::aws::AwsContext;
 use crate::error::{Result, optional};
 use crate::lambda::extras::{self, Extras};
 use crate::lambda::names::role_name_for;
+use crate::lambda::triggers::{esm, schedule};
 use crate::lambda::{alias, concurrency, get_function, role, url, versions};
 use crate::s3upload;
 
@@ -122,6 +123,12 @@ impl Deployed {
             };
             s3upload::holds(aws, &object, code.size).await
         };
+        let mappings = async {
+            match (exists, &want.event_sources) {
+                (true, Some(_)) => esm::read(client, aws, name).await,
+                _ => Ok(Vec::new()),
+            }
+        };
         let (role, alias, pruned, reserved, provisioned, (url, policy_sids), extras, zip_in_s3) = tokio::try_join!(
             role,
             alias,
@@ -132,6 +139,14 @@ impl Deployed {
             extras,
             zip_in_s3
         )?;
+        let mappings = mappings.await?;
+        let (schedules, scheduler_role) = match &want.schedules {
+            Some(listed) => {
+                let arn = function.as_ref().and_then(|f| f.config.function_arn());
+                schedule::read_all(aws, name, arn, !listed.is_empty()).await?
+            }
+            None => (Vec::new(), None),
+        };
         let (versions, aliases) = pruned;
         let d = Deployed {
             function,
@@ -146,6 +161,9 @@ impl Deployed {
             policy_sids,
             extras,
             zip_in_s3,
+            mappings,
+            schedules,
+            scheduler_role,
         };
         Ok(d)
     }

@@ -9,8 +9,9 @@ use super::{Action, Deployed, Desired, RoleRef};
 use crate::error::{Error, Result};
 use crate::lambda::names::role_name_for;
 use crate::lambda::role::{
-    BASIC_EXECUTION_POLICY, INLINE_POLICY_NAME, RoleState, policy_document, tracking_key,
+    BASIC_EXECUTION_POLICY, INLINE_POLICY_NAME, RoleState, Statement, policy_document, tracking_key,
 };
+use crate::lambda::triggers::esm;
 
 /// The role the function should have (`None`: leave the deployed one),
 /// with the role's own actions pushed first. Fails (bad usage) when
@@ -20,10 +21,26 @@ pub(super) fn plan_role(
     deployed: &Deployed,
     actions: &mut Vec<Action>,
 ) -> Result<Option<RoleRef>> {
+    let pollers = want
+        .event_sources
+        .as_deref()
+        .map(esm::poller_statements)
+        .unwrap_or_default();
+    let needs = |role: &str, actions: &mut Vec<Action>| {
+        if !pollers.is_empty() {
+            actions.push(Action::RolePermissionsNeeded {
+                role: role.to_string(),
+                statements: pollers.clone(),
+            });
+        }
+    };
     if let Some(r) = &want.definition.role {
+        needs(r, actions);
         return Ok(Some(RoleRef::Arn(r.clone())));
     }
     if !want.create_role {
+        let current = deployed.function.as_ref().and_then(|f| f.config.role());
+        needs(current.unwrap_or("the function's role"), actions);
         return Ok(None);
     }
     let name = role_name_for(&want.name);
@@ -44,9 +61,10 @@ pub(super) fn plan_role(
                 ))
                 .with_hint("attach policies to that role in IAM, or leave out --policy/--allow"));
             }
+            needs(current, actions);
             return Ok(None);
         }
-        converge(want, &name, state.as_ref(), actions);
+        converge(want, &pollers, &name, state.as_ref(), actions);
         return Ok(None);
     }
     let role = match &state {
@@ -56,7 +74,7 @@ pub(super) fn plan_role(
             RoleRef::Created(name.clone())
         }
     };
-    converge(want, &name, state.as_ref(), actions);
+    converge(want, &pollers, &name, state.as_ref(), actions);
     Ok(Some(role))
 }
 
@@ -66,7 +84,15 @@ pub(super) fn plan_role(
 /// before attaching, and forgets after detaching, so an interrupted run is
 /// repaired by the next. The inline policy: written when the statements
 /// differ, deleted when an empty set is given, left alone when none is.
-fn converge(want: &Desired, role: &str, state: Option<&RoleState>, actions: &mut Vec<Action>) {
+/// The event sources' pollers' statements join the given set (with none
+/// given, they are the whole set: lamctl.toml lists both).
+fn converge(
+    want: &Desired,
+    pollers: &[Statement],
+    role: &str,
+    state: Option<&RoleState>,
+    actions: &mut Vec<Action>,
+) {
     let empty = RoleState::default();
     let s = state.unwrap_or(&empty);
     let mut wanted = BTreeSet::from([BASIC_EXECUTION_POLICY.to_string()]);
@@ -128,7 +154,11 @@ fn converge(want: &Desired, role: &str, state: Option<&RoleState>, actions: &mut
             keys: untag,
         });
     }
-    match &want.allow {
+    let allow = match (&want.allow, pollers.is_empty()) {
+        (a, true) => a.clone(),
+        (a, false) => Some(a.iter().flatten().chain(pollers).cloned().collect()),
+    };
+    match &allow {
         Some(statements) if statements.is_empty() && s.inline.is_some() => {
             actions.push(Action::DeleteRolePolicy {
                 role: role.to_string(),

@@ -3,4 +3,6 @@
 //! creates, converges what it tagged, and never touches what it did not
 //! create ([`owner`]).
 
+pub mod esm;
 pub mod owner;
+pub mod schedule;

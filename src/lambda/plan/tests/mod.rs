@@ -6,6 +6,7 @@
 mod after;
 mod function;
 mod role_policies;
+mod triggers;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;

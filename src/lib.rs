@@ -112,8 +112,15 @@ async fn run(cli: Cli, ui: &Ui) -> Result<()> {
         let settings = args.settings(cli.global.config.as_deref())?;
         return commands::init::run(&ctx, &settings).await;
     }
-    let project = Project::discover(cli.global.config.as_deref())?;
+    // A workspace root (`[workspace]`) is not a function: commands that act
+    // on members read it; the others see no lamctl.toml.
+    let workspace = cli::workspace::Workspace::discover(cli.global.config.as_deref())?;
+    let project = match workspace {
+        Some(_) => None,
+        None => Project::discover(cli.global.config.as_deref())?,
+    };
     let project = project.as_ref();
+    let workspace = workspace.as_ref();
     let ctx = Ctx {
         ui,
         aws_overrides: cli.global.aws(project),
@@ -121,7 +128,10 @@ async fn run(cli: Cli, ui: &Ui) -> Result<()> {
     match &cli.command {
         Command::Whoami(_) => commands::whoami::run(&ctx).await,
         Command::Package(args) => commands::package::run(&ctx, &args.settings(project)?).await,
-        Command::Deploy(args) => commands::deploy::run(&ctx, &args.settings(project)?).await,
+        Command::Deploy(args) => match cli::workspace::flags::deploy(args, &cli.global, workspace)? {
+            Some(many) => commands::deploy::many::run(&ctx, &many).await,
+            None => commands::deploy::run(&ctx, &args.settings(project)?).await,
+        },
         Command::Invoke(args) => {
             let settings = args.settings(&cli.global, project)?;
             commands::invoke::run(&ctx, settings).await

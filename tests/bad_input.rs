@@ -15,6 +15,7 @@ mod fssec;
 mod iosec;
 mod localsec;
 mod settings;
+mod workspace;
 
 /// A complete, valid lamctl.toml: each case breaks one thing.
 const GOOD_TOML: &str = "name = \"good\"\nruntime = \"python3.12\"\nhandler = \"app.handler\"\nrole = \"arn:aws:iam::123456789012:role/lamctl-test\"\n";
@@ -359,6 +360,7 @@ fn catalogue() -> Vec<Case> {
     v.extend(localsec::cases());
     v.extend(iosec::cases());
     v.extend(fssec::cases());
+    v.extend(workspace::cases());
     v
 }
 
@@ -384,6 +386,7 @@ fn bad_input_catalogue() {
     localsec::fixtures(a);
     // `{aux}/fifo`, a socket and links (the settings cases use the FIFO too).
     fssec::fixtures(a);
+    workspace::fixtures(a);
     let aux_s = a.display().to_string();
     let mut by_command: BTreeMap<String, usize> = BTreeMap::new();
     let mut failures = Vec::new();

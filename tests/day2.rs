@@ -8,7 +8,7 @@ use std::path::Path;
 use crate::harness::*;
 
 mod cases;
-mod json;
+pub(crate) mod json;
 mod json_more;
 
 /// A function directory with lamctl.toml, deployed once to moto.

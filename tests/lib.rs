@@ -21,3 +21,4 @@ mod serve_fuzz;
 mod soak;
 mod walkthrough;
 mod whoami;
+mod workspace;

@@ -13,7 +13,7 @@ use crate::harness::*;
 /// Names, ARNs, dates, digests, ports and paths vary between runs: each
 /// becomes a placeholder, so the snapshot pins the document's shape and
 /// its stable values.
-pub(super) fn redact(v: &mut Value, subs: &[(&str, &str)]) {
+pub(crate) fn redact(v: &mut Value, subs: &[(&str, &str)]) {
     match v {
         Value::String(s) => {
             let mut t = s.clone();
@@ -92,7 +92,7 @@ fn check(name: &str, snap: &str, v: &Value) {
 }
 
 /// Panic unless `v` conforms to docs/json/NAME.schema.json.
-pub(super) fn conform(name: &str, v: &Value) {
+pub(crate) fn conform(name: &str, v: &Value) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("docs/json")
         .join(format!("{name}.schema.json"));

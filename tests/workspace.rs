@@ -1,0 +1,268 @@
+//! Workspaces (docs/workspace.md): `deploy --all` acts only on the members
+//! that changed, converges under throttling, stops before any call on a
+//! bad member file, and members inherit and override the defaults (read
+//! back through the SDK).
+
+use std::path::Path;
+
+use crate::day2::json::conform;
+use crate::harness::*;
+
+/// A workspace of `n` Python members below `functions/`, each named
+/// `{prefix}-NN`, with shared defaults (role, runtime, handler, memory 256,
+/// timeout 5, tags team=core and tier=shared).
+pub(crate) fn workspace(prefix: &str, n: usize, role: &str) -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("lamctl.toml"),
+        format!(
+            "[workspace]\nmembers = [\"functions/*\"]\n\n[workspace.defaults]\nruntime = \"python3.12\"\n\
+             handler = \"app.handler\"\nrole = \"{role}\"\nmemory = 256\ntimeout = 5\n\n\
+             [workspace.defaults.tags]\nteam = \"core\"\ntier = \"shared\"\n"
+        ),
+    )
+    .unwrap();
+    for i in 0..n {
+        let dir = d.path().join(format!("functions/f{i:02}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("app.py"),
+            format!("def handler(event, context):\n    return {i}\n"),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("lamctl.toml"),
+            format!("name = \"{prefix}-{i:02}\"\n"),
+        )
+        .unwrap();
+    }
+    d
+}
+
+fn deploy_all(root: &Path, endpoint: &str, extra: &[&str]) -> Out {
+    let mut args = vec![
+        "deploy",
+        "--all",
+        "-o",
+        "json",
+        "--endpoint-url",
+        endpoint,
+        "--region",
+        REGION,
+    ];
+    args.extend_from_slice(extra);
+    lamctl(&args).dir(root).run()
+}
+
+fn statuses(doc: &serde_json::Value) -> Vec<(String, String)> {
+    doc["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["function"].as_str().unwrap().to_string(),
+                m["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn is_write(r: &Request) -> bool {
+    r.method != "GET" && r.method != "HEAD"
+}
+
+#[test]
+fn deploy_all_touches_only_the_members_that_changed() {
+    let prefix = unique("ws12");
+    let role = create_role(&prefix);
+    let ws = workspace(&prefix, 12, &role);
+    let first = deploy_all(ws.path(), &moto().endpoint, &[]);
+    first.success();
+    let doc = first.json();
+    conform("deploy-all", &doc);
+    assert_eq!(doc["total"], 12);
+    assert!(statuses(&doc).iter().all(|(_, s)| s == "created"), "{doc}");
+
+    // Three members change; a re-run through the counting proxy writes
+    // to those three only.
+    let changed = [1, 6, 11];
+    for i in changed {
+        let app = ws.path().join(format!("functions/f{i:02}/app.py"));
+        std::fs::write(&app, format!("def handler(event, context):\n    return 'v2-{i}'\n")).unwrap();
+    }
+    let proxy = Proxy::moto();
+    let out = deploy_all(ws.path(), &proxy.endpoint, &["--jobs", "4"]);
+    out.success();
+    let doc = out.json();
+    conform("deploy-all", &doc);
+    let names: Vec<String> = changed.iter().map(|i| format!("{prefix}-{i:02}")).collect();
+    for (f, s) in statuses(&doc) {
+        let want = if names.contains(&f) { "updated" } else { "unchanged" };
+        assert_eq!(s, want, "{f}: {doc}");
+    }
+    assert_eq!(doc["changed"], 3);
+    assert_eq!(doc["unchanged"], 9);
+    let writes: Vec<Request> = proxy.requests().into_iter().filter(is_write).collect();
+    assert!(!writes.is_empty());
+    for w in &writes {
+        assert!(
+            names.iter().any(|n| w.path.contains(&format!("/functions/{n}/"))),
+            "a write for an unchanged member: {} {}",
+            w.method,
+            w.path
+        );
+    }
+    for n in &names {
+        assert!(
+            writes.iter().any(|w| w.path.contains(&format!("/functions/{n}/code"))),
+            "no code update for {n}"
+        );
+    }
+
+    // Nothing changed: no write call at all.
+    proxy.clear();
+    deploy_all(ws.path(), &proxy.endpoint, &[]).success();
+    assert_eq!(proxy.count(is_write), 0, "{:?}", proxy.requests());
+}
+
+#[test]
+fn throttling_on_30_percent_of_calls_still_converges() {
+    let prefix = unique("wsthr");
+    let role = create_role(&prefix);
+    let ws = workspace(&prefix, 12, &role);
+    let proxy = Proxy::moto();
+    proxy.random_faults(
+        33,
+        0.3,
+        &[Fault::Throttling, Fault::TooManyRequests],
+        |_| true,
+    );
+    let out = deploy_all(ws.path(), &proxy.endpoint, &[]);
+    out.success();
+    let doc = out.json();
+    assert_eq!(doc["failed"], 0, "{doc}");
+    assert!(statuses(&doc).iter().all(|(_, s)| s == "created"), "{doc}");
+    let injected: usize = proxy.fault_counts().values().sum();
+    assert!(injected >= 3, "too few throttles injected: {injected}");
+    // Every function is really there.
+    for i in 0..12 {
+        let n = format!("{prefix}-{i:02}");
+        let found = lambda(async |l| l.get_function().function_name(n).send().await.is_ok());
+        assert!(found);
+    }
+}
+
+#[test]
+fn a_bad_member_file_stops_the_run_before_any_call() {
+    let prefix = unique("wsbad");
+    let role = create_role(&prefix);
+    let ws = workspace(&prefix, 4, &role);
+    let bad = ws.path().join("functions/f02/lamctl.toml");
+    std::fs::write(&bad, format!("name = \"{prefix}-02\"\nmemory = 64\n")).unwrap();
+    let proxy = Proxy::moto();
+    let out = deploy_all(ws.path(), &proxy.endpoint, &[]);
+    out.fails(2, "functions/f02/lamctl.toml:2");
+    assert!(out.stderr.contains("memory"), "{}", out.stderr);
+    assert_eq!(proxy.requests().len(), 0, "an AWS call before the check ended");
+}
+
+#[test]
+fn a_member_whose_deploy_fails_fails_alone() {
+    let prefix = unique("wsone");
+    let role = create_role(&prefix);
+    let ws = workspace(&prefix, 4, &role);
+    // Lambda refuses every call about one member: that member fails, the
+    // others are deployed.
+    let proxy = Proxy::moto();
+    let denied = format!("/functions/{prefix}-01");
+    proxy.inject(
+        move |r| r.path.contains(&denied),
+        Canned::aws_error(403, "AccessDeniedException", "not allowed here"),
+        None,
+    );
+    let out = deploy_all(ws.path(), &proxy.endpoint, &[]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let doc = out.json();
+    conform("deploy-all", &doc);
+    for (f, s) in statuses(&doc) {
+        let want = if f.ends_with("-01") { "failed" } else { "created" };
+        assert_eq!(s, want, "{f}: {doc}");
+    }
+    assert!(out.stderr.contains("1 of 4 members failed"), "{}", out.stderr);
+    let m = &doc["members"][1];
+    assert_eq!(m["error_code"], 1, "{m}");
+    assert!(m["error"].as_str().unwrap().contains("AccessDenied"), "{m}");
+
+    // --fail-fast with one job: nothing starts after the failure.
+    let out = deploy_all(
+        ws.path(),
+        &proxy.endpoint,
+        &["--fail-fast", "--jobs", "1", "--memory", "512"],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let got: Vec<String> = statuses(&out.json()).into_iter().map(|(_, s)| s).collect();
+    assert_eq!(got, ["updated", "failed", "skipped", "skipped"]);
+}
+
+#[test]
+fn members_inherit_the_defaults_and_override_them() {
+    let prefix = unique("wsdef");
+    let role = create_role(&prefix);
+    let ws = workspace(&prefix, 2, &role);
+    std::fs::write(
+        ws.path().join("functions/f01/lamctl.toml"),
+        format!("name = \"{prefix}-01\"\nmemory = 1024\n\n[tags]\ntier = \"edge\"\n"),
+    )
+    .unwrap();
+    // Flags go over both; members are chosen by name or directory.
+    let n0 = format!("{prefix}-00");
+    let out = lamctl([
+        "deploy",
+        &n0,
+        "functions/f01",
+        "--timeout",
+        "9",
+        "--endpoint-url",
+        &moto().endpoint,
+        "--region",
+        REGION,
+    ])
+    .dir(ws.path())
+    .run();
+    out.success();
+    let read = |n: String| {
+        lambda(async move |l| {
+            let f = l.get_function().function_name(n).send().await.unwrap();
+            let c = f.configuration().unwrap().clone();
+            let mut tags: Vec<(String, String)> = f.tags().unwrap().clone().into_iter().collect();
+            tags.sort();
+            (c.memory_size(), c.timeout(), c.runtime().map(|r| r.as_str().to_string()), tags)
+        })
+    };
+    let (mem, timeout, runtime, tags) = read(n0.clone());
+    assert_eq!((mem, timeout), (Some(256), Some(9)));
+    assert_eq!(runtime.as_deref(), Some("python3.12"));
+    let tag = |k: &str, v: &str| (k.to_string(), v.to_string());
+    assert!(tags.contains(&tag("team", "core")) && tags.contains(&tag("tier", "shared")), "{tags:?}");
+    let (mem, timeout, _, tags) = read(format!("{prefix}-01"));
+    assert_eq!((mem, timeout), (Some(1024), Some(9)));
+    assert!(tags.contains(&tag("team", "core")) && tags.contains(&tag("tier", "edge")), "{tags:?}");
+    // A plain-text run: a table of members, on stdout.
+    let out = lamctl([
+        "deploy",
+        "--all",
+        "--timeout",
+        "9",
+        "--endpoint-url",
+        &moto().endpoint,
+        "--region",
+        REGION,
+    ])
+    .dir(ws.path())
+    .run();
+    out.success();
+    let text = out.stdout();
+    assert!(text.contains("functions/f01") && text.contains("unchanged"), "{text}");
+    assert!(text.contains("2 members: 0 changed, 2 unchanged, 0 failed"), "{text}");
+}

@@ -127,8 +127,14 @@ async fn run(cli: Cli, ui: &Ui) -> Result<()> {
     };
     match &cli.command {
         Command::Whoami(_) => commands::whoami::run(&ctx).await,
-        Command::Package(args) => commands::package::run(&ctx, &args.settings(project)?).await,
-        Command::Deploy(args) => match cli::workspace::flags::deploy(args, &cli.global, workspace)? {
+        Command::Package(args) => {
+            match cli::workspace::flags::package(args, &cli.global, workspace)? {
+                Some(many) => commands::package::many::run(&ctx, &many).await,
+                None => commands::package::run(&ctx, &args.settings(project)?).await,
+            }
+        }
+        Command::Deploy(args) => match cli::workspace::flags::deploy(args, &cli.global, workspace)?
+        {
             Some(many) => commands::deploy::many::run(&ctx, &many).await,
             None => commands::deploy::run(&ctx, &args.settings(project)?).await,
         },
@@ -137,9 +143,19 @@ async fn run(cli: Cli, ui: &Ui) -> Result<()> {
             commands::invoke::run(&ctx, settings).await
         }
         Command::Logs(args) => commands::logs::run(&ctx, &args.settings(project, ui.format)?).await,
-        Command::List(args) => commands::list::run(&ctx, &args.settings()).await,
-        Command::Info(args) => commands::info::run(&ctx, &args.settings(project)?).await,
-        Command::Diff(args) => commands::diff::run(&ctx, &args.settings(project)?).await,
+        Command::List(args) => {
+            let mut settings = args.settings();
+            settings.members = cli::workspace::flags::list_members(workspace)?;
+            commands::list::run(&ctx, &settings).await
+        }
+        Command::Info(args) => match cli::workspace::flags::info(args, &cli.global, workspace)? {
+            Some(many) => commands::info::many::run(&ctx, &many).await,
+            None => commands::info::run(&ctx, &args.settings(project)?).await,
+        },
+        Command::Diff(args) => match cli::workspace::flags::diff(args, &cli.global, workspace)? {
+            Some(many) => commands::diff::many::run(&ctx, &many).await,
+            None => commands::diff::run(&ctx, &args.settings(project)?).await,
+        },
         Command::Versions(args) => commands::versions::run(&ctx, &args.settings(project)?).await,
         Command::Alias(args) => commands::alias::run(&ctx, &args.settings(project)?).await,
         Command::Rollback(args) => commands::rollback::run(&ctx, &args.settings(project)?).await,

@@ -89,7 +89,11 @@ fn deploy_all_touches_only_the_members_that_changed() {
     let changed = [1, 6, 11];
     for i in changed {
         let app = ws.path().join(format!("functions/f{i:02}/app.py"));
-        std::fs::write(&app, format!("def handler(event, context):\n    return 'v2-{i}'\n")).unwrap();
+        std::fs::write(
+            &app,
+            format!("def handler(event, context):\n    return 'v2-{i}'\n"),
+        )
+        .unwrap();
     }
     let proxy = Proxy::moto();
     let out = deploy_all(ws.path(), &proxy.endpoint, &["--jobs", "4"]);
@@ -98,7 +102,11 @@ fn deploy_all_touches_only_the_members_that_changed() {
     conform("deploy-all", &doc);
     let names: Vec<String> = changed.iter().map(|i| format!("{prefix}-{i:02}")).collect();
     for (f, s) in statuses(&doc) {
-        let want = if names.contains(&f) { "updated" } else { "unchanged" };
+        let want = if names.contains(&f) {
+            "updated"
+        } else {
+            "unchanged"
+        };
         assert_eq!(s, want, "{f}: {doc}");
     }
     assert_eq!(doc["changed"], 3);
@@ -107,7 +115,9 @@ fn deploy_all_touches_only_the_members_that_changed() {
     assert!(!writes.is_empty());
     for w in &writes {
         assert!(
-            names.iter().any(|n| w.path.contains(&format!("/functions/{n}/"))),
+            names
+                .iter()
+                .any(|n| w.path.contains(&format!("/functions/{n}/"))),
             "a write for an unchanged member: {} {}",
             w.method,
             w.path
@@ -115,7 +125,9 @@ fn deploy_all_touches_only_the_members_that_changed() {
     }
     for n in &names {
         assert!(
-            writes.iter().any(|w| w.path.contains(&format!("/functions/{n}/code"))),
+            writes
+                .iter()
+                .any(|w| w.path.contains(&format!("/functions/{n}/code"))),
             "no code update for {n}"
         );
     }
@@ -164,7 +176,11 @@ fn a_bad_member_file_stops_the_run_before_any_call() {
     let out = deploy_all(ws.path(), &proxy.endpoint, &[]);
     out.fails(2, "functions/f02/lamctl.toml:2");
     assert!(out.stderr.contains("memory"), "{}", out.stderr);
-    assert_eq!(proxy.requests().len(), 0, "an AWS call before the check ended");
+    assert_eq!(
+        proxy.requests().len(),
+        0,
+        "an AWS call before the check ended"
+    );
 }
 
 #[test]
@@ -186,10 +202,18 @@ fn a_member_whose_deploy_fails_fails_alone() {
     let doc = out.json();
     conform("deploy-all", &doc);
     for (f, s) in statuses(&doc) {
-        let want = if f.ends_with("-01") { "failed" } else { "created" };
+        let want = if f.ends_with("-01") {
+            "failed"
+        } else {
+            "created"
+        };
         assert_eq!(s, want, "{f}: {doc}");
     }
-    assert!(out.stderr.contains("1 of 4 members failed"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("1 of 4 members failed"),
+        "{}",
+        out.stderr
+    );
     let m = &doc["members"][1];
     assert_eq!(m["error_code"], 1, "{m}");
     assert!(m["error"].as_str().unwrap().contains("AccessDenied"), "{m}");
@@ -237,17 +261,28 @@ fn members_inherit_the_defaults_and_override_them() {
             let c = f.configuration().unwrap().clone();
             let mut tags: Vec<(String, String)> = f.tags().unwrap().clone().into_iter().collect();
             tags.sort();
-            (c.memory_size(), c.timeout(), c.runtime().map(|r| r.as_str().to_string()), tags)
+            (
+                c.memory_size(),
+                c.timeout(),
+                c.runtime().map(|r| r.as_str().to_string()),
+                tags,
+            )
         })
     };
     let (mem, timeout, runtime, tags) = read(n0.clone());
     assert_eq!((mem, timeout), (Some(256), Some(9)));
     assert_eq!(runtime.as_deref(), Some("python3.12"));
     let tag = |k: &str, v: &str| (k.to_string(), v.to_string());
-    assert!(tags.contains(&tag("team", "core")) && tags.contains(&tag("tier", "shared")), "{tags:?}");
+    assert!(
+        tags.contains(&tag("team", "core")) && tags.contains(&tag("tier", "shared")),
+        "{tags:?}"
+    );
     let (mem, timeout, _, tags) = read(format!("{prefix}-01"));
     assert_eq!((mem, timeout), (Some(1024), Some(9)));
-    assert!(tags.contains(&tag("team", "core")) && tags.contains(&tag("tier", "edge")), "{tags:?}");
+    assert!(
+        tags.contains(&tag("team", "core")) && tags.contains(&tag("tier", "edge")),
+        "{tags:?}"
+    );
     // A plain-text run: a table of members, on stdout.
     let out = lamctl([
         "deploy",
@@ -263,6 +298,107 @@ fn members_inherit_the_defaults_and_override_them() {
     .run();
     out.success();
     let text = out.stdout();
-    assert!(text.contains("functions/f01") && text.contains("unchanged"), "{text}");
-    assert!(text.contains("2 members: 0 changed, 2 unchanged, 0 failed"), "{text}");
+    assert!(
+        text.contains("functions/f01") && text.contains("unchanged"),
+        "{text}"
+    );
+    assert!(
+        text.contains("2 members: 0 changed, 2 unchanged, 0 failed"),
+        "{text}"
+    );
+}
+
+fn run_in(root: &Path, args: &[&str]) -> Out {
+    let mut a = args.to_vec();
+    a.extend(["--endpoint-url", &moto().endpoint, "--region", REGION]);
+    lamctl(&a).dir(root).run()
+}
+
+#[test]
+fn diff_package_list_and_info_over_the_members() {
+    let prefix = unique("wsday");
+    let role = create_role(&prefix);
+    let ws = workspace(&prefix, 3, &role);
+    run_in(ws.path(), &["deploy", "f00", "f01"]).success();
+    // f01 drifts from its file; f02 is not deployed at all.
+    std::fs::write(
+        ws.path().join("functions/f01/lamctl.toml"),
+        format!("name = \"{prefix}-01\"\nmemory = 512\n"),
+    )
+    .unwrap();
+
+    let out = run_in(
+        ws.path(),
+        &["diff", "f00", "f01", "--exit-code", "-o", "json"],
+    );
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    let doc = out.json();
+    conform("diff-all", &doc);
+    assert_eq!(doc["differ"], 1, "{doc}");
+    assert_eq!(doc["members"][0]["diff"]["differs"], false);
+    assert_eq!(doc["members"][1]["diff"]["changes"][0]["field"], "memory");
+    // Not deployed: that member fails alone (exit 1), the others compared.
+    let out = run_in(ws.path(), &["diff", "--all", "-o", "json"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let doc = out.json();
+    conform("diff-all", &doc);
+    assert_eq!(doc["failed"], 1, "{doc}");
+    assert!(
+        doc["members"][2]["error"]
+            .as_str()
+            .unwrap()
+            .contains("not found"),
+        "{doc}"
+    );
+
+    let out = run_in(ws.path(), &["package", "--all", "-o", "json"]);
+    out.success();
+    let doc = out.json();
+    conform("package-all", &doc);
+    for (i, m) in doc["members"].as_array().unwrap().iter().enumerate() {
+        let zip = m["package"]["path"].as_str().unwrap();
+        assert!(
+            zip.contains(&format!("functions/f{i:02}/.lamctl/")),
+            "{zip}"
+        );
+        assert!(
+            Path::new(zip).is_file() || ws.path().join(zip).is_file(),
+            "{zip}"
+        );
+    }
+
+    let out = run_in(ws.path(), &["list", "--prefix", &prefix, "-o", "json"]);
+    out.success();
+    let doc = out.json();
+    conform("list", &doc);
+    let members = doc["workspace_members"].as_object().unwrap();
+    assert_eq!(members.len(), 2, "{doc}");
+    assert_eq!(members[&format!("{prefix}-01")], "functions/f01");
+    assert_eq!(
+        doc["not_deployed"],
+        serde_json::json!([format!("{prefix}-02")])
+    );
+    let text = run_in(ws.path(), &["list", "--prefix", &prefix]).stdout();
+    assert!(
+        text.contains("MEMBER") && text.contains("functions/f00"),
+        "{text}"
+    );
+
+    let out = run_in(ws.path(), &["info", "--all", "-o", "json"]);
+    out.success();
+    let doc = out.json();
+    conform("info-all", &doc);
+    let deployed: Vec<bool> = doc["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["deployed"].as_bool().unwrap())
+        .collect();
+    assert_eq!(deployed, [true, true, false]);
+    assert_eq!(doc["members"][0]["memory"], 256);
+    let text = run_in(ws.path(), &["info", "--all"]).stdout();
+    assert!(
+        text.starts_with("MEMBER") && text.contains("not deployed"),
+        "{text}"
+    );
 }

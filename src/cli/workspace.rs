@@ -97,11 +97,10 @@ impl Workspace {
         }
         ws.defaults.validate(&label)?;
         if ws.members.is_empty() {
-            return Err(Error::usage(format!(
-                "{}: workspace.members is empty",
-                path.display()
-            ))
-            .with_hint("list the members' directories, e.g. members = [\"functions/*\"]"));
+            return Err(
+                Error::usage(format!("{}: workspace.members is empty", path.display()))
+                    .with_hint("list the members' directories, e.g. members = [\"functions/*\"]"),
+            );
         }
         let root = path.parent().unwrap_or(Path::new("")).to_path_buf();
         Ok(Some(Workspace {
@@ -170,8 +169,7 @@ impl Workspace {
                 {
                     continue;
                 }
-            } else if path != root_file
-                && config::read_text(&path).is_ok_and(|t| is_workspace(&t))
+            } else if path != root_file && config::read_text(&path).is_ok_and(|t| is_workspace(&t))
             {
                 // A nested workspace root is not a function.
                 continue;
@@ -263,9 +261,17 @@ fn chosen(all: &[Member], names: &[String], what: &str) -> Result<Vec<Member>> {
     let mut out: Vec<Member> = Vec::new();
     for n in names {
         let n = n.trim_end_matches('/');
+        // The function, the member's directory, or its last part when
+        // that is unique (`orders` for `functions/orders`).
+        let base = |m: &Member| m.label.rsplit('/').next() == Some(n);
+        let by_base: Vec<&Member> = all.iter().filter(|m| base(m)).collect();
         let m = all
             .iter()
             .find(|m| m.function() == n || m.label == n)
+            .or(match by_base[..] {
+                [one] => Some(one),
+                _ => None,
+            })
             .ok_or_else(|| {
                 let known: Vec<&str> = all.iter().take(5).map(Member::function).collect();
                 Error::usage(format!("no member named '{n}' in {what}")).with_hint(format!(

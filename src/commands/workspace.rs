@@ -225,6 +225,16 @@ impl Board {
     }
 }
 
+/// The Ui members run with: their notes and bars would tear the status
+/// board (or interleave), so they are off; the board and the result say
+/// what each member did.
+pub fn quiet(ui: &Ui) -> Ui {
+    let mut q = ui.clone();
+    q.quiet = true;
+    q.stderr_tty = false;
+    q
+}
+
 /// The one error of a run in which members failed (exit 1): their
 /// outcomes are the result already printed.
 pub fn failed_members(failed: usize, total: usize) -> Error {

@@ -2,15 +2,21 @@
 //! and the conversion of a command's flags, over each member's merged
 //! lamctl.toml, into the plain per-member settings the commands run on.
 
-use std::path::{Path, PathBuf};
+use std::collections::BTreeMap;
+use std::path::Path;
 
 use clap::Args;
 
 use super::{Member, Workspace};
 use crate::cli::GlobalArgs;
+use crate::cli::config::Project;
 use crate::cli::deploy::DeployArgs;
+use crate::cli::diff::DiffArgs;
+use crate::cli::info::InfoArgs;
+use crate::cli::package::PackageArgs;
 use crate::commands::deploy::many::ManySettings;
 use crate::commands::workspace::{self, Pool};
+use crate::commands::{diff, info, package};
 use crate::error::{Error, Result};
 
 /// `--all` and `--jobs`: for every command that acts on a workspace.
@@ -100,45 +106,22 @@ pub fn deploy(
 ) -> Result<Option<ManySettings>> {
     let names = positional(args.dir.as_deref(), &args.members);
     let Some(members) = selection(&args.many.all, &names, ws, "deploy")? else {
-        if !args.members.is_empty() {
-            return Err(Error::usage("deploy takes one DIR")
-                .with_hint("member names need a workspace (lamctl.toml with [workspace]) or --all"));
-        }
-        return Ok(None);
+        return one_dir("deploy", &args.members);
     };
-    for (given, flag) in [
-        (args.spec.name.is_some(), "--function"),
-        (args.pack.out.is_some(), "--out"),
-        (args.s3_key.is_some(), "--s3-key"),
-    ] {
-        if given {
-            return Err(Error::usage(format!(
-                "{flag} names one function's value; a workspace deploy has several"
-            ))
-            .with_hint("set it in each member's lamctl.toml"));
-        }
+    refuse_one_function(args.spec.name.is_some(), args.pack.out.is_some())?;
+    if args.s3_key.is_some() {
+        return Err(Error::usage(
+            "--s3-key names one function's value; a workspace run has several",
+        )
+        .with_hint("leave it out: each member's zip gets its own content-addressed key"));
     }
     let single = DeployArgs {
         dir: None,
         members: Vec::new(),
         ..args.clone()
     };
-    let members = members
-        .into_iter()
-        .map(|m| {
-            Ok(workspace::Member {
-                function: m.function().to_string(),
-                aws: global.aws(Some(&m.project)),
-                settings: single.settings(Some(&m.project)).map_err(|e| {
-                    let msg = format!("{}: {e}", m.project.path.display());
-                    e.with_message(msg)
-                })?,
-                label: m.label,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
     Ok(Some(ManySettings {
-        members,
+        members: plain(members, global, |p| single.settings(Some(p)))?,
         pool: Pool {
             jobs: args.many.all.jobs(),
             fail_fast: args.many.fail_fast,
@@ -147,18 +130,138 @@ pub fn deploy(
     }))
 }
 
+/// Members as the commands take them: label, function, AWS overrides and
+/// the command's own settings (errors name the member's file).
+fn plain<S>(
+    members: Vec<Member>,
+    global: &GlobalArgs,
+    settings: impl Fn(&Project) -> Result<S>,
+) -> Result<Vec<workspace::Member<S>>> {
+    members
+        .into_iter()
+        .map(|m| {
+            Ok(workspace::Member {
+                function: m.function().to_string(),
+                aws: global.aws(Some(&m.project)),
+                settings: settings(&m.project).map_err(|e| {
+                    let msg = format!("{}: {e}", m.project.path.display());
+                    e.with_message(msg)
+                })?,
+                label: m.label,
+            })
+        })
+        .collect()
+}
+
+/// `diff --all` / `diff NAME…`: each member's diff settings.
+pub fn diff(
+    args: &DiffArgs,
+    global: &GlobalArgs,
+    ws: Option<&Workspace>,
+) -> Result<Option<diff::many::ManySettings>> {
+    let names = positional(args.dir.as_deref(), &args.members);
+    let Some(members) = selection(&args.all, &names, ws, "diff")? else {
+        return one_dir("diff", &args.members);
+    };
+    refuse_one_function(args.spec.name.is_some(), args.pack.out.is_some())?;
+    let single = DiffArgs {
+        dir: None,
+        members: Vec::new(),
+        ..args.clone()
+    };
+    Ok(Some(diff::many::ManySettings {
+        members: plain(members, global, |p| single.settings(Some(p)))?,
+        pool: pool(&args.all),
+        exit_code: args.exit_code,
+    }))
+}
+
+/// `package --all` / `package NAME…`: each member's packaging options.
+pub fn package(
+    args: &PackageArgs,
+    global: &GlobalArgs,
+    ws: Option<&Workspace>,
+) -> Result<Option<package::many::ManySettings>> {
+    let names = positional(args.dir.as_deref(), &args.members);
+    let Some(members) = selection(&args.all, &names, ws, "package")? else {
+        return one_dir("package", &args.members);
+    };
+    refuse_one_function(false, args.pack.out.is_some())?;
+    Ok(Some(package::many::ManySettings {
+        members: plain(members, global, |p| {
+            crate::cli::package::options(None, &args.pack, Some(p))
+        })?,
+        pool: pool(&args.all),
+    }))
+}
+
+/// `info --all` / `info NAME…`: the members' functions, as a table.
+pub fn info(
+    args: &InfoArgs,
+    global: &GlobalArgs,
+    ws: Option<&Workspace>,
+) -> Result<Option<info::many::ManySettings>> {
+    let names: Vec<String> = args.name.iter().chain(&args.members).cloned().collect();
+    let Some(members) = selection(&args.all, &names, ws, "info")? else {
+        return one_dir("info", &args.members);
+    };
+    if args.show_values {
+        return Err(
+            Error::usage("--show-values shows one function's environment")
+                .with_hint("run lamctl info NAME --show-values for one member"),
+        );
+    }
+    Ok(Some(info::many::ManySettings {
+        members: plain(members, global, |_| Ok(()))?,
+        pool: pool(&args.all),
+    }))
+}
+
+/// `list` in a workspace: which function is which member's.
+pub fn list_members(ws: Option<&Workspace>) -> Result<BTreeMap<String, String>> {
+    let Some(ws) = ws else {
+        return Ok(BTreeMap::new());
+    };
+    Ok(ws
+        .load(&[])?
+        .into_iter()
+        .map(|m| (m.function().to_string(), m.label))
+        .collect())
+}
+
+fn pool(flags: &AllFlags) -> Pool {
+    Pool {
+        jobs: flags.jobs(),
+        fail_fast: false,
+    }
+}
+
+/// Not a workspace run: more than one positional is an error.
+fn one_dir<T>(command: &str, rest: &[String]) -> Result<Option<T>> {
+    if !rest.is_empty() {
+        return Err(Error::usage(format!("{command} takes one DIR or NAME"))
+            .with_hint("member names need a workspace (lamctl.toml with [workspace]) or --all"));
+    }
+    Ok(None)
+}
+
+/// Flags that name one function's value make no sense for several.
+fn refuse_one_function(function: bool, out: bool) -> Result<()> {
+    for (given, flag) in [(function, "--function"), (out, "--out")] {
+        if given {
+            return Err(Error::usage(format!(
+                "{flag} names one function's value; a workspace run has several"
+            ))
+            .with_hint("set it in each member's lamctl.toml"));
+        }
+    }
+    Ok(())
+}
+
 /// The positional arguments as member names (`DIR` first).
 fn positional(dir: Option<&Path>, rest: &[String]) -> Vec<String> {
     dir.map(|d| d.to_string_lossy().into_owned())
         .into_iter()
         .chain(rest.iter().cloned())
-        .collect()
-}
-
-/// The member directories, for a caller that wants paths.
-pub fn dirs(members: &[Member]) -> Vec<PathBuf> {
-    members
-        .iter()
-        .map(|m| m.project.dir().to_path_buf())
         .collect()
 }

@@ -42,14 +42,17 @@ pub async fn run(ctx: &Ctx<'_>, set: &ManySettings) -> Result<()> {
         contexts: Contexts::default(),
         packaging: Semaphore::new(packagers()),
         uploads: Semaphore::new(mib(UPLOAD_BUDGET)),
-        quiet: quiet(ui),
+        quiet: workspace::quiet(ui),
         board,
         dry_run: set.dry_run,
     };
     // Ctrl-C: members in flight finish their plan (`main` waits for the
     // guard), members not started do not start.
     let _guard = interrupt::CleanupGuard::new();
-    let results = workspace::each(set.members.len(), set.pool, |i| shared.member(i, &set.members[i])).await;
+    let results = workspace::each(set.members.len(), set.pool, |i| {
+        shared.member(i, &set.members[i])
+    })
+    .await;
     let outcomes: Vec<Outcome> = set
         .members
         .iter()
@@ -133,9 +136,18 @@ impl Shared {
                 false => Status::Updated,
             },
             code: Some(plan.code),
-            config_changed: plan.config_changes.iter().map(|c| c.field.clone()).collect(),
+            config_changed: plan
+                .config_changes
+                .iter()
+                .map(|c| c.field.clone())
+                .collect(),
             version: None,
-            actions: plan.actions.iter().filter(|a| acts(a)).flat_map(Action::describe).collect(),
+            actions: plan
+                .actions
+                .iter()
+                .filter(|a| acts(a))
+                .flat_map(Action::describe)
+                .collect(),
         };
         if !plan.actions.iter().any(acts) {
             done.status = Status::Unchanged;
@@ -148,7 +160,8 @@ impl Shared {
         // The zip's share of the upload budget, held while the plan runs.
         let _budget = match upload {
             true => {
-                self.board.set(i, State::Uploading, &crate::output::bytes(code.size));
+                self.board
+                    .set(i, State::Uploading, &crate::output::bytes(code.size));
                 let n = mib(code.size).clamp(1, mib(UPLOAD_BUDGET));
                 Some(self.uploads.acquire_many(n as u32).await.map_err(closed)?)
             }
@@ -201,15 +214,6 @@ fn mib(bytes: u64) -> usize {
 /// Packagers at once: the cores (each packager's workers share them).
 fn packagers() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get())
-}
-
-/// The Ui the members' plans run with: their step notes would tear the
-/// status board, so they are off (the board says what each member does).
-fn quiet(ui: &Ui) -> Ui {
-    let mut q = ui.clone();
-    q.quiet = true;
-    q.stderr_tty = false;
-    q
 }
 
 /// A member's outcome, as the result lists it.

@@ -142,7 +142,10 @@ async fn run(cli: Cli, ui: &Ui) -> Result<()> {
             let settings = args.settings(&cli.global, project)?;
             commands::invoke::run(&ctx, settings).await
         }
-        Command::Logs(args) => commands::logs::run(&ctx, &args.settings(project, ui.format)?).await,
+        Command::Logs(args) => match cli::workspace::flags::logs(args, workspace, ui.format)? {
+            Some(many) => commands::logs::many::run(&ctx, &many).await,
+            None => commands::logs::run(&ctx, &args.settings(project, ui.format)?).await,
+        },
         Command::List(args) => {
             let mut settings = args.settings();
             settings.members = cli::workspace::flags::list_members(workspace)?;

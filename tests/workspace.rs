@@ -402,3 +402,116 @@ fn diff_package_list_and_info_over_the_members() {
         "{text}"
     );
 }
+
+#[test]
+fn logs_of_several_functions_are_merged_in_time_order() {
+    use crate::logs::{now_ms, seed};
+    let prefix = unique("wslog");
+    let role = create_role(&prefix);
+    let ws = workspace(&prefix, 3, &role);
+    run_in(ws.path(), &["deploy", "--all"]).success();
+    let t = now_ms() - 60_000;
+    let names: Vec<String> = (0..3).map(|i| format!("{prefix}-{i:02}")).collect();
+    // Interleaved: function i logs at t + i, t + 3 + i, t + 6 + i (seconds).
+    for (i, n) in names.iter().enumerate() {
+        let events: Vec<(i64, String)> = (0..3)
+            .map(|k| {
+                let at = (3 * k + i) as i64;
+                (t + at * 1000, format!("line {at}"))
+            })
+            .collect();
+        seed(
+            &format!("/aws/lambda/{n}"),
+            "2024/01/01/[$LATEST]abc",
+            &events,
+        );
+    }
+    let out = run_in(ws.path(), &["logs", "--all", "--since", "5m", "-o", "json"]);
+    out.success();
+    let lines: Vec<serde_json::Value> = out
+        .stdout()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 9, "{}", out.stdout());
+    for (at, l) in lines.iter().enumerate() {
+        assert_eq!(l["message"], format!("line {at}"), "{}", out.stdout());
+        assert_eq!(l["function"], names[at % 3].as_str());
+        conform("logs", l);
+    }
+    // By name, from anywhere (no workspace needed); text lines start with
+    // the function, padded, coloured when asked.
+    let out = lamctl([
+        "logs",
+        &names[2],
+        &names[0],
+        "--since",
+        "5m",
+        "--color",
+        "always",
+        "--endpoint-url",
+        &moto().endpoint,
+        "--region",
+        REGION,
+    ])
+    .run();
+    out.success();
+    let text = out.stdout();
+    let plain: Vec<String> = strip_ansi(&text).lines().map(String::from).collect();
+    assert_eq!(plain.len(), 6, "{text}");
+    let order: Vec<&str> = plain.iter().map(|l| l.split(' ').next().unwrap()).collect();
+    let (a, c) = (names[0].as_str(), names[2].as_str());
+    assert_eq!(order, [a, c, a, c, a, c], "{text}");
+    assert!(
+        plain[0].ends_with("line 0") && plain[5].ends_with("line 8"),
+        "{text}"
+    );
+    assert!(
+        text.starts_with('\u{1b}'),
+        "the prefix is coloured: {text:?}"
+    );
+
+    // -f follows them all: events written while following come out merged.
+    let mut args: Vec<String> = ["logs", "--all", "-f", "--follow-for", "5s"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    args.extend(["--since", "5m", "--poll-interval", "200ms", "-o", "json"].map(String::from));
+    args.extend([
+        "--endpoint-url".into(),
+        moto().endpoint.clone(),
+        "--region".into(),
+        REGION.into(),
+    ]);
+    let (child, _home) = lamctl(&args).dir(ws.path()).spawn();
+    std::thread::sleep(std::time::Duration::from_millis(2000));
+    let t2 = now_ms();
+    seed(
+        &format!("/aws/lambda/{}", names[0]),
+        "2024/01/01/[$LATEST]def",
+        &[(t2, "late 0".into())],
+    );
+    seed(
+        &format!("/aws/lambda/{}", names[1]),
+        "2024/01/01/[$LATEST]def",
+        &[(t2 + 1, "late 1".into())],
+    );
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let got: Vec<String> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["message"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(got.len(), 11, "{got:?}");
+    assert_eq!(got[9..], ["late 0", "late 1"], "{got:?}");
+}

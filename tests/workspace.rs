@@ -306,6 +306,37 @@ fn members_inherit_the_defaults_and_override_them() {
         text.contains("2 members: 0 changed, 2 unchanged, 0 failed"),
         "{text}"
     );
+    // Not a terminal (CI): one plain line per member on stderr, no progress.
+    for m in ["functions/f00  unchanged", "functions/f01  unchanged"] {
+        assert!(out.stderr.lines().any(|l| l == m), "{m}: {}", out.stderr);
+    }
+    assert!(!out.stderr.contains("packaging"), "{}", out.stderr);
+
+    // On a terminal: the live table (a line per member, redrawn), then the
+    // result on stdout.
+    let out = lamctl([
+        "deploy",
+        "--all",
+        "--memory",
+        "384",
+        "--endpoint-url",
+        &moto().endpoint,
+        "--region",
+        REGION,
+    ])
+    .dir(ws.path())
+    .run_tty(Tty::Stderr);
+    out.success();
+    let screen = strip_ansi(&out.stderr);
+    for m in ["functions/f00", "functions/f01"] {
+        assert!(screen.contains(m), "{screen}");
+    }
+    assert!(screen.contains("done updated"), "{screen}");
+    assert!(
+        out.stdout().contains("2 members: 2 changed"),
+        "{}",
+        out.stdout()
+    );
 }
 
 fn run_in(root: &Path, args: &[&str]) -> Out {

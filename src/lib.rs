@@ -114,25 +114,54 @@ async fn run(cli: Cli, ui: &Ui) -> Result<()> {
         let settings = args.settings(cli.global.config.as_deref())?;
         return commands::init::run(&ctx, &settings).await;
     }
-    let project = Project::discover(cli.global.config.as_deref())?;
+    // A workspace root (`[workspace]`) is not a function: commands that act
+    // on members read it; the others see no lamctl.toml.
+    let workspace = cli::workspace::Workspace::discover(cli.global.config.as_deref())?;
+    let project = match workspace {
+        Some(_) => None,
+        None => Project::discover(cli.global.config.as_deref())?,
+    };
     let project = project.as_ref();
+    let workspace = workspace.as_ref();
     let ctx = Ctx {
         ui,
         aws_overrides: cli.global.aws(project),
     };
     match &cli.command {
         Command::Whoami(_) => commands::whoami::run(&ctx).await,
-        Command::Package(args) => commands::package::run(&ctx, &args.settings(project)?).await,
-        Command::Deploy(args) => commands::deploy::run(&ctx, &args.settings(project)?).await,
+        Command::Package(args) => {
+            match cli::workspace::flags::package(args, &cli.global, workspace)? {
+                Some(many) => commands::package::many::run(&ctx, &many).await,
+                None => commands::package::run(&ctx, &args.settings(project)?).await,
+            }
+        }
+        Command::Deploy(args) => match cli::workspace::flags::deploy(args, &cli.global, workspace)?
+        {
+            Some(many) => commands::deploy::many::run(&ctx, &many).await,
+            None => commands::deploy::run(&ctx, &args.settings(project)?).await,
+        },
         Command::Invoke(args) => {
             let settings = args.settings(&cli.global, project)?;
             commands::invoke::run(&ctx, settings).await
         }
         Command::Event(args) => commands::event::run(&ctx, args.settings(&cli.global)?).await,
-        Command::Logs(args) => commands::logs::run(&ctx, &args.settings(project, ui.format)?).await,
-        Command::List(args) => commands::list::run(&ctx, &args.settings()).await,
-        Command::Info(args) => commands::info::run(&ctx, &args.settings(project)?).await,
-        Command::Diff(args) => commands::diff::run(&ctx, &args.settings(project)?).await,
+        Command::Logs(args) => match cli::workspace::flags::logs(args, workspace, ui.format)? {
+            Some(many) => commands::logs::many::run(&ctx, &many).await,
+            None => commands::logs::run(&ctx, &args.settings(project, ui.format)?).await,
+        },
+        Command::List(args) => {
+            let mut settings = args.settings();
+            settings.members = cli::workspace::flags::list_members(workspace)?;
+            commands::list::run(&ctx, &settings).await
+        }
+        Command::Info(args) => match cli::workspace::flags::info(args, &cli.global, workspace)? {
+            Some(many) => commands::info::many::run(&ctx, &many).await,
+            None => commands::info::run(&ctx, &args.settings(project)?).await,
+        },
+        Command::Diff(args) => match cli::workspace::flags::diff(args, &cli.global, workspace)? {
+            Some(many) => commands::diff::many::run(&ctx, &many).await,
+            None => commands::diff::run(&ctx, &args.settings(project)?).await,
+        },
         Command::Versions(args) => commands::versions::run(&ctx, &args.settings(project)?).await,
         Command::Alias(args) => commands::alias::run(&ctx, &args.settings(project)?).await,
         Command::Rollback(args) => commands::rollback::run(&ctx, &args.settings(project)?).await,

@@ -18,6 +18,7 @@ mod iosec;
 mod localsec;
 mod settings;
 mod triggers_esm;
+mod workspace;
 
 /// A complete, valid lamctl.toml: each case breaks one thing.
 const GOOD_TOML: &str = "name = \"good\"\nruntime = \"python3.12\"\nhandler = \"app.handler\"\nrole = \"arn:aws:iam::123456789012:role/lamctl-test\"\n";
@@ -365,6 +366,7 @@ fn catalogue() -> Vec<Case> {
     v.extend(apigw::cases());
     v.extend(events::cases());
     v.extend(triggers_esm::cases());
+    v.extend(workspace::cases());
     v
 }
 
@@ -390,6 +392,7 @@ fn bad_input_catalogue() {
     localsec::fixtures(a);
     // `{aux}/fifo`, a socket and links (the settings cases use the FIFO too).
     fssec::fixtures(a);
+    workspace::fixtures(a);
     let aux_s = a.display().to_string();
     let mut by_command: BTreeMap<String, usize> = BTreeMap::new();
     let mut failures = Vec::new();

@@ -27,3 +27,4 @@ mod triggers_esm;
 mod triggers_schedule;
 mod walkthrough;
 mod whoami;
+mod workspace;

@@ -176,9 +176,27 @@ pub struct AwsContext {
     pub config_files: Vec<PathBuf>,
     connect_timeout: Duration,
     read_timeout: Duration,
+    /// Many calls at once (a workspace run): adaptive retries.
+    many: bool,
     sdk: OnceCell<SdkConfig>,
 }
+
+/// Attempts per call in a workspace run: at a 30% throttle rate the chance
+/// that all fail is 0.3^10, about 6 in a million.
+pub const MANY_ATTEMPTS: u32 = 10;
+
 impl AwsContext {
+    /// For a run of many calls at once (`deploy --all`): the SDK's adaptive
+    /// retry mode, whose client-side rate limiter is shared by every client
+    /// of a service in the process (the SDK keeps it per retry partition),
+    /// so one throttled call slows every member's calls; and more attempts,
+    /// so throttling delays a member and does not fail it. Set before the
+    /// first client is built.
+    pub fn shared_throttle(mut self) -> Self {
+        self.many = true;
+        self
+    }
+
     /// The endpoint a service's calls go to, if not AWS's own.
     pub fn endpoint_for(&self, service: Service) -> Option<&Setting> {
         self.service_endpoints
@@ -217,6 +235,13 @@ impl AwsContext {
                 let mut loader = aws_config::defaults(BehaviorVersion::latest())
                     .region(Region::new(self.region.value.clone()))
                     .timeout_config(timeouts);
+                if self.many {
+                    loader = loader.retry_config(
+                        aws_config::retry::RetryConfig::adaptive()
+                            .with_max_attempts(MANY_ATTEMPTS)
+                            .with_max_backoff(Duration::from_secs(5)),
+                    );
+                }
                 if self.profile.source != Origin::Default {
                     loader = loader.profile_name(&self.profile.value);
                 }

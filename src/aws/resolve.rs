@@ -134,6 +134,7 @@ impl AwsContext {
             config_files,
             connect_timeout: global.connect_timeout,
             read_timeout: global.read_timeout,
+            many: false,
             sdk: OnceCell::new(),
         })
     }

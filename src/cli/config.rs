@@ -393,6 +393,13 @@ impl Project {
     /// Read and check the file at `path` (`-c`, or a found lamctl.toml).
     pub fn load(path: &Path) -> Result<Project> {
         let text = file::read(path)?;
+        if super::workspace::is_workspace(&text) {
+            return Err(Error::usage(format!(
+                "{} is a workspace root ([workspace]), not a function",
+                path.display()
+            ))
+            .with_hint("give member names or --all, or -c a member's lamctl.toml"));
+        }
         let file = parse(&text, path)?;
         Ok(Project {
             path: path.to_path_buf(),
@@ -420,11 +427,24 @@ impl Project {
 /// Parse and validate the file's text; errors name the file, the line and
 /// column, and the key, and never echo a value (it may be a secret).
 pub fn parse(text: &str, path: &Path) -> Result<ProjectFile> {
-    let file: ProjectFile = toml::from_str(text).map_err(|e| {
+    let file: ProjectFile = parse_as(text, path)?;
+    let label = path.display().to_string();
+    file.validate(&label)?;
+    Ok(file)
+}
+
+/// The text of a lamctl.toml (regular, bounded, UTF-8: `config/file.rs`).
+pub fn read_text(path: &Path) -> Result<String> {
+    file::read(path)
+}
+
+/// Deserialize a lamctl.toml's text as `T` (a function, or a workspace
+/// root); errors name the file, line, column and key, never a value.
+pub fn parse_as<T: serde::de::DeserializeOwned>(text: &str, path: &Path) -> Result<T> {
+    toml::from_str::<T>(text).map_err(|e| {
         let message = file::quiet(e.message());
-        let alone = |table: &str| {
-            toml::from_str::<ProjectFile>(table).is_err_and(|t| t.message() == e.message())
-        };
+        let alone =
+            |table: &str| toml::from_str::<T>(table).is_err_and(|t| t.message() == e.message());
         let start = e.span().map(|s| key_in_span(text, s, &message, alone));
         let at = start
             .map(|s| {
@@ -445,10 +465,7 @@ pub fn parse(text: &str, path: &Path) -> Result<ProjectFile> {
             .unwrap_or_default();
         Error::usage(format!("{}{at}:{key} {message}", path.display()))
             .with_hint("the keys lamctl.toml accepts are listed in docs/configuration.md")
-    })?;
-    let label = path.display().to_string();
-    file.validate(&label)?;
-    Ok(file)
+    })
 }
 
 impl FunctionSpec {

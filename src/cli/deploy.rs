@@ -26,9 +26,17 @@ use definition::{definition, unset};
 
 #[derive(Debug, Args, Clone, Default)]
 pub struct DeployArgs {
-    /// The directory to deploy [default: `source` in lamctl.toml, else .]
+    /// The directory to deploy [default: `source` in lamctl.toml, else .]; in a workspace, the
+    /// members to deploy (function names or member directories)
     #[arg(value_name = "DIR")]
     pub dir: Option<PathBuf>,
+
+    /// More members to deploy (in a workspace, or with a workspace's lamctl.toml in -c)
+    #[arg(value_name = "MEMBER", hide = true)]
+    pub members: Vec<String>,
+
+    #[command(flatten)]
+    pub many: super::workspace::flags::ManyFlags,
 
     #[command(flatten)]
     pub spec: FunctionSpec,

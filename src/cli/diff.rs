@@ -12,15 +12,23 @@ use super::package::PackFlags;
 use crate::commands::diff::Settings;
 use crate::error::Result;
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Clone)]
 #[command(after_help = "Examples:
   lamctl diff                                # what a deploy from here would change
   lamctl diff --exit-code                    # in CI: exit 4 when the function drifted
   lamctl diff --memory 512 --show-values")]
 pub struct DiffArgs {
-    /// The directory a deploy would package [default: `source` in lamctl.toml, else .]
+    /// The directory a deploy would package [default: `source` in lamctl.toml, else .]; in a
+    /// workspace, the members to compare
     #[arg(value_name = "DIR")]
     pub dir: Option<PathBuf>,
+
+    /// More members to compare (in a workspace)
+    #[arg(value_name = "MEMBER", hide = true)]
+    pub members: Vec<String>,
+
+    #[command(flatten)]
+    pub all: super::workspace::flags::AllFlags,
 
     #[command(flatten)]
     pub spec: FunctionSpec,

@@ -27,6 +27,7 @@ impl ListArgs {
     pub fn settings(&self) -> Settings {
         Settings {
             prefix: self.prefix.clone(),
+            members: Default::default(),
         }
     }
 }

@@ -17,11 +17,20 @@ const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(1);
 /// Polling faster than this only earns throttling.
 const MIN_POLL_INTERVAL: Duration = Duration::from_millis(10);
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Clone)]
 pub struct LogsArgs {
-    /// The function whose logs to read [default: `name` in lamctl.toml]
+    /// The function whose logs to read [default: `name` in lamctl.toml]; several (or --all) are
+    /// merged into one stream in time order, each line prefixed with its function
     #[arg(value_name = "NAME", conflicts_with = "log_group", add = super::complete::functions())]
     pub name: Option<String>,
+
+    /// More functions (or workspace members) to merge
+    #[arg(value_name = "MORE", hide = true)]
+    pub more: Vec<String>,
+
+    /// Every member of the workspace (lamctl.toml's [workspace], else every lamctl.toml below .)
+    #[arg(long, conflicts_with_all = ["name", "log_group"])]
+    pub all: bool,
 
     /// Read this log group instead of a function's (makes no Lambda call)
     #[arg(long, value_name = "GROUP")]
@@ -104,6 +113,15 @@ impl LogsArgs {
     ) -> Result<LogsSettings> {
         let default_name = Project::default_function(project);
         self.settings_at(default_name, output, timewin::now_ms(), &Clock::local())
+    }
+
+    /// The settings with `name` as the function (several functions' logs
+    /// share one window, filter and format).
+    pub fn settings_for(&self, name: Option<&str>, output: OutputFormat) -> Result<LogsSettings> {
+        let mut one = self.clone();
+        one.name = None;
+        one.more = Vec::new();
+        one.settings_at(name, output, timewin::now_ms(), &Clock::local())
     }
 
     fn settings_at(

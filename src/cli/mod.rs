@@ -24,6 +24,7 @@ pub mod serve;
 pub mod target;
 pub mod url;
 pub mod versions;
+pub mod workspace;
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -10,9 +10,17 @@ use crate::package::{CacheSettings, DEFAULT_MAX_BYTES, PackageOptions};
 
 #[derive(Debug, Args, Clone, Default)]
 pub struct PackageArgs {
-    /// The directory to zip [default: `source` in lamctl.toml, else .]
+    /// The directory to zip [default: `source` in lamctl.toml, else .]; in a workspace, the
+    /// members to package
     #[arg(value_name = "DIR")]
     pub dir: Option<PathBuf>,
+
+    /// More members to package (in a workspace)
+    #[arg(value_name = "MEMBER", hide = true)]
+    pub members: Vec<String>,
+
+    #[command(flatten)]
+    pub all: super::workspace::flags::AllFlags,
 
     #[command(flatten)]
     pub pack: PackFlags,

@@ -13,12 +13,16 @@ use std::path::Path;
 
 use serde::Serialize;
 
+pub mod many;
+
 use super::Ctx;
+use crate::aws::AwsContext;
 use crate::error::{Error, Result};
 use crate::lambda::config::{self, Definition, FieldChange};
 use crate::lambda::require_function;
 use crate::lambda::triggers::esm::{self, EventSource};
 use crate::lambda::triggers::schedule::{self, Schedule};
+use crate::output::Ui;
 use crate::package::{PackageOptions, package_shown, summary};
 
 #[derive(Debug, Clone)]
@@ -56,8 +60,20 @@ struct Code {
 
 pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
     let ui = ctx.ui;
+    let package = local(ui, set).await?;
+    let aws = ctx.aws().await?;
+    let report = against(&aws, set, package).await?;
+    ui.result(&report)?;
+    if set.exit_code && report.differs {
+        return Err(Error::Differences);
+    }
+    Ok(())
+}
+
+/// The local package's CodeSha256, or `None` when there is no code here.
+async fn local(ui: &Ui, set: &Settings) -> Result<Option<String>> {
     let root = &set.package.root;
-    let package = match has_code(root) {
+    Ok(match has_code(root) {
         true => {
             let p = package_shown(ui, set.package.clone()).await?;
             ui.note(summary(ui, &p));
@@ -70,12 +86,14 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
             ));
             None
         }
-    };
+    })
+}
 
-    let aws = ctx.aws().await?;
+/// The definition and `package` against the deployed function.
+async fn against(aws: &AwsContext, set: &Settings, package: Option<String>) -> Result<Report> {
     let client = aws.lambda().await;
     let name = set.function.as_str();
-    let f = require_function(&client, &aws, name).await?;
+    let f = require_function(&client, aws, name).await?;
     let (cfg, tags) = (&f.config, &f.tags);
     // The one resolution deploy's plan makes, so diff and deploy agree.
     let def = &set.definition.resolved(Some(cfg), Some(tags));
@@ -118,17 +136,12 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
         local: package,
         deployed,
     };
-    let report = Report {
+    Ok(Report {
         function: name.to_string(),
         differs: code.differs || !changes.is_empty(),
         changes,
         code,
-    };
-    ui.result(&report)?;
-    if set.exit_code && report.differs {
-        return Err(Error::Differences);
-    }
-    Ok(())
+    })
 }
 
 impl fmt::Display for Report {

@@ -8,6 +8,8 @@ use std::fmt;
 
 use serde::Serialize;
 
+pub mod many;
+
 use super::Ctx;
 use crate::error::{Result, optional};
 use crate::lambda::alias::{self, AliasState};

@@ -21,6 +21,7 @@ pub mod serve;
 pub mod url;
 pub mod versions;
 pub mod whoami;
+pub mod workspace;
 
 use crate::aws::{AwsContext, AwsOverrides, ProcessEnv};
 use crate::error::Result;

@@ -5,6 +5,8 @@ use std::fmt;
 
 use serde::Serialize;
 
+pub mod many;
+
 use super::Ctx;
 use crate::error::Result;
 use crate::lambda::limits::{DIRECT_UPLOAD_BYTES, DIRECT_UPLOAD_TEXT};

@@ -13,7 +13,7 @@ use crate::harness::*;
 /// Names, ARNs, dates, digests, ports and paths vary between runs: each
 /// becomes a placeholder, so the snapshot pins the document's shape and
 /// its stable values.
-pub(super) fn redact(v: &mut Value, subs: &[(&str, &str)]) {
+pub(crate) fn redact(v: &mut Value, subs: &[(&str, &str)]) {
     match v {
         Value::String(s) => {
             let mut t = s.clone();

@@ -8,6 +8,7 @@
 //! plan (`--dry-run`) or execute exactly its actions, and report. Re-running
 //! converges: the plan changes only what differs.
 
+pub mod many;
 mod report;
 
 use super::Ctx;

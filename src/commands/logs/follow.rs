@@ -23,7 +23,7 @@ const LOOKBACK_MS: i64 = 5_000;
 /// emulator answers with one snapshot): follow by polling instead.
 const SHORT_SESSION: Duration = Duration::from_secs(60);
 /// Throttled polls back off up to this (or the interval asked, if longer).
-const MAX_POLL_INTERVAL: Duration = Duration::from_secs(30);
+pub(super) const MAX_POLL_INTERVAL: Duration = Duration::from_secs(30);
 
 /// When following stops: after `--follow-for`, or at `--until`, whichever
 /// comes first; `None`: never (Ctrl-C).
@@ -159,7 +159,7 @@ pub(super) async fn run(
     Ok(())
 }
 
-struct Follower<'r, 'a> {
+pub(super) struct Follower<'r, 'a> {
     reader: &'r Reader<'a>,
     since: i64,
     until: Option<i64>,
@@ -170,21 +170,38 @@ struct Follower<'r, 'a> {
     live_tail: bool,
 }
 
-impl Follower<'_, '_> {
+impl<'r, 'a> Follower<'r, 'a> {
+    /// A follower that polls `reader` from `since` (no Live Tail).
+    pub(super) fn polling(reader: &'r Reader<'a>, since: i64, until: Option<i64>) -> Self {
+        Follower {
+            reader,
+            since,
+            until,
+            seen: Seen::default(),
+            floor: since,
+            live_tail: false,
+        }
+    }
+
     /// One FilterLogEvents pass from the floor; prints what is new.
     async fn poll(&mut self, printer: &mut Printer) -> Result<()> {
+        let fresh = self.fresh().await?;
+        printer.print(&fresh)
+    }
+
+    /// One FilterLogEvents pass from the floor: the events not seen yet.
+    pub(super) async fn fresh(&mut self) -> Result<Vec<Event>> {
         let events = self.reader.read(self.floor, self.until).await?;
         let fresh: Vec<Event> = events
             .into_iter()
             .filter(|e| self.seen.admit_polled(e))
             .collect();
-        printer.print(&fresh)?;
         if let Some(newest) = self.seen.newest {
             let f = newest.min(timewin::now_ms()) - LOOKBACK_MS;
             self.floor = self.floor.max(f).max(self.since);
             self.seen.prune(self.floor, self.live_tail);
         }
-        Ok(())
+        Ok(fresh)
     }
 }
 
@@ -221,6 +238,7 @@ impl LiveScope {
                 stream: e.log_stream_name().unwrap_or_default().to_string(),
                 event_id: None,
                 message: e.message().unwrap_or_default().to_string(),
+                function: None,
             })
             .filter(|e| {
                 (self.prefixes.is_empty()

@@ -8,6 +8,7 @@
 //! follow ([`follow`]), printing each batch as it is known ([`print`]).
 
 mod follow;
+pub mod many;
 mod print;
 mod read;
 mod request;

@@ -28,6 +28,9 @@ pub(super) struct Printer {
     /// Paints stdout (a terminal, or --color always).
     paint: Ui,
     buf: String,
+    /// The widest function name, when events of several are printed
+    /// (each text line starts with its function's).
+    prefix_width: usize,
 }
 
 impl Printer {
@@ -39,7 +42,15 @@ impl Printer {
             // Colour follows stdout here (the log lines are the result).
             paint: ui.for_stdout(),
             buf: String::new(),
+            prefix_width: 0,
         }
+    }
+
+    /// Start each text line (short and detailed formats) with its event's
+    /// function, padded to the widest of `names`, in a colour of its own.
+    pub fn prefixed(mut self, names: &[String]) -> Self {
+        self.prefix_width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+        self
     }
 
     /// Print a batch and flush it before lamctl waits for anything else.
@@ -74,6 +85,10 @@ impl Printer {
         }
         let l = logfmt::render(&e.message);
         let p = &self.paint;
+        if let Some(f) = e.function.as_deref().filter(|_| self.prefix_width > 0) {
+            let padded = format!("{:w$}", output::escape(f), w = self.prefix_width);
+            let _ = write!(self.buf, "{} ", p.paint(colour_of(f), padded));
+        }
         let _ = write!(
             self.buf,
             "{} ",
@@ -98,6 +113,16 @@ impl Printer {
         self.buf.push('\n');
         Ok(())
     }
+}
+
+/// A function's colour: the same name always gets the same one.
+fn colour_of(name: &str) -> anstyle::Style {
+    use anstyle::AnsiColor::*;
+    const COLOURS: [anstyle::AnsiColor; 6] = [Cyan, Magenta, Yellow, Green, Blue, BrightRed];
+    let h = name
+        .bytes()
+        .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(b.into()));
+    COLOURS[h as usize % COLOURS.len()].on_default()
 }
 
 #[cfg(test)]

@@ -21,6 +21,9 @@ pub struct Event {
     /// Null for events that came through Live Tail (it sends no ids).
     pub event_id: Option<String>,
     pub message: String,
+    /// The function it came from, when several are read at once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub function: Option<String>,
 }
 
 /// The log group read, and why it is that one (for messages).
@@ -137,6 +140,7 @@ impl Reader<'_> {
                         stream: stream_name.to_string(),
                         event_id: e.event_id().map(String::from),
                         message: e.message().unwrap_or_default().to_string(),
+                        function: None,
                     });
                 }
                 match resp.next_token() {
@@ -228,6 +232,7 @@ pub(super) fn ev(ts: i64, ing: i64, id: &str, msg: &str) -> Event {
         stream: "s".into(),
         event_id: Some(id.into()),
         message: msg.into(),
+        function: None,
     }
 }
 

@@ -54,6 +54,28 @@ fn deletes(v: &[String]) -> String {
 }
 
 impl Action {
+    /// Whether the action makes a call that changes something: the plan
+    /// also lists what stays (shown, no call). A plan with none of these
+    /// changes nothing (`deploy --all` leaves such a member untouched).
+    pub fn writes(&self) -> bool {
+        use crate::lambda::triggers::{esm, schedule};
+        match self {
+            Action::ConfigurationUnchanged
+            | Action::CodeUnchanged { .. }
+            | Action::ZipInS3 { .. }
+            | Action::WaitReady
+            | Action::RolePermissionsNeeded { .. }
+            | Action::EventSourceMapping(esm::Step::NotManaged { .. })
+            | Action::Schedule(schedule::Step::NotManaged { .. }) => false,
+            Action::PruneVersions {
+                delete,
+                if_republished,
+                ..
+            } => !delete.is_empty() || if_republished.is_some(),
+            _ => true,
+        }
+    }
+
     /// What this step does, one line and its details (indented by two
     /// spaces); none for the steps that only wait or keep records.
     pub fn describe(&self) -> Vec<String> {

@@ -1,11 +1,12 @@
 //! `lamctl logs`'s flags, and their conversion into the command's plain
 //! settings: every mistake in them is reported there, before any AWS call.
 
+use std::path::Path;
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
-use super::config::Project;
+use super::config::{DEFAULT_FILE, Project};
 use crate::commands::logs::{Follow, Format, LogsSettings, Source};
 use crate::error::{Error, Result};
 use crate::lambda::names::{self, Qualifier};
@@ -19,9 +20,15 @@ const MIN_POLL_INTERVAL: Duration = Duration::from_millis(10);
 
 #[derive(Debug, Args)]
 pub struct LogsArgs {
-    /// The function whose logs to read [default: `name` in lamctl.toml]
+    /// The function(s) whose logs to read; several: one stream merged by time, each line
+    /// prefixed with its function [default: `name` in lamctl.toml]
     #[arg(value_name = "NAME", conflicts_with = "log_group", add = super::complete::functions())]
-    pub name: Option<String>,
+    pub name: Vec<String>,
+
+    /// Read every function of the repository: each `*/lamctl.toml` below the current
+    /// directory (honouring .gitignore)
+    #[arg(long, conflicts_with_all = ["name", "log_group"])]
+    pub all: bool,
 
     /// Read this log group instead of a function's (makes no Lambda call)
     #[arg(long, value_name = "GROUP")]
@@ -103,12 +110,19 @@ impl LogsArgs {
         output: OutputFormat,
     ) -> Result<LogsSettings> {
         let default_name = Project::default_function(project);
-        self.settings_at(default_name, output, timewin::now_ms(), &Clock::local())
+        let all = if self.all {
+            Some(all_functions(project)?)
+        } else {
+            None
+        };
+        self.settings_at(default_name, all, output, timewin::now_ms(), &Clock::local())
     }
 
+    /// `all`: the functions `--all` found.
     fn settings_at(
         &self,
         default_name: Option<&str>,
+        all: Option<Vec<String>>,
         output: OutputFormat,
         now: i64,
         clock: &Clock,
@@ -178,8 +192,28 @@ impl LogsArgs {
                 name: g.clone(),
                 version: None,
             },
+            None if all.is_some() || self.name.len() > 1 => {
+                // Several (or --all, even of one): each line names its function.
+                let mut list: Vec<String> = Vec::new();
+                for n in all.as_ref().unwrap_or(&self.name) {
+                    names::function_name(n).map_err(Error::usage)?;
+                    if !list.contains(n) {
+                        list.push(n.clone());
+                    }
+                }
+                if list.is_empty() {
+                    return Err(Error::usage(
+                        "--all found no lamctl.toml in the directories below this one",
+                    )
+                    .with_hint("run it from the repository's root, or name the functions"));
+                }
+                Source::Functions {
+                    names: list,
+                    qualifier: None,
+                }
+            }
             None => {
-                let name = self.name.as_deref().or(default_name).ok_or_else(|| {
+                let name = self.name.first().map(String::as_str).or(default_name).ok_or_else(|| {
                     Error::usage("no function given").with_hint(
                         "name one (lamctl logs NAME), set `name` in lamctl.toml, or pass --log-group GROUP",
                     )
@@ -193,7 +227,9 @@ impl LogsArgs {
         };
         if let Some(q) = &self.qualifier {
             match (&mut source, names::qualifier(q).map_err(Error::usage)?) {
-                (Source::Function { qualifier, .. }, q) => *qualifier = Some(q),
+                (Source::Function { qualifier, .. } | Source::Functions { qualifier, .. }, q) => {
+                    *qualifier = Some(q)
+                }
                 (Source::Group { version, .. }, Qualifier::Version(v)) => *version = Some(v),
                 (Source::Group { .. }, Qualifier::Alias(a)) => {
                     return Err(Error::usage(format!(
@@ -222,6 +258,45 @@ impl LogsArgs {
     }
 }
 
+/// The functions `logs --all` reads. The one place that decides what
+/// "all" is: today every `*/lamctl.toml` below the current directory; in a
+/// workspace, its members.
+pub fn all_functions(_project: Option<&Project>) -> Result<Vec<String>> {
+    discover_functions(Path::new("."))
+}
+
+/// The `name` of every lamctl.toml in a directory below `root` (not
+/// `root`'s own), skipping what .gitignore and hidden directories hide, in
+/// path order. One without `name` is an error naming the file.
+fn discover_functions(root: &Path) -> Result<Vec<String>> {
+    let mut files = Vec::new();
+    // .gitignore is honoured in a directory that is not a git checkout too.
+    for entry in ignore::WalkBuilder::new(root).require_git(false).build() {
+        let entry = entry.map_err(|e| Error::failed(format!("--all: {e}")))?;
+        if entry.depth() >= 2
+            && entry.file_name() == DEFAULT_FILE
+            && entry.file_type().is_some_and(|t| t.is_file())
+        {
+            files.push(entry.into_path());
+        }
+    }
+    files.sort();
+    let mut found = Vec::new();
+    for path in files {
+        let p = Project::load(&path)?;
+        match Project::default_function(Some(&p)) {
+            Some(n) => found.push(n.to_string()),
+            None => {
+                return Err(Error::usage(format!(
+                    "{} has no `name` (--all reads each function's name from it)",
+                    path.display()
+                )));
+            }
+        }
+    }
+    Ok(found)
+}
+
 #[cfg(test)]
 mod tests {
     use clap::Parser;
@@ -246,6 +321,7 @@ mod tests {
             .args;
         args.settings_at(
             default_name,
+            None,
             output,
             NOW,
             &Clock::in_zone(jiff::tz::TimeZone::UTC),
@@ -314,6 +390,19 @@ mod tests {
     }
 
     #[test]
+    fn several_names_are_several_functions_one_is_as_before() {
+        assert_eq!(
+            ok(&["a", "b", "a", "--qualifier", "live"]).source,
+            Source::Functions {
+                names: vec!["a".into(), "b".into()],
+                qualifier: Some(Qualifier::Alias("live".into()))
+            }
+        );
+        assert!(matches!(ok(&["a"]).source, Source::Function { .. }));
+        assert!(usage(&["a", "not a name"]).contains("invalid function name"));
+    }
+
+    #[test]
     fn a_qualifier_is_a_version_or_an_alias_of_a_function() {
         let q = |argv: &[&str]| ok(argv).source;
         assert_eq!(
@@ -379,5 +468,33 @@ mod tests {
                 .to_string()
                 .contains("--format applies to text output")
         );
+    }
+}
+
+#[cfg(test)]
+mod several {
+    use super::*;
+
+    #[test]
+    fn all_reads_the_name_of_each_lamctl_toml_below_honouring_gitignore() {
+        let d = tempfile::tempdir().unwrap();
+        let put = |rel: &str, text: &str| {
+            let p = d.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        put("lamctl.toml", "name = \"root-is-not-a-member\"\n");
+        put("b/lamctl.toml", "name = \"fn-b\"\n");
+        put("a/lamctl.toml", "name = \"fn-a\"\n");
+        put("deep/c/lamctl.toml", "name = \"fn-c\"\n");
+        put("build/lamctl.toml", "name = \"ignored\"\n");
+        put(".gitignore", "build/\n");
+        assert_eq!(
+            discover_functions(d.path()).unwrap(),
+            ["fn-a", "fn-b", "fn-c"]
+        );
+        put("e/lamctl.toml", "runtime = \"python3.12\"\n");
+        let e = discover_functions(d.path()).unwrap_err();
+        assert!(e.to_string().contains("has no `name`"), "{e}");
     }
 }

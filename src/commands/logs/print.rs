@@ -3,6 +3,8 @@
 
 use std::fmt::Write;
 
+use anstyle::{AnsiColor, Style};
+
 use super::read::Event;
 use crate::error::Result;
 use crate::logfmt;
@@ -27,7 +29,30 @@ pub(super) struct Printer {
     clock: Clock,
     /// Paints stdout (a terminal, or --color always).
     paint: Ui,
+    /// With several functions: each line starts with its function's name,
+    /// padded to the longest.
+    label_width: usize,
     buf: String,
+}
+
+/// The colours function names are painted in: a stable one per name (not
+/// red nor the dim/bold the levels and times use).
+const LABEL_COLOURS: [AnsiColor; 6] = [
+    AnsiColor::Cyan,
+    AnsiColor::Green,
+    AnsiColor::Yellow,
+    AnsiColor::Blue,
+    AnsiColor::Magenta,
+    AnsiColor::BrightCyan,
+];
+
+/// A function's colour: FNV-1a of its name, so it is the same on every run
+/// and machine.
+fn label_colour(name: &str) -> Style {
+    let h = name
+        .bytes()
+        .fold(0x811c_9dc5u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
+    LABEL_COLOURS[h as usize % LABEL_COLOURS.len()].on_default()
 }
 
 impl Printer {
@@ -38,8 +63,15 @@ impl Printer {
             clock,
             // Colour follows stdout here (the log lines are the result).
             paint: ui.for_stdout(),
+            label_width: 0,
             buf: String::new(),
         }
+    }
+
+    /// Prefix text lines with their function, padded to the longest of
+    /// `names` (none given: no prefix).
+    pub fn label_width<'n>(&mut self, names: impl Iterator<Item = &'n str>) {
+        self.label_width = names.map(|n| n.chars().count()).max().unwrap_or(0);
     }
 
     /// Print a batch and flush it before lamctl waits for anything else.
@@ -65,6 +97,12 @@ impl Printer {
         if self.json {
             self.buf.push_str(&output::json(e, false)?);
             return Ok(());
+        }
+        if self.label_width > 0
+            && let Some(f) = &e.function
+        {
+            let padded = format!("{f:<w$}", w = self.label_width);
+            let _ = write!(self.buf, "{} ", self.paint.paint(label_colour(f), padded));
         }
         if self.format == Format::Raw {
             // As stored, so JSON-format lines can go straight into jq.
@@ -166,5 +204,29 @@ mod tests {
                 "event_id": "3", "message": "hello\n"
             })
         );
+    }
+
+    #[test]
+    fn several_functions_prefix_each_line_padded_and_json_names_it() {
+        let mut e = ev(1_714_564_800_000, 1, "3", "hi\n");
+        e.function = Some("ab".into());
+        let mut p = printer(false, Format::Short);
+        p.label_width(["ab", "longer"].into_iter());
+        p.line(&e).unwrap();
+        assert_eq!(p.buf, "ab     2024-05-01 12:00:00.000 hi\n");
+        let mut p = printer(false, Format::Raw);
+        p.label_width(["ab", "abc"].into_iter());
+        p.line(&e).unwrap();
+        assert_eq!(p.buf, "ab  hi\n");
+        let v: serde_json::Value =
+            serde_json::from_str(&render(true, Format::Short, &e)).unwrap();
+        assert_eq!(v["function"], "ab");
+        // The same name has the same colour every time; names differ.
+        assert_eq!(label_colour("orders"), label_colour("orders"));
+        let colours: std::collections::HashSet<String> = ["a", "b", "c", "d", "e", "f"]
+            .iter()
+            .map(|n| format!("{:?}", label_colour(n)))
+            .collect();
+        assert!(colours.len() > 1);
     }
 }

@@ -13,6 +13,7 @@ mod local_procs;
 mod local_sec;
 mod local_url;
 mod logs;
+mod logs_multi;
 mod package;
 mod reliability;
 mod security_fs;

@@ -14,6 +14,7 @@ mod day2;
 mod fssec;
 mod iosec;
 mod localsec;
+mod mlogs;
 mod settings;
 
 /// A complete, valid lamctl.toml: each case breaks one thing.
@@ -359,6 +360,7 @@ fn catalogue() -> Vec<Case> {
     v.extend(localsec::cases());
     v.extend(iosec::cases());
     v.extend(fssec::cases());
+    v.extend(mlogs::cases());
     v
 }
 

@@ -154,8 +154,10 @@ fn follow_by_polling_merges_new_events_of_both() {
     );
     assert_eq!(f.next_within(Duration::from_secs(15)), Some(line(&a, w, "a before")));
     assert_eq!(f.next_within(Duration::from_secs(5)), Some(line(&b, w, "b before")));
-    // New events, interleaved in time, b's written first.
-    let now = now_ms();
+    // New events, interleaved in time, b's written (and polled) first. They
+    // are stamped 3 s ahead so both writes land within the reorder window
+    // however slow the machine: it is what puts a's before b's.
+    let now = now_ms() + 3_000;
     seed(&group(&b), "s", &[(now + 10, "b new 2".into()), (now + 30, "b new 4".into())]);
     seed(&group(&a), "s", &[(now, "a new 1".into()), (now + 20, "a new 3".into())]);
     let (code, rest, stderr) = f.finish(Duration::from_secs(30));

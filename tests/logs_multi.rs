@@ -35,12 +35,20 @@ fn two_functions_merge_by_time_prefixed_and_padded_and_json_names_each() {
     seed(
         &group(&a),
         "2026/01/01/[$LATEST]a",
-        &[(t, "a1".into()), (t + 20, "a3".into()), (t + 30, "a-tie".into())],
+        &[
+            (t, "a1".into()),
+            (t + 20, "a3".into()),
+            (t + 30, "a-tie".into()),
+        ],
     );
     seed(
         &group(&b),
         "2026/01/01/[$LATEST]b",
-        &[(t + 10, "b2".into()), (t + 30, "b-tie".into()), (t + 40, "b5".into())],
+        &[
+            (t + 10, "b2".into()),
+            (t + 30, "b-tie".into()),
+            (t + 40, "b5".into()),
+        ],
     );
     // Given in either order: the same stream; a tie goes to the name first in order.
     for args in [[&b, &a], [&a, &b]] {
@@ -91,7 +99,10 @@ fn a_missing_function_fails_before_anything_is_printed() {
     let out = lamctl(["logs", &a, "no-such-fn-mlogs", "--format", "raw"])
         .moto()
         .run();
-    out.fails(1, &format!("function 'no-such-fn-mlogs' not found in {REGION}"));
+    out.fails(
+        1,
+        &format!("function 'no-such-fn-mlogs' not found in {REGION}"),
+    );
     assert_eq!(out.stdout(), "", "nothing printed");
 }
 
@@ -103,9 +114,21 @@ fn the_qualifier_and_filters_apply_to_each_function_and_one_without_logs_is_note
     let t = now_ms() - 60_000;
     // Version 1 is what each function's alias `live` routes to.
     for f in [&a, &b] {
-        seed(&group(f), "2026/01/01/[1]x", &[(t, format!("{f} v1 ERROR"))]);
-        seed(&group(f), "2026/01/01/[$LATEST]y", &[(t + 1, format!("{f} latest ERROR"))]);
-        seed(&group(f), "2026/01/01/[1]z", &[(t + 2, format!("{f} v1 quiet"))]);
+        seed(
+            &group(f),
+            "2026/01/01/[1]x",
+            &[(t, format!("{f} v1 ERROR"))],
+        );
+        seed(
+            &group(f),
+            "2026/01/01/[$LATEST]y",
+            &[(t + 1, format!("{f} latest ERROR"))],
+        );
+        seed(
+            &group(f),
+            "2026/01/01/[1]z",
+            &[(t + 2, format!("{f} v1 quiet"))],
+        );
     }
     let day = {
         let o = std::process::Command::new("date")
@@ -115,10 +138,23 @@ fn the_qualifier_and_filters_apply_to_each_function_and_one_without_logs_is_note
         String::from_utf8(o.stdout).unwrap().trim().to_string()
     };
     for f in [&a, &b] {
-        seed(&group(f), &format!("{day}/[1]x"), &[(t + 3, format!("{f} live ERROR"))]);
+        seed(
+            &group(f),
+            &format!("{day}/[1]x"),
+            &[(t + 3, format!("{f} live ERROR"))],
+        );
     }
     let out = lamctl([
-        "logs", &a, &b, &quiet, "--qualifier", "live", "--filter", "ERROR", "--format", "raw",
+        "logs",
+        &a,
+        &b,
+        &quiet,
+        "--qualifier",
+        "live",
+        "--filter",
+        "ERROR",
+        "--format",
+        "raw",
     ])
     .moto()
     .run();
@@ -132,7 +168,9 @@ fn the_qualifier_and_filters_apply_to_each_function_and_one_without_logs_is_note
         ]
     );
     assert!(
-        out.stderr.contains(&format!("function {quiet}: log group /aws/lambda/{quiet} does not exist yet")),
+        out.stderr.contains(&format!(
+            "function {quiet}: log group /aws/lambda/{quiet} does not exist yet"
+        )),
         "{}",
         out.stderr
     );
@@ -147,19 +185,47 @@ fn follow_by_polling_merges_new_events_of_both() {
     seed(&group(&b), "s", &[(t + 1, "b before".into())]);
     let f: Following = follow(
         &[
-            "logs", &a, &b, "--format", "raw", "-f", "--poll", "--poll-interval", "300ms",
-            "--follow-for", "8s",
+            "logs",
+            &a,
+            &b,
+            "--format",
+            "raw",
+            "-f",
+            "--poll",
+            "--poll-interval",
+            "300ms",
+            "--follow-for",
+            "10s",
         ],
         &moto().endpoint,
     );
-    assert_eq!(f.next_within(Duration::from_secs(15)), Some(line(&a, w, "a before")));
-    assert_eq!(f.next_within(Duration::from_secs(5)), Some(line(&b, w, "b before")));
+    assert_eq!(
+        f.next_within(Duration::from_secs(15)),
+        Some(line(&a, w, "a before"))
+    );
+    assert_eq!(
+        f.next_within(Duration::from_secs(5)),
+        Some(line(&b, w, "b before"))
+    );
     // New events, interleaved in time, b's written (and polled) first. They
-    // are stamped 3 s ahead so both writes land within the reorder window
-    // however slow the machine: it is what puts a's before b's.
-    let now = now_ms() + 3_000;
-    seed(&group(&b), "s", &[(now + 10, "b new 2".into()), (now + 30, "b new 4".into())]);
-    seed(&group(&a), "s", &[(now, "a new 1".into()), (now + 20, "a new 3".into())]);
+    // are stamped 5 s ahead so that the reorder window holds b's until a's
+    // are written, however slow the machine: it is what puts a's before b's.
+    let now = now_ms() + 5_000;
+    seed(
+        &group(&b),
+        "s",
+        &[(now + 10, "b new 2".into()), (now + 30, "b new 4".into())],
+    );
+    assert_eq!(
+        f.next_within(Duration::from_millis(1500)),
+        None,
+        "b's events are held back, though polled"
+    );
+    seed(
+        &group(&a),
+        "s",
+        &[(now, "a new 1".into()), (now + 20, "a new 3".into())],
+    );
     let (code, rest, stderr) = f.finish(Duration::from_secs(30));
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(
@@ -214,7 +280,17 @@ fn live_tail_follows_both_groups_in_one_session() {
         Some(1),
     );
     let f = follow(
-        &["logs", &a, &b, "--format", "raw", "-f", "--follow-for", "3s", "-v"],
+        &[
+            "logs",
+            &a,
+            &b,
+            "--format",
+            "raw",
+            "-f",
+            "--follow-for",
+            "3s",
+            "-v",
+        ],
         &proxy.endpoint,
     );
     let (code, rest, stderr) = f.finish(Duration::from_secs(30));
@@ -235,7 +311,10 @@ fn live_tail_follows_both_groups_in_one_session() {
         .collect();
     assert_eq!(sessions.len(), 1, "one session for both");
     let sent: serde_json::Value = serde_json::from_slice(&sessions[0].body).unwrap();
-    assert_eq!(sent["logGroupIdentifiers"], serde_json::json!([arn(&a), arn(&b)]));
+    assert_eq!(
+        sent["logGroupIdentifiers"],
+        serde_json::json!([arn(&a), arn(&b)])
+    );
     assert!(sent.get("logStreamNamePrefixes").is_none(), "{sent}");
 }
 
@@ -246,7 +325,11 @@ fn all_reads_every_project_below_and_colours_names_on_a_terminal() {
     seed(&group(&a), "s", &[(t, "from a".into())]);
     seed(&group(&b), "s", &[(t + 1, "from b".into())]);
     let root = tempfile::tempdir().unwrap();
-    for (dir, name) in [("fa", &a), ("nested/fb", &b), ("ignored", &"not-read".to_string())] {
+    for (dir, name) in [
+        ("fa", &a),
+        ("nested/fb", &b),
+        ("ignored", &"not-read".to_string()),
+    ] {
         let d = root.path().join(dir);
         std::fs::create_dir_all(&d).unwrap();
         std::fs::write(d.join("lamctl.toml"), format!("name = \"{name}\"\n")).unwrap();
@@ -262,7 +345,9 @@ fn all_reads_every_project_below_and_colours_names_on_a_terminal() {
 
     // On a terminal each name has its colour, the same on every run; plain with NO_COLOR.
     let tty = |no_color: bool| {
-        let mut l = lamctl(["logs", "--all", "--format", "raw"]).moto().dir(root.path());
+        let mut l = lamctl(["logs", "--all", "--format", "raw"])
+            .moto()
+            .dir(root.path());
         if no_color {
             l = l.env("NO_COLOR", "1");
         }
@@ -271,7 +356,9 @@ fn all_reads_every_project_below_and_colours_names_on_a_terminal() {
     let shown = tty(false);
     let painted = |name: &str| {
         let at = shown.find(name).unwrap_or_else(|| panic!("{shown:?}"));
-        let start = shown[..at].rfind('\x1b').unwrap_or_else(|| panic!("{shown:?}"));
+        let start = shown[..at]
+            .rfind('\x1b')
+            .unwrap_or_else(|| panic!("{shown:?}"));
         shown[start..at].to_string()
     };
     assert!(painted(&a).starts_with("\x1b["), "{shown:?}");

@@ -115,7 +115,13 @@ impl LogsArgs {
         } else {
             None
         };
-        self.settings_at(default_name, all, output, timewin::now_ms(), &Clock::local())
+        self.settings_at(
+            default_name,
+            all,
+            output,
+            timewin::now_ms(),
+            &Clock::local(),
+        )
     }
 
     /// `all`: the functions `--all` found.

@@ -135,7 +135,11 @@ fn logs_json_lines_match_the_schema_and_snapshot() {
     // Several functions: each line also names its function.
     let other = unique("jlg2");
     crate::logs::create_function(&other);
-    seed(&format!("/aws/lambda/{other}"), stream, &[(t + 1, "other\n".into())]);
+    seed(
+        &format!("/aws/lambda/{other}"),
+        stream,
+        &[(t + 1, "other\n".into())],
+    );
     let out = f.run(&["logs", &f.name, &other, "--output", "json"]);
     out.success();
     let text = out.stdout();

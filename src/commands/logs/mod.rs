@@ -135,9 +135,10 @@ pub async fn run(ctx: &Ctx<'_>, s: &LogsSettings) -> Result<()> {
     );
     for ((label, _), (group, _)) in sources.iter().zip(&resolved) {
         match label {
-            None => ctx
-                .ui
-                .detail(format!("log group {} ({}), {window}", group.name, group.origin)),
+            None => ctx.ui.detail(format!(
+                "log group {} ({}), {window}",
+                group.name, group.origin
+            )),
             Some(f) => ctx
                 .ui
                 .detail(format!("function {f}: log group {}, {window}", group.name)),

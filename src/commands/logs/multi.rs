@@ -99,7 +99,9 @@ pub(super) fn note_missing(
 ) {
     for f in missing {
         if noted.insert(f.clone())
-            && let Some(r) = readers.iter().find(|r| r.function.as_deref() == Some(f.as_str()))
+            && let Some(r) = readers
+                .iter()
+                .find(|r| r.function.as_deref() == Some(f.as_str()))
         {
             ctx.ui.note(format!(
                 "function {f}: log group {} does not exist yet (it has not logged); reading the others",

@@ -49,9 +49,9 @@ const LABEL_COLOURS: [AnsiColor; 6] = [
 /// A function's colour: FNV-1a of its name, so it is the same on every run
 /// and machine.
 fn label_colour(name: &str) -> Style {
-    let h = name
-        .bytes()
-        .fold(0x811c_9dc5u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
+    let h = name.bytes().fold(0x811c_9dc5u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
     LABEL_COLOURS[h as usize % LABEL_COLOURS.len()].on_default()
 }
 
@@ -218,8 +218,7 @@ mod tests {
         p.label_width(["ab", "abc"].into_iter());
         p.line(&e).unwrap();
         assert_eq!(p.buf, "ab  hi\n");
-        let v: serde_json::Value =
-            serde_json::from_str(&render(true, Format::Short, &e)).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&render(true, Format::Short, &e)).unwrap();
         assert_eq!(v["function"], "ab");
         // The same name has the same colour every time; names differ.
         assert_eq!(label_colour("orders"), label_colour("orders"));

@@ -25,7 +25,14 @@ pub(super) struct Seen {
 /// seen twice (one through each API), unless each API sent it twice.
 fn content_key(e: &Event) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    (&e.function, &e.stream, e.timestamp, e.ingestion_time, &e.message).hash(&mut h);
+    (
+        &e.function,
+        &e.stream,
+        e.timestamp,
+        e.ingestion_time,
+        &e.message,
+    )
+        .hash(&mut h);
     h.finish()
 }
 

@@ -367,3 +367,43 @@ fn all_reads_every_project_below_and_colours_names_on_a_terminal() {
     assert!(!plain.contains('\x1b'), "{plain:?}");
     assert!(plain.contains(&line(&a, w, "from a")), "{plain:?}");
 }
+
+#[test]
+fn a_request_id_is_found_in_whichever_function_ran_it() {
+    let (a, b) = two();
+    let w = b.len();
+    let id = "66666666-6666-4666-8666-666666666666";
+    let t = now_ms() - 60_000;
+    seed(
+        &group(&a),
+        "s",
+        &[(
+            t,
+            "START RequestId: 77777777-7777-4777-8777-777777777777 Version: $LATEST\n".into(),
+        )],
+    );
+    seed(
+        &group(&b),
+        "s",
+        &[
+            (t + 1, format!("START RequestId: {id} Version: $LATEST\n")),
+            (t + 2, "working\n".into()),
+            (
+                t + 3,
+                format!("REPORT RequestId: {id}\tDuration: 1.00 ms\n"),
+            ),
+        ],
+    );
+    let out = lamctl(["logs", &a, &b, "--request-id", id, "--format", "raw"])
+        .moto()
+        .run();
+    out.success();
+    assert_eq!(
+        raw(&out),
+        [
+            line(&b, w, &format!("START RequestId: {id} Version: $LATEST")),
+            line(&b, w, "working"),
+            line(&b, w, &format!("REPORT RequestId: {id}\tDuration: 1.00 ms")),
+        ]
+    );
+}

@@ -145,10 +145,10 @@ async fn run(cli: Cli, ui: &Ui) -> Result<()> {
             commands::invoke::run(&ctx, settings).await
         }
         Command::Event(args) => commands::event::run(&ctx, args.settings(&cli.global)?).await,
-        Command::Logs(args) => match cli::workspace::flags::logs(args, workspace, ui.format)? {
-            Some(many) => commands::logs::many::run(&ctx, &many).await,
-            None => commands::logs::run(&ctx, &args.settings(project, ui.format)?).await,
-        },
+        Command::Logs(args) => {
+            let settings = args.settings(project, ui.format, workspace)?;
+            commands::logs::run(&ctx, &settings).await
+        }
         Command::List(args) => {
             let mut settings = args.settings();
             settings.members = cli::workspace::flags::list_members(workspace)?;

@@ -16,6 +16,7 @@ mod events;
 mod fssec;
 mod iosec;
 mod localsec;
+mod mlogs;
 mod settings;
 mod triggers_esm;
 mod workspace;
@@ -367,6 +368,7 @@ fn catalogue() -> Vec<Case> {
     v.extend(events::cases());
     v.extend(triggers_esm::cases());
     v.extend(workspace::cases());
+    v.extend(mlogs::cases());
     v
 }
 

@@ -17,6 +17,7 @@ mod local_sec;
 mod local_stream;
 mod local_url;
 mod logs;
+mod logs_multi;
 mod package;
 mod reliability;
 mod security_fs;

@@ -538,7 +538,7 @@ fn json_log_format_reads_as_level_and_message() {
     assert_eq!(lines(&out)[0], line);
 }
 
-fn create_function(name: &str) {
+pub(crate) fn create_function(name: &str) {
     rt().block_on(async {
         let conf = sdk().await;
         let role = create_role_async(name).await;
@@ -787,13 +787,13 @@ fn head_closing_the_pipe_is_exit_0() {
 
 /// A running `lamctl logs -f`, its stdout lines arriving on a channel with
 /// the instant each was read.
-struct Following {
+pub(crate) struct Following {
     child: Child,
     lines: mpsc::Receiver<(Instant, String)>,
     stderr: std::thread::JoinHandle<String>,
 }
 
-fn follow(args: &[&str], endpoint: &str) -> Following {
+pub(crate) fn follow(args: &[&str], endpoint: &str) -> Following {
     let mut child = Command::new(env!("CARGO_BIN_EXE_lamctl"))
         .args(args)
         .args(["--endpoint-url", endpoint, "--region", REGION])
@@ -834,13 +834,13 @@ fn follow(args: &[&str], endpoint: &str) -> Following {
 
 impl Following {
     /// The next line, waiting at most `within`.
-    fn next_within(&self, within: Duration) -> Option<String> {
+    pub(crate) fn next_within(&self, within: Duration) -> Option<String> {
         self.lines.recv_timeout(within).ok().map(|(_, l)| l)
     }
 
     /// Wait for the process to end by itself (bounded), returning its code,
     /// the lines not yet read and stderr.
-    fn finish(mut self, within: Duration) -> (i32, Vec<String>, String) {
+    pub(crate) fn finish(mut self, within: Duration) -> (i32, Vec<String>, String) {
         let deadline = Instant::now() + within;
         let code = loop {
             if let Some(s) = self.child.try_wait().unwrap() {
@@ -991,7 +991,7 @@ fn ctrl_c_while_following_is_exit_130_with_output_flushed() {
 
 // ---------------------------------------------------------------- Live Tail (fake server)
 
-fn frame(event_type: &str, body: &serde_json::Value) -> Vec<u8> {
+pub(crate) fn frame(event_type: &str, body: &serde_json::Value) -> Vec<u8> {
     use aws_smithy_types::event_stream::{Header, HeaderValue, Message};
     let msg = Message::new(serde_json::to_vec(body).unwrap())
         .add_header(Header::new(

@@ -503,7 +503,9 @@ fn logs_of_several_functions_are_merged_in_time_order() {
     );
 
     // -f follows them all: events written while following come out merged.
-    let mut args: Vec<String> = ["logs", "--all", "-f", "--follow-for", "5s"]
+    // --poll: moto's StartLiveTail replays stored events; the Live Tail
+    // merge has its own fake-server test (tests/logs_multi.rs).
+    let mut args: Vec<String> = ["logs", "--all", "-f", "--poll", "--follow-for", "5s"]
         .iter()
         .map(|s| s.to_string())
         .collect();

@@ -20,6 +20,9 @@ use crate::error::chain;
 pub type LiveTailStream =
     EventReceiver<StartLiveTailResponseStream, StartLiveTailResponseStreamError>;
 
+/// StartLiveTail's `logGroupIdentifiers` takes at most this many groups.
+pub const MAX_LOG_GROUPS: usize = 10;
+
 /// Why a session did not start: the caller reads another way instead.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NotStarted {
@@ -29,18 +32,19 @@ pub enum NotStarted {
     TimedOut,
 }
 
-/// Start a Live Tail session of one log group (by ARN), optionally only
-/// streams with these prefixes and events matching `filter`.
+/// Start a Live Tail session of log groups (by ARN, one to
+/// [`MAX_LOG_GROUPS`]), optionally only streams with these prefixes (AWS
+/// takes them with one group only) and events matching `filter`.
 pub async fn start(
     aws: &AwsContext,
     client: &Client,
-    group_arn: &str,
+    group_arns: &[String],
     prefixes: &[String],
     filter: Option<&str>,
 ) -> Result<LiveTailStream, NotStarted> {
     let mut req = client
         .start_live_tail()
-        .log_group_identifiers(group_arn)
+        .set_log_group_identifiers(Some(group_arns.to_vec()))
         .set_log_stream_name_prefixes((!prefixes.is_empty()).then(|| prefixes.to_vec()))
         .set_log_event_filter_pattern(filter.map(String::from))
         .customize();

@@ -1,11 +1,13 @@
 //! `lamctl logs`'s flags, and their conversion into the command's plain
 //! settings: every mistake in them is reported there, before any AWS call.
 
+use std::path::Path;
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
 use super::config::Project;
+use super::workspace::Workspace;
 use crate::commands::logs::{Follow, Format, LogsSettings, Source};
 use crate::error::{Error, Result};
 use crate::lambda::names::{self, Qualifier};
@@ -17,18 +19,15 @@ const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(1);
 /// Polling faster than this only earns throttling.
 const MIN_POLL_INTERVAL: Duration = Duration::from_millis(10);
 
-#[derive(Debug, Args, Clone)]
+#[derive(Debug, Args)]
 pub struct LogsArgs {
-    /// The function whose logs to read [default: `name` in lamctl.toml]; several (or --all) are
-    /// merged into one stream in time order, each line prefixed with its function
+    /// The function(s) whose logs to read; several: one stream merged by time, each line
+    /// prefixed with its function [default: `name` in lamctl.toml]
     #[arg(value_name = "NAME", conflicts_with = "log_group", add = super::complete::functions())]
-    pub name: Option<String>,
+    pub name: Vec<String>,
 
-    /// More functions (or workspace members) to merge
-    #[arg(value_name = "MORE", hide = true)]
-    pub more: Vec<String>,
-
-    /// Every member of the workspace (lamctl.toml's [workspace], else every lamctl.toml below .)
+    /// Read every function of the repository: each `*/lamctl.toml` below the current
+    /// directory (honouring .gitignore)
     #[arg(long, conflicts_with_all = ["name", "log_group"])]
     pub all: bool,
 
@@ -110,23 +109,28 @@ impl LogsArgs {
         &self,
         project: Option<&Project>,
         output: OutputFormat,
+        workspace: Option<&Workspace>,
     ) -> Result<LogsSettings> {
         let default_name = Project::default_function(project);
-        self.settings_at(default_name, output, timewin::now_ms(), &Clock::local())
+        let all = if self.all {
+            Some(all_functions(workspace)?)
+        } else {
+            None
+        };
+        self.settings_at(
+            default_name,
+            all,
+            output,
+            timewin::now_ms(),
+            &Clock::local(),
+        )
     }
 
-    /// The settings with `name` as the function (several functions' logs
-    /// share one window, filter and format).
-    pub fn settings_for(&self, name: Option<&str>, output: OutputFormat) -> Result<LogsSettings> {
-        let mut one = self.clone();
-        one.name = None;
-        one.more = Vec::new();
-        one.settings_at(name, output, timewin::now_ms(), &Clock::local())
-    }
-
+    /// `all`: the functions `--all` found.
     fn settings_at(
         &self,
         default_name: Option<&str>,
+        all: Option<Vec<String>>,
         output: OutputFormat,
         now: i64,
         clock: &Clock,
@@ -196,8 +200,28 @@ impl LogsArgs {
                 name: g.clone(),
                 version: None,
             },
+            None if all.is_some() || self.name.len() > 1 => {
+                // Several (or --all, even of one): each line names its function.
+                let mut list: Vec<String> = Vec::new();
+                for n in all.as_ref().unwrap_or(&self.name) {
+                    names::function_name(n).map_err(Error::usage)?;
+                    if !list.contains(n) {
+                        list.push(n.clone());
+                    }
+                }
+                if list.is_empty() {
+                    return Err(Error::usage(
+                        "--all found no lamctl.toml in the directories below this one",
+                    )
+                    .with_hint("run it from the repository's root, or name the functions"));
+                }
+                Source::Functions {
+                    names: list,
+                    qualifier: None,
+                }
+            }
             None => {
-                let name = self.name.as_deref().or(default_name).ok_or_else(|| {
+                let name = self.name.first().map(String::as_str).or(default_name).ok_or_else(|| {
                     Error::usage("no function given").with_hint(
                         "name one (lamctl logs NAME), set `name` in lamctl.toml, or pass --log-group GROUP",
                     )
@@ -211,7 +235,9 @@ impl LogsArgs {
         };
         if let Some(q) = &self.qualifier {
             match (&mut source, names::qualifier(q).map_err(Error::usage)?) {
-                (Source::Function { qualifier, .. }, q) => *qualifier = Some(q),
+                (Source::Function { qualifier, .. } | Source::Functions { qualifier, .. }, q) => {
+                    *qualifier = Some(q)
+                }
                 (Source::Group { version, .. }, Qualifier::Version(v)) => *version = Some(v),
                 (Source::Group { .. }, Qualifier::Alias(a)) => {
                     return Err(Error::usage(format!(
@@ -240,6 +266,25 @@ impl LogsArgs {
     }
 }
 
+/// The functions `logs --all` reads: the workspace's members, or (no
+/// workspace file) every lamctl.toml below the current directory, found
+/// and read as `deploy --all` finds them (`cli/workspace.rs`).
+pub fn all_functions(workspace: Option<&Workspace>) -> Result<Vec<String>> {
+    let implicit;
+    let ws = match workspace {
+        Some(ws) => ws,
+        None => {
+            implicit = Workspace::implicit(Path::new("."));
+            &implicit
+        }
+    };
+    Ok(ws
+        .load(&[])?
+        .iter()
+        .map(|m| m.function().to_string())
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use clap::Parser;
@@ -264,6 +309,7 @@ mod tests {
             .args;
         args.settings_at(
             default_name,
+            None,
             output,
             NOW,
             &Clock::in_zone(jiff::tz::TimeZone::UTC),
@@ -332,6 +378,19 @@ mod tests {
     }
 
     #[test]
+    fn several_names_are_several_functions_one_is_as_before() {
+        assert_eq!(
+            ok(&["a", "b", "a", "--qualifier", "live"]).source,
+            Source::Functions {
+                names: vec!["a".into(), "b".into()],
+                qualifier: Some(Qualifier::Alias("live".into()))
+            }
+        );
+        assert!(matches!(ok(&["a"]).source, Source::Function { .. }));
+        assert!(usage(&["a", "not a name"]).contains("invalid function name"));
+    }
+
+    #[test]
     fn a_qualifier_is_a_version_or_an_alias_of_a_function() {
         let q = |argv: &[&str]| ok(argv).source;
         assert_eq!(
@@ -396,6 +455,35 @@ mod tests {
             json.unwrap_err()
                 .to_string()
                 .contains("--format applies to text output")
+        );
+    }
+}
+
+#[cfg(test)]
+mod several {
+    use super::*;
+
+    #[test]
+    fn all_reads_the_name_of_each_lamctl_toml_below_honouring_gitignore() {
+        let d = tempfile::tempdir().unwrap();
+        let put = |rel: &str, text: &str| {
+            let p = d.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        put("lamctl.toml", "name = \"root-is-not-a-member\"\n");
+        put("b/lamctl.toml", "name = \"fn-b\"\n");
+        put("a/lamctl.toml", "name = \"fn-a\"\n");
+        put("deep/c/lamctl.toml", "name = \"fn-c\"\n");
+        put("build/lamctl.toml", "name = \"ignored\"\n");
+        put(".gitignore", "build/\n");
+        let ws = Workspace::implicit(d.path());
+        assert_eq!(all_functions(Some(&ws)).unwrap(), ["fn-a", "fn-b", "fn-c"]);
+        // A member without `name` is its directory's function, as in deploy --all.
+        put("e/lamctl.toml", "runtime = \"python3.12\"\n");
+        assert_eq!(
+            all_functions(Some(&ws)).unwrap(),
+            ["fn-a", "fn-b", "fn-c", "e"]
         );
     }
 }

@@ -131,4 +131,25 @@ fn logs_json_lines_match_the_schema_and_snapshot() {
         docs.push(v);
     }
     snapshot("logs", &Value::Array(docs));
+
+    // Several functions: each line also names its function.
+    let other = unique("jlg2");
+    crate::logs::create_function(&other);
+    seed(
+        &format!("/aws/lambda/{other}"),
+        stream,
+        &[(t + 1, "other\n".into())],
+    );
+    let out = f.run(&["logs", &f.name, &other, "--output", "json"]);
+    out.success();
+    let text = out.stdout();
+    let functions: Vec<String> = text
+        .lines()
+        .map(|line| {
+            let v: Value = serde_json::from_str(line).unwrap();
+            conform("logs", &v);
+            v["function"].as_str().unwrap_or_default().to_string()
+        })
+        .collect();
+    assert_eq!(functions, [f.name.clone(), other, f.name.clone()], "{text}");
 }

@@ -13,13 +13,11 @@ use crate::cli::config::Project;
 use crate::cli::deploy::DeployArgs;
 use crate::cli::diff::DiffArgs;
 use crate::cli::info::InfoArgs;
-use crate::cli::logs::LogsArgs;
 use crate::cli::package::PackageArgs;
 use crate::commands::deploy::many::ManySettings;
 use crate::commands::workspace::{self, Pool};
-use crate::commands::{diff, info, logs, package};
+use crate::commands::{diff, info, package};
 use crate::error::{Error, Result};
-use crate::output::OutputFormat;
 
 /// `--all` and `--jobs`: for every command that acts on a workspace.
 #[derive(Debug, Args, Clone, Default)]
@@ -217,50 +215,6 @@ pub fn info(
         members: plain(members, global, |_| Ok(()))?,
         pool: pool(&args.all),
     }))
-}
-
-/// `logs A B …` / `logs --all`: the functions to merge (member names in a
-/// workspace are its functions), or `None` for one function's logs.
-pub fn logs(
-    args: &LogsArgs,
-    ws: Option<&Workspace>,
-    output: OutputFormat,
-) -> Result<Option<logs::many::ManyLogs>> {
-    let names: Vec<String> = args.name.iter().chain(&args.more).cloned().collect();
-    let flags = AllFlags {
-        all: args.all,
-        jobs: None,
-    };
-    // -f with several functions follows them by polling.
-    let functions: Vec<String> = if args.all || (ws.is_some() && names.len() > 1) {
-        selection(&flags, &names, ws, "logs")?
-            .unwrap_or_default()
-            .iter()
-            .map(|m| m.function().to_string())
-            .collect()
-    } else if names.len() > 1 {
-        names
-            .iter()
-            .map(|n| crate::cli::target::function(Some(n), None))
-            .collect::<Result<Vec<_>>>()?
-    } else {
-        return Ok(None);
-    };
-    for (given, flag) in [
-        (args.qualifier.is_some(), "--qualifier"),
-        (args.request_id.is_some(), "--request-id"),
-        (args.stream_prefix.is_some(), "--stream-prefix"),
-    ] {
-        if given {
-            return Err(Error::usage(format!(
-                "{flag} applies to one function's logs; {} were given",
-                functions.len()
-            ))
-            .with_hint("name one function to use it"));
-        }
-    }
-    let base = args.settings_for(functions.first().map(String::as_str), output)?;
-    Ok(Some(logs::many::ManyLogs { functions, base }))
 }
 
 /// `list` in a workspace: which function is which member's.

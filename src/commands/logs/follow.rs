@@ -3,6 +3,7 @@
 //! Tail is not offered (backing off while throttled). Every event once:
 //! see [`Seen`].
 
+use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use aws_sdk_cloudwatchlogs::types::{LiveTailSessionLogEvent, StartLiveTailResponseStream};
@@ -10,7 +11,7 @@ use aws_sdk_cloudwatchlogs::types::{LiveTailSessionLogEvent, StartLiveTailRespon
 use super::print::Printer;
 use super::read::{Event, Reader, sort_events};
 use super::seen::Seen;
-use super::{Ctx, Follow, secs};
+use super::{Ctx, Follow, multi, secs};
 use crate::aws::Service;
 use crate::aws::live_tail::{self, LiveTailStream, NotStarted};
 use crate::error::Result;
@@ -23,7 +24,7 @@ const LOOKBACK_MS: i64 = 5_000;
 /// emulator answers with one snapshot): follow by polling instead.
 const SHORT_SESSION: Duration = Duration::from_secs(60);
 /// Throttled polls back off up to this (or the interval asked, if longer).
-pub(super) const MAX_POLL_INTERVAL: Duration = Duration::from_secs(30);
+const MAX_POLL_INTERVAL: Duration = Duration::from_secs(30);
 
 /// When following stops: after `--follow-for`, or at `--until`, whichever
 /// comes first; `None`: never (Ctrl-C).
@@ -41,7 +42,7 @@ fn deadline_at(f: &Follow, until: Option<i64>, now_ms: i64) -> Option<Duration> 
 
 pub(super) async fn run(
     ctx: &Ctx<'_>,
-    reader: &Reader<'_>,
+    readers: &[Reader<'_>],
     printer: &mut Printer,
     follow: &Follow,
     since: i64,
@@ -50,16 +51,24 @@ pub(super) async fn run(
     let started = Instant::now();
     let deadline = deadline(follow, until);
     let mut f = Follower {
-        reader,
+        readers,
         since,
         until,
         seen: Seen::default(),
         floor: since,
         live_tail: false,
+        hold_ms: if readers.len() > 1 {
+            follow.interval.as_millis() as i64
+        } else {
+            0
+        },
+        pending: Vec::new(),
+        noted: HashSet::new(),
     };
     if until.is_some_and(|u| u <= timewin::now_ms()) {
         ctx.ui.detail("--until is in the past: nothing to follow");
-        return f.poll(printer).await;
+        f.poll(ctx, printer).await?;
+        return f.release(printer, Vec::new(), true);
     }
 
     // Live Tail first (so nothing written from now on is missed), then the window.
@@ -68,10 +77,10 @@ pub(super) async fn run(
             .detail("following by polling FilterLogEvents (--poll)");
         None
     } else {
-        start_live_tail(ctx, reader, since, until).await?
+        start_live_tail(ctx, readers, since, until).await?
     };
     f.live_tail = session.is_some();
-    f.poll(printer).await?;
+    f.poll(ctx, printer).await?;
 
     let mut interval = follow.interval;
     let mut sampled_warned = false;
@@ -100,7 +109,7 @@ pub(super) async fn run(
                             .into_iter()
                             .filter(|e| f.seen.admit_live(e))
                             .collect();
-                        printer.print(&fresh)?;
+                        f.release(printer, fresh, false)?;
                     }
                     Ok(Some(_)) => {}
                     end => {
@@ -125,10 +134,10 @@ pub(super) async fn run(
                         } else {
                             // AWS ends sessions after 3 hours: start another,
                             // then fill the gap from FilterLogEvents.
-                            session = start_live_tail(ctx, reader, since, until).await?;
+                            session = start_live_tail(ctx, readers, since, until).await?;
                         }
                         f.live_tail = session.is_some();
-                        f.poll(printer).await?;
+                        f.poll(ctx, printer).await?;
                     }
                 }
             }
@@ -137,7 +146,7 @@ pub(super) async fn run(
                     _ = tokio::time::sleep(interval) => {}
                     _ = &mut stop => break,
                 }
-                match f.poll(printer).await {
+                match f.poll(ctx, printer).await {
                     Ok(()) => interval = follow.interval,
                     Err(e) if e.is_throttling() => {
                         interval = (interval * 2).min(MAX_POLL_INTERVAL.max(follow.interval));
@@ -153,14 +162,15 @@ pub(super) async fn run(
     }
     // At --until, one last pass for events that arrived late; --follow-for just stops.
     if until.is_some_and(|u| u <= timewin::now_ms()) {
-        f.poll(printer).await?;
+        f.poll(ctx, printer).await?;
     }
+    f.release(printer, Vec::new(), true)?;
     ctx.ui.detail("stopped following");
     Ok(())
 }
 
-pub(super) struct Follower<'r, 'a> {
-    reader: &'r Reader<'a>,
+struct Follower<'r, 'a> {
+    readers: &'r [Reader<'a>],
     since: i64,
     until: Option<i64>,
     seen: Seen,
@@ -168,40 +178,53 @@ pub(super) struct Follower<'r, 'a> {
     floor: i64,
     /// A Live Tail session is running.
     live_tail: bool,
+    /// Polling several groups: how long an event is held back so that an
+    /// older event of another function, returned by a later poll, still
+    /// prints before it (one poll interval); 0 with one group.
+    hold_ms: i64,
+    /// Admitted, not yet printed (held back), in merge order.
+    pending: Vec<Event>,
+    /// Functions already said to have no log group yet.
+    noted: HashSet<String>,
 }
 
-impl<'r, 'a> Follower<'r, 'a> {
-    /// A follower that polls `reader` from `since` (no Live Tail).
-    pub(super) fn polling(reader: &'r Reader<'a>, since: i64, until: Option<i64>) -> Self {
-        Follower {
-            reader,
-            since,
-            until,
-            seen: Seen::default(),
-            floor: since,
-            live_tail: false,
-        }
-    }
-
+impl Follower<'_, '_> {
     /// One FilterLogEvents pass from the floor; prints what is new.
-    async fn poll(&mut self, printer: &mut Printer) -> Result<()> {
-        let fresh = self.fresh().await?;
-        printer.print(&fresh)
-    }
-
-    /// One FilterLogEvents pass from the floor: the events not seen yet.
-    pub(super) async fn fresh(&mut self) -> Result<Vec<Event>> {
-        let events = self.reader.read(self.floor, self.until).await?;
+    async fn poll(&mut self, ctx: &Ctx<'_>, printer: &mut Printer) -> Result<()> {
+        let mut missing = Vec::new();
+        let events = multi::read_all(self.readers, self.floor, self.until, &mut missing).await?;
+        multi::note_missing(ctx, self.readers, missing, &mut self.noted);
         let fresh: Vec<Event> = events
             .into_iter()
             .filter(|e| self.seen.admit_polled(e))
             .collect();
+        self.release(printer, fresh, false)?;
         if let Some(newest) = self.seen.newest {
             let f = newest.min(timewin::now_ms()) - LOOKBACK_MS;
             self.floor = self.floor.max(f).max(self.since);
             self.seen.prune(self.floor, self.live_tail);
         }
-        Ok(fresh)
+        Ok(())
+    }
+}
+
+impl Follower<'_, '_> {
+    /// Print `fresh`, or with several groups polled, what of it and of the
+    /// held events is older than the reorder window (`all`: everything).
+    fn release(&mut self, printer: &mut Printer, fresh: Vec<Event>, all: bool) -> Result<()> {
+        if self.hold_ms == 0 && self.pending.is_empty() {
+            return printer.print(&fresh);
+        }
+        self.pending.extend(fresh);
+        self.pending = multi::merge(std::mem::take(&mut self.pending));
+        let cut = if all || self.live_tail {
+            i64::MAX
+        } else {
+            timewin::now_ms() - self.hold_ms
+        };
+        let n = self.pending.partition_point(|e| e.timestamp <= cut);
+        let out: Vec<Event> = self.pending.drain(..n).collect();
+        printer.print(&out)
     }
 }
 
@@ -213,80 +236,124 @@ struct LiveSession {
 
 /// Which of a Live Tail session's events belong to what is followed.
 struct LiveScope {
-    /// The group, by ARN (as Live Tail names it) and by name.
-    arn: String,
-    group: String,
-    /// Empty: every stream.
-    prefixes: Vec<String>,
+    groups: Vec<LiveGroup>,
     since: i64,
     until: Option<i64>,
+}
+
+/// One group of a session.
+struct LiveGroup {
+    /// By ARN (as Live Tail names it) and by name.
+    arn: String,
+    name: String,
+    /// The label its lines carry when several functions are followed.
+    function: Option<String>,
+    /// Empty: every stream.
+    prefixes: Vec<String>,
 }
 
 impl LiveScope {
-    /// One update's events that are in scope, sorted.
+    /// One update's events that are in scope, in merge order.
     fn events(&self, results: &[LiveTailSessionLogEvent]) -> Vec<Event> {
         let mut events: Vec<Event> = results
             .iter()
-            .filter(|e| {
-                // Emulators may send other groups' events.
-                e.log_group_identifier()
-                    .is_none_or(|g| g == self.arn || g == self.group)
-            })
-            .map(|e| Event {
-                timestamp: e.timestamp().unwrap_or_default(),
-                ingestion_time: e.ingestion_time().unwrap_or_default(),
-                stream: e.log_stream_name().unwrap_or_default().to_string(),
-                event_id: None,
-                message: e.message().unwrap_or_default().to_string(),
-                function: None,
-            })
-            .filter(|e| {
-                (self.prefixes.is_empty()
-                    || self
-                        .prefixes
-                        .iter()
-                        .any(|p| e.stream.starts_with(p.as_str())))
-                    && e.timestamp >= self.since
-                    && self.until.is_none_or(|u| e.timestamp <= u)
+            .filter_map(|e| {
+                // Emulators may send other groups' events (or none named).
+                let g = match e.log_group_identifier() {
+                    Some(id) => self.groups.iter().find(|g| g.arn == id || g.name == id),
+                    None => self.groups.first().filter(|_| self.groups.len() == 1),
+                }?;
+                let ev = Event {
+                    function: g.function.clone(),
+                    timestamp: e.timestamp().unwrap_or_default(),
+                    ingestion_time: e.ingestion_time().unwrap_or_default(),
+                    stream: e.log_stream_name().unwrap_or_default().to_string(),
+                    event_id: None,
+                    message: e.message().unwrap_or_default().to_string(),
+                };
+                let keep = (g.prefixes.is_empty()
+                    || g.prefixes.iter().any(|p| ev.stream.starts_with(p.as_str())))
+                    && ev.timestamp >= self.since
+                    && self.until.is_none_or(|u| ev.timestamp <= u);
+                keep.then_some(ev)
             })
             .collect();
         sort_events(&mut events);
-        events
+        multi::merge(events)
     }
 }
 
-/// Start a Live Tail session, or say why not (with -v) and return None so
-/// the caller polls. A group that does not exist is an error.
+/// Start one Live Tail session of every group, or say why not (with -v)
+/// and return None so the caller polls. With one group, a group that does
+/// not exist is an error; with several, a reason to poll (which reads the
+/// others meanwhile).
 async fn start_live_tail(
     ctx: &Ctx<'_>,
-    reader: &Reader<'_>,
+    readers: &[Reader<'_>],
     since: i64,
     until: Option<i64>,
 ) -> Result<Option<LiveSession>> {
-    let arn = match reader.group_arn().await {
-        Ok(Some(a)) => a,
-        Ok(None) => return Err(reader.group_not_found()),
-        Err(e) => {
-            ctx.ui.detail(format!(
-                "cannot use Live Tail ({e}); following by polling FilterLogEvents"
-            ));
-            return Ok(None);
-        }
+    // More groups than one session takes: polling, rather than several
+    // sessions (AWS allows 15 at once per account, shared with the console).
+    if readers.len() > live_tail::MAX_LOG_GROUPS {
+        ctx.ui.detail(format!(
+            "Live Tail takes at most {} log groups in a session; following {} by polling FilterLogEvents",
+            live_tail::MAX_LOG_GROUPS,
+            readers.len()
+        ));
+        return Ok(None);
+    }
+    let arns = multi::bounded(
+        readers.iter().map(|r| r.group_arn()).collect(),
+        multi::PARALLEL,
+    )
+    .await;
+    let now = timewin::now_ms();
+    let mut groups = Vec::new();
+    for (r, arn) in readers.iter().zip(arns) {
+        let arn = match arn {
+            Ok(Some(a)) => a,
+            Ok(None) if readers.len() == 1 => return Err(r.group_not_found()),
+            Ok(None) => {
+                ctx.ui.detail(format!(
+                    "log group {} does not exist yet; following by polling FilterLogEvents",
+                    r.group.name
+                ));
+                return Ok(None);
+            }
+            Err(e) => {
+                ctx.ui.detail(format!(
+                    "cannot use Live Tail ({e}); following by polling FilterLogEvents"
+                ));
+                return Ok(None);
+            }
+        };
+        groups.push(LiveGroup {
+            arn,
+            name: r.group.name.clone(),
+            function: r.function.clone(),
+            prefixes: r.streams.live_tail_prefixes(now),
+        });
+    }
+    // AWS takes stream prefixes only with one log group: with several,
+    // every stream is tailed and each group's are picked here.
+    let prefixes = match groups.as_slice() {
+        [one] => one.prefixes.clone(),
+        _ => Vec::new(),
     };
-    let prefixes = reader.streams.live_tail_prefixes(timewin::now_ms());
+    let arns: Vec<String> = groups.iter().map(|g| g.arn.clone()).collect();
+    let first = &readers[0];
     let started = Instant::now();
-    match live_tail::start(reader.aws, reader.client, &arn, &prefixes, reader.filter).await {
+    match live_tail::start(first.aws, first.client, &arns, &prefixes, first.filter).await {
         Ok(stream) => {
             ctx.ui.detail(format!(
                 "following with CloudWatch Live Tail ({})",
-                reader.aws.endpoint_label(Service::Logs)
+                first.aws.endpoint_label(Service::Logs)
             ));
             Ok(Some(LiveSession {
                 stream,
                 scope: LiveScope {
-                    arn,
-                    group: reader.group.name.clone(),
-                    prefixes,
+                    groups,
                     since,
                     until,
                 },
@@ -357,10 +424,14 @@ mod tests {
     #[test]
     fn live_tail_events_are_kept_to_the_group_streams_and_window() {
         let arn = "arn:aws:logs:us-east-1:123456789012:log-group:/g";
-        let scope = LiveScope {
+        let group = |prefixes: Vec<String>| LiveGroup {
             arn: arn.into(),
-            group: "/g".into(),
-            prefixes: vec!["2024/05/01/[3]".into()],
+            name: "/g".into(),
+            function: None,
+            prefixes,
+        };
+        let scope = LiveScope {
+            groups: vec![group(vec!["2024/05/01/[3]".into()])],
             since: 100,
             until: Some(200),
         };
@@ -377,7 +448,7 @@ mod tests {
         assert!(got.iter().all(|e| e.event_id.is_none()));
 
         let all = LiveScope {
-            prefixes: Vec::new(),
+            groups: vec![group(Vec::new())],
             until: None,
             ..scope
         };

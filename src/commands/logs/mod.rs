@@ -8,7 +8,7 @@
 //! follow ([`follow`]), printing each batch as it is known ([`print`]).
 
 mod follow;
-pub mod many;
+mod multi;
 mod print;
 mod read;
 mod request;
@@ -62,6 +62,33 @@ pub enum Source {
         name: String,
         qualifier: Option<Qualifier>,
     },
+    /// Several functions (`logs A B`, `logs --all`): each read as
+    /// `Function` is, one stream merged by timestamp, each line naming its
+    /// function. The names are checked, in parallel, before anything prints.
+    Functions {
+        names: Vec<String>,
+        qualifier: Option<Qualifier>,
+    },
+}
+
+impl Source {
+    /// What is read, one source per log group, each with the function
+    /// label its lines carry (none when there is one source).
+    fn each(&self) -> Vec<(Option<String>, Source)> {
+        match self {
+            Source::Functions { names, qualifier } => names
+                .iter()
+                .map(|n| {
+                    let one = Source::Function {
+                        name: n.clone(),
+                        qualifier: qualifier.clone(),
+                    };
+                    (Some(n.clone()), one)
+                })
+                .collect(),
+            one => vec![(None, one.clone())],
+        }
+    }
 }
 
 /// How to follow new events.
@@ -78,43 +105,74 @@ pub struct Follow {
 pub async fn run(ctx: &Ctx<'_>, s: &LogsSettings) -> Result<()> {
     let clock = Clock::local();
 
-    // Resolve: the log group, and the streams a qualifier stands for.
+    // Resolve: each log group, and the streams a qualifier stands for; every
+    // function is checked (in parallel) before anything is printed.
     let aws = ctx.aws().await?;
     let client = aws.logs().await;
-    let group = resolve_group(ctx, &aws, &s.source).await?;
-    let streams = resolve_streams(ctx, &aws, s).await?;
-    ctx.ui.detail(format!(
-        "log group {} ({}), from {}{}",
-        group.name,
-        group.origin,
+    let sources = s.source.each();
+    let resolved = multi::bounded(
+        sources
+            .iter()
+            .map(|(_, src)| async {
+                let group = resolve_group(ctx, &aws, src).await?;
+                let streams = resolve_streams(ctx, &aws, src, s.stream_prefix.as_deref()).await?;
+                Ok::<_, crate::error::Error>((group, streams))
+            })
+            .collect(),
+        multi::PARALLEL,
+    )
+    .await
+    .into_iter()
+    .collect::<Result<Vec<_>>>()?;
+    let window = format!(
+        "from {}{}",
         clock.format_with_zone(s.since),
         match s.until {
             Some(u) => format!(" to {}", clock.format_with_zone(u)),
             None if s.follow.is_some() => ", following".to_string(),
             None => " to now".to_string(),
         }
-    ));
-    let reader = Reader {
-        aws: &aws,
-        client: &client,
-        group: &group,
-        filter: s.filter.as_deref(),
-        streams,
-    };
+    );
+    for ((label, _), (group, _)) in sources.iter().zip(&resolved) {
+        match label {
+            None => ctx.ui.detail(format!(
+                "log group {} ({}), {window}",
+                group.name, group.origin
+            )),
+            Some(f) => ctx
+                .ui
+                .detail(format!("function {f}: log group {}, {window}", group.name)),
+        }
+    }
+    let readers: Vec<Reader> = sources
+        .iter()
+        .zip(resolved)
+        .map(|((label, _), (group, streams))| Reader {
+            aws: &aws,
+            client: &client,
+            group,
+            function: label.clone(),
+            filter: s.filter.as_deref(),
+            streams,
+        })
+        .collect();
     let mut printer = Printer::new(ctx.ui, s.format, clock);
+    printer.label_width(sources.iter().filter_map(|(l, _)| l.as_deref()));
 
     // Act and report: each batch is printed (and flushed) as soon as it is known.
     if let Some(id) = &s.request_id {
         let follow = s.follow.as_ref();
-        return request::run(ctx, &reader, &mut printer, follow, id, s.since, s.until).await;
+        return request::run(ctx, &readers, &mut printer, follow, id, s.since, s.until).await;
     }
     match &s.follow {
         None => {
-            let events = reader.read(s.since, s.until).await?;
+            let mut missing = Vec::new();
+            let events = multi::read_all(&readers, s.since, s.until, &mut missing).await?;
+            multi::note_missing(ctx, &readers, missing, &mut Default::default());
             ctx.ui.detail(format!("{} events", events.len()));
             printer.print(&events)
         }
-        Some(f) => follow::run(ctx, &reader, &mut printer, f, s.since, s.until).await,
+        Some(f) => follow::run(ctx, &readers, &mut printer, f, s.since, s.until).await,
     }
 }
 
@@ -130,6 +188,7 @@ async fn resolve_group(ctx: &Ctx<'_>, aws: &AwsContext, source: &Source) -> Resu
             });
         }
         Source::Function { name, .. } => name,
+        Source::Functions { .. } => unreachable!("split by Source::each"),
     };
     let g = lambda::logs::log_group(&aws.lambda().await, aws, name).await?;
     ctx.ui.detail(format!(
@@ -153,12 +212,13 @@ async fn resolve_group(ctx: &Ctx<'_>, aws: &AwsContext, source: &Source) -> Resu
 async fn resolve_streams(
     ctx: &Ctx<'_>,
     aws: &AwsContext,
-    s: &LogsSettings,
+    source: &Source,
+    stream_prefix: Option<&str>,
 ) -> Result<StreamSelect> {
-    if let Some(p) = &s.stream_prefix {
-        return Ok(StreamSelect::Prefix(p.clone()));
+    if let Some(p) = stream_prefix {
+        return Ok(StreamSelect::Prefix(p.to_string()));
     }
-    let versions = match &s.source {
+    let versions = match source {
         Source::Group { version: None, .. }
         | Source::Function {
             qualifier: None, ..
@@ -184,6 +244,7 @@ async fn resolve_streams(
             ));
             versions
         }
+        Source::Functions { .. } => unreachable!("split by Source::each"),
     };
     Ok(StreamSelect::Versions(versions))
 }

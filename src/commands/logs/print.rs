@@ -3,6 +3,8 @@
 
 use std::fmt::Write;
 
+use anstyle::{AnsiColor, Style};
+
 use super::read::Event;
 use crate::error::Result;
 use crate::logfmt;
@@ -27,10 +29,30 @@ pub(super) struct Printer {
     clock: Clock,
     /// Paints stdout (a terminal, or --color always).
     paint: Ui,
+    /// With several functions: each line starts with its function's name,
+    /// padded to the longest.
+    label_width: usize,
     buf: String,
-    /// The widest function name, when events of several are printed
-    /// (each text line starts with its function's).
-    prefix_width: usize,
+}
+
+/// The colours function names are painted in: a stable one per name (not
+/// red nor the dim/bold the levels and times use).
+const LABEL_COLOURS: [AnsiColor; 6] = [
+    AnsiColor::Cyan,
+    AnsiColor::Green,
+    AnsiColor::Yellow,
+    AnsiColor::Blue,
+    AnsiColor::Magenta,
+    AnsiColor::BrightCyan,
+];
+
+/// A function's colour: FNV-1a of its name, so it is the same on every run
+/// and machine.
+fn label_colour(name: &str) -> Style {
+    let h = name.bytes().fold(0x811c_9dc5u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
+    LABEL_COLOURS[h as usize % LABEL_COLOURS.len()].on_default()
 }
 
 impl Printer {
@@ -41,16 +63,15 @@ impl Printer {
             clock,
             // Colour follows stdout here (the log lines are the result).
             paint: ui.for_stdout(),
+            label_width: 0,
             buf: String::new(),
-            prefix_width: 0,
         }
     }
 
-    /// Start each text line (short and detailed formats) with its event's
-    /// function, padded to the widest of `names`, in a colour of its own.
-    pub fn prefixed(mut self, names: &[String]) -> Self {
-        self.prefix_width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
-        self
+    /// Prefix text lines with their function, padded to the longest of
+    /// `names` (none given: no prefix).
+    pub fn label_width<'n>(&mut self, names: impl Iterator<Item = &'n str>) {
+        self.label_width = names.map(|n| n.chars().count()).max().unwrap_or(0);
     }
 
     /// Print a batch and flush it before lamctl waits for anything else.
@@ -77,6 +98,12 @@ impl Printer {
             self.buf.push_str(&output::json(e, false)?);
             return Ok(());
         }
+        if self.label_width > 0
+            && let Some(f) = &e.function
+        {
+            let padded = format!("{f:<w$}", w = self.label_width);
+            let _ = write!(self.buf, "{} ", self.paint.paint(label_colour(f), padded));
+        }
         if self.format == Format::Raw {
             // As stored, so JSON-format lines can go straight into jq.
             self.buf.push_str(e.message.trim_end_matches(['\n', '\r']));
@@ -85,10 +112,6 @@ impl Printer {
         }
         let l = logfmt::render(&e.message);
         let p = &self.paint;
-        if let Some(f) = e.function.as_deref().filter(|_| self.prefix_width > 0) {
-            let padded = format!("{:w$}", output::escape(f), w = self.prefix_width);
-            let _ = write!(self.buf, "{} ", p.paint(colour_of(f), padded));
-        }
         let _ = write!(
             self.buf,
             "{} ",
@@ -113,16 +136,6 @@ impl Printer {
         self.buf.push('\n');
         Ok(())
     }
-}
-
-/// A function's colour: the same name always gets the same one.
-fn colour_of(name: &str) -> anstyle::Style {
-    use anstyle::AnsiColor::*;
-    const COLOURS: [anstyle::AnsiColor; 6] = [Cyan, Magenta, Yellow, Green, Blue, BrightRed];
-    let h = name
-        .bytes()
-        .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(b.into()));
-    COLOURS[h as usize % COLOURS.len()].on_default()
 }
 
 #[cfg(test)]
@@ -191,5 +204,28 @@ mod tests {
                 "event_id": "3", "message": "hello\n"
             })
         );
+    }
+
+    #[test]
+    fn several_functions_prefix_each_line_padded_and_json_names_it() {
+        let mut e = ev(1_714_564_800_000, 1, "3", "hi\n");
+        e.function = Some("ab".into());
+        let mut p = printer(false, Format::Short);
+        p.label_width(["ab", "longer"].into_iter());
+        p.line(&e).unwrap();
+        assert_eq!(p.buf, "ab     2024-05-01 12:00:00.000 hi\n");
+        let mut p = printer(false, Format::Raw);
+        p.label_width(["ab", "abc"].into_iter());
+        p.line(&e).unwrap();
+        assert_eq!(p.buf, "ab  hi\n");
+        let v: serde_json::Value = serde_json::from_str(&render(true, Format::Short, &e)).unwrap();
+        assert_eq!(v["function"], "ab");
+        // The same name has the same colour every time; names differ.
+        assert_eq!(label_colour("orders"), label_colour("orders"));
+        let colours: std::collections::HashSet<String> = ["a", "b", "c", "d", "e", "f"]
+            .iter()
+            .map(|n| format!("{:?}", label_colour(n)))
+            .collect();
+        assert!(colours.len() > 1);
     }
 }

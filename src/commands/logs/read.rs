@@ -14,6 +14,10 @@ use crate::timewin;
 /// One log event; with `--output json` one such object per line.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Event {
+    /// The function it is of, when several are read (absent otherwise, so
+    /// one function's lines read as they always did).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub function: Option<String>,
     /// Milliseconds since the epoch.
     pub timestamp: i64,
     pub ingestion_time: i64,
@@ -21,9 +25,6 @@ pub struct Event {
     /// Null for events that came through Live Tail (it sends no ids).
     pub event_id: Option<String>,
     pub message: String,
-    /// The function it came from, when several are read at once.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub function: Option<String>,
 }
 
 /// The log group read, and why it is that one (for messages).
@@ -71,7 +72,9 @@ impl StreamSelect {
 pub(super) struct Reader<'a> {
     pub aws: &'a AwsContext,
     pub client: &'a Client,
-    pub group: &'a Group,
+    pub group: Group,
+    /// The function label its events carry when several are read.
+    pub function: Option<String>,
     pub filter: Option<&'a str>,
     pub streams: StreamSelect,
 }
@@ -135,12 +138,12 @@ impl Reader<'_> {
                         continue;
                     }
                     out.push(Event {
+                        function: self.function.clone(),
                         timestamp: e.timestamp().unwrap_or_default(),
                         ingestion_time: e.ingestion_time().unwrap_or_default(),
                         stream: stream_name.to_string(),
                         event_id: e.event_id().map(String::from),
                         message: e.message().unwrap_or_default().to_string(),
-                        function: None,
                     });
                 }
                 match resp.next_token() {
@@ -162,7 +165,7 @@ impl Reader<'_> {
     }
 
     pub fn group_not_found(&self) -> Error {
-        let g = self.group;
+        let g = &self.group;
         Error::Aws {
             message: format!(
                 "log group '{}' does not exist in {}",
@@ -227,12 +230,12 @@ pub(super) fn sort_events(events: &mut [Event]) {
 #[cfg(test)]
 pub(super) fn ev(ts: i64, ing: i64, id: &str, msg: &str) -> Event {
     Event {
+        function: None,
         timestamp: ts,
         ingestion_time: ing,
         stream: "s".into(),
         event_id: Some(id.into()),
         message: msg.into(),
-        function: None,
     }
 }
 

@@ -6,8 +6,10 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use super::follow::deadline;
+use super::multi::{PARALLEL, bounded, merge};
 use super::print::Printer;
 use super::read::{Event, Reader};
+use super::seen::id_key;
 use super::{Ctx, Follow, secs};
 use crate::error::Result;
 use crate::logfmt::{self, Marker};
@@ -15,7 +17,7 @@ use crate::timewin;
 
 pub(super) async fn run(
     ctx: &Ctx<'_>,
-    reader: &Reader<'_>,
+    readers: &[Reader<'_>],
     printer: &mut Printer,
     follow: Option<&Follow>,
     id: &str,
@@ -36,21 +38,41 @@ pub(super) async fn run(
     let mut printed: HashSet<String> = HashSet::new();
     loop {
         let last = follow.is_none() || deadline.is_some_and(|d| started.elapsed() >= d);
-        let (events, complete) = invocation(ctx, reader, id, since, until).await?;
-        let fresh: Vec<Event> = events
+        // With several functions the id is looked for in each group (it
+        // is one function's); their lines merged as any others are.
+        let found = bounded(
+            readers
+                .iter()
+                .map(|r| invocation(ctx, r, id, since, until))
+                .collect(),
+            PARALLEL,
+        )
+        .await;
+        let (mut events, mut complete) = (Vec::new(), false);
+        for got in found {
+            match got {
+                Ok((e, c)) => {
+                    events.extend(e);
+                    complete |= c;
+                }
+                // One of several that never logged has no lines of it.
+                Err(e) if readers.len() > 1 && e.is_not_found() => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let fresh: Vec<Event> = merge(events)
             .into_iter()
-            .filter(|e| {
-                e.event_id
-                    .as_ref()
-                    .is_none_or(|i| printed.insert(i.clone()))
-            })
+            .filter(|e| id_key(e).is_none_or(|i| printed.insert(i)))
             .collect();
         printer.print(&fresh)?;
         if last || complete {
             if printed.is_empty() {
+                let groups = match readers {
+                    [one] => one.group.name.clone(),
+                    _ => format!("the log groups of {} functions", readers.len()),
+                };
                 ctx.ui.note(format!(
-                    "no log events of request {id} in {} in this window (widen it with --since)",
-                    reader.group.name
+                    "no log events of request {id} in {groups} in this window (widen it with --since)"
                 ));
             }
             return Ok(());

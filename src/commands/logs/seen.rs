@@ -25,8 +25,25 @@ pub(super) struct Seen {
 /// seen twice (one through each API), unless each API sent it twice.
 fn content_key(e: &Event) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    (&e.stream, e.timestamp, e.ingestion_time, &e.message).hash(&mut h);
+    (
+        &e.function,
+        &e.stream,
+        e.timestamp,
+        e.ingestion_time,
+        &e.message,
+    )
+        .hash(&mut h);
     h.finish()
+}
+
+/// An event id is unique within its log group only: with several
+/// functions it is kept with the function's name (which has no `/`).
+pub(super) fn id_key(e: &Event) -> Option<String> {
+    let id = e.event_id.as_ref()?;
+    Some(match &e.function {
+        Some(f) => format!("{f}/{id}"),
+        None => id.clone(),
+    })
 }
 
 /// Consume one occurrence of `k`; false when there is none left.
@@ -50,11 +67,11 @@ fn bump(map: &mut HashMap<u64, (u32, i64)>, k: u64, ts: i64) {
 impl Seen {
     /// Whether an event FilterLogEvents returned is new (and remember it).
     pub fn admit_polled(&mut self, e: &Event) -> bool {
-        if let Some(id) = &e.event_id {
-            if self.ids.contains_key(id) {
+        if let Some(id) = id_key(e) {
+            if self.ids.contains_key(&id) {
                 return false;
             }
-            self.ids.insert(id.clone(), e.timestamp);
+            self.ids.insert(id, e.timestamp);
         }
         let k = content_key(e);
         if take(&mut self.live, k) {

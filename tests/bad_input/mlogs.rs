@@ -1,0 +1,16 @@
+//! Issue 25's `logs` over several functions: names with --log-group,
+//! --all with names, --all finding nothing, a bad name among several.
+
+use super::{Case, case};
+
+pub(super) fn cases() -> Vec<Case> {
+    vec![
+        case(&["logs", "fa", "fb", "--log-group", "/g"], 2, "--log-group"),
+        case(&["logs", "--all", "fa"], 2, "--all"),
+        case(&["logs", "--all", "--log-group", "/g"], 2, "--all"),
+        // The case's directory holds only its own lamctl.toml: no member below.
+        case(&["logs", "--all"], 2, "--all found no lamctl.toml"),
+        case(&["logs", "fa", "not a name"], 2, "invalid function name"),
+        case(&["logs", "fa", "fb", "--qualifier", "a.b"], 2, "qualifier"),
+    ]
+}

@@ -23,11 +23,13 @@ use crate::error::{Error, Result};
 /// CSV and JSONL files 1 MiB chunks are 0.15-0.3% larger than 4 MiB ones
 /// and 0.3-0.8% smaller than 256 KiB ones (docs/benchmarks.md).
 pub(super) const CHUNK: usize = 1024 * 1024;
-/// libdeflate level for the chunks, as for every file from 256 KiB: on the
-/// CSV and JSONL trees the output is 4-6% smaller than Info-ZIP's at about
-/// 0.4 of its CPU time; level 5 saves 20% of the CPU for 1.1-2.2% more
-/// output, level 7 costs 50% more for 1%.
-const CHUNK_LEVEL: i32 = 6;
+/// libdeflate level for the chunks. On the benchmark's CSV and JSONL files
+/// (docs/benchmarks.md) level 5 deflates at about a third of Info-ZIP's
+/// CPU time to an output 3.7% smaller; level 6 costs 25-35% more CPU for
+/// 1.1-2.2% less output (0.6-1.0 ms per KB saved), which would put the
+/// JSONL tree at Info-ZIP's 0.30x on two cores; zlib-rs's level 6 is both
+/// slower and larger than Info-ZIP's output.
+const CHUNK_LEVEL: i32 = 5;
 /// Chunks read but not yet spilled, per compressing thread: bounds memory.
 const IN_FLIGHT_PER_THREAD: usize = 3;
 

@@ -90,25 +90,49 @@ const DIST_EXTRA: [u8; 30] = [
     13,
 ];
 
-/// Skip one block's symbols, through its end-of-block code.
+/// Skip one block's symbols, through its end-of-block code. This is most
+/// of the walk's time (about a tenth of deflating's), so the bits are kept
+/// in a 64-bit buffer refilled a word at a time.
 fn symbols(bits: &mut Bits, lit: &Table, dist: &Table, total: usize) -> Option<()> {
+    let data = bits.data;
+    // `buf` holds `cnt` bits that start at bit `pos`; its bytes come from
+    // `data[next..]`.
+    let mut buf = bits.peek();
+    let mut cnt = 64 - (bits.pos % 8) as u32;
+    let mut next = bits.pos / 8 + 8;
+    let mut pos = bits.pos;
     loop {
         // One look holds a literal/length code, its extra bits, a distance
-        // code and its extra bits: at most 15 + 5 + 15 + 13 = 48 of 57 bits.
-        let b = bits.peek();
-        let (sym, mut used) = lit.decode(b)?;
-        if sym < 256 {
-            bits.pos += used;
-        } else if sym == 256 {
-            bits.pos += used;
-            return Some(());
-        } else {
-            used += *LEN_EXTRA.get(sym as usize - 257)? as usize;
-            let (d, dl) = dist.decode(b >> used)?;
-            used += dl + *DIST_EXTRA.get(d as usize)? as usize;
-            bits.pos += used;
+        // code and its extra bits: at most 15 + 5 + 15 + 13 = 48 bits.
+        if cnt < 48 {
+            let word = match data.get(next..next + 8) {
+                Some(b) => u64::from_le_bytes(b.try_into().expect("8 bytes")),
+                None => {
+                    let mut b = [0u8; 8];
+                    let rest = data.get(next..).unwrap_or(&[]);
+                    b[..rest.len()].copy_from_slice(rest);
+                    u64::from_le_bytes(b)
+                }
+            };
+            buf |= word << cnt;
+            let take = (63 - cnt) / 8;
+            next += take as usize;
+            cnt += take * 8;
         }
-        if bits.pos > total {
+        let (sym, mut used) = lit.decode(buf)?;
+        if sym > 256 {
+            used += u32::from(*LEN_EXTRA.get(sym as usize - 257)?);
+            let (d, dl) = dist.decode(buf >> used)?;
+            used += dl + u32::from(*DIST_EXTRA.get(usize::from(d))?);
+        }
+        buf >>= used;
+        cnt -= used;
+        pos += used as usize;
+        if sym == 256 {
+            bits.pos = pos;
+            return Some(());
+        }
+        if pos > total {
             return None;
         }
     }
@@ -136,7 +160,7 @@ fn dynamic_tables(bits: &mut Bits, lit: &mut Table, dist: &mut Table) -> Option<
     let mut i = 0;
     while i < hlit + hdist {
         let (sym, used) = clt.decode(bits.peek())?;
-        bits.pos += used;
+        bits.pos += used as usize;
         let (value, times) = match sym {
             0..=15 => (sym as u8, 1),
             16 => (*lens.get(i.checked_sub(1)?)?, 3 + bits.take(2) as usize),
@@ -183,20 +207,29 @@ impl Bits<'_> {
     }
 }
 
+/// Codes up to this long are found in one lookup; longer (rarer) ones by
+/// a canonical decode. A full table for 15-bit codes would cost more to
+/// fill, for every block, than the lookups it saves.
+const PRIMARY: u32 = 10;
+
 /// A canonical Huffman code as a lookup table indexed by the next `bits`
 /// bits of the stream: each entry is the symbol << 4 | its code's length
-/// (0 where no code matches).
+/// (0 where no code of at most `PRIMARY` bits matches).
 #[derive(Default)]
 struct Table {
     bits: u32,
     entries: Vec<u16>,
+    /// Codes per length, and the symbols in code order (RFC 1951's
+    /// canonical order), for the codes longer than `PRIMARY`.
+    count: [u16; 16],
+    sorted: Vec<u16>,
 }
 
 impl Table {
     /// `None` for an over-subscribed code; incomplete codes are allowed
     /// (a block with one distance code has one).
     fn build(&mut self, lens: &[u8]) -> Option<()> {
-        let mut count = [0u32; 16];
+        let mut count = [0u16; 16];
         for &l in lens {
             count[l as usize] += 1;
         }
@@ -212,18 +245,30 @@ impl Table {
         let mut next = [0u32; 16];
         let mut code = 0;
         for l in 1..16 {
-            code = (code + count[l - 1]) << 1;
+            code = (code + u32::from(count[l - 1])) << 1;
             next[l] = code;
         }
-        self.bits = max;
+        self.count = count;
+        self.bits = max.min(PRIMARY);
         self.entries.clear();
-        self.entries.resize(1 << max, 0);
+        self.entries.resize(1 << self.bits, 0);
+        let mut offs = [0usize; 16];
+        for l in 1..16 {
+            offs[l] = offs[l - 1] + usize::from(count[l - 1]);
+        }
+        self.sorted.clear();
+        self.sorted.resize(offs[15] + usize::from(count[15]), 0);
         for (sym, &l) in lens.iter().enumerate() {
             if l == 0 {
                 continue;
             }
+            self.sorted[offs[l as usize]] = sym as u16;
+            offs[l as usize] += 1;
             let c = next[l as usize];
             next[l as usize] += 1;
+            if u32::from(l) > self.bits {
+                continue;
+            }
             let rev = (c.reverse_bits() >> (32 - u32::from(l))) as usize;
             let entry = ((sym as u16) << 4) | u16::from(l);
             for e in self.entries.iter_mut().skip(rev).step_by(1 << l) {
@@ -233,10 +278,30 @@ impl Table {
         Some(())
     }
 
-    fn decode(&self, b: u64) -> Option<(u16, usize)> {
+    /// The symbol and the length of its code at the start of `b`.
+    fn decode(&self, b: u64) -> Option<(u16, u32)> {
         let e = self.entries[(b & ((1 << self.bits) - 1)) as usize];
-        let len = (e & 15) as usize;
-        (len > 0).then_some((e >> 4, len))
+        if e != 0 {
+            return Some((e >> 4, u32::from(e & 15)));
+        }
+        self.slow(b)
+    }
+
+    /// Bit by bit, as zlib's puff.c does.
+    fn slow(&self, b: u64) -> Option<(u16, u32)> {
+        let (mut code, mut first, mut index) = (0i32, 0i32, 0i32);
+        for len in 1..16 {
+            code |= ((b >> (len - 1)) & 1) as i32;
+            let count = i32::from(self.count[len]);
+            if code - count < first {
+                let sym = *self.sorted.get((index + code - first) as usize)?;
+                return Some((sym, len as u32));
+            }
+            index += count;
+            first = (first + count) << 1;
+            code <<= 1;
+        }
+        None
     }
 }
 

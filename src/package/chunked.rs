@@ -23,13 +23,29 @@ use crate::error::{Error, Result};
 /// CSV and JSONL files 1 MiB chunks are 0.15-0.3% larger than 4 MiB ones
 /// and 0.3-0.8% smaller than 256 KiB ones (docs/benchmarks.md).
 pub(super) const CHUNK: usize = 1024 * 1024;
-/// libdeflate level for the chunks. On the benchmark's CSV and JSONL files
-/// (docs/benchmarks.md) level 5 deflates at about a third of Info-ZIP's
-/// CPU time to an output 3.7% smaller; level 6 costs 25-35% more CPU for
-/// 1.1-2.2% less output (0.6-1.0 ms per KB saved), which would put the
-/// JSONL tree at Info-ZIP's 0.30x on two cores; zlib-rs's level 6 is both
-/// slower and larger than Info-ZIP's output.
+/// libdeflate level for the chunks of data files (CSV, JSONL, shared
+/// libraries, anything not in `SOURCE`). On the benchmark's CSV and JSONL
+/// files level 5 deflates at about a third of Info-ZIP's CPU time to an
+/// output 3.7% smaller; level 6 costs 25-35% more CPU for 1.1-2.2% less
+/// (0.6-1.0 ms of one core per KB saved), which would put the JSONL tree at
+/// Info-ZIP's 0.30x on two cores. zlib-rs's level 6 is slower and larger.
 const CHUNK_LEVEL: i32 = 5;
+/// Level for the chunks of JavaScript and TypeScript sources: on the node
+/// tree's 6-12 MB bundles libdeflate's levels 5 and 6 come out 5% and 2%
+/// larger than zlib's 6 (Info-ZIP's), and 7 as small, for about the CPU
+/// zlib-rs's 6 took. Measured in docs/benchmarks.md.
+const SOURCE_LEVEL: i32 = 7;
+/// Extensions (lower case) of the sources deflated at `SOURCE_LEVEL`.
+const SOURCE: &[&str] = &["js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx", "map"];
+
+/// The chunks' level for a file of this name.
+fn level_for(name: &str) -> i32 {
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    match ext {
+        Some(e) if !e.contains('/') && SOURCE.contains(&e.as_str()) => SOURCE_LEVEL,
+        _ => CHUNK_LEVEL,
+    }
+}
 /// Chunks read but not yet spilled, per compressing thread: bounds memory.
 const IN_FLIGHT_PER_THREAD: usize = 3;
 
@@ -120,11 +136,12 @@ pub(super) fn chunked_file(
     let (to, from) = sync_channel::<(usize, Vec<u8>)>(threads);
     let from = Mutex::new(from);
     let (done_to, done) = channel::<(usize, Vec<u8>)>();
+    let level = level_for(&entry.name);
     std::thread::scope(|s| -> Result<()> {
         for _ in 0..threads {
             let (from, done_to) = (&from, done_to.clone());
             s.spawn(move || {
-                let mut d = ChunkDeflater::new();
+                let mut d = ChunkDeflater::new(level);
                 loop {
                     let job = from.lock().expect("chunk queue").recv();
                     let Ok((i, data)) = job else { break };
@@ -198,15 +215,19 @@ pub(super) fn chunked_file(
 /// A chunk thread's compressor and output buffer.
 struct ChunkDeflater {
     c: libdeflater::Compressor,
+    level: i32,
     out: Vec<u8>,
 }
 
 impl ChunkDeflater {
-    fn new() -> Self {
-        let level =
-            libdeflater::CompressionLvl::new(CHUNK_LEVEL).expect("a valid libdeflate level");
-        let c = libdeflater::Compressor::new(level);
-        ChunkDeflater { c, out: Vec::new() }
+    fn new(level: i32) -> Self {
+        let lvl = libdeflater::CompressionLvl::new(level).expect("a valid libdeflate level");
+        let c = libdeflater::Compressor::new(lvl);
+        ChunkDeflater {
+            c,
+            level,
+            out: Vec::new(),
+        }
     }
 
     /// The chunk's deflate stream: finished for the last chunk, joinable
@@ -226,16 +247,16 @@ impl ChunkDeflater {
         if last || unfinish(&mut s) {
             s
         } else {
-            zlib_chunk(chunk)
+            zlib_chunk(chunk, self.level)
         }
     }
 }
 
 /// A chunk deflated by zlib-rs ending in a full flush: joinable as it is.
 /// Only used should libdeflate's output ever fail to parse.
-fn zlib_chunk(chunk: &[u8]) -> Vec<u8> {
+fn zlib_chunk(chunk: &[u8], level: i32) -> Vec<u8> {
     use flate2::{Compress, Compression, FlushCompress};
-    let mut c = Compress::new(Compression::new(CHUNK_LEVEL as u32), false);
+    let mut c = Compress::new(Compression::new(level as u32), false);
     let mut out = Vec::with_capacity(chunk.len() + chunk.len() / 16 + 64);
     loop {
         let read = c.total_in() as usize;
@@ -297,6 +318,38 @@ mod tests {
         }
         out.truncate(n);
         out
+    }
+
+    #[test]
+    fn sources_take_the_source_level_and_data_the_chunk_level() {
+        assert_eq!(level_for("dist/bundle.JS"), SOURCE_LEVEL);
+        assert_eq!(level_for("lib/typescript.js"), SOURCE_LEVEL);
+        assert_eq!(level_for("a.min.mjs"), SOURCE_LEVEL);
+        assert_eq!(level_for("data/orders.csv"), CHUNK_LEVEL);
+        assert_eq!(level_for("lib.js/blob"), CHUNK_LEVEL);
+        assert_eq!(level_for("Makefile"), CHUNK_LEVEL);
+        // What the level changes is the bytes: a source at 7, data at 5.
+        let data = text(CHUNK + 5);
+        let t = tempfile::tempdir().unwrap();
+        let base = t.path().join("out.zip.tmp");
+        let mut streams = Vec::new();
+        for name in ["big.js", "big.csv"] {
+            let e = entry(t.path(), name, &data);
+            let c = chunked_file(&e, data.len() as u64, 1, false, &base)
+                .unwrap()
+                .unwrap();
+            streams.push(stream(&c));
+        }
+        for (s, level) in streams.iter().zip([SOURCE_LEVEL, CHUNK_LEVEL]) {
+            let mut d = ChunkDeflater::new(level);
+            let want = [
+                d.deflate(&data[..CHUNK], false),
+                d.deflate(&data[CHUNK..], true),
+            ]
+            .concat();
+            assert!(*s == want, "level {level}");
+        }
+        assert!(streams[0] != streams[1], "the levels differ on this text");
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod cache;
 mod chunked;
 mod compress;
 mod digest;
+mod join;
 mod output;
 mod pipeline;
 mod sample;
@@ -59,12 +60,16 @@ const STORED_EXTENSIONS: &[&str] = &[
 
 /// Files at most this big are compressed by workers with buffers they reuse.
 const IN_MEMORY_MAX: u64 = 4 * 1024 * 1024;
-/// Files up to this size are still read whole and compressed by a worker,
-/// one such big file at a time so memory stays bounded; only bigger ones,
-/// and already-compressed big ones, are streamed through the writer.
+/// A bigger file is deflated in chunks, streamed (`chunked`). One whose
+/// sample does not shrink is stored: read whole by a worker up to this
+/// size, one such file at a time; streamed through the writer beyond it.
 const BIG_MAX: u64 = 32 * 1024 * 1024;
-/// zlib-rs level for the files the writer streams (over `BIG_MAX`): at 7 its
-/// output is closest to libdeflate's level 7 used for all others.
+/// Workers deflate files up to this size in chunks: their local headers
+/// have 32-bit sizes. Bigger ones (and big already-compressed ones) are
+/// streamed through the writer, with ZIP64 headers when they need them.
+const CHUNKED_MAX: u64 = u32::MAX as u64 - 1024;
+/// zlib-rs level for the files the writer deflates (over `CHUNKED_MAX`, or
+/// whose chunks did not shrink): at 7 its output is closest to libdeflate's.
 const STREAM_LEVEL: i64 = 7;
 
 #[derive(Debug, Clone)]
@@ -421,10 +426,11 @@ mod tests {
         let environ = Path::new("/proc/self/environ");
         let size = std::fs::metadata(environ).unwrap().len();
         assert_eq!(size, 0);
-        let mut d = compress::Deflater::new(1);
+        let t = tempfile::tempdir().unwrap();
+        let base = t.path().join("out.zip.tmp");
+        let mut d = compress::Deflater::new(1, &base);
         assert!(more(d.prepare(&claimed(environ, size), None).map(|_| ())));
         // Neighbours: a file that grew after the walk, in memory and chunked.
-        let t = tempfile::tempdir().unwrap();
         let small = t.path().join("small");
         std::fs::write(&small, b"0123456789").unwrap();
         assert!(more(d.prepare(&claimed(&small, 5), None).map(|_| ())));
@@ -435,10 +441,11 @@ mod tests {
         let claimed_size = IN_MEMORY_MAX + 1;
         assert!((text.len() as u64) > claimed_size);
         assert!(more(
-            chunked::chunked_file(&claimed(&big, claimed_size), claimed_size, 1, false).map(|_| ())
+            chunked::chunked_file(&claimed(&big, claimed_size), claimed_size, 1, false, &base)
+                .map(|_| ())
         ));
         let whole = text.len() as u64;
-        assert!(chunked::chunked_file(&claimed(&big, whole), whole, 1, false).is_ok());
+        assert!(chunked::chunked_file(&claimed(&big, whole), whole, 1, false, &base).is_ok());
     }
 
     #[test]

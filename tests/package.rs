@@ -1069,4 +1069,5 @@ fn cache_location_no_cache_and_its_bound() {
         .fails(2, "LAMCTL_CACHE_MAX_MB=lots is not a number of megabytes");
 }
 
+mod big;
 mod splice;

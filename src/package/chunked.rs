@@ -1,88 +1,184 @@
 //! Big files on every core: a file is cut into 1 MiB chunks at fixed
-//! offsets, deflated independently and concatenated, pigz-style, into one
-//! deflate stream that depends only on the bytes (docs/packaging.md).
+//! offsets, each deflated by libdeflate on its own and joined into one
+//! deflate stream (`join::unfinish`) that depends only on the bytes
+//! (docs/packaging.md). The file is streamed: read chunk by chunk, and the
+//! output spilled in order to an unlinked file beside the zip, so neither
+//! the file nor its deflated data is ever held whole.
 
+use std::collections::BTreeMap;
+use std::ffi::OsString;
 use std::fs::File;
+use std::io::{self, Read};
+use std::os::unix::fs::FileExt;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::Entry;
 use super::cache::{self, Key};
+use super::join::unfinish;
 use crate::error::{Error, Result};
 
 /// Big files are cut into chunks of this size, each deflated on its own.
-const CHUNK: usize = 1024 * 1024;
-/// zlib-rs level for the chunks: Info-ZIP's own default level. Level 7 made
-/// the big files about 0.1% smaller for about 17% more CPU on the node tree;
-/// at 6 every benchmark tree's archive stays smaller than Info-ZIP's, since
-/// files up to 4 MiB get libdeflate's level 7 (docs/benchmarks.md).
-const CHUNK_LEVEL: u32 = 6;
+/// Each restart of the 32 KiB dictionary costs a little: on the benchmark's
+/// CSV and JSONL files 1 MiB chunks are 0.15-0.3% larger than 4 MiB ones
+/// and 0.3-0.8% smaller than 256 KiB ones (docs/benchmarks.md).
+pub(super) const CHUNK: usize = 1024 * 1024;
+/// libdeflate level for the chunks of data files (CSV, JSONL, shared
+/// libraries, anything not in `SOURCE`). On the benchmark's CSV and JSONL
+/// files level 5 deflates at about a third of Info-ZIP's CPU time to an
+/// output 3.7% smaller; level 6 costs 25-35% more CPU for 1.1-2.2% less
+/// (0.6-1.0 ms of one core per KB saved), which would put the JSONL tree at
+/// Info-ZIP's 0.30x on two cores. zlib-rs's level 6 is slower and larger.
+const CHUNK_LEVEL: i32 = 5;
+/// Level for the chunks of JavaScript and TypeScript sources: on the node
+/// tree's 6-12 MB bundles libdeflate's levels 5 and 6 come out 5% and 2%
+/// larger than zlib's 6 (Info-ZIP's), and 7 as small, for about the CPU
+/// zlib-rs's 6 took. Measured in docs/benchmarks.md.
+const SOURCE_LEVEL: i32 = 7;
+/// Extensions (lower case) of the sources deflated at `SOURCE_LEVEL`.
+const SOURCE: &[&str] = &["js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx", "map"];
 
-/// Deflate a big file on `threads` threads, pigz-style: fixed 1 MiB chunks,
-/// each deflated independently (a fresh compressor), every chunk but the
-/// last ending in a full flush (a byte-aligned empty stored block, no final
-/// bit) and the last one finishing the stream. Their concatenation is one
-/// valid deflate stream that depends only on the bytes, whatever the thread
-/// count. Returns the chunks' output, or `None` when it does not shrink.
-pub(super) fn chunked(data: &[u8], threads: usize) -> Option<Vec<Vec<u8>>> {
-    use std::sync::Mutex;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let chunks: Vec<&[u8]> = data.chunks(CHUNK).collect();
-    let outs: Vec<Mutex<Vec<u8>>> = chunks.iter().map(|_| Mutex::new(Vec::new())).collect();
-    let next = AtomicUsize::new(0);
-    let work = || {
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(chunk) = chunks.get(i) else { break };
-            let out = deflate_chunk(chunk, i + 1 == chunks.len());
-            *outs[i].lock().expect("chunk lock") = out;
-        }
-    };
-    std::thread::scope(|s| {
-        for _ in 1..threads.min(chunks.len()) {
-            s.spawn(work);
-        }
-        work();
-    });
-    let outs: Vec<Vec<u8>> = outs
-        .into_iter()
-        .map(|o| o.into_inner().expect("chunk lock"))
-        .collect();
-    let total: usize = outs.iter().map(Vec::len).sum();
-    (total < data.len()).then_some(outs)
+/// The chunks' level for a file of this name.
+fn level_for(name: &str) -> i32 {
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    match ext {
+        Some(e) if !e.contains('/') && SOURCE.contains(&e.as_str()) => SOURCE_LEVEL,
+        _ => CHUNK_LEVEL,
+    }
+}
+/// Chunks read but not yet spilled, per compressing thread: bounds memory.
+const IN_FLIGHT_PER_THREAD: usize = 3;
+
+/// A big file's deflate stream, spilled to an unlinked file.
+pub(super) struct Chunked {
+    pub spill: Spill,
+    /// The file's CRC-32, of exactly the bytes deflated.
+    pub crc: u32,
+    /// With a cache: the content key of those bytes, and the CRC-32 of the
+    /// deflated data.
+    pub key: Option<(Key, u32)>,
 }
 
-/// `chunked` straight from the file, so a big file is never held whole:
-/// this thread reads the chunks in order (taking the CRC-32 and, with a
-/// cache, the key of exactly the bytes read) while `threads` others deflate
-/// them. `None` when the result does not shrink (the file is then stored).
-#[allow(clippy::type_complexity)]
+/// Data written once, in order, to a file that has no name, then read back.
+pub(super) struct Spill {
+    file: File,
+    pub len: u64,
+}
+
+static SPILLS: AtomicU64 = AtomicU64::new(0);
+
+impl Spill {
+    /// A new file beside `base` (the zip's temporary file), unlinked at
+    /// once: it disappears with the process, whatever happens.
+    fn create(base: &Path) -> io::Result<Self> {
+        let mut name = OsString::from(base.as_os_str());
+        name.push(format!(".chunks{}", SPILLS.fetch_add(1, Ordering::Relaxed)));
+        let file = File::options()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&name)?;
+        std::fs::remove_file(&name)?;
+        Ok(Spill { file, len: 0 })
+    }
+
+    fn push(&mut self, data: &[u8]) -> io::Result<()> {
+        self.file.write_all_at(data, self.len)?;
+        self.len += data.len() as u64;
+        Ok(())
+    }
+
+    pub fn reader(&self) -> impl Read + '_ {
+        SpillReader { spill: self, at: 0 }
+    }
+}
+
+struct SpillReader<'a> {
+    spill: &'a Spill,
+    at: u64,
+}
+
+impl Read for SpillReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let left = (self.spill.len - self.at).min(buf.len() as u64) as usize;
+        let n = self.spill.file.read_at(&mut buf[..left], self.at)?;
+        if n == 0 && left > 0 {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        self.at += n as u64;
+        Ok(n)
+    }
+}
+
+/// Deflate a big file on `threads` threads, chunk by chunk: this thread
+/// reads the chunks in order (taking the CRC-32 and, when `keyed`, the
+/// cache key of exactly the bytes read), the others deflate them, and this
+/// thread spills their output in order beside `spill_base`. Every chunk but
+/// the last is made joinable (`unfinish`); the concatenation is one deflate
+/// stream that depends only on the bytes, whatever the thread count.
+/// `None` when the result does not shrink (the file is then stored).
 pub(super) fn chunked_file(
     entry: &Entry,
     size: u64,
     threads: usize,
     keyed: bool,
-) -> Result<Option<(Vec<Vec<u8>>, u32, Option<Key>)>> {
-    use std::os::unix::fs::FileExt;
+    spill_base: &Path,
+) -> Result<Option<Chunked>> {
     use std::sync::Mutex;
-    use std::sync::mpsc::sync_channel;
+    use std::sync::mpsc::{channel, sync_channel};
     let file = File::open(&entry.path).map_err(|e| Error::io(&entry.path, e))?;
     let n = size.div_ceil(CHUNK as u64) as usize;
-    let outs: Vec<Mutex<Vec<u8>>> = (0..n).map(|_| Mutex::new(Vec::new())).collect();
+    let threads = threads.clamp(1, n.max(1));
+    let mut spill = Spill::create(spill_base).map_err(|e| Error::io(spill_base, e))?;
     let mut crc = crc32fast::Hasher::new();
     let mut key = keyed.then(|| cache::file_hasher(false));
+    let mut data_crc = crc32fast::Hasher::new();
     let (to, from) = sync_channel::<(usize, Vec<u8>)>(threads);
     let from = Mutex::new(from);
+    let (done_to, done) = channel::<(usize, Vec<u8>)>();
+    let level = level_for(&entry.name);
     std::thread::scope(|s| -> Result<()> {
         for _ in 0..threads {
-            s.spawn(|| {
+            let (from, done_to) = (&from, done_to.clone());
+            s.spawn(move || {
+                let mut d = ChunkDeflater::new(level);
                 loop {
                     let job = from.lock().expect("chunk queue").recv();
                     let Ok((i, data)) = job else { break };
-                    *outs[i].lock().expect("chunk lock") = deflate_chunk(&data, i + 1 == n);
+                    if done_to.send((i, d.deflate(&data, i + 1 == n))).is_err() {
+                        break;
+                    }
                 }
             });
         }
+        drop(done_to);
         let to = to;
+        let mut pending = BTreeMap::new();
+        let mut spilled = 0;
+        // Spill the chunks that are next in order, waiting for one first
+        // when `wait`.
+        let mut drain = |pending: &mut BTreeMap<usize, Vec<u8>>, wait: bool| -> Result<usize> {
+            if wait {
+                let (i, out) = done.recv().expect("chunk threads outlive the queue");
+                pending.insert(i, out);
+            }
+            while let Some(out) = pending.remove(&spilled) {
+                spill.push(&out).map_err(|e| Error::io(spill_base, e))?;
+                if keyed {
+                    data_crc.update(&out);
+                }
+                spilled += 1;
+            }
+            Ok(spilled)
+        };
+        let mut ready = 0;
         for i in 0..n {
+            if crate::interrupt::triggered() {
+                return Err(Error::Interrupted);
+            }
+            while i - ready >= threads * IN_FLIGHT_PER_THREAD {
+                ready = drain(&mut pending, true)?;
+            }
             let at = (i * CHUNK) as u64;
             let mut buf = vec![0u8; (size - at).min(CHUNK as u64) as usize];
             file.read_exact_at(&mut buf, at)
@@ -91,9 +187,11 @@ pub(super) fn chunked_file(
             if let Some(k) = &mut key {
                 k.update(&buf);
             }
-            if to.send((i, buf)).is_err() {
-                break;
-            }
+            to.send((i, buf)).expect("chunk threads outlive the queue");
+        }
+        drop(to);
+        while ready < n {
+            ready = drain(&mut pending, true)?;
         }
         // Nothing past the size the walk saw (see `more_than_its_size`).
         let mut past = [0u8; 1];
@@ -106,41 +204,69 @@ pub(super) fn chunked_file(
         }
         Ok(())
     })?;
-    let outs: Vec<Vec<u8>> = outs
-        .into_iter()
-        .map(|o| o.into_inner().expect("chunk lock"))
-        .collect();
-    let total: usize = outs.iter().map(Vec::len).sum();
-    let key = key.map(|k| *k.finalize().as_bytes());
-    Ok((total < size as usize).then_some((outs, crc.finalize(), key)))
+    let key = key.map(|k| (*k.finalize().as_bytes(), data_crc.finalize()));
+    Ok((spill.len < size).then_some(Chunked {
+        spill,
+        crc: crc.finalize(),
+        key,
+    }))
 }
 
-fn deflate_chunk(chunk: &[u8], last: bool) -> Vec<u8> {
-    use flate2::{Compress, Compression, FlushCompress, Status};
-    let mut c = Compress::new(Compression::new(CHUNK_LEVEL), false);
-    let flush = if last {
-        FlushCompress::Finish
-    } else {
-        FlushCompress::Full
-    };
-    // flate2 initialises the spare room it is given, so it is kept near
-    // what deflate needs (most chunks halve) rather than the worst case,
-    // and given back at the end: a big file's output is then only its size.
-    let mut out = Vec::with_capacity(chunk.len() / 2 + 1024);
-    loop {
-        let read = c.total_in() as usize;
-        let status = c
-            .compress_vec(&chunk[read..], &mut out, flush)
-            .expect("deflating from memory into memory does not fail");
-        let flushed = c.total_in() as usize == chunk.len() && out.len() < out.capacity();
-        match status {
-            Status::StreamEnd => break,
-            _ if !last && flushed => break,
-            _ => out.reserve(chunk.len() / 4 + 1024),
+/// A chunk thread's compressor and output buffer.
+struct ChunkDeflater {
+    c: libdeflater::Compressor,
+    level: i32,
+    out: Vec<u8>,
+}
+
+impl ChunkDeflater {
+    fn new(level: i32) -> Self {
+        let lvl = libdeflater::CompressionLvl::new(level).expect("a valid libdeflate level");
+        let c = libdeflater::Compressor::new(lvl);
+        ChunkDeflater {
+            c,
+            level,
+            out: Vec::new(),
         }
     }
-    out.shrink_to_fit();
-    out
+
+    /// The chunk's deflate stream: finished for the last chunk, joinable
+    /// for the others.
+    fn deflate(&mut self, chunk: &[u8], last: bool) -> Vec<u8> {
+        let bound = self.c.deflate_compress_bound(chunk.len());
+        if self.out.len() < bound {
+            self.out.resize(bound, 0);
+        }
+        let n = self
+            .c
+            .deflate_compress(chunk, &mut self.out)
+            .expect("libdeflate's bound is enough room");
+        // Room for the empty stored block `unfinish` adds.
+        let mut s = Vec::with_capacity(n + 5);
+        s.extend_from_slice(&self.out[..n]);
+        if last || unfinish(&mut s) {
+            s
+        } else {
+            zlib_chunk(chunk, self.level)
+        }
+    }
+}
+
+/// A chunk deflated by zlib-rs ending in a full flush: joinable as it is.
+/// Only used should libdeflate's output ever fail to parse.
+fn zlib_chunk(chunk: &[u8], level: i32) -> Vec<u8> {
+    use flate2::{Compress, Compression, FlushCompress};
+    let mut c = Compress::new(Compression::new(level as u32), false);
+    let mut out = Vec::with_capacity(chunk.len() + chunk.len() / 16 + 64);
+    loop {
+        let read = c.total_in() as usize;
+        c.compress_vec(&chunk[read..], &mut out, FlushCompress::Full)
+            .expect("deflating from memory into memory does not fail");
+        if c.total_in() as usize == chunk.len() && out.len() < out.capacity() {
+            return out;
+        }
+        out.reserve(chunk.len() / 4 + 1024);
+    }
 }
 
 #[cfg(test)]
@@ -165,36 +291,103 @@ mod tests {
         }
     }
 
+    fn stream(c: &Chunked) -> Vec<u8> {
+        let mut out = Vec::new();
+        c.spill.reader().read_to_end(&mut out).unwrap();
+        out
+    }
+
+    /// Lines that vary, so that the chunks' streams differ.
+    fn text(n: usize) -> Vec<u8> {
+        let mut out = Vec::with_capacity(n + 100);
+        let mut x: u64 = 3;
+        while out.len() < n {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            out.extend_from_slice(
+                format!(
+                    "{},{},order{},\"{}\"\n",
+                    x >> 44,
+                    x % 1000,
+                    x >> 58,
+                    x >> 33
+                )
+                .as_bytes(),
+            );
+        }
+        out.truncate(n);
+        out
+    }
+
+    #[test]
+    fn sources_take_the_source_level_and_data_the_chunk_level() {
+        assert_eq!(level_for("dist/bundle.JS"), SOURCE_LEVEL);
+        assert_eq!(level_for("lib/typescript.js"), SOURCE_LEVEL);
+        assert_eq!(level_for("a.min.mjs"), SOURCE_LEVEL);
+        assert_eq!(level_for("data/orders.csv"), CHUNK_LEVEL);
+        assert_eq!(level_for("lib.js/blob"), CHUNK_LEVEL);
+        assert_eq!(level_for("Makefile"), CHUNK_LEVEL);
+        // What the level changes is the bytes: a source at 7, data at 5.
+        let data = text(CHUNK + 5);
+        let t = tempfile::tempdir().unwrap();
+        let base = t.path().join("out.zip.tmp");
+        let mut streams = Vec::new();
+        for name in ["big.js", "big.csv"] {
+            let e = entry(t.path(), name, &data);
+            let c = chunked_file(&e, data.len() as u64, 1, false, &base)
+                .unwrap()
+                .unwrap();
+            streams.push(stream(&c));
+        }
+        for (s, level) in streams.iter().zip([SOURCE_LEVEL, CHUNK_LEVEL]) {
+            let mut d = ChunkDeflater::new(level);
+            let want = [
+                d.deflate(&data[..CHUNK], false),
+                d.deflate(&data[CHUNK..], true),
+            ]
+            .concat();
+            assert!(*s == want, "level {level}");
+        }
+        assert!(streams[0] != streams[1], "the levels differ on this text");
+    }
+
     #[test]
     fn chunks_make_one_stream_whatever_the_thread_count() {
-        let data =
-            b"export function handler(event) { return event.items.length; }\n".repeat(60_000);
-        assert!(
-            data.len() > 3 * CHUNK,
-            "several chunks and a short last one"
-        );
-        let one = chunked(&data, 1).unwrap().concat();
-        assert_eq!(
-            one,
-            chunked(&data, 3).unwrap().concat(),
-            "the same bytes on 1 or 3 threads"
-        );
-        let mut back = Vec::new();
-        flate2::read::DeflateDecoder::new(&one[..])
-            .read_to_end(&mut back)
-            .unwrap();
-        assert_eq!(back, data);
-        // Read from the file chunk by chunk: the same stream, CRC and key.
         let t = tempfile::tempdir().unwrap();
-        let e = entry(t.path(), "big.js", &data);
-        let (chunks, crc, key) = chunked_file(&e, data.len() as u64, 2, true)
-            .unwrap()
-            .unwrap();
-        assert_eq!(chunks.concat(), one);
-        assert_eq!(crc, crc32fast::hash(&data));
-        assert_eq!(key, Some(cache::key_of(&data, false)));
+        let base = t.path().join("out.zip.tmp");
+        for size in [CHUNK + 1, 3 * CHUNK - 1, 3 * CHUNK, 3 * CHUNK + 7] {
+            let data = text(size);
+            let e = entry(t.path(), "big.csv", &data);
+            let one = chunked_file(&e, size as u64, 1, true, &base)
+                .unwrap()
+                .unwrap();
+            let three = chunked_file(&e, size as u64, 3, true, &base)
+                .unwrap()
+                .unwrap();
+            let s = stream(&one);
+            assert!(s == stream(&three), "the same bytes on 1 or 3 threads");
+            assert_eq!(one.spill.len, s.len() as u64);
+            let mut back = Vec::new();
+            flate2::read::DeflateDecoder::new(&s[..])
+                .read_to_end(&mut back)
+                .unwrap();
+            assert!(back == data, "{size} bytes inflate back");
+            assert_eq!(one.crc, crc32fast::hash(&data));
+            let key = one.key.unwrap();
+            assert_eq!(key.0, cache::key_of(&data, false));
+            assert_eq!(key.1, crc32fast::hash(&s));
+            assert_eq!(
+                std::fs::read_dir(t.path()).unwrap().count(),
+                1,
+                "spill files have no name"
+            );
+        }
+        let e = entry(t.path(), "noise.bin", &noise(3 * CHUNK));
         assert!(
-            chunked(&noise(3 * CHUNK), 2).is_none(),
+            chunked_file(&e, 3 * CHUNK as u64, 2, false, &base)
+                .unwrap()
+                .is_none(),
             "noise does not shrink"
         );
     }

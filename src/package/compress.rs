@@ -3,19 +3,24 @@
 //! the entry's compressed data from the cache instead.
 //!
 //! libdeflate compresses a whole buffer at once, about 1.5 times as fast as
-//! zlib for a smaller output (docs/benchmarks.md), so files are read whole:
-//! up to `IN_MEMORY_MAX` with buffers each worker reuses, and up to
-//! `BIG_MAX` one at a time with buffers given back afterwards. A big file is
-//! deflated in fixed 1 MiB chunks on every core (`chunked`), and a file
-//! whose sample does not shrink is stored without deflating it (`sample`).
+//! zlib for a smaller output (docs/benchmarks.md), so files up to
+//! `IN_MEMORY_MAX` are read whole, with buffers each worker reuses. A
+//! bigger file is streamed in fixed 1 MiB chunks deflated on every core
+//! (`chunked`), whatever its size. A file whose sample does not shrink is
+//! stored without deflating it (`sample`): read whole up to `BIG_MAX`,
+//! streamed by the writer beyond.
 
 use std::fs::File;
 use std::io::Read;
+use std::path::{Path, PathBuf};
 
 use super::cache::{self, Cache, Key, Rec};
-use super::chunked::{chunked, chunked_file};
+use super::chunked::{Spill, chunked_file};
 use super::sample::{incompressible, sample_file};
-use super::{BIG_MAX, Entry, IN_MEMORY_MAX, Kind, file_mode, is_precompressed, more_than_its_size};
+use super::{
+    BIG_MAX, CHUNKED_MAX, Entry, IN_MEMORY_MAX, Kind, file_mode, is_precompressed,
+    more_than_its_size,
+};
 use crate::error::{Error, Result};
 
 /// libdeflate level 7 for files under `LARGE`, 6 for larger ones: on the
@@ -33,16 +38,16 @@ const KEEP_BUFFER: usize = 1024 * 1024;
 /// Everything that decides an entry's compressed bytes besides its content
 /// and whether its name is a compressed format: part of every cache key.
 pub(super) const PARAMS: &str = concat!(
-    "libdeflate-7, from 256 KiB 6; big: zlib-rs-6 in 1 MiB chunks; ",
+    "libdeflate-7, from 256 KiB 6; big: libdeflate-5 (js/ts 7) in 1 MiB chunks joined; ",
     "sample: 4x32 KiB at libdeflate-1 under 63/64 stored"
 );
 
 /// What a worker hands to the writer: a local file header and the entry's
-/// data, in `bytes` and then `more` (a big file's chunks, kept apart so
-/// they are never copied into one buffer).
+/// data, in `bytes` and then, for a big file, in `spill` (its deflate
+/// stream, which is never held in memory).
 pub(super) struct Framed {
     pub bytes: Vec<u8>,
-    pub more: Vec<Vec<u8>>,
+    pub spill: Option<Spill>,
     pub mode: u32,
     pub stored: bool,
     /// With a cache: the content's key and where the data is (the offset
@@ -54,16 +59,21 @@ pub(super) struct Framed {
 
 impl Framed {
     pub fn len(&self) -> u64 {
-        (self.bytes.len() + self.more.iter().map(Vec::len).sum::<usize>()) as u64
+        self.bytes.len() as u64 + self.spill.as_ref().map_or(0, |s| s.len)
+    }
+
+    /// The bytes it holds in memory, for the pipeline's window.
+    pub fn held(&self) -> u64 {
+        self.bytes.len() as u64
     }
 
     /// The frame as one stream, for the zip crate's stream reader.
     pub fn reader(&self) -> impl Read + '_ {
-        let mut r: Box<dyn Read + '_> = Box::new(self.bytes.as_slice());
-        for part in &self.more {
-            r = Box::new(r.chain(part.as_slice()));
-        }
-        r
+        let spill: Box<dyn Read + '_> = match &self.spill {
+            Some(s) => Box::new(s.reader()),
+            None => Box::new(std::io::empty()),
+        };
+        self.bytes.as_slice().chain(spill)
     }
 }
 
@@ -80,10 +90,12 @@ pub(super) struct Deflater {
     scratch: Vec<u8>,
     /// Threads a big file's chunks are spread over.
     threads: usize,
+    /// The zip's temporary file: big files' spills go beside it.
+    spill_base: PathBuf,
 }
 
 impl Deflater {
-    pub fn new(threads: usize) -> Self {
+    pub fn new(threads: usize, spill_base: &Path) -> Self {
         let level = libdeflater::CompressionLvl::new(LEVEL).expect("a valid libdeflate level");
         let fast = libdeflater::CompressionLvl::new(1).expect("a valid libdeflate level");
         Deflater {
@@ -95,57 +107,64 @@ impl Deflater {
             input: Vec::new(),
             scratch: Vec::new(),
             threads: threads.max(1),
+            spill_base: spill_base.to_path_buf(),
         }
     }
 
     /// Frame one file that `handles` accepted: from the cache when `known`
-    /// holds its key and the cache has it, else read and deflated.
-    pub fn prepare(&mut self, entry: &Entry, known: Option<(&Cache, &Key)>) -> Result<Framed> {
+    /// holds its key and the cache has it, else read and deflated. `None`
+    /// for a file over `BIG_MAX` that is not deflated: the writer streams it.
+    pub fn prepare(
+        &mut self,
+        entry: &Entry,
+        known: Option<(&Cache, &Key)>,
+    ) -> Result<Option<Framed>> {
         let Kind::File { executable, size } = entry.kind else {
             unreachable!("only files are compressed by workers");
         };
         if let Some((cache, key)) = known
             && let Some(f) = from_cache(entry, cache, key)
         {
-            return Ok(f);
+            return Ok(Some(f));
         }
         let big = size > IN_MEMORY_MAX;
         let head = header_len(&entry.name);
         if big
             && !is_precompressed(&entry.name)
             && !sample_file(&entry.path, size).map_err(|e| Error::io(&entry.path, e))?
-            && let Some((chunks, crc, key)) =
-                chunked_file(entry, size, self.threads, known.is_some())?
+            && let Some(c) =
+                chunked_file(entry, size, self.threads, known.is_some(), &self.spill_base)?
         {
             let header = Header {
                 name: &entry.name,
-                crc32: crc,
+                crc32: c.crc,
                 size: size as usize,
-                compressed: chunks.iter().map(Vec::len).sum(),
+                compressed: c.spill.len as usize,
             };
             let mut bytes = vec![0; head];
             header.write(&mut bytes);
-            let rec = key.map(|key| {
-                let mut data_crc = crc32fast::Hasher::new();
-                chunks.iter().for_each(|c| data_crc.update(c));
+            let rec = c.key.map(|(key, data_crc)| {
                 let rec = Rec {
                     offset: 0,
-                    len: chunks.iter().map(Vec::len).sum::<usize>() as u64,
+                    len: c.spill.len,
                     size,
-                    crc32: crc,
-                    data_crc: data_crc.finalize(),
+                    crc32: c.crc,
+                    data_crc,
                     stored: false,
                 };
                 (key, rec)
             });
-            return Ok(Framed {
+            return Ok(Some(Framed {
                 bytes,
-                more: chunks,
+                spill: Some(c.spill),
                 mode: file_mode(executable),
                 stored: false,
                 rec,
                 hit: false,
-            });
+            }));
+        }
+        if big && size > BIG_MAX {
+            return Ok(None);
         }
         self.input.clear();
         self.input.resize(head, 0);
@@ -168,19 +187,11 @@ impl Deflater {
             size: len,
             compressed: len,
         };
+        // A big file here is one whose sample (or chunks) did not shrink.
         let compressible =
-            len > 0 && !by_name && !incompressible(&mut self.sampler, &self.input[head..]);
-        let mut more = Vec::new();
+            len > 0 && !big && !by_name && !incompressible(&mut self.sampler, &self.input[head..]);
         let bytes = if !compressible {
             None
-        } else if big {
-            chunked(&self.input[head..], self.threads).map(|chunks| {
-                header.compressed = chunks.iter().map(Vec::len).sum();
-                more = chunks;
-                let mut out = vec![0; head];
-                header.write(&mut out);
-                out
-            })
         } else {
             let c = if len >= LARGE {
                 &mut self.large
@@ -219,7 +230,6 @@ impl Deflater {
         let rec = key.map(|key| {
             let mut data_crc = crc32fast::Hasher::new();
             data_crc.update(&bytes[head..]);
-            more.iter().for_each(|m| data_crc.update(m));
             let rec = Rec {
                 offset: 0,
                 len: header.compressed as u64,
@@ -230,14 +240,14 @@ impl Deflater {
             };
             (key, rec)
         });
-        Ok(Framed {
+        Ok(Some(Framed {
             bytes,
-            more,
+            spill: None,
             mode: file_mode(executable),
             stored,
             rec,
             hit: false,
-        })
+        }))
     }
 }
 
@@ -261,7 +271,7 @@ fn from_cache(entry: &Entry, cache: &Cache, key: &Key) -> Option<Framed> {
     .write(&mut bytes[..head]);
     Some(Framed {
         bytes,
-        more: Vec::new(),
+        spill: None,
         mode: file_mode(executable),
         stored: rec.stored,
         rec: Some((*key, rec)),
@@ -281,7 +291,7 @@ fn deflate(c: &mut libdeflater::Compressor, data: &[u8], out: &mut [u8]) -> Opti
 /// and the biggest files are written by the writer itself).
 pub(super) fn handles(entry: &Entry) -> bool {
     matches!(entry.kind, Kind::File { size, .. }
-        if size <= IN_MEMORY_MAX || (size <= BIG_MAX && !is_precompressed(&entry.name)))
+        if size <= IN_MEMORY_MAX || (size <= CHUNKED_MAX && !is_precompressed(&entry.name)))
 }
 
 fn header_len(name: &str) -> usize {
@@ -384,7 +394,7 @@ mod tests {
     #[test]
     fn frames_read_back_through_the_zip_crate() {
         let t = tempfile::tempdir().unwrap();
-        let mut d = Deflater::new(2);
+        let mut d = Deflater::new(2, &t.path().join("out.zip.tmp"));
         let text = b"def handler(event, context):\n    return event\n".repeat(500);
         let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
         let noise: Vec<u8> = (0..70_000)
@@ -409,7 +419,10 @@ mod tests {
         ];
         assert!(big.len() as u64 > IN_MEMORY_MAX, "covers the big-file path");
         for (name, data, method) in cases {
-            let f = d.prepare(&entry(t.path(), name, data), None).unwrap();
+            let f = d
+                .prepare(&entry(t.path(), name, data), None)
+                .unwrap()
+                .unwrap();
             let (n, m, crc, size, content) = read_back(&f);
             assert_eq!(n, name);
             assert_eq!(m, method, "{name}");
@@ -426,7 +439,7 @@ mod tests {
     #[test]
     fn files_from_256_kib_are_deflated_at_the_large_level() {
         let t = tempfile::tempdir().unwrap();
-        let mut d = Deflater::new(1);
+        let mut d = Deflater::new(1, &t.path().join("out.zip.tmp"));
         // Text varied enough that levels 6 and 7 differ.
         let mut x: u64 = 7;
         let mut text = |n: usize| -> Vec<u8> {
@@ -450,7 +463,10 @@ mod tests {
             (3 << 20, LARGE_LEVEL),
         ] {
             let data = text(size);
-            let f = d.prepare(&entry(t.path(), "f.js", &data), None).unwrap();
+            let f = d
+                .prepare(&entry(t.path(), "f.js", &data), None)
+                .unwrap()
+                .unwrap();
             let mut c =
                 libdeflater::Compressor::new(libdeflater::CompressionLvl::new(level).unwrap());
             let mut want = vec![0; c.deflate_compress_bound(size)];

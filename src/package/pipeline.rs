@@ -25,7 +25,7 @@ use super::compress::{Deflater, Framed, handles};
 use super::sample::sample_file;
 use super::tracked::Tracked;
 use super::{
-    Entry, IN_MEMORY_MAX, Kind, Observer, PackageOptions, PackageReport, file_mode,
+    BIG_MAX, Entry, IN_MEMORY_MAX, Kind, Observer, PackageOptions, PackageReport, file_mode,
     is_precompressed, more_than_its_size, options,
 };
 use crate::error::{Error, Result};
@@ -110,6 +110,13 @@ fn is_big(entry: &Entry) -> bool {
     entry.size() > IN_MEMORY_MAX && handles(entry)
 }
 
+/// What a big file in flight may hold in memory: all of it when it is read
+/// whole to be stored (up to `BIG_MAX`); a bigger one is streamed, its
+/// chunks in flight far fewer than `BIG_MAX` bytes.
+fn big_held(entry: &Entry) -> u64 {
+    entry.size().min(BIG_MAX)
+}
+
 /// With a cache: the cache, and every entry's content key.
 pub(super) type Known<'a> = Option<(&'a Cache, &'a [Key])>;
 
@@ -144,7 +151,7 @@ pub(super) fn write(
     let shared = Shared::new(entries);
     std::thread::scope(|scope| -> Result<Written> {
         for _ in 0..threads {
-            scope.spawn(|| worker(entries, &shared, threads, known));
+            scope.spawn(|| worker(entries, &shared, threads, known, tmp));
         }
         let mut w = Writer::new(file, tmp, obs, known, entries.len());
         let run = (|| -> Result<()> {
@@ -381,7 +388,7 @@ fn take(shared: &Shared, i: usize) -> Result<Prepared> {
     loop {
         if let Some(r) = st.done.remove(&i) {
             if let Ok(Prepared::Framed(f)) = &r {
-                st.held -= f.len();
+                st.held -= f.held();
             }
             st.written = i + 1;
             if st.workers_waiting > 0 {
@@ -395,8 +402,8 @@ fn take(shared: &Shared, i: usize) -> Result<Prepared> {
     }
 }
 
-fn worker(entries: &[Entry], shared: &Shared, threads: usize, known: Known<'_>) {
-    let mut deflater = Deflater::new(threads);
+fn worker(entries: &[Entry], shared: &Shared, threads: usize, known: Known<'_>, tmp: &Path) {
+    let mut deflater = Deflater::new(threads, tmp);
     loop {
         let (i, big) = {
             let mut st = shared.state.lock().expect("package window lock");
@@ -419,16 +426,17 @@ fn worker(entries: &[Entry], shared: &Shared, threads: usize, known: Known<'_>) 
         };
         let r = if handles(&entries[i]) {
             let known = known.map(|(cache, keys)| (cache, &keys[i]));
-            deflater.prepare(&entries[i], known).map(Prepared::Framed)
+            let r = deflater.prepare(&entries[i], known);
+            r.map(|f| f.map_or(Prepared::Inline, Prepared::Framed))
         } else {
             Ok(Prepared::Inline)
         };
         let mut st = shared.state.lock().expect("package window lock");
         if let Ok(Prepared::Framed(f)) = &r {
-            st.held += f.len();
+            st.held += f.held();
         }
         if big {
-            st.held -= entries[i].size();
+            st.held -= big_held(&entries[i]);
             st.big_busy = false;
             if st.workers_waiting > 0 {
                 shared.room.notify_all();
@@ -462,7 +470,7 @@ fn pick(st: &mut Window, shared: &Shared, entries: &[Entry]) -> Option<usize> {
     if !st.big_busy {
         if let Some(i) = st.deferred.pop_front() {
             st.big_busy = true;
-            st.held += entries[i].size();
+            st.held += big_held(&entries[i]);
             return Some(i);
         }
         while shared.bigs.get(st.next_big).is_some_and(|&k| k < st.next) {
@@ -474,7 +482,7 @@ fn pick(st: &mut Window, shared: &Shared, entries: &[Entry]) -> Option<usize> {
                 st.next_big += 1;
                 st.early.insert(k);
                 st.big_busy = true;
-                st.held += size;
+                st.held += big_held(&entries[k]);
                 return Some(k);
             }
         }
@@ -492,7 +500,7 @@ fn pick(st: &mut Window, shared: &Shared, entries: &[Entry]) -> Option<usize> {
                 continue;
             }
             st.big_busy = true;
-            st.held += entries[i].size();
+            st.held += big_held(&entries[i]);
             return Some(i);
         }
         if st.held >= WINDOW_BYTES && i != st.written {

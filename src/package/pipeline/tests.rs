@@ -23,7 +23,7 @@ fn take_all(entries: &[Entry]) -> Vec<usize> {
         order.push(i);
         if is_big(&entries[i]) {
             st.big_busy = false;
-            st.held -= entries[i].size();
+            st.held -= big_held(&entries[i]);
         }
     }
     order

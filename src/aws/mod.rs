@@ -29,15 +29,17 @@ pub enum Service {
     Logs,
     Iam,
     Sts,
+    ApiGateway,
 }
 
 impl Service {
-    pub const ALL: [Service; 5] = [
+    pub const ALL: [Service; 6] = [
         Service::Lambda,
         Service::S3,
         Service::Logs,
         Service::Iam,
         Service::Sts,
+        Service::ApiGateway,
     ];
 
     /// The suffix of its `AWS_ENDPOINT_URL_<SERVICE>` variable (the SDKs' service ids).
@@ -48,6 +50,7 @@ impl Service {
             Service::Logs => "CLOUDWATCH_LOGS",
             Service::Iam => "IAM",
             Service::Sts => "STS",
+            Service::ApiGateway => "APIGATEWAYV2",
         }
     }
 
@@ -58,6 +61,7 @@ impl Service {
             Service::Logs => "CloudWatch Logs",
             Service::Iam => "IAM",
             Service::Sts => "STS",
+            Service::ApiGateway => "API Gateway",
         }
     }
 
@@ -68,6 +72,7 @@ impl Service {
             Service::Logs => "logs",
             Service::Iam => "iam",
             Service::Sts => "sts",
+            Service::ApiGateway => "apigateway",
         }
     }
 }
@@ -285,5 +290,15 @@ impl AwsContext {
             b = b.endpoint_url(&e.value);
         }
         aws_sdk_sts::Client::from_conf(b.build())
+    }
+
+    /// API Gateway v2 (HTTP APIs), for `[api]`.
+    pub async fn apigateway(&self) -> aws_sdk_apigatewayv2::Client {
+        let mut b = aws_sdk_apigatewayv2::config::Builder::from(self.sdk_config().await)
+            .interceptor(answer::BoundedAnswers);
+        if let Some(e) = self.endpoint_for(Service::ApiGateway) {
+            b = b.endpoint_url(&e.value);
+        }
+        aws_sdk_apigatewayv2::Client::from_conf(b.build())
     }
 }

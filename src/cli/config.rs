@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::{Error, Result};
 use crate::lambda::config::api::Api;
+use crate::lambda::config::s3::S3Trigger;
 use crate::lambda::config::value::{
     AliasName, CodeSigningConfigArn, CorsHeader, CorsMaxAge, CorsMethod, CorsOrigin, DeadLetterArn,
     Description, EphemeralStorage, FunctionName, Handler, KeepVersions, KmsKeyArn, LayerArn,
@@ -269,6 +270,11 @@ pub struct FunctionSpec {
     #[arg(skip)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api: Option<Api>,
+
+    /// `[[s3]]`: bucket notifications that start the function (deploy).
+    #[arg(skip)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub s3: Vec<S3Trigger>,
 }
 }
 
@@ -451,6 +457,14 @@ impl FunctionSpec {
         settings::validate(self).map_err(usage)?;
         if let Some(api) = &self.api {
             api.validate().map_err(usage)?;
+        }
+        for (i, t) in self.s3.iter().enumerate() {
+            if self.s3[..i].contains(t) {
+                return Err(usage(format!(
+                    "[[s3]] for bucket {:?} is given twice",
+                    t.bucket.as_str()
+                )));
+            }
         }
         Ok(())
     }

@@ -347,6 +347,10 @@ impl DeployArgs {
             concurrency,
             provisioned,
             url,
+            // lamctl.toml says what starts the function; flags alone do not.
+            triggers: project.is_some(),
+            api: spec.api.clone(),
+            s3: spec.s3.clone(),
         })
     }
 

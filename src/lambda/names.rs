@@ -9,8 +9,10 @@ use super::limits;
 
 mod api;
 mod arns;
+mod s3;
 pub use api::*;
 pub use arns::*;
+pub use s3::*;
 
 /// A function name alone (CreateFunction's FunctionName once the ARN parts
 /// are taken off): 1-64 of `[a-zA-Z0-9-_]`.

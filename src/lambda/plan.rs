@@ -11,6 +11,7 @@ mod apply;
 mod describe;
 mod read;
 mod role;
+mod triggers;
 #[cfg(test)]
 mod tests;
 
@@ -28,7 +29,12 @@ use super::config::{
     self, Architecture, Definition, FieldChange, Logging, RecursiveLoop, RuntimeManagement,
 };
 use super::extras::Extras;
+use super::config::api::Api;
+use super::config::s3::S3Trigger;
 use super::role::{RoleState, Statement};
+use super::triggers::api::{ApiDeployed, ApiRun, ApiStep};
+use super::triggers::policy::Grant;
+use super::triggers::s3::{BucketState, S3Step};
 use super::url::{PublicPermission, UrlConfig, UrlState, UrlTarget, UrlWant};
 use super::write::CodeSource;
 use crate::error::{Error, Result};
@@ -63,6 +69,14 @@ pub struct Desired {
     pub provisioned: Option<i32>,
     /// The function URL (on the alias when there is one).
     pub url: Option<UrlWant>,
+    /// lamctl.toml says what starts the function (docs/triggers.md): its
+    /// trigger tables are the whole set. Without a file, triggers are left
+    /// alone.
+    pub triggers: bool,
+    /// `[api]`: the HTTP API.
+    pub api: Option<Api>,
+    /// `[[s3]]`: bucket notifications.
+    pub s3: Vec<S3Trigger>,
 }
 
 /// The package to deploy.
@@ -113,6 +127,12 @@ pub struct Deployed {
     pub extras: Extras,
     /// The object under the package's S3 key is already this zip.
     pub zip_in_s3: bool,
+    /// The function's (unqualified) resource policy, when triggers are managed.
+    pub grants: Vec<Grant>,
+    /// lamctl's HTTP API and the same-named ones it does not manage.
+    pub api: ApiDeployed,
+    /// The buckets lamctl.toml or lamctl's grants name.
+    pub buckets: BTreeMap<String, BucketState>,
 }
 
 #[derive(Debug, Clone)]
@@ -309,6 +329,14 @@ pub enum Action {
         qualifier: Option<String>,
         sid: String,
     },
+    /// A step on lamctl's HTTP API (`[api]`).
+    Api {
+        step: ApiStep,
+    },
+    /// A step on a bucket's notifications (`[[s3]]`).
+    S3 {
+        step: S3Step,
+    },
 }
 
 /// The prune when PublishVersion returns `version`, the newest deployed
@@ -353,6 +381,12 @@ pub struct Plan {
     pub url: Option<UrlTarget>,
     /// The function URL as deployed.
     pub deployed_url: Option<String>,
+    /// lamctl's HTTP API as deployed (its invoke URL when unchanged).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api: Option<ApiRun>,
+    /// The stage `[api]` wants (the invoke URL's path).
+    #[serde(skip)]
+    pub api_stage: Option<String>,
     pub actions: Vec<Action>,
     /// The definition the actions apply, merged with what is deployed
     /// (never shown: it holds the environment's values).
@@ -442,6 +476,7 @@ pub fn plan(want: &Desired, deployed: &Deployed, code: &Code, region: &str) -> R
     after::plan_versions(want, deployed, code, &mut actions);
     after::plan_concurrency(want, deployed, &mut actions);
     after::plan_url(want, deployed, &mut actions);
+    triggers::plan_triggers(want, deployed, region, &mut actions);
 
     Ok(Plan {
         function: want.name.clone(),
@@ -467,6 +502,8 @@ pub fn plan(want: &Desired, deployed: &Deployed, code: &Code, region: &str) -> R
         provisioned: want.provisioned,
         url: want.url.as_ref().map(|u| u.over(deployed.url.as_ref())),
         deployed_url: deployed.url.as_ref().map(|u| u.url.clone()),
+        api: triggers::deployed_api(want, deployed),
+        api_stage: want.api.as_ref().map(|a| a.stage().to_string()),
         actions,
         definition: def.clone(),
     })

@@ -16,6 +16,7 @@
 use std::collections::BTreeMap;
 
 use super::{AwsFileSettings, DeploySettings, FileSystem, PackageSettings};
+use crate::lambda::config::s3::S3Trigger;
 use crate::lambda::config::value::{SecurityGroupId, SubnetId};
 
 /// How one field of the flags (`self`) goes over the file's (`base`).
@@ -43,6 +44,7 @@ impl Replaced for String {}
 impl Replaced for SubnetId {}
 impl Replaced for SecurityGroupId {}
 impl Replaced for FileSystem {}
+impl Replaced for S3Trigger {}
 
 impl<T: Replaced> Merge for Vec<T> {
     fn merge(&self, base: &Self) -> Self {

@@ -227,6 +227,8 @@ impl Action {
                 vec![format!("allow public invoke ({})", permission.sid())]
             }
             Action::RemovePermission { sid, .. } => vec![format!("remove permission {sid}")],
+            Action::Api { step } => step.describe(),
+            Action::S3 { step } => step.describe(),
         }
     }
 }

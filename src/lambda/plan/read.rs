@@ -122,6 +122,7 @@ impl Deployed {
             };
             s3upload::holds(aws, &object, code.size).await
         };
+        let triggers = super::triggers::read(client, aws, want, exists);
         let (role, alias, pruned, reserved, provisioned, (url, policy_sids), extras, zip_in_s3) = tokio::try_join!(
             role,
             alias,
@@ -132,6 +133,7 @@ impl Deployed {
             extras,
             zip_in_s3
         )?;
+        let (grants, api, buckets) = triggers.await?;
         let (versions, aliases) = pruned;
         let d = Deployed {
             function,
@@ -146,6 +148,9 @@ impl Deployed {
             policy_sids,
             extras,
             zip_in_s3,
+            grants,
+            api,
+            buckets,
         };
         Ok(d)
     }

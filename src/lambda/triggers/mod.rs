@@ -4,3 +4,6 @@
 //! create ([`owner`]).
 
 pub mod owner;
+pub mod api;
+pub mod policy;
+pub mod s3;

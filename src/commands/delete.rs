@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::Ctx;
 use crate::error::{Error, Result};
-use crate::lambda::{alias, delete_function, require_function, role};
+use crate::lambda::{alias, delete_function, require_function, role, triggers};
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -34,6 +34,9 @@ struct Report {
     role: Option<String>,
     /// The role was deleted too (--with-role).
     role_deleted: bool,
+    /// What lamctl created around the function and removed with it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    triggers_removed: Vec<String>,
 }
 
 pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
@@ -73,7 +76,11 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
 
     let deleted = set.yes || confirm(&format!("delete {what} in {}?", aws.region.value))?;
     let mut role_deleted = false;
+    let mut triggers_removed = Vec::new();
     if deleted {
+        if set.version.is_none() {
+            triggers_removed = triggers::remove_all(&client, &aws, ctx.ui, name).await?;
+        }
         delete_function(&client, &aws, name, set.version.as_deref()).await?;
         if let (true, Some(r)) = (set.with_role, &role) {
             ctx.ui.note(format!("deleting execution role {r}"));
@@ -92,6 +99,7 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
         deleted,
         role,
         role_deleted,
+        triggers_removed,
     })
 }
 

@@ -19,5 +19,6 @@ mod security_fs;
 mod security_io;
 mod serve_fuzz;
 mod soak;
+mod triggers;
 mod walkthrough;
 mod whoami;

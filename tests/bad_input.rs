@@ -15,6 +15,7 @@ mod fssec;
 mod iosec;
 mod localsec;
 mod settings;
+mod triggers_http;
 
 /// A complete, valid lamctl.toml: each case breaks one thing.
 const GOOD_TOML: &str = "name = \"good\"\nruntime = \"python3.12\"\nhandler = \"app.handler\"\nrole = \"arn:aws:iam::123456789012:role/lamctl-test\"\n";
@@ -359,6 +360,7 @@ fn catalogue() -> Vec<Case> {
     v.extend(localsec::cases());
     v.extend(iosec::cases());
     v.extend(fssec::cases());
+    v.extend(triggers_http::cases());
     v
 }
 

@@ -109,6 +109,11 @@ fn converged_is_nothing_and_changes_are_exact() {
         "{steps:?}"
     );
 
+    // Stage variables (moto has no UpdateStage: this is their test).
+    let ws = want(&format!("stage_variables = {{ env = \"dev\" }}\n{GET}"));
+    let (steps, _) = plan("f", Some(&ws), Some(&have), &grants, src);
+    assert!(matches!(&steps[..], [ApiStep::UpdateStage { .. }]), "{steps:?}");
+
     // A permission scoped to another API is replaced.
     let stale = vec![Grant {
         source_arn: Some(src("old")),

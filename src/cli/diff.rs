@@ -11,6 +11,7 @@ use super::deploy::DeployArgs;
 use super::package::PackFlags;
 use crate::commands::diff::Settings;
 use crate::error::Result;
+use crate::lambda::triggers::Declared;
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
@@ -46,12 +47,17 @@ impl DiffArgs {
             ..Default::default()
         };
         let desired = deploy.desired(project)?;
+        let triggers = desired.triggers.then(|| Declared {
+            api: desired.api.clone(),
+            s3: desired.s3.clone(),
+        });
         Ok(Settings {
             function: desired.name,
             definition: desired.definition,
             package: deploy.package_options(project)?,
             exit_code: self.exit_code,
             show_values: self.show_values,
+            triggers,
         })
     }
 }

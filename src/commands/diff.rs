@@ -16,7 +16,9 @@ use serde::Serialize;
 use super::Ctx;
 use crate::error::{Error, Result};
 use crate::lambda::config::{self, Definition, FieldChange};
+use crate::lambda::plan::{Action, FunctionState, trigger_actions};
 use crate::lambda::require_function;
+use crate::lambda::triggers::Declared;
 use crate::package::{PackageOptions, package_shown, summary};
 
 #[derive(Debug, Clone)]
@@ -27,6 +29,8 @@ pub struct Settings {
     /// Exit 4 when anything differs.
     pub exit_code: bool,
     pub show_values: bool,
+    /// lamctl.toml's trigger tables (none without a file: not compared).
+    pub triggers: Option<Declared>,
 }
 
 #[derive(Debug, Serialize)]
@@ -35,6 +39,9 @@ struct Report {
     /// Configuration and tag fields that differ: `from` deployed, `to` local.
     changes: Vec<FieldChange>,
     code: Code,
+    /// What deploy would do to the triggers (the dry run's words).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    triggers: Vec<String>,
     differs: bool,
 }
 
@@ -95,11 +102,27 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
         local: package,
         deployed,
     };
+    // The triggers: the very actions deploy would take, in its words.
+    let triggers: Vec<String> = match &set.triggers {
+        Some(declared) => {
+            let state = FunctionState {
+                config: f.config.clone(),
+                tags: f.tags.clone(),
+            };
+            trigger_actions(&client, &aws, name, declared, &state)
+                .await?
+                .iter()
+                .flat_map(Action::describe)
+                .collect()
+        }
+        None => Vec::new(),
+    };
     let report = Report {
         function: name.to_string(),
-        differs: code.differs || !changes.is_empty(),
+        differs: code.differs || !changes.is_empty() || !triggers.is_empty(),
         changes,
         code,
+        triggers,
     };
     ui.result(&report)?;
     if set.exit_code && report.differs {
@@ -140,6 +163,12 @@ impl fmt::Display for Report {
             writeln!(f, "  {:<width$}  {deployed} -> {local}", "code")?;
         } else {
             writeln!(f, "  {:<width$}  unchanged ({local})", "code")?;
+        }
+        if !self.triggers.is_empty() {
+            writeln!(f, "  triggers (what deploy would do):")?;
+            for line in &self.triggers {
+                writeln!(f, "    {line}")?;
+            }
         }
         Ok(())
     }

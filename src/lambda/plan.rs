@@ -16,6 +16,7 @@ mod triggers;
 mod tests;
 
 pub use apply::{AliasMoved, Run, Target};
+pub use triggers::trigger_actions;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;

@@ -317,3 +317,41 @@ fn delete_removes_lamctls_api_and_notifications() {
     let left: Vec<String> = notifications(&bucket).into_iter().map(|n| n.0).collect();
     assert_eq!(left, vec!["theirs"]);
 }
+
+#[test]
+fn init_writes_the_triggers_back_and_diff_reports_what_deploy_would_do() {
+    let f = Fixture::new("trinit");
+    let bucket = unique("bki");
+    bucket_with_theirs(&bucket);
+    f.file(&format!(
+        "{API}\n[[s3]]\nbucket = \"{bucket}\"\nprefix = \"in/\"\n"
+    ));
+    f.deploy(&[]).success();
+
+    // init -> diff: no differences, the triggers included.
+    let dir = tempfile::tempdir().unwrap();
+    let aws = ["--endpoint-url", f.proxy.endpoint.as_str(), "--region", REGION];
+    let mut args = vec!["init", f.name.as_str()];
+    args.extend(aws);
+    lamctl(&args).dir(dir.path()).run().success();
+    let text = std::fs::read_to_string(dir.path().join("lamctl.toml")).unwrap();
+    assert!(text.contains("[api]") && text.contains("/translate"), "{text}");
+    assert!(text.contains("[[s3]]") && text.contains(&bucket), "{text}");
+    assert!(text.contains("https://a.example"), "{text}");
+    let mut args = vec!["diff", "--exit-code"];
+    args.extend(aws);
+    let diff = lamctl(&args).dir(dir.path()).run();
+    diff.success();
+    assert!(diff.stdout().contains("no configuration differences"), "{}", diff.stdout());
+
+    // A route added in the file: diff says what deploy would do, exit 4.
+    std::fs::write(
+        dir.path().join("lamctl.toml"),
+        format!("{text}\n[[api.route]]\nmethod = \"POST\"\npath = \"/more\"\n")
+            .replace("[[s3]]", "[[api.route]]\nmethod = \"PUT\"\npath = \"/x\"\n\n[[s3]]"),
+    )
+    .unwrap();
+    let diff = lamctl(&args).dir(dir.path()).run();
+    assert_eq!(diff.code, 4, "{}", diff.stderr);
+    assert!(diff.stdout().contains("create route PUT /x"), "{}", diff.stdout());
+}

@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::lambda::config::{self, Definition};
 use crate::lambda::limits::UNZIPPED_BYTES;
 use crate::lambda::require_function;
+use crate::lambda::triggers::{self, Declared};
 
 /// Renders lamctl.toml (the input layer's schema) for a function name, its
 /// definition, and whether the code was downloaded (`source` is written).
@@ -75,7 +76,16 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
         files = Some(unpack::unpack(&zip, src)?);
     }
 
-    let text = (set.render)(name, &def, set.source.is_some())?;
+    let mut text = (set.render)(name, &def, set.source.is_some())?;
+    // What starts the function, as lamctl manages it (docs/triggers.md):
+    // tables, so they go after the rest.
+    let declared = triggers::read(&client, &aws, name).await?.declared(name);
+    if declared != Declared::default() {
+        let tables = toml::to_string(&declared)
+            .map_err(|e| Error::failed(format!("cannot render lamctl.toml: {e}")))?;
+        text.push('\n');
+        text.push_str(&tables);
+    }
     if let Some(dir) = set.path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     }

@@ -5,7 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use super::{Action, Deployed, Desired};
+use super::{Action, Deployed, Desired, FunctionState};
+use crate::lambda::triggers::Declared;
 use crate::aws::AwsContext;
 use crate::error::Result;
 use crate::lambda::triggers::api::{self, ApiDeployed, ApiRun, ApiStep};
@@ -115,4 +116,33 @@ pub(super) async fn read(
         buckets.insert(b, state);
     }
     Ok((grants, api, buckets))
+}
+
+/// The triggers' actions alone, read and planned exactly as deploy does
+/// (`diff`): `declared` against the function `f`.
+pub async fn trigger_actions(
+    client: &aws_sdk_lambda::Client,
+    aws: &AwsContext,
+    name: &str,
+    declared: &Declared,
+    f: &FunctionState,
+) -> Result<Vec<Action>> {
+    let want = Desired {
+        name: name.to_string(),
+        triggers: true,
+        api: declared.api.clone(),
+        s3: declared.s3.clone(),
+        ..Default::default()
+    };
+    let (grants, api, buckets) = read(client, aws, &want, true).await?;
+    let deployed = Deployed {
+        function: Some(f.clone()),
+        grants,
+        api,
+        buckets,
+        ..Default::default()
+    };
+    let mut actions = Vec::new();
+    plan_triggers(&want, &deployed, &aws.region.value, &mut actions);
+    Ok(actions)
 }

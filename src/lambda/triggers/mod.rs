@@ -75,3 +75,37 @@ pub async fn remove_all(
     }
     Ok(removed)
 }
+
+/// The trigger tables of lamctl.toml, as the file declares them (deploy's
+/// and diff's input) or as deployed (`init`'s output).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Declared {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api: Option<crate::lambda::config::api::Api>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub s3: Vec<crate::lambda::config::s3::S3Trigger>,
+}
+
+impl Triggers {
+    /// What lamctl manages, as lamctl.toml would declare it (for `init`).
+    pub fn declared(&self, function: &str) -> Declared {
+        let s3 = self
+            .buckets
+            .iter()
+            .flat_map(|(bucket, b)| {
+                b.ours.iter().filter_map(move |e| {
+                    Some(crate::lambda::config::s3::S3Trigger {
+                        bucket: bucket.parse().ok()?,
+                        events: e.events.iter().filter_map(|x| x.parse().ok()).collect(),
+                        prefix: e.prefix.as_ref().and_then(|p| p.parse().ok()),
+                        suffix: e.suffix.as_ref().and_then(|p| p.parse().ok()),
+                    })
+                })
+            })
+            .collect();
+        Declared {
+            api: self.api.ours.as_ref().map(|a| a.as_api(function)),
+            s3,
+        }
+    }
+}

@@ -40,7 +40,13 @@ impl Fixture {
 
     /// `lamctl CMD ARGS` in the fixture directory, through the proxy.
     fn run(&self, cmd: &str, args: &[&str]) -> Out {
-        let mut all = vec![cmd, "--endpoint-url", &self.proxy.endpoint, "--region", REGION];
+        let mut all = vec![
+            cmd,
+            "--endpoint-url",
+            &self.proxy.endpoint,
+            "--region",
+            REGION,
+        ];
         all.extend_from_slice(args);
         lamctl(&all).dir(self.dir.path()).run()
     }

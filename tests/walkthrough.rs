@@ -227,7 +227,9 @@ fn translate_function_from_create_to_public_url() {
     // permission scoped to the API.
     std::fs::write(
         dir.path().join("lamctl.toml"),
-        format!("name = \"{name}\"\n\n[api]\n[[api.route]]\nmethod = \"GET\"\npath = \"/translate\"\n"),
+        format!(
+            "name = \"{name}\"\n\n[api]\n[[api.route]]\nmethod = \"GET\"\npath = \"/translate\"\n"
+        ),
     )
     .unwrap();
     let out = run(dir.path(), &["deploy", "-o", "json"]);
@@ -249,7 +251,12 @@ fn translate_function_from_create_to_public_url() {
         )
     });
     let integration = &integrations.items()[0];
-    assert!(integration.integration_uri().unwrap().ends_with(&format!(":function:{name}")));
+    assert!(
+        integration
+            .integration_uri()
+            .unwrap()
+            .ends_with(&format!(":function:{name}"))
+    );
     let route = &routes.items()[0];
     assert_eq!(route.route_key(), Some("GET /translate"));
     assert_eq!(

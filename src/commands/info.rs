@@ -272,7 +272,10 @@ fn trigger_rows(t: &Triggers, rows: &mut Vec<(&str, String)>) {
     }
     for (bucket, b) in &t.buckets {
         for e in &b.ours {
-            rows.push(("s3", format!("s3://{bucket} {} (managed)", e.events.join(", "))));
+            rows.push((
+                "s3",
+                format!("s3://{bucket} {} (managed)", e.events.join(", ")),
+            ));
         }
         for id in &b.not_managed {
             rows.push(("s3", format!("s3://{bucket} {id} (not managed)")));

@@ -11,9 +11,9 @@ mod apply;
 mod describe;
 mod read;
 mod role;
-mod triggers;
 #[cfg(test)]
 mod tests;
+mod triggers;
 
 pub use apply::{AliasMoved, Run, Target};
 pub use triggers::trigger_actions;
@@ -26,12 +26,12 @@ use serde::Serialize;
 
 use super::alias::AliasState;
 use super::concurrency::Concurrency;
+use super::config::api::Api;
+use super::config::s3::S3Trigger;
 use super::config::{
     self, Architecture, Definition, FieldChange, Logging, RecursiveLoop, RuntimeManagement,
 };
 use super::extras::Extras;
-use super::config::api::Api;
-use super::config::s3::S3Trigger;
 use super::role::{RoleState, Statement};
 use super::triggers::api::{ApiDeployed, ApiRun, ApiStep};
 use super::triggers::policy::Grant;

@@ -9,9 +9,15 @@ pub(super) fn cases() -> Vec<Case> {
     vec![
         // CORS: an empty origin, a too long max age, an unknown key,
         // credentials with any origin, too many methods.
-        toml(&format!("[api.cors]\nallow_origins = [\"\"]\n{ROUTE}"), "allow_origins"),
+        toml(
+            &format!("[api.cors]\nallow_origins = [\"\"]\n{ROUTE}"),
+            "allow_origins",
+        ),
         toml(&format!("[api.cors]\nmax_age = 90000\n{ROUTE}"), "max_age"),
-        toml(&format!("[api.cors]\nallow_colours = [\"red\"]\n{ROUTE}"), "allow_colours"),
+        toml(
+            &format!("[api.cors]\nallow_colours = [\"red\"]\n{ROUTE}"),
+            "allow_colours",
+        ),
         toml(
             &format!("[api.cors]\nallow_origins = [\"*\"]\nallow_credentials = true\n{ROUTE}"),
             "allow_credentials",
@@ -25,11 +31,15 @@ pub(super) fn cases() -> Vec<Case> {
         // Auth: an unknown type, JWT without https, an empty audience.
         toml(&format!("[api.auth]\ntype = \"oauth\"\n{ROUTE}"), "auth"),
         toml(
-            &format!("[api.auth]\ntype = \"jwt\"\nissuer = \"http://idp\"\naudience = [\"a\"]\n{ROUTE}"),
+            &format!(
+                "[api.auth]\ntype = \"jwt\"\nissuer = \"http://idp\"\naudience = [\"a\"]\n{ROUTE}"
+            ),
             "issuer",
         ),
         toml(
-            &format!("[api.auth]\ntype = \"jwt\"\nissuer = \"https://idp\"\naudience = []\n{ROUTE}"),
+            &format!(
+                "[api.auth]\ntype = \"jwt\"\nissuer = \"https://idp\"\naudience = []\n{ROUTE}"
+            ),
             "audience",
         ),
         // A name too long.
@@ -37,9 +47,18 @@ pub(super) fn cases() -> Vec<Case> {
         // S3: a bad bucket, an unknown event, an empty or too long filter,
         // no bucket, an unknown key, the same entry twice.
         toml("[[s3]]\nbucket = \"Bad_Bucket\"", "bucket"),
-        toml("[[s3]]\nbucket = \"good-bucket\"\nevents = [\"s3:ObjectCreated\"]", "events"),
+        toml(
+            "[[s3]]\nbucket = \"good-bucket\"\nevents = [\"s3:ObjectCreated\"]",
+            "events",
+        ),
         toml("[[s3]]\nbucket = \"good-bucket\"\nprefix = \"\"", "prefix"),
-        toml(&format!("[[s3]]\nbucket = \"good-bucket\"\nsuffix = \"{}\"", long(1025)), "suffix"),
+        toml(
+            &format!(
+                "[[s3]]\nbucket = \"good-bucket\"\nsuffix = \"{}\"",
+                long(1025)
+            ),
+            "suffix",
+        ),
         toml("[[s3]]\nevents = [\"s3:ObjectCreated:*\"]", "bucket"),
         toml("[[s3]]\nbucket = \"good-bucket\"\nqueue = \"x\"", "queue"),
         toml(

@@ -10,11 +10,21 @@ fn trigger_lines(dry: &str) -> Vec<String> {
     dry.lines()
         .map(str::trim)
         .filter(|l| {
-            ["create HTTP API", "update HTTP API", "create route", "delete route", "create stage",
-             "create the Lambda", "allow ", "delete HTTP API", "set lamctl's", "remove lamctl's",
-             "remove permission"]
-                .iter()
-                .any(|p| l.starts_with(p))
+            [
+                "create HTTP API",
+                "update HTTP API",
+                "create route",
+                "delete route",
+                "create stage",
+                "create the Lambda",
+                "allow ",
+                "delete HTTP API",
+                "set lamctl's",
+                "remove lamctl's",
+                "remove permission",
+            ]
+            .iter()
+            .any(|p| l.starts_with(p))
         })
         .map(String::from)
         .collect()
@@ -36,7 +46,13 @@ fn dry_then_real(f: &Fixture) -> Out {
         .into_iter()
         .filter(|l| !l.starts_with("remove permission"))
         .collect();
-    assert_eq!(planned, done, "dry run:\n{}\nrun:\n{}", dry.stdout(), out.stderr);
+    assert_eq!(
+        planned,
+        done,
+        "dry run:\n{}\nrun:\n{}",
+        dry.stdout(),
+        out.stderr
+    );
     out
 }
 
@@ -58,7 +74,8 @@ fn http_api_is_created_converged_changed_and_removed() {
     let out = dry_then_real(&f);
     let id = ours(&f.name);
     assert!(
-        out.stdout().contains(&format!("api       https://{id}.execute-api")),
+        out.stdout()
+            .contains(&format!("api       https://{id}.execute-api")),
         "{}",
         out.stdout()
     );
@@ -84,7 +101,10 @@ fn http_api_is_created_converged_changed_and_removed() {
     );
     assert_eq!(integration.payload_format_version(), Some("2.0"));
     let target = format!("integrations/{}", integration.integration_id().unwrap());
-    assert_eq!(routes(&id), vec![("GET /translate".to_string(), Some(target.clone()))]);
+    assert_eq!(
+        routes(&id),
+        vec![("GET /translate".to_string(), Some(target.clone()))]
+    );
     assert_eq!(stages.len(), 1);
     assert_eq!(stages[0].stage_name(), Some("$default"));
     assert_eq!(stages[0].auto_deploy(), Some(true));
@@ -118,7 +138,11 @@ fn http_api_is_created_converged_changed_and_removed() {
         API.replace("a.example", "b.example")
     ));
     let changed = dry_then_real(&f);
-    assert!(changed.stderr.contains("delete route POST /admin"), "{}", changed.stderr);
+    assert!(
+        changed.stderr.contains("delete route POST /admin"),
+        "{}",
+        changed.stderr
+    );
     assert_eq!(
         routes(&id),
         vec![
@@ -137,7 +161,11 @@ fn http_api_is_created_converged_changed_and_removed() {
     f.file("");
     dry_then_real(&f);
     assert!(apis_named(&f.name).is_empty());
-    assert!(!grants(&f.name).iter().any(|(s, _)| s == "lamctl-api-invoke"));
+    assert!(
+        !grants(&f.name)
+            .iter()
+            .any(|(s, _)| s == "lamctl-api-invoke")
+    );
 }
 
 #[test]
@@ -186,8 +214,16 @@ fn foreign_api_and_permission_are_never_touched() {
         "{}",
         info.stdout()
     );
-    assert!(info.stdout().contains("theirs (not managed)"), "{}", info.stdout());
-    assert!(info.stdout().contains(&format!("{id} (managed)")), "{}", info.stdout());
+    assert!(
+        info.stdout().contains("theirs (not managed)"),
+        "{}",
+        info.stdout()
+    );
+    assert!(
+        info.stdout().contains(&format!("{id} (managed)")),
+        "{}",
+        info.stdout()
+    );
 
     f.file("");
     f.deploy(&[]).success();
@@ -267,12 +303,18 @@ fn s3_notifications_merge_change_and_leave_others() {
         vec![],
     );
     let ours_id = format!("lamctl-{}-0", f.name);
-    f.file(&format!("[[s3]]\nbucket = \"{bucket}\"\nprefix = \"in/\"\n"));
+    f.file(&format!(
+        "[[s3]]\nbucket = \"{bucket}\"\nprefix = \"in/\"\n"
+    ));
     dry_then_real(&f);
     assert_eq!(
         notifications(&bucket),
         vec![
-            (ours_id.clone(), vec!["s3:ObjectCreated:*".to_string()], vec!["in/".to_string()]),
+            (
+                ours_id.clone(),
+                vec!["s3:ObjectCreated:*".to_string()],
+                vec!["in/".to_string()]
+            ),
             theirs_entry.clone(),
         ]
     );
@@ -290,7 +332,11 @@ fn s3_notifications_merge_change_and_leave_others() {
     assert_eq!(
         notifications(&bucket),
         vec![
-            (ours_id, vec!["s3:ObjectCreated:Put".to_string()], vec![".jpg".to_string()]),
+            (
+                ours_id,
+                vec!["s3:ObjectCreated:Put".to_string()],
+                vec![".jpg".to_string()]
+            ),
             theirs_entry.clone(),
         ]
     );
@@ -330,28 +376,46 @@ fn init_writes_the_triggers_back_and_diff_reports_what_deploy_would_do() {
 
     // init -> diff: no differences, the triggers included.
     let dir = tempfile::tempdir().unwrap();
-    let aws = ["--endpoint-url", f.proxy.endpoint.as_str(), "--region", REGION];
+    let aws = [
+        "--endpoint-url",
+        f.proxy.endpoint.as_str(),
+        "--region",
+        REGION,
+    ];
     let mut args = vec!["init", f.name.as_str()];
     args.extend(aws);
     lamctl(&args).dir(dir.path()).run().success();
     let text = std::fs::read_to_string(dir.path().join("lamctl.toml")).unwrap();
-    assert!(text.contains("[api]") && text.contains("/translate"), "{text}");
+    assert!(
+        text.contains("[api]") && text.contains("/translate"),
+        "{text}"
+    );
     assert!(text.contains("[[s3]]") && text.contains(&bucket), "{text}");
     assert!(text.contains("https://a.example"), "{text}");
     let mut args = vec!["diff", "--exit-code"];
     args.extend(aws);
     let diff = lamctl(&args).dir(dir.path()).run();
     diff.success();
-    assert!(diff.stdout().contains("no configuration differences"), "{}", diff.stdout());
+    assert!(
+        diff.stdout().contains("no configuration differences"),
+        "{}",
+        diff.stdout()
+    );
 
     // A route added in the file: diff says what deploy would do, exit 4.
     std::fs::write(
         dir.path().join("lamctl.toml"),
-        format!("{text}\n[[api.route]]\nmethod = \"POST\"\npath = \"/more\"\n")
-            .replace("[[s3]]", "[[api.route]]\nmethod = \"PUT\"\npath = \"/x\"\n\n[[s3]]"),
+        format!("{text}\n[[api.route]]\nmethod = \"POST\"\npath = \"/more\"\n").replace(
+            "[[s3]]",
+            "[[api.route]]\nmethod = \"PUT\"\npath = \"/x\"\n\n[[s3]]",
+        ),
     )
     .unwrap();
     let diff = lamctl(&args).dir(dir.path()).run();
     assert_eq!(diff.code, 4, "{}", diff.stderr);
-    assert!(diff.stdout().contains("create route PUT /x"), "{}", diff.stdout());
+    assert!(
+        diff.stdout().contains("create route PUT /x"),
+        "{}",
+        diff.stdout()
+    );
 }

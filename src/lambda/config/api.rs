@@ -120,10 +120,26 @@ impl ApiCors {
 
     fn validate(&self) -> Result<(), String> {
         for (what, n, max) in [
-            ("allow_origins", self.allow_origins.len(), limits::CORS_ORIGINS),
-            ("allow_methods", self.allow_methods.len(), limits::CORS_METHODS),
-            ("allow_headers", self.allow_headers.len(), limits::CORS_HEADERS),
-            ("expose_headers", self.expose_headers.len(), limits::CORS_HEADERS),
+            (
+                "allow_origins",
+                self.allow_origins.len(),
+                limits::CORS_ORIGINS,
+            ),
+            (
+                "allow_methods",
+                self.allow_methods.len(),
+                limits::CORS_METHODS,
+            ),
+            (
+                "allow_headers",
+                self.allow_headers.len(),
+                limits::CORS_HEADERS,
+            ),
+            (
+                "expose_headers",
+                self.expose_headers.len(),
+                limits::CORS_HEADERS,
+            ),
         ] {
             if n > max {
                 return Err(format!(

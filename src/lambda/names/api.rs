@@ -90,8 +90,7 @@ pub fn api_name(s: &str) -> Result<(), String> {
 /// issuer's keys from it), at most 2,048 characters.
 pub fn jwt_issuer(s: &str) -> Result<(), String> {
     let host = s.strip_prefix("https://").unwrap_or_default();
-    if host.is_empty() || s.len() > 2048 || s.chars().any(|c| c.is_whitespace() || c.is_control())
-    {
+    if host.is_empty() || s.len() > 2048 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(format!(
             "JWT issuer {s:?} must be an https:// URL of at most 2048 characters"
         ));

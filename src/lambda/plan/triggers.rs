@@ -6,9 +6,9 @@
 use std::collections::BTreeMap;
 
 use super::{Action, Deployed, Desired, FunctionState};
-use crate::lambda::triggers::Declared;
 use crate::aws::AwsContext;
 use crate::error::Result;
+use crate::lambda::triggers::Declared;
 use crate::lambda::triggers::api::{self, ApiDeployed, ApiRun, ApiStep};
 use crate::lambda::triggers::policy::{self, Grant};
 use crate::lambda::triggers::s3::{self, BucketState, S3Step};

@@ -117,28 +117,41 @@ impl ApiState {
         let auth = self.routes.iter().find(|r| r.target == target);
         let auth = match auth.map(|r| (r.auth.as_str(), r.authorizer.as_deref())) {
             Some(("AWS_IAM", _)) => Some(ApiAuth::Iam),
-            Some(("JWT", Some(id))) => self.authorizers.iter().find(|a| a.id == id).and_then(
-                |a| {
-                    Some(ApiAuth::Jwt {
-                        issuer: a.issuer.parse().ok()?,
-                        audience: a.audience.iter().filter_map(|x| x.parse().ok()).collect(),
-                    })
-                },
-            ),
+            Some(("JWT", Some(id))) => self.authorizers.iter().find(|a| a.id == id).and_then(|a| {
+                Some(ApiAuth::Jwt {
+                    issuer: a.issuer.parse().ok()?,
+                    audience: a.audience.iter().filter_map(|x| x.parse().ok()).collect(),
+                })
+            }),
             _ => None,
         };
         let cors = self.cors.as_ref().map(|c| ApiCors {
-            allow_origins: c.allow_origins.iter().filter_map(|v| v.parse().ok()).collect(),
-            allow_methods: c.allow_methods.iter().filter_map(|v| v.parse().ok()).collect(),
-            allow_headers: c.allow_headers.iter().filter_map(|v| v.parse().ok()).collect(),
-            expose_headers: c.expose_headers.iter().filter_map(|v| v.parse().ok()).collect(),
+            allow_origins: c
+                .allow_origins
+                .iter()
+                .filter_map(|v| v.parse().ok())
+                .collect(),
+            allow_methods: c
+                .allow_methods
+                .iter()
+                .filter_map(|v| v.parse().ok())
+                .collect(),
+            allow_headers: c
+                .allow_headers
+                .iter()
+                .filter_map(|v| v.parse().ok())
+                .collect(),
+            expose_headers: c
+                .expose_headers
+                .iter()
+                .filter_map(|v| v.parse().ok())
+                .collect(),
             max_age: c.max_age.and_then(|m| m.to_string().parse().ok()),
             allow_credentials: c.allow_credentials.then_some(true),
         });
         Api {
-            payload_format: integration.and_then(|i| {
-                serde_json::from_value(serde_json::json!(i.payload_format)).ok()
-            }),
+            payload_format: integration
+                .and_then(|i| serde_json::from_value(serde_json::json!(i.payload_format)).ok()),
             stage: stage
                 .filter(|s| s.name != Api::DEFAULT_STAGE)
                 .and_then(|s| s.name.parse().ok()),
@@ -193,7 +206,9 @@ pub enum ApiStep {
         cors: Option<NormalCors>,
     },
     /// DeleteCorsConfiguration: `[api.cors]` was removed.
-    DeleteCors { api: String },
+    DeleteCors {
+        api: String,
+    },
     CreateIntegration {
         api: Option<String>,
         payload_format: String,
@@ -243,11 +258,20 @@ pub enum ApiStep {
         stage: String,
         variables: BTreeMap<String, String>,
     },
-    DeleteStage { api: String, stage: String },
+    DeleteStage {
+        api: String,
+        stage: String,
+    },
     /// AddPermission for `arn:aws:execute-api:REGION:ACCOUNT:API/*`.
-    Permit { api: Option<String>, sid: String },
+    Permit {
+        api: Option<String>,
+        sid: String,
+    },
     /// DeleteApi: `[api]` is gone from lamctl.toml and lamctl created it.
-    DeleteApi { api: String, name: String },
+    DeleteApi {
+        api: String,
+        name: String,
+    },
 }
 
 /// The steps from `have` (lamctl's API, if any) to `want` (`[api]`, if
@@ -473,9 +497,7 @@ pub async fn read(aws: &AwsContext, function: &str, name: &str) -> Result<ApiDep
     }
     let mut deployed = ApiDeployed::default();
     for a in all {
-        let tagged = a
-            .tags()
-            .is_some_and(|t| owner::tagged(t.iter(), function));
+        let tagged = a.tags().is_some_and(|t| owner::tagged(t.iter(), function));
         let (id, api_name) = (a.api_id().unwrap_or_default(), a.name().unwrap_or_default());
         if tagged && deployed.ours.is_none() {
             deployed.ours = Some(ApiState {

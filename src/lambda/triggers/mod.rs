@@ -3,8 +3,8 @@
 //! creates, converges what it tagged, and never touches what it did not
 //! create ([`owner`]).
 
-pub mod owner;
 pub mod api;
+pub mod owner;
 pub mod policy;
 pub mod s3;
 
@@ -25,7 +25,11 @@ pub struct Triggers {
 }
 
 /// Read the triggers of `function` (which exists).
-pub async fn read(client: &aws_sdk_lambda::Client, aws: &AwsContext, function: &str) -> Result<Triggers> {
+pub async fn read(
+    client: &aws_sdk_lambda::Client,
+    aws: &AwsContext,
+    function: &str,
+) -> Result<Triggers> {
     let (grants, api) = tokio::try_join!(
         policy::read(client, aws, function),
         api::read(aws, function, function)
@@ -63,7 +67,9 @@ pub async fn remove_all(
     let mut removed = Vec::new();
     for (bucket, state) in &t.buckets {
         if !state.ours.is_empty() {
-            ui.note(format!("removing lamctl's notifications from s3://{bucket}"));
+            ui.note(format!(
+                "removing lamctl's notifications from s3://{bucket}"
+            ));
             s3::put(aws, bucket, function, "", &[]).await?;
             removed.push(format!("s3://{bucket} notifications"));
         }

@@ -230,8 +230,10 @@ pub async fn put(
         .collect();
     for (n, e) in entries.iter().enumerate() {
         let mut rules = Vec::new();
-        for (name, v) in [(FilterRuleName::Prefix, &e.prefix), (FilterRuleName::Suffix, &e.suffix)]
-        {
+        for (name, v) in [
+            (FilterRuleName::Prefix, &e.prefix),
+            (FilterRuleName::Suffix, &e.suffix),
+        ] {
             if let Some(v) = v {
                 rules.push(FilterRule::builder().name(name).value(v).build());
             }

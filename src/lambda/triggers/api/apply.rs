@@ -95,7 +95,11 @@ fn cors_to_sdk(c: &NormalCors) -> Cors {
 }
 
 /// Routes, integrations, stages and the routes' authorizers of `api`.
-pub(super) async fn read_parts(client: &Client, aws: &AwsContext, api: &mut ApiState) -> Result<()> {
+pub(super) async fn read_parts(
+    client: &Client,
+    aws: &AwsContext,
+    api: &mut ApiState,
+) -> Result<()> {
     let id = api.id.clone();
     let routes = async {
         let (mut all, mut token) = (Vec::new(), None);
@@ -107,14 +111,16 @@ pub(super) async fn read_parts(client: &Client, aws: &AwsContext, api: &mut ApiS
                 .send()
                 .await
                 .map_err(|e| aws.error(Service::ApiGateway, "GetRoutes", e))?;
-            all.extend(out.items.unwrap_or_default().into_iter().map(|r| RouteState {
-                id: r.route_id.unwrap_or_default(),
-                key: r.route_key.unwrap_or_default(),
-                target: r.target,
-                auth: r
-                    .authorization_type
-                    .map_or("NONE".to_string(), |a| a.as_str().to_string()),
-                authorizer: r.authorizer_id,
+            all.extend(out.items.unwrap_or_default().into_iter().map(|r| {
+                RouteState {
+                    id: r.route_id.unwrap_or_default(),
+                    key: r.route_key.unwrap_or_default(),
+                    target: r.target,
+                    auth: r
+                        .authorization_type
+                        .map_or("NONE".to_string(), |a| a.as_str().to_string()),
+                    authorizer: r.authorizer_id,
+                }
             }));
             token = out.next_token.filter(|t| !t.is_empty());
             if token.is_none() {
@@ -132,13 +138,16 @@ pub(super) async fn read_parts(client: &Client, aws: &AwsContext, api: &mut ApiS
                 .send()
                 .await
                 .map_err(|e| aws.error(Service::ApiGateway, "GetIntegrations", e))?;
-            all.extend(out.items.unwrap_or_default().into_iter().map(|i| {
-                IntegrationState {
-                    id: i.integration_id.unwrap_or_default(),
-                    uri: i.integration_uri.unwrap_or_default(),
-                    payload_format: i.payload_format_version.unwrap_or_default(),
-                }
-            }));
+            all.extend(
+                out.items
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|i| IntegrationState {
+                        id: i.integration_id.unwrap_or_default(),
+                        uri: i.integration_uri.unwrap_or_default(),
+                        payload_format: i.payload_format_version.unwrap_or_default(),
+                    }),
+            );
             token = out.next_token.filter(|t| !t.is_empty());
             if token.is_none() {
                 return Ok::<_, Error>(all);
@@ -155,11 +164,16 @@ pub(super) async fn read_parts(client: &Client, aws: &AwsContext, api: &mut ApiS
                 .send()
                 .await
                 .map_err(|e| aws.error(Service::ApiGateway, "GetStages", e))?;
-            all.extend(out.items.unwrap_or_default().into_iter().map(|s| StageState {
-                name: s.stage_name.unwrap_or_default(),
-                auto_deploy: s.auto_deploy.unwrap_or(false),
-                variables: s.stage_variables.unwrap_or_default().into_iter().collect(),
-            }));
+            all.extend(
+                out.items
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|s| StageState {
+                        name: s.stage_name.unwrap_or_default(),
+                        auto_deploy: s.auto_deploy.unwrap_or(false),
+                        variables: s.stage_variables.unwrap_or_default().into_iter().collect(),
+                    }),
+            );
             token = out.next_token.filter(|t| !t.is_empty());
             if token.is_none() {
                 return Ok::<_, Error>(all);
@@ -167,7 +181,10 @@ pub(super) async fn read_parts(client: &Client, aws: &AwsContext, api: &mut ApiS
         }
     };
     let (routes, integrations, stages) = tokio::try_join!(routes, integrations, stages)?;
-    let mut ids: Vec<&String> = routes.iter().filter_map(|r| r.authorizer.as_ref()).collect();
+    let mut ids: Vec<&String> = routes
+        .iter()
+        .filter_map(|r| r.authorizer.as_ref())
+        .collect();
     ids.sort();
     ids.dedup();
     let mut authorizers = Vec::new();
@@ -180,7 +197,10 @@ pub(super) async fn read_parts(client: &Client, aws: &AwsContext, api: &mut ApiS
             .await
             .map_err(|e| aws.error(Service::ApiGateway, "GetAuthorizer", e))?;
         let jwt = out.jwt_configuration;
-        let mut audience = jwt.as_ref().map(|j| j.audience().to_vec()).unwrap_or_default();
+        let mut audience = jwt
+            .as_ref()
+            .map(|j| j.audience().to_vec())
+            .unwrap_or_default();
         audience.sort();
         authorizers.push(AuthorizerState {
             id: a.clone(),
@@ -261,7 +281,9 @@ impl ApiStep {
                 v.extend(cors.as_ref().map(cors_line));
                 v
             }
-            ApiStep::DeleteCors { api } => vec![format!("remove the CORS configuration of API {api}")],
+            ApiStep::DeleteCors { api } => {
+                vec![format!("remove the CORS configuration of API {api}")]
+            }
             ApiStep::CreateIntegration {
                 api,
                 payload_format,
@@ -278,28 +300,47 @@ impl ApiStep {
                 "update the integration of API {api}: payload {from} -> {payload_format}"
             )],
             ApiStep::CreateAuthorizer { api, issuer, .. } => {
-                vec![format!("create a JWT authorizer in {} (issuer {issuer})", which(api))]
+                vec![format!(
+                    "create a JWT authorizer in {} (issuer {issuer})",
+                    which(api)
+                )]
             }
             ApiStep::UpdateAuthorizer { api, issuer, .. } => {
-                vec![format!("update the JWT authorizer of API {api} (issuer {issuer})")]
+                vec![format!(
+                    "update the JWT authorizer of API {api} (issuer {issuer})"
+                )]
             }
             ApiStep::CreateRoute { api, key, auth } => {
-                vec![format!("create route {key} in {} ({})", which(api), shown_auth(auth))]
+                vec![format!(
+                    "create route {key} in {} ({})",
+                    which(api),
+                    shown_auth(auth)
+                )]
             }
             ApiStep::UpdateRoute { key, auth, .. } => {
-                vec![format!("update route {key} (to the function, {})", shown_auth(auth))]
+                vec![format!(
+                    "update route {key} (to the function, {})",
+                    shown_auth(auth)
+                )]
             }
             ApiStep::DeleteRoute { key, .. } => {
-                vec![format!("delete route {key} (lamctl's API; not in lamctl.toml)")]
+                vec![format!(
+                    "delete route {key} (lamctl's API; not in lamctl.toml)"
+                )]
             }
             ApiStep::CreateStage { api, stage, .. } => {
-                vec![format!("create stage {stage} in {} (auto-deploy)", which(api))]
+                vec![format!(
+                    "create stage {stage} in {} (auto-deploy)",
+                    which(api)
+                )]
             }
             ApiStep::UpdateStage { stage, .. } => {
                 vec![format!("update stage {stage} (variables, auto-deploy)")]
             }
             ApiStep::DeleteStage { stage, .. } => {
-                vec![format!("delete stage {stage} (lamctl's API; not in lamctl.toml)")]
+                vec![format!(
+                    "delete stage {stage} (lamctl's API; not in lamctl.toml)"
+                )]
             }
             ApiStep::Permit { api, sid } => vec![format!(
                 "allow {} to invoke the function (statement {sid})",
@@ -452,10 +493,7 @@ impl ApiStep {
                     .map_err(|e| aws.error(Service::ApiGateway, "CreateRoute", e))?;
             }
             ApiStep::UpdateRoute {
-                api,
-                route,
-                auth,
-                ..
+                api, route, auth, ..
             } => {
                 let (target, authorizer) = route_refs(run, auth)?;
                 client

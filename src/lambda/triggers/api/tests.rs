@@ -84,35 +84,57 @@ fn converged_is_nothing_and_changes_are_exact() {
         auth: "NONE".into(),
         authorizer: None,
     });
-    let w2 = want(&format!("{GET}[[route]]\nmethod = \"ANY\"\npath = \"/{{proxy+}}\"\n"));
+    let w2 = want(&format!(
+        "{GET}[[route]]\nmethod = \"ANY\"\npath = \"/{{proxy+}}\"\n"
+    ));
     let (steps, _) = plan("f", Some(&w2), Some(&extra), &grants, src);
     assert_eq!(steps.len(), 2, "{steps:?}");
     assert!(matches!(&steps[0], ApiStep::CreateRoute { key, .. } if key == "ANY /{proxy+}"));
     assert!(matches!(&steps[1], ApiStep::DeleteRoute { key, .. } if key == "POST /admin"));
 
     // CORS given, then removed.
-    let wc = want(&format!("[cors]\nallow_origins = [\"https://a.example\"]\n{GET}"));
+    let wc = want(&format!(
+        "[cors]\nallow_origins = [\"https://a.example\"]\n{GET}"
+    ));
     let (steps, _) = plan("f", Some(&wc), Some(&have), &grants, src);
-    assert!(matches!(&steps[..], [ApiStep::UpdateApi { cors: Some(_), .. }]), "{steps:?}");
+    assert!(
+        matches!(&steps[..], [ApiStep::UpdateApi { cors: Some(_), .. }]),
+        "{steps:?}"
+    );
     let (with_cors, _) = deployed(&wc);
     let (steps, _) = plan("f", Some(&w), Some(&with_cors), &grants, src);
-    assert!(matches!(&steps[..], [ApiStep::DeleteCors { .. }]), "{steps:?}");
+    assert!(
+        matches!(&steps[..], [ApiStep::DeleteCors { .. }]),
+        "{steps:?}"
+    );
 
     // Payload format and auth.
     let w1 = want(&format!("payload_format = \"1.0\"\n{GET}"));
     let (steps, _) = plan("f", Some(&w1), Some(&have), &grants, src);
-    assert!(matches!(&steps[..], [ApiStep::UpdateIntegration { .. }]), "{steps:?}");
+    assert!(
+        matches!(&steps[..], [ApiStep::UpdateIntegration { .. }]),
+        "{steps:?}"
+    );
     let wi = want(&format!("[auth]\ntype = \"iam\"\n{GET}"));
     let (steps, _) = plan("f", Some(&wi), Some(&have), &grants, src);
     assert!(
-        matches!(&steps[..], [ApiStep::UpdateRoute { auth: RouteAuth::Iam, .. }]),
+        matches!(
+            &steps[..],
+            [ApiStep::UpdateRoute {
+                auth: RouteAuth::Iam,
+                ..
+            }]
+        ),
         "{steps:?}"
     );
 
     // Stage variables (moto has no UpdateStage: this is their test).
     let ws = want(&format!("stage_variables = {{ env = \"dev\" }}\n{GET}"));
     let (steps, _) = plan("f", Some(&ws), Some(&have), &grants, src);
-    assert!(matches!(&steps[..], [ApiStep::UpdateStage { .. }]), "{steps:?}");
+    assert!(
+        matches!(&steps[..], [ApiStep::UpdateStage { .. }]),
+        "{steps:?}"
+    );
 
     // A permission scoped to another API is replaced.
     let stale = vec![Grant {

@@ -419,3 +419,47 @@ fn init_writes_the_triggers_back_and_diff_reports_what_deploy_would_do() {
         diff.stdout()
     );
 }
+
+#[test]
+fn jwt_then_iam_auth_on_every_route() {
+    let f = Fixture::new("apiauth");
+    let jwt =
+        "[api.auth]\ntype = \"jwt\"\nissuer = \"https://idp.example\"\naudience = [\"client-1\"]\n";
+    f.file(&format!("{API}{jwt}"));
+    dry_then_real(&f);
+    let id = ours(&f.name);
+    let route = |id: &str| {
+        let id = id.to_string();
+        apigatewayv2(async move |c| {
+            let r = c.get_routes().api_id(&id).send().await.unwrap();
+            let r = r.items()[0].clone();
+            let issuer = match r.authorizer_id() {
+                Some(a) => c
+                    .get_authorizer()
+                    .api_id(&id)
+                    .authorizer_id(a)
+                    .send()
+                    .await
+                    .unwrap()
+                    .jwt_configuration()
+                    .and_then(|j| j.issuer().map(String::from)),
+                None => None,
+            };
+            (
+                r.authorization_type().map(|a| a.as_str().to_string()),
+                issuer,
+            )
+        })
+    };
+    assert_eq!(
+        route(&id),
+        (Some("JWT".into()), Some("https://idp.example".into()))
+    );
+    f.proxy.clear();
+    f.deploy(&[]).success();
+    assert_eq!(f.writes(), Vec::<String>::new());
+
+    f.file(&format!("{API}[api.auth]\ntype = \"iam\"\n"));
+    dry_then_real(&f);
+    assert_eq!(route(&id).0.as_deref(), Some("AWS_IAM"));
+}

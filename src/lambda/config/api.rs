@@ -172,13 +172,13 @@ pub struct NormalCors {
 
 /// `[api.auth]`: how API Gateway authorizes a request before it reaches
 /// the function; one for every route.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+/// (Struct variants, so a key of another type is refused.)
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(tag = "type", rename_all = "lowercase", deny_unknown_fields)]
 pub enum ApiAuth {
-    #[default]
-    None,
+    None {},
     /// Callers sign requests with SigV4 (AWS_IAM).
-    Iam,
+    Iam {},
     /// A JWT authorizer on the `Authorization` header.
     Jwt {
         issuer: JwtIssuer,
@@ -316,7 +316,7 @@ mod tests {
         let creds = "[cors]\nallow_origins = [\"*\"]\nallow_credentials = true\n";
         assert!(toml::from_str::<Api>(creds).unwrap().validate().is_err());
         let iam: Api = toml::from_str("[auth]\ntype = \"iam\"\n").unwrap();
-        assert_eq!(iam.auth, Some(ApiAuth::Iam));
+        assert_eq!(iam.auth, Some(ApiAuth::Iam {}));
         for bad in [
             "[[route]]\nmethod = \"FETCH\"\npath = \"/a\"\n",
             "[[route]]\nmethod = \"GET\"\npath = \"a\"\n",

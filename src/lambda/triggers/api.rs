@@ -116,7 +116,7 @@ impl ApiState {
         let stage = self.stages.first();
         let auth = self.routes.iter().find(|r| r.target == target);
         let auth = match auth.map(|r| (r.auth.as_str(), r.authorizer.as_deref())) {
-            Some(("AWS_IAM", _)) => Some(ApiAuth::Iam),
+            Some(("AWS_IAM", _)) => Some(ApiAuth::Iam {}),
             Some(("JWT", Some(id))) => self.authorizers.iter().find(|a| a.id == id).and_then(|a| {
                 Some(ApiAuth::Jwt {
                     issuer: a.issuer.parse().ok()?,
@@ -469,8 +469,8 @@ pub fn plan(
 
 fn route_auth(want: &Api, authorizer: Option<String>) -> RouteAuth {
     match want.auth {
-        None | Some(ApiAuth::None) => RouteAuth::None,
-        Some(ApiAuth::Iam) => RouteAuth::Iam,
+        None | Some(ApiAuth::None {}) => RouteAuth::None,
+        Some(ApiAuth::Iam {}) => RouteAuth::Iam,
         Some(ApiAuth::Jwt { .. }) => RouteAuth::Jwt { authorizer },
     }
 }

@@ -349,7 +349,7 @@ mod tests {
 
     #[test]
     fn plans_add_change_remove_and_nothing() {
-        let t: S3Trigger = toml::from_str("bucket = \"b\"\nprefix = \"in/\"\n").unwrap();
+        let t: S3Trigger = toml::from_str("bucket = \"bkt\"\nprefix = \"in/\"\n").unwrap();
         let none = BTreeMap::new();
         // New: permission, then the entries.
         let (steps, revoke) = plan(std::slice::from_ref(&t), &none, &[]);
@@ -358,20 +358,20 @@ mod tests {
         assert!(revoke.is_empty());
         // Unchanged: nothing.
         let have = BTreeMap::from([(
-            "b".to_string(),
+            "bkt".to_string(),
             BucketState {
                 ours: vec![Entry::from_trigger(&t)],
                 not_managed: vec![],
             },
         )]);
-        let g = [grant("lamctl-s3-b", "arn:aws:s3:::b")];
+        let g = [grant("lamctl-s3-bkt", "arn:aws:s3:::bkt")];
         let (steps, revoke) = plan(std::slice::from_ref(&t), &have, &g);
         assert!(steps.is_empty() && revoke.is_empty(), "{steps:?}");
         // Gone from the file: entries removed, then the permission.
         let (steps, revoke) = plan(&[], &have, &g);
         assert!(matches!(&steps[0], S3Step::Put { entries, .. } if entries.is_empty()));
-        assert_eq!(revoke, vec!["lamctl-s3-b"]);
-        assert_eq!(granted_bucket(&g[0]), Some("b"));
+        assert_eq!(revoke, vec!["lamctl-s3-bkt"]);
+        assert_eq!(granted_bucket(&g[0]), Some("bkt"));
         assert_eq!(granted_bucket(&grant("x", "arn:aws:s3:::b")), None);
     }
 }

@@ -173,6 +173,11 @@ fn foreign_api_and_permission_are_never_touched() {
     let f = Fixture::new("apif");
     f.file("");
     f.deploy(&[]).success();
+    // No [api] and nothing API Gateway may invoke: API Gateway is not asked
+    // (a deploy needs no API Gateway permission unless the file uses it).
+    f.proxy.clear();
+    f.deploy(&[]).success();
+    assert_eq!(f.proxy.count(|r| r.path.starts_with("/v2/")), 0);
     // Someone else's API of the same name, and their permission.
     let foreign = apigatewayv2(async |c| {
         let a = c

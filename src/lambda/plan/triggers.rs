@@ -101,15 +101,22 @@ pub(super) async fn read(
             false => Ok(Vec::new()),
         }
     };
-    // A new function has no API of lamctl's unless one was left behind.
+    // With `[api]`, lamctl's API is looked for (a new function's may have
+    // been left behind). Without, only when an API may invoke the function
+    // (a statement for API Gateway): no API Gateway call otherwise, so a
+    // deploy needs no API Gateway permission unless the file uses it.
     let api = async {
         match &want.api {
-            Some(a) => api::read(aws, name, a.name_or(name)).await,
-            None if exists => api::read(aws, name, name).await,
-            None => Ok(ApiDeployed::default()),
+            Some(a) => api::read(aws, name, a.name_or(name)).await.map(Some),
+            None => Ok(None),
         }
     };
     let (grants, api) = tokio::try_join!(grants, api)?;
+    let api = match api {
+        Some(a) => a,
+        None if api::may_invoke(&grants) => api::read(aws, name, name).await?,
+        None => ApiDeployed::default(),
+    };
     let mut buckets = BTreeMap::new();
     for b in s3::buckets(&want.s3, &grants) {
         let state = s3::read(aws, &b, name).await?;

@@ -28,6 +28,12 @@ pub fn sid() -> String {
     owner::sid("api", "invoke")
 }
 
+/// Whether the function's policy lets API Gateway invoke it: only then can
+/// an API (lamctl's or not) be wired to it, and is API Gateway asked.
+pub fn may_invoke(grants: &[Grant]) -> bool {
+    grants.iter().any(|g| g.principal == PRINCIPAL)
+}
+
 /// What API Gateway holds about the function: lamctl's API, and the APIs
 /// of the same name lamctl did not create (reported, never changed).
 #[derive(Debug, Clone, Default, Serialize)]

@@ -24,16 +24,18 @@ pub struct Triggers {
     pub not_managed_permissions: Vec<String>,
 }
 
-/// Read the triggers of `function` (which exists).
+/// Read the triggers of `function` (which exists). API Gateway is asked
+/// only when the function's policy lets it invoke the function.
 pub async fn read(
     client: &aws_sdk_lambda::Client,
     aws: &AwsContext,
     function: &str,
 ) -> Result<Triggers> {
-    let (grants, api) = tokio::try_join!(
-        policy::read(client, aws, function),
-        api::read(aws, function, function)
-    )?;
+    let grants = policy::read(client, aws, function).await?;
+    let api = match api::may_invoke(&grants) {
+        true => api::read(aws, function, function).await?,
+        false => api::ApiDeployed::default(),
+    };
     let mut buckets = std::collections::BTreeMap::new();
     for b in s3::buckets(&[], &grants) {
         buckets.insert(b.clone(), s3::read(aws, &b, function).await?);

@@ -19,6 +19,7 @@ mod localsec;
 mod mlogs;
 mod settings;
 mod triggers_esm;
+mod triggers_http;
 mod workspace;
 
 /// A complete, valid lamctl.toml: each case breaks one thing.
@@ -369,6 +370,7 @@ fn catalogue() -> Vec<Case> {
     v.extend(triggers_esm::cases());
     v.extend(workspace::cases());
     v.extend(mlogs::cases());
+    v.extend(triggers_http::cases());
     v
 }
 

@@ -666,6 +666,17 @@ pub(crate) fn fake_get_function(name: &str, zip: Vec<u8>) -> Proxy {
             None,
         );
     }
+    // init reads the triggers too: no policy, no HTTP API.
+    proxy.inject(
+        |r| r.path.ends_with("/policy"),
+        Canned::aws_error(404, "ResourceNotFoundException", "no policy"),
+        None,
+    );
+    proxy.inject(
+        |r| r.path.starts_with("/v2/apis"),
+        Canned::new(200, "{\"items\": []}").header("Content-Type", "application/json"),
+        None,
+    );
     proxy
 }
 

@@ -1515,3 +1515,18 @@ pub fn event_source_mappings(
         out
     })
 }
+
+/// `f` with an API Gateway v2 client for moto, run to completion.
+pub fn apigatewayv2<T>(f: impl AsyncFnOnce(aws_sdk_apigatewayv2::Client) -> T) -> T {
+    rt().block_on(async { f(aws_sdk_apigatewayv2::Client::new(&sdk().await)).await })
+}
+
+/// `f` with an S3 client for moto (path-style), run to completion.
+pub fn s3<T>(f: impl AsyncFnOnce(aws_sdk_s3::Client) -> T) -> T {
+    rt().block_on(async {
+        let conf = aws_sdk_s3::config::Builder::from(&sdk().await)
+            .force_path_style(true)
+            .build();
+        f(aws_sdk_s3::Client::from_conf(conf)).await
+    })
+}

@@ -24,6 +24,7 @@ mod security_fs;
 mod security_io;
 mod serve_fuzz;
 mod soak;
+mod triggers;
 mod triggers_esm;
 mod triggers_schedule;
 mod walkthrough;

@@ -339,6 +339,23 @@ fn fake_code_server(
                 let _ = tx.send(code(&mut conn));
                 continue;
             }
+            // init reads the triggers too: no policy, no HTTP API.
+            let (status, body) = match () {
+                _ if line.contains("/policy") => (
+                    "404 Not Found",
+                    r#"{"Type":"User","Message":"no policy"}"#.to_string(),
+                ),
+                _ if line.contains("/v2/apis") => ("200 OK", r#"{"items":[]}"#.to_string()),
+                _ => ("200 OK", String::new()),
+            };
+            if !body.is_empty() {
+                let _ = write!(
+                    conn,
+                    "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nx-amzn-errortype: ResourceNotFoundException\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                continue;
+            }
             let body = serde_json::json!({
                 "Configuration": {
                     "FunctionName": "big", "Runtime": "python3.12", "Handler": "app.handler",

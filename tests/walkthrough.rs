@@ -218,6 +218,62 @@ fn translate_function_from_create_to_public_url() {
         ),
         "{policy}"
     );
+
+    // 6. Behind API Gateway: `[api]` with GET /translate, then the URL
+    // deploy prints. moto serves no execute-api host for HTTP APIs (its
+    // URL is https://ID.execute-api.REGION.amazonaws.com), so what a curl
+    // of "$URL/translate?input_text=hello" would reach is checked as
+    // state: the route, its Lambda proxy integration, the stage and the
+    // permission scoped to the API.
+    std::fs::write(
+        dir.path().join("lamctl.toml"),
+        format!(
+            "name = \"{name}\"\n\n[api]\n[[api.route]]\nmethod = \"GET\"\npath = \"/translate\"\n"
+        ),
+    )
+    .unwrap();
+    let out = run(dir.path(), &["deploy", "-o", "json"]);
+    let api_url = out.json()["api_url"].as_str().unwrap().to_string();
+    let id = api_url
+        .strip_prefix("https://")
+        .and_then(|u| u.split('.').next())
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        api_url,
+        format!("https://{id}.execute-api.{REGION}.amazonaws.com")
+    );
+    let (routes, integrations, stages) = apigatewayv2(async |c| {
+        (
+            c.get_routes().api_id(&id).send().await.unwrap(),
+            c.get_integrations().api_id(&id).send().await.unwrap(),
+            c.get_stages().api_id(&id).send().await.unwrap(),
+        )
+    });
+    let integration = &integrations.items()[0];
+    assert!(
+        integration
+            .integration_uri()
+            .unwrap()
+            .ends_with(&format!(":function:{name}"))
+    );
+    let route = &routes.items()[0];
+    assert_eq!(route.route_key(), Some("GET /translate"));
+    assert_eq!(
+        route.target(),
+        Some(format!("integrations/{}", integration.integration_id().unwrap()).as_str())
+    );
+    assert_eq!(stages.items()[0].stage_name(), Some("$default"));
+    let policy = rt()
+        .block_on(lambda.get_policy().function_name(&name).send())
+        .unwrap();
+    assert!(
+        policy
+            .policy()
+            .unwrap()
+            .contains(&format!("arn:aws:execute-api:{REGION}:123456789012:{id}/*")),
+        "{policy:?}"
+    );
 }
 
 /// The same function described by examples/translate/lamctl.toml: the

@@ -33,10 +33,11 @@ pub enum Service {
     /// The EventBridge schema registry (the console's shareable test events).
     Schemas,
     Scheduler,
+    ApiGateway,
 }
 
 impl Service {
-    pub const ALL: [Service; 7] = [
+    pub const ALL: [Service; 8] = [
         Service::Lambda,
         Service::S3,
         Service::Logs,
@@ -44,6 +45,7 @@ impl Service {
         Service::Sts,
         Service::Schemas,
         Service::Scheduler,
+        Service::ApiGateway,
     ];
 
     /// The suffix of its `AWS_ENDPOINT_URL_<SERVICE>` variable (the SDKs' service ids).
@@ -56,6 +58,7 @@ impl Service {
             Service::Sts => "STS",
             Service::Schemas => "SCHEMAS",
             Service::Scheduler => "SCHEDULER",
+            Service::ApiGateway => "APIGATEWAYV2",
         }
     }
 
@@ -68,6 +71,7 @@ impl Service {
             Service::Sts => "STS",
             Service::Schemas => "EventBridge Schemas",
             Service::Scheduler => "EventBridge Scheduler",
+            Service::ApiGateway => "API Gateway",
         }
     }
 
@@ -80,6 +84,7 @@ impl Service {
             Service::Sts => "sts",
             Service::Schemas => "schemas",
             Service::Scheduler => "scheduler",
+            Service::ApiGateway => "apigateway",
         }
     }
 }
@@ -348,5 +353,16 @@ impl AwsContext {
             b = b.endpoint_url(&e.value);
         }
         aws_sdk_scheduler::Client::from_conf(b.build())
+    }
+
+    /// API Gateway v2 (HTTP APIs), for `[api]`.
+    pub async fn apigateway(&self) -> aws_sdk_apigatewayv2::Client {
+        let mut b = aws_sdk_apigatewayv2::config::Builder::from(self.sdk_config().await)
+            .interceptor(answer::BoundedAnswers)
+            .interceptor(waiting::ShownCalls);
+        if let Some(e) = self.endpoint_for(Service::ApiGateway) {
+            b = b.endpoint_url(&e.value);
+        }
+        aws_sdk_apigatewayv2::Client::from_conf(b.build())
     }
 }

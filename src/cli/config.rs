@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::{Error, Result};
 use crate::lambda::config::api::Api;
+use crate::lambda::config::s3::S3Trigger;
 use crate::lambda::config::value::{
     AliasName, CodeSigningConfigArn, CorsHeader, CorsMaxAge, CorsMethod, CorsOrigin, DeadLetterArn,
     Description, EphemeralStorage, FunctionName, Handler, KeepVersions, KmsKeyArn, LayerArn,
@@ -283,6 +284,10 @@ pub struct FunctionSpec {
     #[arg(skip)]
     #[serde(default, rename = "schedule", skip_serializing_if = "Vec::is_empty")]
     pub schedules: Vec<Schedule>,
+    /// `[[s3]]`: bucket notifications that start the function (deploy).
+    #[arg(skip)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub s3: Vec<S3Trigger>,
 }
 }
 
@@ -491,6 +496,14 @@ impl FunctionSpec {
         }
         esm::validate(&self.event_sources).map_err(usage)?;
         schedule::validate(&self.schedules).map_err(usage)?;
+        for (i, t) in self.s3.iter().enumerate() {
+            if self.s3[..i].contains(t) {
+                return Err(usage(format!(
+                    "[[s3]] for bucket {:?} is given twice",
+                    t.bucket.as_str()
+                )));
+            }
+        }
         Ok(())
     }
 }

@@ -358,6 +358,10 @@ impl DeployArgs {
             // lamctl.toml lists the whole set; with no file, none is named.
             event_sources: project.map(|p| p.file.event_sources.clone()),
             schedules: project.map(|p| p.file.schedules.clone()),
+            // lamctl.toml says what starts the function; flags alone do not.
+            triggers: project.is_some(),
+            api: spec.api.clone(),
+            s3: spec.s3.clone(),
         })
     }
 

@@ -11,6 +11,7 @@ use super::deploy::DeployArgs;
 use super::package::PackFlags;
 use crate::commands::diff::Settings;
 use crate::error::Result;
+use crate::lambda::triggers::Declared;
 
 #[derive(Debug, Args, Clone)]
 #[command(after_help = "Examples:
@@ -54,6 +55,10 @@ impl DiffArgs {
             ..Default::default()
         };
         let desired = deploy.desired(project)?;
+        let triggers = desired.triggers.then(|| Declared {
+            api: desired.api.clone(),
+            s3: desired.s3.clone(),
+        });
         Ok(Settings {
             function: desired.name,
             definition: desired.definition,
@@ -62,6 +67,7 @@ impl DiffArgs {
             package: deploy.package_options(project)?,
             exit_code: self.exit_code,
             show_values: self.show_values,
+            triggers,
         })
     }
 }

@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::Ctx;
 use crate::error::{Error, Result};
 use crate::lambda::triggers::{esm, schedule};
-use crate::lambda::{alias, delete_function, require_function, role};
+use crate::lambda::{alias, delete_function, require_function, role, triggers};
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -41,6 +41,9 @@ struct Report {
     /// The schedules lamctl had created for the function, deleted with it
     /// (and lamctl's scheduler role).
     schedules_deleted: Vec<String>,
+    /// What lamctl created around the function and removed with it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    triggers_removed: Vec<String>,
 }
 
 pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
@@ -82,11 +85,13 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
     let mut role_deleted = false;
     let mut event_sources_deleted = Vec::new();
     let mut schedules_deleted = Vec::new();
+    let mut triggers_removed = Vec::new();
     if deleted {
         if set.version.is_none() {
             event_sources_deleted = delete_mappings(ctx, &client, &aws, name).await?;
             let arn = function.config.function_arn().unwrap_or_default();
             schedules_deleted = delete_schedules(ctx, &aws, name, arn).await?;
+            triggers_removed = triggers::remove_all(&client, &aws, ctx.ui, name).await?;
         }
         delete_function(&client, &aws, name, set.version.as_deref()).await?;
         if let (true, Some(r)) = (set.with_role, &role) {
@@ -108,6 +113,7 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
         role_deleted,
         event_sources_deleted,
         schedules_deleted,
+        triggers_removed,
     })
 }
 

@@ -19,7 +19,9 @@ use super::Ctx;
 use crate::aws::AwsContext;
 use crate::error::{Error, Result};
 use crate::lambda::config::{self, Definition, FieldChange};
+use crate::lambda::plan::{Action, FunctionState, trigger_actions};
 use crate::lambda::require_function;
+use crate::lambda::triggers::Declared;
 use crate::lambda::triggers::esm::{self, EventSource};
 use crate::lambda::triggers::schedule::{self, Schedule};
 use crate::output::Ui;
@@ -38,6 +40,9 @@ pub struct Settings {
     pub event_sources: Option<Vec<EventSource>>,
     /// lamctl.toml's `[[schedule]]` tables; `None` without a file.
     pub schedules: Option<Vec<Schedule>>,
+    /// lamctl.toml's `[api]` and `[[s3]]` tables (none without a file: not
+    /// compared).
+    pub triggers: Option<Declared>,
 }
 
 #[derive(Debug, Serialize)]
@@ -46,6 +51,9 @@ struct Report {
     /// Configuration and tag fields that differ: `from` deployed, `to` local.
     changes: Vec<FieldChange>,
     code: Code,
+    /// What deploy would do to the triggers (the dry run's words).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    triggers: Vec<String>,
     differs: bool,
 }
 
@@ -136,11 +144,27 @@ async fn against(aws: &AwsContext, set: &Settings, package: Option<String>) -> R
         local: package,
         deployed,
     };
+    // The triggers: the very actions deploy would take, in its words.
+    let triggers: Vec<String> = match &set.triggers {
+        Some(declared) => {
+            let state = FunctionState {
+                config: f.config.clone(),
+                tags: f.tags.clone(),
+            };
+            trigger_actions(&client, aws, name, declared, &state)
+                .await?
+                .iter()
+                .flat_map(Action::describe)
+                .collect()
+        }
+        None => Vec::new(),
+    };
     Ok(Report {
         function: name.to_string(),
-        differs: code.differs || !changes.is_empty(),
+        differs: code.differs || !changes.is_empty() || !triggers.is_empty(),
         changes,
         code,
+        triggers,
     })
 }
 
@@ -176,6 +200,12 @@ impl fmt::Display for Report {
             writeln!(f, "  {:<width$}  {deployed} -> {local}", "code")?;
         } else {
             writeln!(f, "  {:<width$}  unchanged ({local})", "code")?;
+        }
+        if !self.triggers.is_empty() {
+            writeln!(f, "  triggers (what deploy would do):")?;
+            for line in &self.triggers {
+                writeln!(f, "    {line}")?;
+            }
         }
         Ok(())
     }

@@ -14,7 +14,7 @@ use super::Ctx;
 use crate::error::{Result, optional};
 use crate::lambda::alias::{self, AliasState};
 use crate::lambda::config::deployed_architecture;
-use crate::lambda::triggers::{esm, schedule};
+use crate::lambda::triggers::{self, Triggers, esm, schedule};
 use crate::lambda::url::{self, UrlAuth};
 use crate::lambda::{concurrency, logs, require_function};
 use crate::output::bytes;
@@ -60,6 +60,9 @@ struct Info {
     /// Schedules whose target is the function; `managed` when lamctl
     /// created them.
     schedules: Vec<schedule::Deployed>,
+    /// What starts the function (lamctl's and not), when anything does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    triggers: Option<Triggers>,
 }
 
 #[derive(Debug, Serialize)]
@@ -107,8 +110,13 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
             r => r,
         }
     };
-    let (aliases, reserved, mappings, schedules) =
-        tokio::try_join!(aliases, reserved, mappings, schedules)?;
+    let found = triggers::read(&client, &aws, name);
+    let (aliases, reserved, mappings, schedules, found) =
+        tokio::try_join!(aliases, reserved, mappings, schedules, found)?;
+    let anything = found.api.ours.is_some()
+        || !found.api.not_managed.is_empty()
+        || !found.buckets.is_empty()
+        || !found.not_managed_permissions.is_empty();
     // The function's URL and each alias's (deploy puts it on the alias).
     let qualifiers: Vec<Option<&str>> = std::iter::once(None)
         .chain(aliases.iter().map(|a| Some(a.name.as_str())))
@@ -180,6 +188,7 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
             })
             .collect(),
         schedules,
+        triggers: anything.then_some(found),
     };
     ctx.ui.result(&info)
 }
@@ -307,10 +316,41 @@ impl fmt::Display for Info {
                 ),
             ));
         }
+        if let Some(t) = &self.triggers {
+            trigger_rows(t, &mut rows);
+        }
         let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
         for (k, v) in rows {
             writeln!(f, "  {k:<width$}  {v}")?;
         }
         Ok(())
+    }
+}
+
+/// The triggers' rows: lamctl's (managed) and the rest (not managed).
+fn trigger_rows(t: &Triggers, rows: &mut Vec<(&str, String)>) {
+    if let Some(a) = &t.api.ours {
+        let url = t.api_url.clone().unwrap_or_default();
+        rows.push(("http api", format!("{} {} (managed) {url}", a.name, a.id)));
+        for r in &a.routes {
+            rows.push(("route", r.key.clone()));
+        }
+    }
+    for a in &t.api.not_managed {
+        rows.push(("http api", format!("{} {} (not managed)", a.name, a.id)));
+    }
+    for (bucket, b) in &t.buckets {
+        for e in &b.ours {
+            rows.push((
+                "s3",
+                format!("s3://{bucket} {} (managed)", e.events.join(", ")),
+            ));
+        }
+        for id in &b.not_managed {
+            rows.push(("s3", format!("s3://{bucket} {id} (not managed)")));
+        }
+    }
+    for sid in &t.not_managed_permissions {
+        rows.push(("permission", format!("{sid} (not managed)")));
     }
 }

@@ -15,6 +15,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 
 pub mod api;
+pub mod s3;
 mod settings;
 pub mod value;
 pub use settings::{

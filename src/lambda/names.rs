@@ -10,10 +10,12 @@ use super::limits;
 mod api;
 mod arns;
 mod esm;
+mod s3;
 mod schedule;
 pub use api::*;
 pub use arns::*;
 pub use esm::*;
+pub use s3::*;
 pub use schedule::*;
 
 /// A function name alone (CreateFunction's FunctionName once the ARN parts

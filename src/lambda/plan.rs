@@ -16,6 +16,7 @@ mod tests;
 mod triggers;
 
 pub use apply::{AliasMoved, Run, Target};
+pub use triggers::trigger_actions;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -25,12 +26,17 @@ use serde::Serialize;
 
 use super::alias::AliasState;
 use super::concurrency::Concurrency;
+use super::config::api::Api;
+use super::config::s3::S3Trigger;
 use super::config::{
     self, Architecture, Definition, FieldChange, Logging, RecursiveLoop, RuntimeManagement,
 };
 use super::extras::Extras;
 use super::role::{RoleState, Statement};
+use super::triggers::api::{ApiDeployed, ApiRun, ApiStep};
 use super::triggers::esm::{self, EventSource, Mapping};
+use super::triggers::policy::Grant;
+use super::triggers::s3::{BucketState, S3Step};
 use super::triggers::schedule::{self, Schedule};
 use super::url::{PublicPermission, UrlConfig, UrlState, UrlTarget, UrlWant};
 use super::write::CodeSource;
@@ -72,6 +78,14 @@ pub struct Desired {
     /// Schedules: `Some` is the whole set (the file's `[[schedule]]`
     /// tables), `None` leaves them alone.
     pub schedules: Option<Vec<Schedule>>,
+    /// lamctl.toml says what starts the function (docs/triggers.md): its
+    /// trigger tables are the whole set. Without a file, triggers are left
+    /// alone.
+    pub triggers: bool,
+    /// `[api]`: the HTTP API.
+    pub api: Option<Api>,
+    /// `[[s3]]`: bucket notifications.
+    pub s3: Vec<S3Trigger>,
 }
 
 /// The package to deploy.
@@ -129,6 +143,12 @@ pub struct Deployed {
     /// names a set of them), and lamctl's role Scheduler assumes.
     pub schedules: Vec<schedule::Deployed>,
     pub scheduler_role: Option<String>,
+    /// The function's (unqualified) resource policy, when triggers are managed.
+    pub grants: Vec<Grant>,
+    /// lamctl's HTTP API and the same-named ones it does not manage.
+    pub api: ApiDeployed,
+    /// The buckets lamctl.toml or lamctl's grants name.
+    pub buckets: BTreeMap<String, BucketState>,
 }
 
 #[derive(Debug, Clone)]
@@ -336,6 +356,14 @@ pub enum Action {
         role: String,
         statements: Vec<Statement>,
     },
+    /// A step on lamctl's HTTP API (`[api]`).
+    Api {
+        step: ApiStep,
+    },
+    /// A step on a bucket's notifications (`[[s3]]`).
+    S3 {
+        step: S3Step,
+    },
 }
 
 /// The prune when PublishVersion returns `version`, the newest deployed
@@ -380,6 +408,12 @@ pub struct Plan {
     pub url: Option<UrlTarget>,
     /// The function URL as deployed.
     pub deployed_url: Option<String>,
+    /// lamctl's HTTP API as deployed (its invoke URL when unchanged).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api: Option<ApiRun>,
+    /// The stage `[api]` wants (the invoke URL's path).
+    #[serde(skip)]
+    pub api_stage: Option<String>,
     pub actions: Vec<Action>,
     /// The definition the actions apply, merged with what is deployed
     /// (never shown: it holds the environment's values).
@@ -469,7 +503,8 @@ pub fn plan(want: &Desired, deployed: &Deployed, code: &Code, region: &str) -> R
     after::plan_versions(want, deployed, code, &mut actions);
     after::plan_concurrency(want, deployed, &mut actions);
     after::plan_url(want, deployed, &mut actions);
-    triggers::plan_triggers(want, deployed, &mut actions);
+    triggers::plan_triggers(want, deployed, region, &mut actions);
+    triggers::plan_sources_and_schedules(want, deployed, &mut actions);
 
     Ok(Plan {
         function: want.name.clone(),
@@ -495,6 +530,8 @@ pub fn plan(want: &Desired, deployed: &Deployed, code: &Code, region: &str) -> R
         provisioned: want.provisioned,
         url: want.url.as_ref().map(|u| u.over(deployed.url.as_ref())),
         deployed_url: deployed.url.as_ref().map(|u| u.url.clone()),
+        api: triggers::deployed_api(want, deployed),
+        api_stage: want.api.as_ref().map(|a| a.stage().to_string()),
         actions,
         definition: def.clone(),
     })

@@ -16,6 +16,7 @@
 use std::collections::BTreeMap;
 
 use super::{AwsFileSettings, DeploySettings, FileSystem, PackageSettings};
+use crate::lambda::config::s3::S3Trigger;
 use crate::lambda::config::value::{SecurityGroupId, SubnetId};
 
 /// How one field of the flags (`self`) goes over the file's (`base`).
@@ -46,6 +47,7 @@ impl Replaced for FileSystem {}
 // File-only (no flag): the file's list.
 impl Replaced for crate::lambda::triggers::esm::EventSource {}
 impl Replaced for crate::lambda::triggers::schedule::Schedule {}
+impl Replaced for S3Trigger {}
 
 impl<T: Replaced> Merge for Vec<T> {
     fn merge(&self, base: &Self) -> Self {

@@ -79,6 +79,7 @@ pub fn finish(ui: &Ui, plan: &Plan, done: Run) -> Result<()> {
         },
         provisioned: plan.provisioned.filter(|_| plan.alias.is_some()),
         url,
+        api_url: done.api.as_ref().map(|a| a.url()),
     };
     ui.result(&summary)
 }
@@ -104,6 +105,9 @@ struct Summary {
     concurrency: Option<i32>,
     provisioned: Option<i32>,
     url: Option<String>,
+    /// The HTTP API's invoke URL (`[api]`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    api_url: Option<String>,
 }
 
 /// What happened to the code, in the same word as the text summary.
@@ -186,6 +190,9 @@ impl fmt::Display for Summary {
         }
         if let Some(u) = &self.url {
             writeln!(f, "url       {u}")?;
+        }
+        if let Some(u) = &self.api_url {
+            writeln!(f, "api       {u}")?;
         }
         Ok(())
     }

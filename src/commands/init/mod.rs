@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::lambda::config::{self, Definition};
 use crate::lambda::limits::UNZIPPED_BYTES;
 use crate::lambda::require_function;
-use crate::lambda::triggers::{esm, schedule};
+use crate::lambda::triggers::{self, Declared, esm, schedule};
 
 /// Renders lamctl.toml (the input layer's schema) for a function name, its
 /// definition, and whether the code was downloaded (`source` is written).
@@ -101,6 +101,15 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
     if !schedules.is_empty() {
         text.push('\n');
         text.push_str(&schedule::render(&schedules)?);
+    }
+    // What starts the function, as lamctl manages it (docs/triggers.md):
+    // tables, so they go after the rest.
+    let declared = triggers::read(&client, &aws, name).await?.declared(name);
+    if declared != Declared::default() {
+        let tables = toml::to_string(&declared)
+            .map_err(|e| Error::failed(format!("cannot render lamctl.toml: {e}")))?;
+        text.push('\n');
+        text.push_str(&tables);
     }
     if let Some(dir) = set.path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;

@@ -284,6 +284,26 @@ checked_str!(
     /// An API Gateway stage name (`$default`, `prod`).
     StageName, names::stage_name
 );
+checked_str!(
+    /// An HTTP API's name.
+    ApiName, names::api_name
+);
+checked_str!(
+    /// A JWT authorizer's issuer URL.
+    JwtIssuer, names::jwt_issuer
+);
+checked_str!(
+    /// A JWT authorizer's audience (a client id).
+    JwtAudience, names::jwt_audience
+);
+checked_str!(
+    /// An S3 event type (`s3:ObjectCreated:*`).
+    S3Event, names::s3_event
+);
+checked_str!(
+    /// An S3 notification's key prefix or suffix.
+    S3Filter, names::s3_filter
+);
 
 #[cfg(test)]
 mod tests {

@@ -78,6 +78,36 @@ pub fn stage_name(s: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// An HTTP API's name: 1-128 characters, no control characters.
+pub fn api_name(s: &str) -> Result<(), String> {
+    if s.is_empty() || s.chars().count() > 128 || s.chars().any(char::is_control) {
+        return Err("an API name is 1-128 characters, no control characters".into());
+    }
+    Ok(())
+}
+
+/// A JWT authorizer's issuer: an `https://` URL (API Gateway fetches the
+/// issuer's keys from it), at most 2,048 characters.
+pub fn jwt_issuer(s: &str) -> Result<(), String> {
+    let host = s.strip_prefix("https://").unwrap_or_default();
+    if host.is_empty() || s.len() > 2048 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!(
+            "JWT issuer {s:?} must be an https:// URL of at most 2048 characters"
+        ));
+    }
+    Ok(())
+}
+
+/// A JWT audience: a client id, 1-256 characters, no whitespace.
+pub fn jwt_audience(s: &str) -> Result<(), String> {
+    if s.is_empty() || s.len() > 256 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!(
+            "JWT audience {s:?} must be 1-256 characters without whitespace"
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,5 +147,17 @@ mod tests {
         assert!(stage_name("").is_err());
         assert!(stage_name("$prod").is_err());
         assert!(stage_name(&"s".repeat(129)).is_err());
+    }
+
+    #[test]
+    fn api_names_and_jwt() {
+        assert!(api_name("translate").is_ok());
+        assert!(api_name("").is_err());
+        assert!(api_name(&"a".repeat(129)).is_err());
+        assert!(jwt_issuer("https://cognito-idp.us-east-1.amazonaws.com/pool").is_ok());
+        assert!(jwt_issuer("http://x").is_err());
+        assert!(jwt_issuer("https://").is_err());
+        assert!(jwt_audience("client-1").is_ok());
+        assert!(jwt_audience("a b").is_err());
     }
 }

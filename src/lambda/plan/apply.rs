@@ -9,6 +9,7 @@ use super::{Action, Plan, RoleRef};
 use crate::aws::AwsContext;
 use crate::error::{Error, Result};
 use crate::lambda::alias::{self, AliasState};
+use crate::lambda::triggers::api::{ApiCtx, ApiRun, ApiStep};
 use crate::lambda::triggers::{esm, schedule};
 use crate::lambda::{concurrency, extras, role, url, versions, wait_ready_shown, write};
 use crate::output::Ui;
@@ -24,6 +25,8 @@ pub struct Run {
     pub deleted_versions: Vec<String>,
     /// The function URL after the run (the deployed one when unchanged).
     pub url: Option<String>,
+    /// lamctl's HTTP API after the run.
+    pub api: Option<ApiRun>,
     /// The ARN of the role this run created.
     created_role: Option<String>,
 }
@@ -55,6 +58,7 @@ impl Plan {
         let mut run = Run {
             arn: self.arn.clone().unwrap_or_default(),
             url: self.deployed_url.clone(),
+            api: self.api.clone(),
             ..Default::default()
         };
         for action in &self.actions {
@@ -294,6 +298,27 @@ impl Action {
                     ui.warn(line.trim_start());
                 }
             }
+            Action::Api { step } => {
+                let c = ApiCtx {
+                    aws,
+                    lambda: client,
+                    ui,
+                    function: name,
+                    function_arn: &run.arn,
+                    region: &t.plan.region,
+                };
+                let mut api = run.api.take();
+                let done = step.apply(&c, &mut api).await;
+                run.api = match step {
+                    ApiStep::DeleteApi { .. } => None,
+                    _ => api,
+                };
+                if let (Some(a), Some(w)) = (&mut run.api, &t.plan.api_stage) {
+                    a.stage = w.clone();
+                }
+                done?;
+            }
+            Action::S3 { step } => step.apply(aws, client, ui, name, &run.arn).await?,
         }
         Ok(())
     }

@@ -262,6 +262,8 @@ impl Action {
                 ))
             }))
             .collect(),
+            Action::Api { step } => step.describe(),
+            Action::S3 { step } => step.describe(),
         }
     }
 }

@@ -129,6 +129,7 @@ impl Deployed {
                 _ => Ok(Vec::new()),
             }
         };
+        let triggers = super::triggers::read(client, aws, want, exists);
         let (role, alias, pruned, reserved, provisioned, (url, policy_sids), extras, zip_in_s3) = tokio::try_join!(
             role,
             alias,
@@ -147,6 +148,7 @@ impl Deployed {
             }
             None => (Vec::new(), None),
         };
+        let (grants, api, buckets) = triggers.await?;
         let (versions, aliases) = pruned;
         let d = Deployed {
             function,
@@ -164,6 +166,9 @@ impl Deployed {
             mappings,
             schedules,
             scheduler_role,
+            grants,
+            api,
+            buckets,
         };
         Ok(d)
     }

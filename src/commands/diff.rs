@@ -122,7 +122,7 @@ async fn against(aws: &AwsContext, set: &Settings, package: Option<String>) -> R
         });
     }
     if let Some(sources) = &set.event_sources {
-        let mappings = esm::read(&client, &aws, name).await?;
+        let mappings = esm::read(&client, aws, name).await?;
         changes.extend(
             esm::plan(sources, &mappings)
                 .iter()
@@ -131,7 +131,7 @@ async fn against(aws: &AwsContext, set: &Settings, package: Option<String>) -> R
     }
     if let Some(listed) = &set.schedules {
         let arn = cfg.function_arn();
-        let (deployed, role) = schedule::read_all(&aws, name, arn, !listed.is_empty()).await?;
+        let (deployed, role) = schedule::read_all(aws, name, arn, !listed.is_empty()).await?;
         let wanted = schedule::wanted(name, listed);
         let role_name = crate::lambda::names::scheduler_role_name_for(name);
         let steps = schedule::plan(&wanted, &deployed, role.as_deref(), &role_name);

@@ -26,8 +26,8 @@ pub struct LogsArgs {
     #[arg(value_name = "NAME", conflicts_with = "log_group", add = super::complete::functions())]
     pub name: Vec<String>,
 
-    /// Read every function of the repository: each `*/lamctl.toml` below the current
-    /// directory (honouring .gitignore)
+    /// Every member of the workspace (lamctl.toml's [workspace], else every lamctl.toml
+    /// below ., honouring .gitignore)
     #[arg(long, conflicts_with_all = ["name", "log_group"])]
     pub all: bool,
 

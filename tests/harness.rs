@@ -604,6 +604,7 @@ fn wait_until(child: &mut std::process::Child, deadline: Instant) -> std::proces
 pub async fn sdk() -> aws_config::SdkConfig {
     let creds = aws_credential_types::Credentials::new("testing", "testing", None, None, "tests");
     aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .http_client(lamctl::aws::https::client())
         .region(aws_config::Region::new(REGION))
         .endpoint_url(&moto().endpoint)
         .credentials_provider(creds)

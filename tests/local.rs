@@ -866,11 +866,13 @@ fn node_example_and_errors() {
 // ---------------------------------------------------------------------------
 // AWS's official runtime clients against lamctl's Runtime API
 
-/// examples/hello-rust built once per test binary (release, into target/hello-rust).
+/// examples/hello-rust built once per test binary (release, into
+/// `hello-rust/` of the target directory this test binary was built in:
+/// CARGO_TARGET_DIR, or the repository's target/).
 fn hello_rust_bootstrap_dir() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let target = repo("target/hello-rust");
+        let target = hello_rust_target();
         let out = Command::new(env!("CARGO"))
             .args(["build", "--release", "--locked", "--manifest-path"])
             .arg(repo("examples/hello-rust/Cargo.toml"))
@@ -885,6 +887,31 @@ fn hello_rust_bootstrap_dir() -> &'static Path {
         );
         target.join("release")
     })
+}
+
+/// The target directory of this build (lamctl is `<target>/<profile>/lamctl`)
+/// with `hello-rust` under it.
+fn hello_rust_target() -> PathBuf {
+    let lamctl = Path::new(env!("CARGO_BIN_EXE_lamctl"));
+    let profile = lamctl.parent().expect("lamctl's directory");
+    profile.parent().expect("the target directory").join("hello-rust")
+}
+
+#[test]
+fn hello_rust_builds_into_the_target_directory_in_use() {
+    // The test binary sits in the same target directory as lamctl.
+    let exe = std::env::current_exe().unwrap();
+    let target = hello_rust_target();
+    assert!(
+        exe.starts_with(target.parent().unwrap()),
+        "{} is not under {}",
+        exe.display(),
+        target.display()
+    );
+    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
+        let dir = std::fs::canonicalize(dir).unwrap();
+        assert_eq!(std::fs::canonicalize(target.parent().unwrap()).unwrap(), dir);
+    }
 }
 
 #[test]
@@ -1164,6 +1191,7 @@ fn serve_answers_the_rust_sdk() {
     let rt = rt();
     let client = rt.block_on(async {
         let conf = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .http_client(lamctl::aws::https::client())
             .region(aws_config::Region::new(REGION))
             .endpoint_url(s.url())
             .credentials_provider(aws_credential_types::Credentials::new(

@@ -417,6 +417,8 @@ mod tests {
         }
     }
 
+    // /proc is Linux's.
+    #[cfg(target_os = "linux")]
     #[test]
     fn reads_are_bounded_by_the_size_the_walk_saw() {
         let more = |r: Result<_>| match r {

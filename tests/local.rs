@@ -894,7 +894,10 @@ fn hello_rust_bootstrap_dir() -> &'static Path {
 fn hello_rust_target() -> PathBuf {
     let lamctl = Path::new(env!("CARGO_BIN_EXE_lamctl"));
     let profile = lamctl.parent().expect("lamctl's directory");
-    profile.parent().expect("the target directory").join("hello-rust")
+    profile
+        .parent()
+        .expect("the target directory")
+        .join("hello-rust")
 }
 
 #[test]
@@ -910,7 +913,10 @@ fn hello_rust_builds_into_the_target_directory_in_use() {
     );
     if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
         let dir = std::fs::canonicalize(dir).unwrap();
-        assert_eq!(std::fs::canonicalize(target.parent().unwrap()).unwrap(), dir);
+        assert_eq!(
+            std::fs::canonicalize(target.parent().unwrap()).unwrap(),
+            dir
+        );
     }
 }
 
@@ -1390,8 +1396,11 @@ fn invoke_local_runs_the_bundled_example_like_the_cloud() {
     .env_remove("AWS_SECRET_ACCESS_KEY")
     .run();
     out.success();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["body"], r#"{"message": "hello, lamctl"}"#);
+    // Piped: the handler's JSON byte for byte, no newline added.
+    assert_eq!(
+        out.stdout(),
+        r#"{"statusCode": 200, "body": "{\"message\": \"hello, lamctl\"}"}"#
+    );
     // Live, the whole log: the init phase, then START … REPORT (after a
     // warning when this machine's Python is not 3.12).
     let lines: Vec<&str> = out
@@ -1418,6 +1427,25 @@ fn invoke_local_runs_the_bundled_example_like_the_cloud() {
         "{}",
         out.stderr
     );
+
+    // On a terminal the answer ends with a newline, so the shell's prompt
+    // starts on a line of its own.
+    let out = lamctl([
+        "invoke",
+        "--local",
+        "--dir",
+        &format!("{REPO}/examples/hello-python"),
+        "--tail",
+        "--payload",
+        r#"{"name": "lamctl"}"#,
+    ])
+    .env_remove("AWS_ACCESS_KEY_ID")
+    .env_remove("AWS_SECRET_ACCESS_KEY")
+    .run_tty(Tty::StdoutAndStderr);
+    out.success();
+    let shown = strip_ansi(&out.stderr);
+    assert!(shown.ends_with("}\n"), "{shown:?}");
+    assert!(shown.contains(r#""statusCode": 200"#), "{shown:?}");
 
     // --output json: the same object as a cloud invoke.
     let out = lamctl([

@@ -417,7 +417,11 @@ pub fn waited_children_max_rss() -> u64 {
     // SAFETY: ru is a live, writable rusage that getrusage fills.
     if unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut ru) } == 0 {
         // Kilobytes, except on Apple's systems (bytes).
-        let unit = if cfg!(target_vendor = "apple") { 1 } else { 1024 };
+        let unit = if cfg!(target_vendor = "apple") {
+            1
+        } else {
+            1024
+        };
         (ru.ru_maxrss.max(0) as u64) * unit
     } else {
         0

@@ -405,6 +405,7 @@ mod tests {
         assert!(!is_precompressed("Makefile"));
     }
 
+    #[cfg(target_os = "linux")]
     fn claimed(path: &Path, size: u64) -> Entry {
         Entry {
             name: "f.bin".into(),

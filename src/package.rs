@@ -227,9 +227,15 @@ fn file_count(entries: &[Entry]) -> u64 {
 /// (glibc would otherwise raise the threshold after the first big free):
 /// returned to the system when freed, and zero pages until written.
 fn limit_malloc_arenas() {
+    //
+    // It runs after the async runtime's threads exist, and those that have
+    // allocated keep the arenas they have: M_ARENA_MAX stops new arenas, so
+    // the packaging threads started after this share the existing ones.
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only adjusts allocator tuning; it is called before
-    // the worker threads start.
+    // SAFETY: glibc's mallopt takes the arena lock, so other threads may be
+    // allocating meanwhile; its one thread-unsafe step, the allocator's
+    // first-use set-up, happened before any thread was started (the process
+    // allocated long before). It touches no memory of ours.
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, 2);
         libc::mallopt(libc::M_MMAP_THRESHOLD, 1024 * 1024);
@@ -404,6 +410,7 @@ mod tests {
         assert!(!is_precompressed("Makefile"));
     }
 
+    #[cfg(target_os = "linux")]
     fn claimed(path: &Path, size: u64) -> Entry {
         Entry {
             name: "f.bin".into(),
@@ -416,6 +423,8 @@ mod tests {
         }
     }
 
+    // /proc is Linux's.
+    #[cfg(target_os = "linux")]
     #[test]
     fn reads_are_bounded_by_the_size_the_walk_saw() {
         let more = |r: Result<_>| match r {

@@ -38,6 +38,7 @@ pub fn moto() -> &'static Moto {
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(Stdio::null());
+            #[cfg(target_os = "linux")]
             unsafe {
                 use std::os::unix::process::CommandExt;
                 cmd.pre_exec(|| {
@@ -567,8 +568,9 @@ fn openpty() -> (std::os::fd::OwnedFd, std::os::fd::OwnedFd) {
             &mut master,
             &mut slave,
             std::ptr::null_mut(),
-            std::ptr::null(),
-            &size,
+            std::ptr::null_mut(),
+            // *const on Linux, *mut on macOS: a pointer openpty only reads.
+            (&raw const size).cast_mut(),
         )
     };
     assert_eq!(rc, 0, "openpty: {}", std::io::Error::last_os_error());
@@ -604,6 +606,7 @@ fn wait_until(child: &mut std::process::Child, deadline: Instant) -> std::proces
 pub async fn sdk() -> aws_config::SdkConfig {
     let creds = aws_credential_types::Credentials::new("testing", "testing", None, None, "tests");
     aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .http_client(lamctl::aws::https::client())
         .region(aws_config::Region::new(REGION))
         .endpoint_url(&moto().endpoint)
         .credentials_provider(creds)

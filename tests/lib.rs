@@ -4,6 +4,7 @@ mod harness;
 
 mod bad_input;
 mod cli;
+mod credentials;
 mod day2;
 mod deploy;
 mod events;

@@ -866,11 +866,13 @@ fn node_example_and_errors() {
 // ---------------------------------------------------------------------------
 // AWS's official runtime clients against lamctl's Runtime API
 
-/// examples/hello-rust built once per test binary (release, into target/hello-rust).
+/// examples/hello-rust built once per test binary (release, into
+/// `hello-rust/` of the target directory this test binary was built in:
+/// CARGO_TARGET_DIR, or the repository's target/).
 fn hello_rust_bootstrap_dir() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let target = repo("target/hello-rust");
+        let target = hello_rust_target();
         let out = Command::new(env!("CARGO"))
             .args(["build", "--release", "--locked", "--manifest-path"])
             .arg(repo("examples/hello-rust/Cargo.toml"))
@@ -885,6 +887,37 @@ fn hello_rust_bootstrap_dir() -> &'static Path {
         );
         target.join("release")
     })
+}
+
+/// The target directory of this build (lamctl is `<target>/<profile>/lamctl`)
+/// with `hello-rust` under it.
+fn hello_rust_target() -> PathBuf {
+    let lamctl = Path::new(env!("CARGO_BIN_EXE_lamctl"));
+    let profile = lamctl.parent().expect("lamctl's directory");
+    profile
+        .parent()
+        .expect("the target directory")
+        .join("hello-rust")
+}
+
+#[test]
+fn hello_rust_builds_into_the_target_directory_in_use() {
+    // The test binary sits in the same target directory as lamctl.
+    let exe = std::env::current_exe().unwrap();
+    let target = hello_rust_target();
+    assert!(
+        exe.starts_with(target.parent().unwrap()),
+        "{} is not under {}",
+        exe.display(),
+        target.display()
+    );
+    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
+        let dir = std::fs::canonicalize(dir).unwrap();
+        assert_eq!(
+            std::fs::canonicalize(target.parent().unwrap()).unwrap(),
+            dir
+        );
+    }
 }
 
 #[test]
@@ -1164,6 +1197,7 @@ fn serve_answers_the_rust_sdk() {
     let rt = rt();
     let client = rt.block_on(async {
         let conf = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .http_client(lamctl::aws::https::client())
             .region(aws_config::Region::new(REGION))
             .endpoint_url(s.url())
             .credentials_provider(aws_credential_types::Credentials::new(
@@ -1362,8 +1396,11 @@ fn invoke_local_runs_the_bundled_example_like_the_cloud() {
     .env_remove("AWS_SECRET_ACCESS_KEY")
     .run();
     out.success();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["body"], r#"{"message": "hello, lamctl"}"#);
+    // Piped: the handler's JSON byte for byte, no newline added.
+    assert_eq!(
+        out.stdout(),
+        r#"{"statusCode": 200, "body": "{\"message\": \"hello, lamctl\"}"}"#
+    );
     // Live, the whole log: the init phase, then START … REPORT (after a
     // warning when this machine's Python is not 3.12).
     let lines: Vec<&str> = out
@@ -1390,6 +1427,25 @@ fn invoke_local_runs_the_bundled_example_like_the_cloud() {
         "{}",
         out.stderr
     );
+
+    // On a terminal the answer ends with a newline, so the shell's prompt
+    // starts on a line of its own.
+    let out = lamctl([
+        "invoke",
+        "--local",
+        "--dir",
+        &format!("{REPO}/examples/hello-python"),
+        "--tail",
+        "--payload",
+        r#"{"name": "lamctl"}"#,
+    ])
+    .env_remove("AWS_ACCESS_KEY_ID")
+    .env_remove("AWS_SECRET_ACCESS_KEY")
+    .run_tty(Tty::StdoutAndStderr);
+    out.success();
+    let shown = strip_ansi(&out.stderr);
+    assert!(shown.ends_with("}\n"), "{shown:?}");
+    assert!(shown.contains(r#""statusCode": 200"#), "{shown:?}");
 
     // --output json: the same object as a cloud invoke.
     let out = lamctl([

@@ -212,7 +212,7 @@ fn init_download_refuses_more_entries_than_the_bound() {
     refused(&entries, "more than 100000");
 }
 
-fn mknod(path: &Path, mode: u32, dev: libc::dev_t) -> bool {
+fn mknod(path: &Path, mode: libc::mode_t, dev: libc::dev_t) -> bool {
     let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
     // SAFETY: a NUL-terminated path that lives across the call.
     unsafe { libc::mknod(c.as_ptr(), mode, dev) == 0 }

@@ -2,7 +2,6 @@
 //! URLs AWS hands out already signed: GetFunction's `Code.Location`.
 
 use aws_smithy_http_client::Connector;
-use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
 use aws_smithy_runtime_api::client::http::{HttpConnector, HttpConnectorSettings};
 use aws_smithy_runtime_api::http::Request;
 use aws_smithy_types::body::SdkBody;
@@ -22,7 +21,7 @@ impl AwsContext {
             .build();
         let connector = Connector::builder()
             .connector_settings(settings)
-            .tls_provider(Provider::Rustls(CryptoMode::AwsLc))
+            .tls_provider(super::https::tls())
             .build();
         let mut req = Request::new(SdkBody::empty());
         req.set_uri(url)

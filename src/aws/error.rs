@@ -143,7 +143,7 @@ impl AwsContext {
                 self.profile.value, self.profile.from
             ),
             hint: Some(
-                "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, run `aws configure` or `aws sso login`, or choose a profile with --profile".into(),
+                "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, run `aws configure`, `aws sso login` or `aws login`, or choose a profile with --profile".into(),
             ),
             code: None,
             status: None,

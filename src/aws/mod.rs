@@ -6,6 +6,7 @@
 mod answer;
 mod download;
 mod error;
+pub mod https;
 pub mod live_tail;
 mod registered;
 mod resolve;
@@ -238,6 +239,7 @@ impl AwsContext {
                     .operation_timeout(self.read_timeout)
                     .build();
                 let mut loader = aws_config::defaults(BehaviorVersion::latest())
+                    .http_client(https::client())
                     .region(Region::new(self.region.value.clone()))
                     .timeout_config(timeouts);
                 if self.many {

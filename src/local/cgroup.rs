@@ -11,7 +11,7 @@ use std::ffi::CString;
 use std::fs::File;
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::time::{Duration, Instant};
 
 /// One runtime process's cgroup; removed when dropped (after a kill).
@@ -32,7 +32,7 @@ impl Cgroup {
         #[cfg(target_os = "linux")]
         {
             let base = own_dir()?;
-            let n = NEXT.fetch_add(1, Ordering::Relaxed);
+            let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let dir = base.join(format!("lamctl-{}-{n}", std::process::id()));
             std::fs::create_dir(&dir).ok()?;
             match std::fs::OpenOptions::new()

@@ -261,7 +261,10 @@ async fn aws_for_function(overrides: &AwsOverrides, ui: &Ui) -> (String, Option<
     }
     let creds = {
         use aws_credential_types::provider::ProvideCredentials;
-        let mut b = aws_config::profile::ProfileFileCredentialsProvider::builder();
+        // The profile may need HTTPS (SSO, assume-role, login): lamctl's client.
+        let conf = aws_config::provider_config::ProviderConfig::default()
+            .with_http_client(crate::aws::https::client());
+        let mut b = aws_config::profile::ProfileFileCredentialsProvider::builder().configure(&conf);
         if let Some(p) = &profile {
             b = b.profile_name(p);
         }

@@ -369,7 +369,14 @@ pub fn environment(
 }
 
 /// Peak resident memory of the runtime process and its descendants, in
-/// bytes (VmHWM of each, from /proc).
+/// bytes (VmHWM of each, from /proc). Without /proc: 0, and the REPORT
+/// line falls back to [`waited_children_max_rss`] once the process exits.
+#[cfg(not(target_os = "linux"))]
+pub fn peak_rss(_pid: i32) -> u64 {
+    0
+}
+
+#[cfg(target_os = "linux")]
 pub fn peak_rss(pid: i32) -> u64 {
     let mut total = 0;
     let mut stack = vec![pid];
@@ -409,7 +416,13 @@ pub fn waited_children_max_rss() -> u64 {
     let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
     // SAFETY: ru is a live, writable rusage that getrusage fills.
     if unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut ru) } == 0 {
-        (ru.ru_maxrss.max(0) as u64) * 1024
+        // Kilobytes, except on Apple's systems (bytes).
+        let unit = if cfg!(target_vendor = "apple") {
+            1
+        } else {
+            1024
+        };
+        (ru.ru_maxrss.max(0) as u64) * unit
     } else {
         0
     }
@@ -456,6 +469,7 @@ pub fn kill_group(pgid: i32, signal: i32) {
 }
 
 /// True while the leader has not exited (a zombie counts as exited).
+#[cfg(target_os = "linux")]
 pub fn leader_running(pid: i32) -> bool {
     match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
         Ok(stat) => {
@@ -467,6 +481,31 @@ pub fn leader_running(pid: i32) -> bool {
         }
         Err(_) => false,
     }
+}
+
+/// Without /proc: the leader (lamctl's child) exists and waitid does not
+/// report it exited. WNOWAIT leaves the zombie for tokio to reap.
+#[cfg(not(target_os = "linux"))]
+pub fn leader_running(pid: i32) -> bool {
+    // SAFETY: kill(pid, 0) only checks the process exists; integers only.
+    if pid <= 0 || unsafe { libc::kill(pid, 0) } != 0 {
+        return false;
+    }
+    // SAFETY: siginfo_t is a plain C struct; all zeros is a valid value.
+    let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+    // SAFETY: info is a live, writable siginfo_t that waitid fills; WNOHANG
+    // never blocks and WNOWAIT reaps nothing.
+    let r = unsafe {
+        libc::waitid(
+            libc::P_PID,
+            pid as libc::id_t,
+            &mut info,
+            libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
+        )
+    };
+    // SAFETY: waitid returned 0, so info holds either nothing (si_pid 0: not
+    // exited) or the exited child.
+    r != 0 || unsafe { info.si_pid() } == 0
 }
 
 #[cfg(test)]

@@ -23,6 +23,8 @@ pub fn same_account(local: SocketAddr, peer: SocketAddr) -> bool {
     }
 }
 
+// Without /proc only `Unknown` is ever answered.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 #[derive(Debug, PartialEq, Eq)]
 enum Lookup {
     Owner(u32),
@@ -64,6 +66,7 @@ fn owner(_local: SocketAddr, _peer: SocketAddr) -> Lookup {
 }
 
 /// The uid column of the row whose local and remote addresses are these.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 fn find_owner(table: &str, local: &str, remote: &str) -> Option<u32> {
     table.lines().skip(1).find_map(|row| {
         let f: Vec<&str> = row.split_whitespace().collect();
@@ -76,6 +79,7 @@ fn find_owner(table: &str, local: &str, remote: &str) -> Option<u32> {
 /// An address as `/proc/net/tcp{,6}` prints it: each 32-bit word of the
 /// address in the machine's byte order, in hex, then the port. In `tcp6`
 /// an IPv4 address appears mapped (`::ffff:a.b.c.d`).
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 fn hex(addr: SocketAddr, v6: bool) -> String {
     let octets: Vec<u8> = match (addr, v6) {
         (SocketAddr::V4(a), false) => a.ip().octets().to_vec(),

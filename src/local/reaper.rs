@@ -9,6 +9,11 @@
 //! guardian kills the group. Where each group also has a cgroup of its own
 //! ([`super::cgroup`]), the guardian and [`stop_all`] kill that too, which
 //! reaches the processes that left the group even after a SIGKILL.
+//!
+//! The subreaper and the list of a process's children (`/proc`) are Linux's
+//! own. Elsewhere lamctl is no subreaper: a descendant that left its group
+//! is re-parented to init, not to lamctl, and only the groups are killed
+//! (docs/architecture.md, "Platforms").
 
 use std::collections::HashMap;
 use std::ffi::CString;
@@ -28,11 +33,15 @@ struct Guard {
 
 static SUBREAPER: Once = Once::new();
 
-/// Make lamctl the reaper of its orphaned descendants (once).
+/// Make lamctl the reaper of its orphaned descendants (once). Elsewhere
+/// than on Linux this only records that a function ran ([`stop_all`]).
 pub fn become_subreaper() {
-    // SAFETY: prctl(PR_SET_CHILD_SUBREAPER) takes integers only and touches no memory of ours.
-    SUBREAPER.call_once(|| unsafe {
-        libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    SUBREAPER.call_once(|| {
+        // SAFETY: prctl(PR_SET_CHILD_SUBREAPER) takes integers only and touches no memory of ours.
+        #[cfg(target_os = "linux")]
+        unsafe {
+            libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+        }
     });
 }
 
@@ -128,6 +137,14 @@ pub fn reap_group(pgid: i32) {
 /// outside lamctl's own process group, and not a runtime process: those
 /// are tokio's children, whose exit status tokio collects itself.
 pub fn reap_zombies() {
+    // Without a subreaper lamctl inherits no orphans: tokio reaps its own
+    // children and `forget` the guardians.
+    #[cfg(target_os = "linux")]
+    reap_inherited();
+}
+
+#[cfg(target_os = "linux")]
+fn reap_inherited() {
     // SAFETY: getpgrp takes no argument and cannot fail.
     let own = unsafe { libc::getpgrp() };
     let leaders: Vec<i32> = groups().keys().copied().collect();
@@ -156,7 +173,15 @@ fn groups() -> std::sync::MutexGuard<'static, HashMap<i32, Guard>> {
 }
 
 /// lamctl's own children (runtime processes, guardians and re-parented
-/// orphans), guardians excepted.
+/// orphans), guardians excepted. Linux lists them in `/proc`; elsewhere
+/// none are listed: there are no re-parented orphans to find, and the
+/// runtime processes are reached through their groups.
+#[cfg(not(target_os = "linux"))]
+fn children() -> Vec<i32> {
+    Vec::new()
+}
+
+#[cfg(target_os = "linux")]
 fn children() -> Vec<i32> {
     let guardians: Vec<i32> = groups().values().map(|g| g.pid).collect();
     let mut out = Vec::new();
@@ -184,12 +209,15 @@ fn group_alive(pgid: i32) -> bool {
 /// the child may only make async-signal-safe calls: it does (signal, close,
 /// read, kill, open, write, rmdir, nanosleep, _exit).
 fn spawn_guardian(pgid: i32, cgroup: Option<(CString, CString)>) -> Option<Guard> {
-    let mut fds = [0i32; 2];
-    // SAFETY: fds is a live array of two ints, which pipe2 fills.
-    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
-        return None;
-    }
-    let (read, write) = (fds[0], fds[1]);
+    let (read, write) = cloexec_pipe()?;
+    // The descriptors the child closes (all but `read`), bounded where
+    // there is no close_range: asked before the fork (sysconf may allocate).
+    #[cfg(not(target_os = "linux"))]
+    // SAFETY: sysconf takes an integer and touches no memory of ours.
+    let open_max = match unsafe { libc::sysconf(libc::_SC_OPEN_MAX) } {
+        n if n > 0 => n.min(65_536) as i32,
+        _ => 1024,
+    };
     // SAFETY: fork in a multi-threaded process: the child below makes only async-signal-safe calls before _exit.
     let pid = unsafe { libc::fork() };
     if pid < 0 {
@@ -201,7 +229,7 @@ fn spawn_guardian(pgid: i32, cgroup: Option<(CString, CString)>) -> Option<Guard
         return None;
     }
     if pid == 0 {
-        // SAFETY: the child makes only async-signal-safe calls (signal, close, close_range, read, kill, open, write, rmdir, nanosleep, _exit) on buffers on its stack and CStrings allocated before the fork (its own copy of our memory), and never returns.
+        // SAFETY: the child makes only async-signal-safe calls (signal, close, close_range, read, errno, kill, open, write, rmdir, nanosleep, _exit) on buffers on its stack and CStrings allocated before the fork (its own copy of our memory), and never returns.
         unsafe {
             // Only lamctl's death matters: the terminal's Ctrl-C and a
             // SIGTERM sent to lamctl's group are lamctl's to handle.
@@ -211,14 +239,22 @@ fn spawn_guardian(pgid: i32, cgroup: Option<(CString, CString)>) -> Option<Guard
             libc::close(write);
             // Drop every other descriptor inherited from lamctl (other
             // guardians' pipes among them), where the kernel allows it.
-            if read > 3 {
-                libc::syscall(libc::SYS_close_range, 3u32, (read - 1) as u32, 0u32);
+            #[cfg(target_os = "linux")]
+            {
+                if read > 3 {
+                    libc::syscall(libc::SYS_close_range, 3u32, (read - 1) as u32, 0u32);
+                }
+                libc::syscall(libc::SYS_close_range, (read + 1) as u32, u32::MAX, 0u32);
             }
-            libc::syscall(libc::SYS_close_range, (read + 1) as u32, u32::MAX, 0u32);
+            #[cfg(not(target_os = "linux"))]
+            for fd in (3..open_max).filter(|&fd| fd != read) {
+                libc::close(fd);
+            }
             let mut b = [0u8; 1];
             loop {
                 let n = libc::read(read, b.as_mut_ptr().cast(), 1);
-                if n < 0 && *libc::__errno_location() == libc::EINTR {
+                // errno, read without allocating (async-signal-safe).
+                if n < 0 && std::io::Error::last_os_error().raw_os_error() == Some(libc::EINTR) {
                     continue;
                 }
                 break;
@@ -253,4 +289,33 @@ fn spawn_guardian(pgid: i32, cgroup: Option<(CString, CString)>) -> Option<Guard
         _pipe: unsafe { OwnedFd::from_raw_fd(write) },
         cgroup,
     })
+}
+
+/// A pipe whose two ends close on exec, so no runtime process inherits the
+/// write end (which would keep the guardian waiting after lamctl died).
+#[cfg(target_os = "linux")]
+fn cloexec_pipe() -> Option<(i32, i32)> {
+    let mut fds = [0i32; 2];
+    // SAFETY: fds is a live array of two ints, which pipe2 fills.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
+        return None;
+    }
+    Some((fds[0], fds[1]))
+}
+
+/// Without pipe2 (macOS): pipe, then FD_CLOEXEC on each end. A process
+/// another thread spawns between the two calls may inherit the write end;
+/// that only delays its guardian until that process exits too.
+#[cfg(not(target_os = "linux"))]
+fn cloexec_pipe() -> Option<(i32, i32)> {
+    let mut fds = [0i32; 2];
+    // SAFETY: fds is a live array of two ints, which pipe fills.
+    if unsafe { libc::pipe(fds.as_mut_ptr()) } != 0 {
+        return None;
+    }
+    for fd in fds {
+        // SAFETY: fd is a descriptor pipe just returned; fcntl takes integers only.
+        unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
+    }
+    Some((fds[0], fds[1]))
 }

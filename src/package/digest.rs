@@ -4,8 +4,7 @@
 //! zip against). A new zip that begins with the same bytes as the last one
 //! is hashed only from the block where they part.
 
-use sha2::compress256;
-use sha2::digest::generic_array::GenericArray;
+use sha2::block_api::compress256;
 
 /// Bytes between two kept states: a multiple of the 64-byte block.
 pub(super) const MARK: u64 = 1 << 20;
@@ -68,12 +67,8 @@ impl Sha {
 
     /// Whole blocks that do not cross a mark.
     fn blocks(&mut self, data: &[u8]) {
-        for block in data.chunks_exact(64) {
-            compress256(
-                &mut self.state,
-                std::slice::from_ref(GenericArray::from_slice(block)),
-            );
-        }
+        let (blocks, _) = data.as_chunks::<64>();
+        compress256(&mut self.state, blocks);
         self.done += data.len() as u64;
         if self.done.is_multiple_of(MARK) {
             self.marks.push(self.state);
@@ -89,12 +84,8 @@ impl Sha {
         tail[self.held] = 0x80;
         let len = if self.held < 56 { 64 } else { 128 };
         tail[len - 8..len].copy_from_slice(&bits.to_be_bytes());
-        for block in tail[..len].chunks_exact(64) {
-            compress256(
-                &mut self.state,
-                std::slice::from_ref(GenericArray::from_slice(block)),
-            );
-        }
+        let (blocks, _) = tail[..len].as_chunks::<64>();
+        compress256(&mut self.state, blocks);
         let mut out = [0u8; 32];
         for (o, w) in out.chunks_exact_mut(4).zip(self.state) {
             o.copy_from_slice(&w.to_be_bytes());

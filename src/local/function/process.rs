@@ -125,10 +125,11 @@ impl Function {
         let cgroup = Cgroup::create();
         let procs_fd = cgroup.as_ref().map(Cgroup::procs_fd);
         // SAFETY: getpid has no preconditions and cannot fail.
+        #[cfg(target_os = "linux")]
         let parent = unsafe { libc::getpid() };
         // SAFETY: the closure runs in the forked child before exec, and
         // makes only async-signal-safe calls (setpgid, write to a
-        // descriptor opened before the fork, prctl, getppid, _exit).
+        // descriptor opened before the fork; on Linux prctl, getppid, _exit).
         unsafe {
             cmd.pre_exec(move || {
                 // Its own process group, so a timeout or Ctrl-C reaches every
@@ -143,10 +144,14 @@ impl Function {
                 if let Some(fd) = procs_fd {
                     libc::write(fd, b"0".as_ptr().cast(), 1);
                 }
-                // Backstop: die with lamctl even if lamctl is SIGKILLed.
-                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-                if libc::getppid() != parent {
-                    libc::_exit(1);
+                // Backstop: die with lamctl even if lamctl is SIGKILLed
+                // (Linux only; elsewhere the group's guardian does it).
+                #[cfg(target_os = "linux")]
+                {
+                    libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                    if libc::getppid() != parent {
+                        libc::_exit(1);
+                    }
                 }
                 Ok(())
             });

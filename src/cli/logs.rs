@@ -471,19 +471,20 @@ mod several {
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(p, text).unwrap();
         };
-        put("lamctl.toml", "name = \"root-is-not-a-member\"\n");
+        put("lamctl.toml", "name = \"fn-root\"\n");
         put("b/lamctl.toml", "name = \"fn-b\"\n");
         put("a/lamctl.toml", "name = \"fn-a\"\n");
         put("deep/c/lamctl.toml", "name = \"fn-c\"\n");
         put("build/lamctl.toml", "name = \"ignored\"\n");
         put(".gitignore", "build/\n");
+        // With no workspace file, every lamctl.toml at or below the
+        // directory is a member (path order), as deploy --all finds them.
         let ws = Workspace::implicit(d.path());
-        assert_eq!(all_functions(Some(&ws)).unwrap(), ["fn-a", "fn-b", "fn-c"]);
-        // A member without `name` is its directory's function, as in deploy --all.
+        let got = all_functions(Some(&ws)).unwrap();
+        assert_eq!(got, ["fn-a", "fn-b", "fn-c", "fn-root"]);
+        // A member without `name` is its directory's function.
         put("e/lamctl.toml", "runtime = \"python3.12\"\n");
-        assert_eq!(
-            all_functions(Some(&ws)).unwrap(),
-            ["fn-a", "fn-b", "fn-c", "e"]
-        );
+        let got = all_functions(Some(&ws)).unwrap();
+        assert_eq!(got, ["fn-a", "fn-b", "fn-c", "e", "fn-root"]);
     }
 }

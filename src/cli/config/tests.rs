@@ -56,7 +56,8 @@ fn a_tables_own_check_names_the_key_and_its_line_in_the_failing_table() {
         "name = \"x\"\n[[event_source]]\narn = \"{q}\"\nbatch_size = 5\n[[event_source]]\narn = \"{q}2\"\nbatch_size = 5\nstarting_position = \"LATEST\"\n[tags]\na = \"b\"\n"
     );
     let s = p(&text).unwrap_err().to_string();
-    assert!(s.starts_with("lamctl.toml:9:1: starting_position: "), "{s}");
+    // Line 8 is `starting_position` in the second table.
+    assert!(s.starts_with("lamctl.toml:8:1: starting_position: "), "{s}");
     let s = p("[[schedule]]\nexpression = \"rate(1 day)\"\ntimezone = \"Mars/Base\"\n")
         .unwrap_err()
         .to_string();

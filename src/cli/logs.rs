@@ -211,7 +211,7 @@ impl LogsArgs {
                 }
                 if list.is_empty() {
                     return Err(Error::usage(
-                        "--all found no lamctl.toml in the directories below this one",
+                        "--all found no lamctl.toml here or in the directories below",
                     )
                     .with_hint("run it from the repository's root, or name the functions"));
                 }

@@ -8,8 +8,6 @@ pub(super) fn cases() -> Vec<Case> {
         case(&["logs", "fa", "fb", "--log-group", "/g"], 2, "--log-group"),
         case(&["logs", "--all", "fa"], 2, "--all"),
         case(&["logs", "--all", "--log-group", "/g"], 2, "--all"),
-        // The case's directory holds only its own lamctl.toml: no member below.
-        case(&["logs", "--all"], 2, "--all found no lamctl.toml"),
         case(&["logs", "fa", "not a name"], 2, "invalid function name"),
         case(&["logs", "fa", "fb", "--qualifier", "a.b"], 2, "qualifier"),
     ]

@@ -106,12 +106,6 @@ pub(super) fn cases() -> Vec<Case> {
         case(&["info", "--all", "--show-values"], 2, "--show-values"),
         case(&["info", "a", "b"], 2, "info takes one DIR or NAME"),
         with_ws(&["info", "--all"], "fns/bad/lamctl.toml:2"),
-        case(
-            &["logs", "a", "b", "--qualifier", "1"],
-            2,
-            "--qualifier applies to one function",
-        ),
-        case(&["logs", "a", "b", "--request-id", "x"], 2, "--request-id"),
         case(&["logs", "--all", "good"], 2, "--all"),
         case(&["logs", "a", "bad name!"], 2, "bad name!"),
         with_ws(&["logs", "--all"], "fns/bad/lamctl.toml:2"),

@@ -227,15 +227,15 @@ fn file_count(entries: &[Entry]) -> u64 {
 /// (glibc would otherwise raise the threshold after the first big free):
 /// returned to the system when freed, and zero pages until written.
 fn limit_malloc_arenas() {
-    //
     // It runs after the async runtime's threads exist, and those that have
     // allocated keep the arenas they have: M_ARENA_MAX stops new arenas, so
     // the packaging threads started after this share the existing ones.
+    // The allocator's one thread-unsafe step, its first-use set-up, happened
+    // before any thread was started (the process allocated long before).
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: glibc's mallopt takes the arena lock, so other threads may be
-    // allocating meanwhile; its one thread-unsafe step, the allocator's
-    // first-use set-up, happened before any thread was started (the process
-    // allocated long before). It touches no memory of ours.
+    // SAFETY: glibc's mallopt takes the arena lock, so threads allocating
+    // meanwhile are safe, its set-up is long done (above), and it touches no
+    // memory of ours.
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, 2);
         libc::mallopt(libc::M_MMAP_THRESHOLD, 1024 * 1024);

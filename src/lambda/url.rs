@@ -447,40 +447,24 @@ impl Serialize for PublicPermission {
 }
 
 /// The statement ids in a function's (or qualifier's) resource policy;
-/// none when it has no policy.
+/// none when it has no policy (read by the one policy reader).
 pub async fn policy_sids(
     client: &Client,
     aws: &AwsContext,
     function: &str,
     qualifier: Option<&str>,
 ) -> Result<BTreeSet<String>> {
-    let out = optional(
-        client
-            .get_policy()
-            .function_name(function)
-            .set_qualifier(qualifier.map(String::from))
-            .send()
-            .await
-            .map_err(|e| aws.error(Service::Lambda, "GetPolicy", e)),
-    )?;
-    Ok(out
-        .and_then(|p| p.policy)
-        .map(|p| statement_ids(&p))
-        .unwrap_or_default())
+    let grants = super::triggers::policy::read_qualified(client, aws, function, qualifier).await?;
+    Ok(grants.into_iter().map(|g| g.sid).collect())
 }
 
 /// The `Sid`s of a policy document (GetPolicy's `Policy`, a JSON string);
 /// a document that does not parse has none.
 pub fn statement_ids(policy: &str) -> BTreeSet<String> {
-    let v: serde_json::Value = serde_json::from_str(policy).unwrap_or_default();
-    v["Statement"]
-        .as_array()
-        .map(|s| {
-            s.iter()
-                .filter_map(|st| st["Sid"].as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default()
+    super::triggers::policy::parse(policy)
+        .into_iter()
+        .map(|g| g.sid)
+        .collect()
 }
 
 /// Add one public permission.

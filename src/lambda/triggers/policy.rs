@@ -30,10 +30,22 @@ impl Grant {
 
 /// Every statement of the function's policy (none when it has none).
 pub async fn read(client: &Client, aws: &AwsContext, function: &str) -> Result<Vec<Grant>> {
+    read_qualified(client, aws, function, None).await
+}
+
+/// Every statement of the policy of `function` or of one of its
+/// qualifiers (a function URL's on an alias); none when it has none.
+pub async fn read_qualified(
+    client: &Client,
+    aws: &AwsContext,
+    function: &str,
+    qualifier: Option<&str>,
+) -> Result<Vec<Grant>> {
     let out = optional(
         client
             .get_policy()
             .function_name(function)
+            .set_qualifier(qualifier.map(String::from))
             .send()
             .await
             .map_err(|e| aws.error(Service::Lambda, "GetPolicy", e)),

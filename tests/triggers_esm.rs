@@ -5,17 +5,23 @@
 
 use crate::harness::*;
 
-struct Fixture {
-    dir: tempfile::TempDir,
-    name: String,
-    role: String,
-    base: String,
-    proxy: Proxy,
+/// A function deployed from a directory with a lamctl.toml, behind a
+/// counting proxy (shared with tests/triggers_schedule.rs).
+pub(crate) struct Fixture {
+    pub(crate) dir: tempfile::TempDir,
+    pub(crate) name: String,
+    pub(crate) role: String,
+    pub(crate) base: String,
+    pub(crate) proxy: Proxy,
 }
 
 impl Fixture {
     fn new() -> Fixture {
-        let name = unique("esm");
+        Fixture::named("esm")
+    }
+
+    pub(crate) fn named(prefix: &str) -> Fixture {
+        let name = unique(prefix);
         let role = create_role(&name);
         let dir = python_function_dir(&name, &role);
         let base = std::fs::read_to_string(dir.path().join("lamctl.toml")).unwrap();
@@ -29,7 +35,7 @@ impl Fixture {
     }
 
     /// lamctl.toml: the function and `tables` after it.
-    fn file(&self, tables: &str) {
+    pub(crate) fn file(&self, tables: &str) {
         std::fs::write(
             self.dir.path().join("lamctl.toml"),
             format!("{}\n{tables}", self.base),
@@ -37,7 +43,7 @@ impl Fixture {
         .unwrap();
     }
 
-    fn run(&self, args: &[&str]) -> Out {
+    pub(crate) fn run(&self, args: &[&str]) -> Out {
         let mut all = vec![
             args[0],
             "--endpoint-url",

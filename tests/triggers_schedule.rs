@@ -28,49 +28,17 @@ fn schedule(name: &str) -> Option<(String, String, String, String)> {
     })
 }
 
-struct Fixture {
-    dir: tempfile::TempDir,
-    name: String,
-    base: String,
-    proxy: Proxy,
+use crate::triggers_esm::Fixture;
+
+/// The schedule tests' view of the shared fixture.
+trait Schedules {
+    fn schedule_writes(&self) -> Vec<String>;
+    fn schedule_calls(&self, method: &str) -> usize;
 }
 
-impl Fixture {
-    fn new() -> Fixture {
-        let name = unique("sch");
-        let role = create_role(&name);
-        let dir = python_function_dir(&name, &role);
-        let base = std::fs::read_to_string(dir.path().join("lamctl.toml")).unwrap();
-        Fixture {
-            dir,
-            name,
-            base,
-            proxy: Proxy::moto(),
-        }
-    }
-
-    fn file(&self, tables: &str) {
-        std::fs::write(
-            self.dir.path().join("lamctl.toml"),
-            format!("{}\n{tables}", self.base),
-        )
-        .unwrap();
-    }
-
-    fn run(&self, args: &[&str]) -> Out {
-        let mut all = vec![
-            args[0],
-            "--endpoint-url",
-            &self.proxy.endpoint,
-            "--region",
-            REGION,
-        ];
-        all.extend_from_slice(&args[1..]);
-        lamctl(&all).dir(self.dir.path()).run()
-    }
-
+impl Schedules for Fixture {
     /// The requests that change something (IAM's reads are POSTs too).
-    fn writes(&self) -> Vec<String> {
+    fn schedule_writes(&self) -> Vec<String> {
         self.proxy
             .requests()
             .into_iter()
@@ -91,7 +59,7 @@ impl Fixture {
 
 #[test]
 fn schedules_are_created_changed_removed_and_foreign_ones_left_alone() {
-    let f = Fixture::new();
+    let f = Fixture::named("sch");
     let first = format!("{}-1", f.name);
     let nightly = format!("{}-nightly", f.name);
     let foreign = format!("{}-theirs", f.name);
@@ -115,7 +83,7 @@ fn schedules_are_created_changed_removed_and_foreign_ones_left_alone() {
         out.contains(&format!("create role lamctl-{}-scheduler", f.name)),
         "{out}"
     );
-    assert!(f.writes().is_empty(), "{:?}", f.writes());
+    assert!(f.schedule_writes().is_empty(), "{:?}", f.schedule_writes());
 
     // The real run does the same.
     f.run(&["deploy"]).success();
@@ -172,7 +140,7 @@ fn schedules_are_created_changed_removed_and_foreign_ones_left_alone() {
     // An unchanged re-run writes nothing.
     f.proxy.clear();
     f.run(&["deploy"]).success();
-    assert!(f.writes().is_empty(), "{:?}", f.writes());
+    assert!(f.schedule_writes().is_empty(), "{:?}", f.schedule_writes());
 
     // A changed expression: one update, read back; the marker stays.
     f.file(&format!(
@@ -253,7 +221,7 @@ fn schedules_are_created_changed_removed_and_foreign_ones_left_alone() {
 
 #[test]
 fn a_schedule_of_the_same_name_someone_else_made_is_left_alone() {
-    let f = Fixture::new();
+    let f = Fixture::named("sch");
     f.run(&["deploy"]).success();
     let name = format!("{}-1", f.name);
     let arn = format!("arn:aws:lambda:{REGION}:{ACCOUNT}:function:{}", f.name);
@@ -299,7 +267,7 @@ fn a_schedule_of_the_same_name_someone_else_made_is_left_alone() {
 /// proxy): lamctl tries again and the schedule is created.
 #[test]
 fn a_new_role_scheduler_cannot_assume_yet_is_waited_for() {
-    let f = Fixture::new();
+    let f = Fixture::named("sch");
     f.run(&["deploy"]).success();
     f.file("[[schedule]]\nexpression = \"rate(1 hour)\"\n");
     f.proxy.inject(

@@ -23,27 +23,39 @@ use crate::error::{Error, Result};
 /// CSV and JSONL files 1 MiB chunks are 0.15-0.3% larger than 4 MiB ones
 /// and 0.3-0.8% smaller than 256 KiB ones (docs/benchmarks.md).
 pub(super) const CHUNK: usize = 1024 * 1024;
-/// libdeflate level for the chunks of data files (CSV, JSONL, shared
-/// libraries, anything not in `SOURCE`). On the benchmark's CSV and JSONL
-/// files level 5 deflates at about a third of Info-ZIP's CPU time to an
-/// output 3.7% smaller; level 6 costs 25-35% more CPU for 1.1-2.2% less
-/// (0.6-1.0 ms of one core per KB saved), which would put the JSONL tree at
-/// Info-ZIP's 0.30x on two cores. zlib-rs's level 6 is slower and larger.
-const CHUNK_LEVEL: i32 = 5;
-/// Level for the chunks of JavaScript and TypeScript sources: on the node
-/// tree's 6-12 MB bundles libdeflate's levels 5 and 6 come out 5% and 2%
-/// larger than zlib's 6 (Info-ZIP's), and 7 as small, for about the CPU
-/// zlib-rs's 6 took. Measured in docs/benchmarks.md.
-const SOURCE_LEVEL: i32 = 7;
-/// Extensions (lower case) of the sources deflated at `SOURCE_LEVEL`.
+/// How a chunk is deflated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Codec {
+    /// libdeflate at this level, made joinable by `unfinish` (a walk of
+    /// its blocks).
+    Libdeflate(i32),
+    /// zlib-rs at this level, ending in a full flush: joinable as it is.
+    Zlib(u32),
+}
+
+/// The chunks of data files (CSV, JSONL, shared libraries, anything not in
+/// `SOURCE`). On the benchmark's CSV and JSONL files libdeflate's level 5
+/// deflates at about a third of Info-ZIP's CPU time to an output 3.7%
+/// smaller; level 6 costs 25-35% more CPU for 1.1-2.2% less (0.6-1.0 ms of
+/// one core per KB saved), which would put the JSONL tree at Info-ZIP's
+/// 0.30x on two cores. zlib-rs's level 6 is slower and larger.
+const CHUNK_CODEC: Codec = Codec::Libdeflate(5);
+/// The chunks of JavaScript and TypeScript sources. On the node tree's
+/// 6-12 MB bundles libdeflate's levels 5 and 6 come out 5% and 2% larger
+/// than zlib's 6 (Info-ZIP's), which would make the zip larger than
+/// Info-ZIP's; its level 7 is as small as zlib-rs's 6 but takes 10% more
+/// CPU, and the block walk 12-15% more on top. zlib-rs's 6 needs no walk.
+/// Measured in docs/benchmarks.md.
+const SOURCE_CODEC: Codec = Codec::Zlib(6);
+/// Extensions (lower case) of the sources deflated with `SOURCE_CODEC`.
 const SOURCE: &[&str] = &["js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx", "map"];
 
-/// The chunks' level for a file of this name.
-fn level_for(name: &str) -> i32 {
+/// The chunks' codec for a file of this name.
+fn codec_for(name: &str) -> Codec {
     let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
     match ext {
-        Some(e) if !e.contains('/') && SOURCE.contains(&e.as_str()) => SOURCE_LEVEL,
-        _ => CHUNK_LEVEL,
+        Some(e) if !e.contains('/') && SOURCE.contains(&e.as_str()) => SOURCE_CODEC,
+        _ => CHUNK_CODEC,
     }
 }
 /// Chunks read but not yet spilled, per compressing thread: bounds memory.
@@ -136,12 +148,12 @@ pub(super) fn chunked_file(
     let (to, from) = sync_channel::<(usize, Vec<u8>)>(threads);
     let from = Mutex::new(from);
     let (done_to, done) = channel::<(usize, Vec<u8>)>();
-    let level = level_for(&entry.name);
+    let codec = codec_for(&entry.name);
     std::thread::scope(|s| -> Result<()> {
         for _ in 0..threads {
             let (from, done_to) = (&from, done_to.clone());
             s.spawn(move || {
-                let mut d = ChunkDeflater::new(level);
+                let mut d = ChunkDeflater::new(codec);
                 loop {
                     let job = from.lock().expect("chunk queue").recv();
                     let Ok((i, data)) = job else { break };
@@ -214,18 +226,23 @@ pub(super) fn chunked_file(
 
 /// A chunk thread's compressor and output buffer.
 struct ChunkDeflater {
-    c: libdeflater::Compressor,
-    level: i32,
+    codec: Codec,
+    /// libdeflate's compressor, for `Codec::Libdeflate`.
+    c: Option<libdeflater::Compressor>,
     out: Vec<u8>,
 }
 
 impl ChunkDeflater {
-    fn new(level: i32) -> Self {
-        let lvl = libdeflater::CompressionLvl::new(level).expect("a valid libdeflate level");
-        let c = libdeflater::Compressor::new(lvl);
+    fn new(codec: Codec) -> Self {
+        let c = match codec {
+            Codec::Libdeflate(level) => Some(libdeflater::Compressor::new(
+                libdeflater::CompressionLvl::new(level).expect("a valid libdeflate level"),
+            )),
+            Codec::Zlib(_) => None,
+        };
         ChunkDeflater {
+            codec,
             c,
-            level,
             out: Vec::new(),
         }
     }
@@ -233,12 +250,16 @@ impl ChunkDeflater {
     /// The chunk's deflate stream: finished for the last chunk, joinable
     /// for the others.
     fn deflate(&mut self, chunk: &[u8], last: bool) -> Vec<u8> {
-        let bound = self.c.deflate_compress_bound(chunk.len());
+        let level = match self.codec {
+            Codec::Zlib(level) => return zlib_chunk(chunk, level, last),
+            Codec::Libdeflate(level) => level,
+        };
+        let c = self.c.as_mut().expect("made with libdeflate's compressor");
+        let bound = c.deflate_compress_bound(chunk.len());
         if self.out.len() < bound {
             self.out.resize(bound, 0);
         }
-        let n = self
-            .c
+        let n = c
             .deflate_compress(chunk, &mut self.out)
             .expect("libdeflate's bound is enough room");
         // Room for the empty stored block `unfinish` adds.
@@ -247,22 +268,34 @@ impl ChunkDeflater {
         if last || unfinish(&mut s) {
             s
         } else {
-            zlib_chunk(chunk, self.level)
+            // Should libdeflate's output ever fail to parse.
+            zlib_chunk(chunk, level.clamp(1, 9) as u32, false)
         }
     }
 }
 
-/// A chunk deflated by zlib-rs ending in a full flush: joinable as it is.
-/// Only used should libdeflate's output ever fail to parse.
-fn zlib_chunk(chunk: &[u8], level: i32) -> Vec<u8> {
-    use flate2::{Compress, Compression, FlushCompress};
-    let mut c = Compress::new(Compression::new(level as u32), false);
-    let mut out = Vec::with_capacity(chunk.len() + chunk.len() / 16 + 64);
+/// A chunk deflated by zlib-rs: finished when `last`, else ending in a full
+/// flush, which makes it joinable as it is.
+fn zlib_chunk(chunk: &[u8], level: u32, last: bool) -> Vec<u8> {
+    use flate2::{Compress, Compression, FlushCompress, Status};
+    let mut c = Compress::new(Compression::new(level), false);
+    let flush = if last {
+        FlushCompress::Finish
+    } else {
+        FlushCompress::Full
+    };
+    let mut out = Vec::with_capacity(chunk.len() / 3 + 1024);
     loop {
         let read = c.total_in() as usize;
-        c.compress_vec(&chunk[read..], &mut out, FlushCompress::Full)
+        let status = c
+            .compress_vec(&chunk[read..], &mut out, flush)
             .expect("deflating from memory into memory does not fail");
-        if c.total_in() as usize == chunk.len() && out.len() < out.capacity() {
+        let done = if last {
+            status == Status::StreamEnd
+        } else {
+            c.total_in() as usize == chunk.len() && out.len() < out.capacity()
+        };
+        if done {
             return out;
         }
         out.reserve(chunk.len() / 4 + 1024);
@@ -321,35 +354,40 @@ mod tests {
     }
 
     #[test]
-    fn sources_take_the_source_level_and_data_the_chunk_level() {
-        assert_eq!(level_for("dist/bundle.JS"), SOURCE_LEVEL);
-        assert_eq!(level_for("lib/typescript.js"), SOURCE_LEVEL);
-        assert_eq!(level_for("a.min.mjs"), SOURCE_LEVEL);
-        assert_eq!(level_for("data/orders.csv"), CHUNK_LEVEL);
-        assert_eq!(level_for("lib.js/blob"), CHUNK_LEVEL);
-        assert_eq!(level_for("Makefile"), CHUNK_LEVEL);
-        // What the level changes is the bytes: a source at 7, data at 5.
-        let data = text(CHUNK + 5);
+    fn sources_take_the_source_codec_and_data_the_chunk_codec() {
+        assert_eq!(codec_for("dist/bundle.JS"), SOURCE_CODEC);
+        assert_eq!(codec_for("lib/typescript.js"), SOURCE_CODEC);
+        assert_eq!(codec_for("a.min.mjs"), SOURCE_CODEC);
+        assert_eq!(codec_for("data/orders.csv"), CHUNK_CODEC);
+        assert_eq!(codec_for("lib.js/blob"), CHUNK_CODEC);
+        assert_eq!(codec_for("Makefile"), CHUNK_CODEC);
+        // What the codec changes is the bytes, and both inflate back.
+        let data = text(2 * CHUNK + 5);
         let t = tempfile::tempdir().unwrap();
         let base = t.path().join("out.zip.tmp");
         let mut streams = Vec::new();
-        for name in ["big.js", "big.csv"] {
+        for (name, codec) in [("big.js", SOURCE_CODEC), ("big.csv", CHUNK_CODEC)] {
             let e = entry(t.path(), name, &data);
-            let c = chunked_file(&e, data.len() as u64, 1, false, &base)
+            let c = chunked_file(&e, data.len() as u64, 2, false, &base)
                 .unwrap()
                 .unwrap();
-            streams.push(stream(&c));
-        }
-        for (s, level) in streams.iter().zip([SOURCE_LEVEL, CHUNK_LEVEL]) {
-            let mut d = ChunkDeflater::new(level);
+            let s = stream(&c);
+            let mut d = ChunkDeflater::new(codec);
             let want = [
                 d.deflate(&data[..CHUNK], false),
-                d.deflate(&data[CHUNK..], true),
+                d.deflate(&data[CHUNK..2 * CHUNK], false),
+                d.deflate(&data[2 * CHUNK..], true),
             ]
             .concat();
-            assert!(*s == want, "level {level}");
+            assert!(s == want, "{codec:?}");
+            let mut back = Vec::new();
+            flate2::read::DeflateDecoder::new(&s[..])
+                .read_to_end(&mut back)
+                .unwrap();
+            assert!(back == data, "{codec:?} inflates back");
+            streams.push(s);
         }
-        assert!(streams[0] != streams[1], "the levels differ on this text");
+        assert!(streams[0] != streams[1], "the codecs differ on this text");
     }
 
     #[test]

@@ -15,8 +15,9 @@ use aws_sdk_lambda::types::builders::FunctionConfigurationBuilder;
 use aws_sdk_lambda::types::{Architecture as SdkArchitecture, FunctionConfiguration, Runtime};
 
 use super::*;
+use crate::lambda::config::Architecture;
 use crate::lambda::role;
-use crate::lambda::url::{Cors, InvokeMode, UrlFields, UrlTarget};
+use crate::lambda::url::{Cors, InvokeMode, PublicPermission, UrlConfig, UrlFields, UrlTarget};
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/r";
 const ARN: &str = "arn:aws:lambda:us-east-1:123456789012:function:f";

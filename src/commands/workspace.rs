@@ -240,3 +240,13 @@ pub fn quiet(ui: &Ui) -> Ui {
 pub fn failed_members(failed: usize, total: usize) -> Error {
     Error::failed(format!("{failed} of {total} members failed"))
 }
+
+/// A member's result from `each` as its outcome's value and error message
+/// (a member not started because of Ctrl-C is an error too).
+pub fn settled<T>(r: Option<Result<T>>) -> (Option<T>, Option<String>) {
+    match r {
+        Some(Ok(v)) => (Some(v), None),
+        Some(Err(e)) => (None, Some(e.to_string())),
+        None => (None, Some(Error::Interrupted.to_string())),
+    }
+}

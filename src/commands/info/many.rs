@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::commands::Ctx;
 use crate::commands::workspace::{self, Contexts, Member, Pool};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::lambda::get_function;
 use crate::output::{bytes, table};
 
@@ -63,29 +63,23 @@ pub async fn run(ctx: &Ctx<'_>, set: &ManySettings) -> Result<()> {
                 function: m.function.clone(),
                 ..Default::default()
             };
-            match r {
-                Some(Ok((region, f))) => {
-                    row.region = Some(region);
-                    if let Some(c) = f.and_then(|f| f.configuration) {
-                        row.deployed = true;
-                        row.runtime = c.runtime().map(|r| r.as_str().to_string());
-                        row.memory = c.memory_size();
-                        row.timeout = c.timeout();
-                        row.state = c.state().map(|s| s.as_str().to_string());
-                        row.last_update_status =
-                            c.last_update_status().map(|s| s.as_str().to_string());
-                        row.last_modified = c.last_modified().map(String::from);
-                        row.code_sha256 = c.code_sha256().map(String::from);
-                        row.code_size = Some(c.code_size());
-                    }
-                }
-                Some(Err(e)) => {
-                    failed += 1;
-                    row.error = Some(e.to_string());
-                }
-                None => {
-                    failed += 1;
-                    row.error = Some(Error::Interrupted.to_string());
+            let (value, error) = workspace::settled(r);
+            if error.is_some() {
+                failed += 1;
+            }
+            row.error = error;
+            if let Some((region, f)) = value {
+                row.region = Some(region);
+                if let Some(c) = f.and_then(|f| f.configuration) {
+                    row.deployed = true;
+                    row.runtime = c.runtime().map(|r| r.as_str().to_string());
+                    row.memory = c.memory_size();
+                    row.timeout = c.timeout();
+                    row.state = c.state().map(|s| s.as_str().to_string());
+                    row.last_update_status = c.last_update_status().map(|s| s.as_str().to_string());
+                    row.last_modified = c.last_modified().map(String::from);
+                    row.code_sha256 = c.code_sha256().map(String::from);
+                    row.code_size = Some(c.code_size());
                 }
             }
             row

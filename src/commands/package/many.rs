@@ -54,11 +54,7 @@ pub async fn run(ctx: &Ctx<'_>, set: &ManySettings) -> Result<()> {
         .iter()
         .zip(results)
         .map(|(m, r)| {
-            let (package, error) = match r {
-                Some(Ok(p)) => (Some(p), None),
-                Some(Err(e)) => (None, Some(e.to_string())),
-                None => (None, Some(Error::Interrupted.to_string())),
-            };
+            let (package, error) = workspace::settled(r);
             Outcome {
                 member: m.label.clone(),
                 function: m.function.clone(),

@@ -64,12 +64,19 @@ pub fn main() -> ExitCode {
             r = &mut command => return r,
             e = interrupt::stop_signal() => e,
         };
+        // A command that Ctrl-C ends normally (`deploy --watch`) exits with
+        // its own result once it has stopped cleanly.
+        let ends = matches!(stopped, Error::Interrupted) && interrupt::ends_on_ctrl_c();
         interrupt::trigger();
         // A command cleaning up (aborting an upload) gets a bounded moment
         // to finish; a second Ctrl-C still ends it at once.
         if interrupt::cleanup_pending() {
             tokio::select! {
-                _ = tokio::time::timeout(Duration::from_secs(20), &mut command) => {}
+                r = tokio::time::timeout(Duration::from_secs(20), &mut command) => {
+                    if let (true, Ok(r)) = (ends, r) {
+                        return r;
+                    }
+                }
                 _ = tokio::signal::ctrl_c() => {}
             }
         }
@@ -134,6 +141,22 @@ async fn run(cli: Cli, ui: &Ui) -> Result<()> {
                 Some(many) => commands::package::many::run(&ctx, &many).await,
                 None => commands::package::run(&ctx, &args.settings(project)?).await,
             }
+        }
+        Command::Deploy(args) if args.watch => {
+            let run = cli::deploy::watch::settings(args, &cli.global)?;
+            let tail = async {
+                match &run.tail {
+                    Some((aws, logs)) => {
+                        let ctx = Ctx {
+                            ui,
+                            aws_overrides: aws.clone(),
+                        };
+                        commands::logs::run(&ctx, logs).await
+                    }
+                    None => std::future::pending().await,
+                }
+            };
+            commands::deploy::watch::run(&ctx, &run.watch, tail).await
         }
         Command::Deploy(args) => match cli::workspace::flags::deploy(args, &cli.global, workspace)?
         {

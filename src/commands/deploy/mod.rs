@@ -9,6 +9,7 @@
 //! converges: the plan changes only what differs.
 
 pub mod many;
+pub mod watch;
 mod report;
 
 use super::Ctx;

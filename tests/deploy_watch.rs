@@ -25,7 +25,14 @@ struct Watching {
 
 impl Watching {
     fn start(dir: &Path, endpoint: &str, extra: &[&str]) -> Watching {
-        let mut args = vec!["deploy", "--watch", "--endpoint-url", endpoint, "--region", REGION];
+        let mut args = vec![
+            "deploy",
+            "--watch",
+            "--endpoint-url",
+            endpoint,
+            "--region",
+            REGION,
+        ];
         args.extend_from_slice(extra);
         let (mut child, home) = lamctl(&args).dir(dir).spawn();
         let collect = |r: Box<dyn std::io::Read + Send>| {
@@ -62,7 +69,10 @@ impl Watching {
         let deadline = Instant::now() + within;
         while self.stderr().matches(needle).count() < n {
             if let Some(s) = self.child.try_wait().unwrap() {
-                panic!("lamctl ended ({s}) before {needle:?} x{n}:\n{}", self.stderr());
+                panic!(
+                    "lamctl ended ({s}) before {needle:?} x{n}:\n{}",
+                    self.stderr()
+                );
             }
             assert!(
                 Instant::now() < deadline,
@@ -184,9 +194,13 @@ fn saves_during_an_update_make_exactly_one_more_and_the_last_save_is_deployed() 
     let (name, dir) = deployed_function("watch1");
     let proxy = Proxy::moto();
     // Each code update is held, so that saves land while one is in flight.
-    proxy.delay(update_code(&name), Duration::from_secs(3));
+    proxy.delay(update_code(&name), Duration::from_secs(4));
     let mut w = Watching::start(dir.path(), &proxy.endpoint, &["--no-logs"]);
-    w.wait_for(&format!("{name}: code unchanged"), 1, Duration::from_secs(30));
+    w.wait_for(
+        &format!("{name}: code unchanged"),
+        1,
+        Duration::from_secs(30),
+    );
     assert_eq!(proxy.count(update_code(&name)), 0, "{}", w.stderr());
 
     write_code(dir.path(), "v2");
@@ -221,7 +235,11 @@ fn ctrl_c_lets_the_update_in_flight_finish_and_exits_0() {
     let proxy = Proxy::moto();
     proxy.delay(update_code(&name), Duration::from_secs(3));
     let mut w = Watching::start(dir.path(), &proxy.endpoint, &["--no-logs"]);
-    w.wait_for(&format!("{name}: code unchanged"), 1, Duration::from_secs(30));
+    w.wait_for(
+        &format!("{name}: code unchanged"),
+        1,
+        Duration::from_secs(30),
+    );
     write_code(dir.path(), "v2");
     until("the update", Duration::from_secs(15), || {
         proxy.count(update_code(&name)) == 1
@@ -249,12 +267,15 @@ fn ctrl_c_lets_the_update_in_flight_finish_and_exits_0() {
 }
 
 #[test]
-fn in_a_workspace_only_changed_members_are_updated_configuration_is_not_and_logs_are_tailed()
-{
+fn in_a_workspace_only_changed_members_are_updated_configuration_is_not_and_logs_are_tailed() {
     let prefix = unique("wsw");
     let role = create_role(&prefix);
     let ws = workspace(&prefix, 2, &role);
-    lamctl(["deploy", "--all"]).moto().dir(ws.path()).run().success();
+    lamctl(["deploy", "--all"])
+        .moto()
+        .dir(ws.path())
+        .run()
+        .success();
     let (f0, f1) = (format!("{prefix}-00"), format!("{prefix}-01"));
     let proxy = Proxy::moto();
     let mut w = Watching::start(ws.path(), &proxy.endpoint, &["--all"]);
@@ -309,7 +330,11 @@ fn in_a_workspace_only_changed_members_are_updated_configuration_is_not_and_logs
 fn one_function_is_tailed_before_it_has_logged_and_sigterm_still_exits_143() {
     let (name, dir) = deployed_function("watch3");
     let mut w = Watching::start(dir.path(), &moto().endpoint, &[]);
-    w.wait_for(&format!("{name}: code unchanged"), 1, Duration::from_secs(30));
+    w.wait_for(
+        &format!("{name}: code unchanged"),
+        1,
+        Duration::from_secs(30),
+    );
     // No log group yet: said once, and the tail goes on.
     w.wait_for("does not exist yet", 1, Duration::from_secs(20));
     seed(

@@ -18,10 +18,10 @@ use crate::local::apigw::{ApiGateway, FrontDoor};
 use crate::local::auth::Token;
 use crate::local::invoke_api::InvokeApi;
 use crate::local::url_api::UrlApi;
-use crate::package::watch::Watcher;
 use crate::local::{LocalDef, LocalInput, LogSink, Pool};
 use crate::logfmt::for_terminal;
 use crate::output::{self, Ui};
+use crate::package::watch::Watcher;
 
 /// Reads the function's definition again (lamctl.toml may have changed);
 /// the input layer builds it.

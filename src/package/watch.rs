@@ -371,12 +371,16 @@ mod tests {
         ))
         .unwrap();
         let root = d.path().canonicalize().unwrap();
-        let counts = |rel: &str, is_dir: bool| f.counts(&root.join(rel), is_dir) == Some(Kind::Code);
+        let counts =
+            |rel: &str, is_dir: bool| f.counts(&root.join(rel), is_dir) == Some(Kind::Code);
         assert!(counts("app.py", false));
         assert!(counts("lib/util.py", false));
         assert!(counts(".env", false));
         // The file lamctl.toml: a default exclude of packaging, but the definition.
-        assert_eq!(f.counts(&root.join("lamctl.toml"), false), Some(Kind::Config));
+        assert_eq!(
+            f.counts(&root.join("lamctl.toml"), false),
+            Some(Kind::Config)
+        );
         // .lamctlignore, [package] exclude, the defaults, VCS directories.
         assert!(!counts("debug.log", false));
         assert!(!counts("build/out.js", false));
@@ -417,7 +421,10 @@ mod tests {
         std::fs::write(d.path().join("lamctl.toml"), "").unwrap();
         let f = Filter::new(&spec(&code, Some(d.path().join("lamctl.toml")), &[], &[])).unwrap();
         let base = d.path().canonicalize().unwrap();
-        assert_eq!(f.counts(&base.join("lamctl.toml"), false), Some(Kind::Config));
+        assert_eq!(
+            f.counts(&base.join("lamctl.toml"), false),
+            Some(Kind::Config)
+        );
         assert_eq!(f.counts(&base.join("other.toml"), false), None);
     }
 
@@ -435,20 +442,40 @@ mod tests {
         std::fs::write(d.path().join("scratch.tmp"), "x").unwrap();
         std::fs::write(d.path().join("__pycache__/app.pyc"), "x").unwrap();
         std::fs::read(d.path().join("app.py")).unwrap();
-        assert!(changed_within(&mut w, Duration::from_millis(800)).await.is_none());
+        assert!(
+            changed_within(&mut w, Duration::from_millis(800))
+                .await
+                .is_none()
+        );
 
         // Several writes in a row are one change.
         for i in 0..3 {
             std::fs::write(d.path().join("app.py"), format!("v{i}")).unwrap();
         }
-        assert!(changed_within(&mut w, Duration::from_secs(5)).await.is_some());
-        assert!(changed_within(&mut w, Duration::from_millis(800)).await.is_none());
+        assert!(
+            changed_within(&mut w, Duration::from_secs(5))
+                .await
+                .is_some()
+        );
+        assert!(
+            changed_within(&mut w, Duration::from_millis(800))
+                .await
+                .is_none()
+        );
 
         // A directory created after the start is watched too.
         std::fs::create_dir(d.path().join("lib")).unwrap();
-        assert!(changed_within(&mut w, Duration::from_secs(5)).await.is_some());
+        assert!(
+            changed_within(&mut w, Duration::from_secs(5))
+                .await
+                .is_some()
+        );
         std::fs::write(d.path().join("lib/util.py"), "x").unwrap();
-        assert!(changed_within(&mut w, Duration::from_secs(5)).await.is_some());
+        assert!(
+            changed_within(&mut w, Duration::from_secs(5))
+                .await
+                .is_some()
+        );
     }
 
     #[tokio::test]
@@ -466,13 +493,21 @@ mod tests {
         .unwrap();
         std::fs::write(b.join("app.py"), "x").unwrap();
         // Cancelled while the change settles: the next call returns it.
-        assert!(changed_within(&mut w, Duration::from_millis(150)).await.is_none());
-        let got = changed_within(&mut w, Duration::from_secs(5)).await.unwrap();
+        assert!(
+            changed_within(&mut w, Duration::from_millis(150))
+                .await
+                .is_none()
+        );
+        let got = changed_within(&mut w, Duration::from_secs(5))
+            .await
+            .unwrap();
         assert_eq!(got.code, BTreeSet::from([1]));
         assert!(got.config.is_empty());
 
         std::fs::write(a.join("lamctl.toml"), "name = 'a'").unwrap();
-        let got = changed_within(&mut w, Duration::from_secs(5)).await.unwrap();
+        let got = changed_within(&mut w, Duration::from_secs(5))
+            .await
+            .unwrap();
         assert_eq!(got.config, BTreeSet::from([0]));
         assert_eq!(got.all(), BTreeSet::from([0]));
     }

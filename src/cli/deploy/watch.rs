@@ -101,7 +101,10 @@ fn load(args: &DeployArgs, global: &GlobalArgs) -> Result<Vec<Member<Watched>>> 
         aws: global.aws(project.as_ref()),
         settings: Watched {
             deploy,
-            configs: project.map(|p| p.path).into_iter().collect::<Vec<PathBuf>>(),
+            configs: project
+                .map(|p| p.path)
+                .into_iter()
+                .collect::<Vec<PathBuf>>(),
         },
     }])
 }
@@ -112,9 +115,8 @@ fn load(args: &DeployArgs, global: &GlobalArgs) -> Result<Vec<Member<Watched>>> 
 /// than the first (profile, region, endpoint) are not tailed, and returned.
 fn tail(members: &[Member<Watched>]) -> (AwsOverrides, LogsSettings, Vec<String>) {
     let aws = members.first().map(|m| m.aws.clone()).unwrap_or_default();
-    let (names, untailed): (Vec<_>, Vec<_>) = members
-        .iter()
-        .partition(|m| same_account(&m.aws, &aws));
+    let (names, untailed): (Vec<_>, Vec<_>) =
+        members.iter().partition(|m| same_account(&m.aws, &aws));
     let names: Vec<String> = names.into_iter().map(|m| m.function.clone()).collect();
     let untailed = untailed.into_iter().map(|m| m.function.clone()).collect();
     let n = u32::try_from(names.len()).unwrap_or(u32::MAX);
@@ -253,8 +255,11 @@ mod tests {
             Some("--env")
         );
         assert_eq!(
-            configuration_flag(&parse(&["--layer", "arn:aws:lambda:us-east-1:123456789012:layer:l:1"]))
-                .as_deref(),
+            configuration_flag(&parse(&[
+                "--layer",
+                "arn:aws:lambda:us-east-1:123456789012:layer:l:1"
+            ]))
+            .as_deref(),
             Some("--layer")
         );
     }

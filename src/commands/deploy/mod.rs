@@ -9,8 +9,8 @@
 //! converges: the plan changes only what differs.
 
 pub mod many;
-pub mod watch;
 mod report;
+pub mod watch;
 
 use super::Ctx;
 use crate::error::{Error, Result};

@@ -18,8 +18,11 @@ use notify::{RecommendedWatcher, RecursiveMode, Watcher as _};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
+use self::settle::Settle;
 use super::IgnoreRules;
 use crate::error::{Error, Result};
+
+mod settle;
 
 /// How long the files must stay quiet before a change counts.
 const SETTLE: Duration = Duration::from_millis(300);
@@ -147,9 +150,7 @@ pub struct Watcher {
     warned: bool,
     /// Seen, not yet returned: kept here so that [`Watcher::changed`] can be
     /// cancelled (in a `select!`) without losing a change.
-    pending: Changed,
-    /// When the files will have been quiet long enough.
-    quiet_from: Option<Instant>,
+    settle: Settle,
 }
 
 impl Watcher {
@@ -173,8 +174,7 @@ impl Watcher {
             filters,
             watched: HashSet::new(),
             warned: false,
-            pending: Changed::default(),
-            quiet_from: None,
+            settle: Settle::new(SETTLE),
         };
         let roots: Vec<PathBuf> = w.filters.iter().map(|f| f.root.clone()).collect();
         for root in &roots {
@@ -207,23 +207,22 @@ impl Watcher {
     /// seen by a cancelled call is returned by the next one.
     pub async fn changed(&mut self) -> Changed {
         loop {
-            let next = match self.quiet_from {
+            let next = match self.settle.due() {
                 None => self.events.recv().await,
                 Some(at) => match tokio::time::timeout_at(at, self.events.recv()).await {
                     Ok(ev) => ev,
-                    Err(_) => {
-                        self.quiet_from = None;
-                        return std::mem::take(&mut self.pending);
-                    }
+                    Err(_) => match self.settle.take(Instant::now()) {
+                        Some(c) => return c,
+                        None => continue,
+                    },
                 },
             };
             let Some(ev) = next else {
                 // The OS watcher is gone: what was seen still counts.
-                if self.pending.is_empty() {
-                    return std::future::pending().await;
+                match self.settle.flush() {
+                    Some(c) => return c,
+                    None => return std::future::pending().await,
                 }
-                self.quiet_from = None;
-                return std::mem::take(&mut self.pending);
             };
             let mut counted = self.note(&ev);
             if self.overflowed.swap(false, Ordering::SeqCst) {
@@ -231,14 +230,14 @@ impl Watcher {
                 counted = true;
             }
             if counted {
-                self.quiet_from = Some(Instant::now() + SETTLE);
+                self.settle.seen(Instant::now());
             }
         }
     }
 
     /// Every spec changed (events were lost).
     fn everything(&mut self) {
-        self.pending.code.extend(0..self.filters.len());
+        self.settle.pending.code.extend(0..self.filters.len());
     }
 
     /// Record what one event changed; whether it counted. New directories
@@ -278,8 +277,8 @@ impl Watcher {
             }
             for (i, f) in self.filters.iter().enumerate() {
                 match f.counts(path, is_dir) {
-                    Some(Kind::Code) => self.pending.code.insert(i),
-                    Some(Kind::Config) => self.pending.config.insert(i),
+                    Some(Kind::Code) => self.settle.pending.code.insert(i),
+                    Some(Kind::Config) => self.settle.pending.config.insert(i),
                     None => continue,
                 };
                 counted = true;

@@ -203,6 +203,10 @@ impl Shared {
             return Ok(());
         }
         direct_upload_fits(true, &code)?;
+        // Ctrl-C since this member started: nothing more is begun.
+        if interrupt::triggered() {
+            return Err(Error::Interrupted);
+        }
         let started = Instant::now();
         self.ui
             .note(format!("{name}: updating code ({})", bytes(code.size)));

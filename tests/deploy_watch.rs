@@ -346,3 +346,28 @@ fn one_function_is_tailed_before_it_has_logged_and_sigterm_still_exits_143() {
     assert!(!w.stderr().contains("log tail stopped"), "{}", w.stderr());
     assert_eq!(w.signal(libc::SIGTERM), 143, "{}", w.stderr());
 }
+
+#[test]
+fn the_zip_written_into_the_directory_is_not_taken_for_a_save() {
+    let (name, dir) = deployed_function("watch4");
+    let mut w = Watching::start(
+        dir.path(),
+        &moto().endpoint,
+        &["--no-logs", "--out", "app.zip"],
+    );
+    w.wait_for(
+        &format!("{name}: code unchanged"),
+        1,
+        Duration::from_secs(30),
+    );
+    assert!(dir.path().join("app.zip").is_file());
+    // Packaging's own write starts no round (else it would, again and again).
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(
+        w.stderr().matches("code unchanged").count(),
+        1,
+        "{}",
+        w.stderr()
+    );
+    assert_eq!(w.signal(libc::SIGINT), 0, "{}", w.stderr());
+}

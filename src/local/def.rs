@@ -126,6 +126,7 @@ impl LocalDef {
             configs: self.config.iter().cloned().collect(),
             exclude: self.exclude.clone(),
             include: self.include.clone(),
+            output: None,
         }
     }
 

@@ -33,14 +33,15 @@ const MAX_DIRS: usize = 8192;
 const QUEUE: usize = 4096;
 
 /// One watched definition: its directory, the lamctl.toml files it is
-/// read from (a workspace member's and the root's), and its packaging
-/// patterns.
+/// read from (a workspace member's and the root's), its packaging
+/// patterns, and the zip packaging writes (whose writes are not edits).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WatchSpec {
     pub root: PathBuf,
     pub configs: Vec<PathBuf>,
     pub exclude: Vec<String>,
     pub include: Vec<String>,
+    pub output: Option<PathBuf>,
 }
 
 /// Which specs changed (by index): their files, or their lamctl.toml.
@@ -74,6 +75,8 @@ struct Filter {
     root: PathBuf,
     /// Its lamctl.toml files (canonical).
     configs: Vec<PathBuf>,
+    /// The zip's directory (canonical) and name.
+    output: Option<(PathBuf, String)>,
     rules: IgnoreRules,
 }
 
@@ -91,6 +94,16 @@ impl Filter {
                 .iter()
                 .filter_map(|c| c.canonicalize().ok())
                 .collect(),
+            output: spec.output.as_deref().and_then(|o| {
+                let dir = match o.parent() {
+                    Some(d) if !d.as_os_str().is_empty() => d,
+                    _ => Path::new("."),
+                };
+                Some((
+                    dir.canonicalize().ok()?,
+                    o.file_name()?.to_string_lossy().into_owned(),
+                ))
+            }),
         })
     }
 
@@ -98,6 +111,12 @@ impl Filter {
     fn counts(&self, path: &Path, is_dir: bool) -> Option<Kind> {
         if self.configs.iter().any(|c| c == path) {
             return Some(Kind::Config);
+        }
+        if let (Some((dir, zip)), Some(name)) = (&self.output, path.file_name())
+            && path.parent() == Some(dir.as_path())
+            && super::output::is_output(zip, &name.to_string_lossy())
+        {
+            return None;
         }
         let rel = path.strip_prefix(&self.root).ok()?;
         if rel.as_os_str().is_empty() {
@@ -354,7 +373,21 @@ mod tests {
             configs: config.into_iter().collect(),
             exclude: exclude.iter().map(|s| s.to_string()).collect(),
             include: include.iter().map(|s| s.to_string()).collect(),
+            output: None,
         }
+    }
+
+    #[test]
+    fn the_zip_packaging_writes_is_no_edit() {
+        let d = tempfile::tempdir().unwrap();
+        let mut s = spec(d.path(), None, &[], &[]);
+        s.output = Some(d.path().join("app.zip"));
+        let f = Filter::new(&s).unwrap();
+        let root = d.path().canonicalize().unwrap();
+        assert_eq!(f.counts(&root.join("app.zip"), false), None);
+        assert_eq!(f.counts(&root.join(".app.zip.partial-42"), false), None);
+        assert_eq!(f.counts(&root.join("other.zip"), false), Some(Kind::Code));
+        assert_eq!(f.counts(&root.join("sub/app.zip"), false), Some(Kind::Code));
     }
 
     #[test]

@@ -261,6 +261,7 @@ fn specs(members: &[Member<Watched>]) -> Vec<WatchSpec> {
                 configs: m.settings.configs.clone(),
                 exclude: p.excludes.clone(),
                 include: p.includes.clone(),
+                output: Some(p.output.clone()),
             }
         })
         .collect()

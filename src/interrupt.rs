@@ -75,39 +75,3 @@ impl Drop for CleanupGuard {
 pub fn cleanup_pending() -> bool {
     GUARDS.load(Ordering::SeqCst) > 0
 }
-
-static ENDS: AtomicUsize = AtomicUsize::new(0);
-
-/// While one lives, Ctrl-C (SIGINT) is how the command ends normally
-/// (`deploy --watch`): `main` waits for it as for a [`CleanupGuard`] and
-/// exits with the command's own result instead of 130. SIGTERM and SIGHUP
-/// still exit 143 and 129.
-pub struct EndsOnCtrlC {
-    _cleanup: CleanupGuard,
-}
-
-impl EndsOnCtrlC {
-    pub fn new() -> Self {
-        ENDS.fetch_add(1, Ordering::SeqCst);
-        EndsOnCtrlC {
-            _cleanup: CleanupGuard::new(),
-        }
-    }
-}
-
-impl Default for EndsOnCtrlC {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl Drop for EndsOnCtrlC {
-    fn drop(&mut self) {
-        ENDS.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
-/// Whether a command that Ctrl-C ends normally is running.
-pub fn ends_on_ctrl_c() -> bool {
-    ENDS.load(Ordering::SeqCst) > 0
-}

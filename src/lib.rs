@@ -64,19 +64,12 @@ pub fn main() -> ExitCode {
             r = &mut command => return r,
             e = interrupt::stop_signal() => e,
         };
-        // A command that Ctrl-C ends normally (`deploy --watch`) exits with
-        // its own result once it has stopped cleanly.
-        let ends = matches!(stopped, Error::Interrupted) && interrupt::ends_on_ctrl_c();
         interrupt::trigger();
         // A command cleaning up (aborting an upload) gets a bounded moment
         // to finish; a second Ctrl-C still ends it at once.
         if interrupt::cleanup_pending() {
             tokio::select! {
-                r = tokio::time::timeout(Duration::from_secs(20), &mut command) => {
-                    if let (true, Ok(r)) = (ends, r) {
-                        return r;
-                    }
-                }
+                _ = tokio::time::timeout(Duration::from_secs(20), &mut command) => {}
                 _ = tokio::signal::ctrl_c() => {}
             }
         }

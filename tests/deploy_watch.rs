@@ -3,7 +3,7 @@
 //! one more update, the last save is what is deployed (CodeSha256 read
 //! back), only changed members are updated, configuration is never
 //! applied, the logs are tailed on stdout, and Ctrl-C lets the update in
-//! flight finish and exits 0.
+//! flight finish and exits 130.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -225,11 +225,11 @@ fn saves_during_an_update_make_exactly_one_more_and_the_last_save_is_deployed() 
         Some(package_sha(dir.path()).as_str())
     );
     // Ctrl-C with nothing in flight: a clean stop.
-    assert_eq!(w.signal(libc::SIGINT), 0, "{}", w.stderr());
+    assert_eq!(w.signal(libc::SIGINT), 130, "{}", w.stderr());
 }
 
 #[test]
-fn ctrl_c_lets_the_update_in_flight_finish_and_exits_0() {
+fn ctrl_c_lets_the_update_in_flight_finish_and_exits_130() {
     let (name, dir) = deployed_function("watch2");
     let before = deployed(&name).code_sha256().map(String::from);
     let proxy = Proxy::moto();
@@ -245,7 +245,7 @@ fn ctrl_c_lets_the_update_in_flight_finish_and_exits_0() {
         proxy.count(update_code(&name)) == 1
     });
     let signalled = Instant::now();
-    assert_eq!(w.signal(libc::SIGINT), 0, "{}", w.stderr());
+    assert_eq!(w.signal(libc::SIGINT), 130, "{}", w.stderr());
     // It waited for the held update (and its settling), then stopped.
     assert!(signalled.elapsed() >= Duration::from_secs(2));
     let err = w.stderr();
@@ -323,7 +323,7 @@ fn in_a_workspace_only_changed_members_are_updated_configuration_is_not_and_logs
     assert_eq!(deployed(&f1).memory_size(), Some(256));
     let writes = lambda_writes(&proxy);
     assert_eq!(writes.len(), 1, "{writes:?}");
-    assert_eq!(w.signal(libc::SIGINT), 0, "{}", w.stderr());
+    assert_eq!(w.signal(libc::SIGINT), 130, "{}", w.stderr());
 }
 
 #[test]
@@ -369,5 +369,5 @@ fn the_zip_written_into_the_directory_is_not_taken_for_a_save() {
         "{}",
         w.stderr()
     );
-    assert_eq!(w.signal(libc::SIGINT), 0, "{}", w.stderr());
+    assert_eq!(w.signal(libc::SIGINT), 130, "{}", w.stderr());
 }

@@ -10,7 +10,7 @@
 //! then on every settled change start a round over the members that
 //! changed; saves during a round make exactly one more round after it
 //! ([`rounds`]). Ctrl-C lets the round in flight finish, starts nothing
-//! more, and ends with exit 0.
+//! more, and ends with exit 130 (design.md's SIGINT code).
 
 mod rounds;
 
@@ -73,9 +73,9 @@ pub async fn run(
     let mut members = set.members.clone();
     // Watching starts before the first comparison, so no save after it goes unseen.
     let mut watcher = Watcher::new(&specs(&members))?;
-    // Ctrl-C ends a watch: `main` waits for the round in flight and exits
-    // with this command's result.
-    let _ends = interrupt::EndsOnCtrlC::new();
+    // Ctrl-C ends a watch: `main` waits (bounded) for the round in flight
+    // to finish before it exits 130.
+    let _cleanup = interrupt::CleanupGuard::new();
     let shared = Arc::new(Shared {
         contexts: Contexts::default(),
         packaging: Semaphore::new(packagers()),

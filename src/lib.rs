@@ -135,6 +135,22 @@ async fn run(cli: Cli, ui: &Ui) -> Result<()> {
                 None => commands::package::run(&ctx, &args.settings(project)?).await,
             }
         }
+        Command::Deploy(args) if args.watch => {
+            let run = cli::deploy::watch::settings(args, &cli.global)?;
+            let tail = async {
+                match &run.tail {
+                    Some((aws, logs)) => {
+                        let ctx = Ctx {
+                            ui,
+                            aws_overrides: aws.clone(),
+                        };
+                        commands::logs::run(&ctx, logs).await
+                    }
+                    None => std::future::pending().await,
+                }
+            };
+            commands::deploy::watch::run(&ctx, &run.watch, tail).await
+        }
         Command::Deploy(args) => match cli::workspace::flags::deploy(args, &cli.global, workspace)?
         {
             Some(many) => commands::deploy::many::run(&ctx, &many).await,

@@ -22,6 +22,7 @@ mod splice;
 mod stat;
 mod tracked;
 mod walk;
+pub mod watch;
 
 #[doc(hidden)]
 pub use cache::fuzz_index;

@@ -20,6 +20,7 @@ mod mlogs;
 mod settings;
 mod triggers_esm;
 mod triggers_http;
+mod watch;
 mod workspace;
 
 /// A complete, valid lamctl.toml: each case breaks one thing.
@@ -371,6 +372,7 @@ fn catalogue() -> Vec<Case> {
     v.extend(workspace::cases());
     v.extend(mlogs::cases());
     v.extend(triggers_http::cases());
+    v.extend(watch::cases());
     v
 }
 

@@ -7,6 +7,7 @@ mod cli;
 mod credentials;
 mod day2;
 mod deploy;
+mod deploy_watch;
 mod events;
 mod invoke;
 mod local;

@@ -22,6 +22,7 @@ use crate::lambda::url::{self, Cors, UrlFields, UrlWant};
 use crate::package::PackageOptions;
 
 mod definition;
+pub mod watch;
 use definition::{definition, unset};
 
 #[derive(Debug, Args, Clone, Default)]
@@ -175,6 +176,15 @@ pub struct DeployArgs {
     /// Read the deployed state and print the plan; change nothing
     #[arg(long, help_heading = "Deploy")]
     pub dry_run: bool,
+
+    /// Keep running: on each save, package the changed function(s) again and update their code
+    /// only (no publish, no configuration), tailing their logs on stdout; Ctrl-C stops
+    #[arg(long, help_heading = "Watch")]
+    pub watch: bool,
+
+    /// With --watch: do not tail the functions' logs
+    #[arg(long, requires = "watch", help_heading = "Watch")]
+    pub no_logs: bool,
 }
 
 /// A setting `--unset` removes.

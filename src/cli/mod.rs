@@ -77,7 +77,8 @@ pub enum Command {
   lamctl deploy
   lamctl deploy --dry-run
   lamctl deploy --publish --alias live --keep-versions 5
-  lamctl deploy --alias live --canary 10")]
+  lamctl deploy --alias live --canary 10
+  lamctl deploy --all --watch")]
     Deploy(Box<deploy::DeployArgs>),
     /// Invoke a function: its response on stdout, its log tail (--tail) on stderr, exit 3 when it
     /// reports an error

@@ -18,10 +18,10 @@ use crate::local::apigw::{ApiGateway, FrontDoor};
 use crate::local::auth::Token;
 use crate::local::invoke_api::InvokeApi;
 use crate::local::url_api::UrlApi;
-use crate::local::watch::Watcher;
 use crate::local::{LocalDef, LocalInput, LogSink, Pool};
 use crate::logfmt::for_terminal;
 use crate::output::{self, Ui};
+use crate::package::watch::Watcher;
 
 /// Reads the function's definition again (lamctl.toml may have changed);
 /// the input layer builds it.
@@ -117,7 +117,7 @@ pub async fn run(ctx: &Ctx<'_>, settings: ServeSettings) -> Result<()> {
     }
     // Watching starts before the port is announced, so no edit after it goes unseen.
     let watcher = match &settings.watch {
-        Some(_) => Some(Watcher::new(&def)?),
+        Some(_) => Some(Watcher::new(&[def.watch_spec()])?),
         None => None,
     };
     let pool = Pool::start(def, settings.concurrency, log_to_stderr(ui)).await?;
@@ -220,7 +220,7 @@ async fn watch(ui: &Ui, mut watcher: Watcher, reload: &Reload, pool: &Pool) {
         };
         // The new definition's files (its directory or rules may differ),
         // watched before the restart so no edit during it goes unseen.
-        match Watcher::new(&def) {
+        match Watcher::new(&[def.watch_spec()]) {
             Ok(w) => watcher = w,
             Err(e) => ui.warn(format!("{e}; still watching the previous files")),
         }

@@ -118,6 +118,18 @@ pub struct LocalDef {
 }
 
 impl LocalDef {
+    /// What `serve --watch` watches: the task root by packaging's rules,
+    /// and the lamctl.toml the definition was read from.
+    pub fn watch_spec(&self) -> crate::package::watch::WatchSpec {
+        crate::package::watch::WatchSpec {
+            root: self.task_root.clone(),
+            configs: self.config.iter().cloned().collect(),
+            exclude: self.exclude.clone(),
+            include: self.include.clone(),
+            output: None,
+        }
+    }
+
     /// Check the input and fill in the defaults: the task root is the
     /// input's directory, else `.`; the name defaults to the directory's.
     /// Bad input is a usage error (exit 2); no network is used.

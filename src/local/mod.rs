@@ -6,8 +6,8 @@
 //! `bootstrap` for `provided.*` runtimes, or a small runtime client embedded
 //! in lamctl for `python3.x` and `nodejs*` (or AWS's `awslambdaric` with
 //! [`RuntimeClient::Official`]). [`invoke_api`] serves the Lambda Invoke
-//! API for a running function (`lamctl serve`), and [`watch`] notices edits
-//! to its files (`serve --watch`). See docs/local.md.
+//! API for a running function (`lamctl serve`), and `serve --watch` notices
+//! edits to its files through `package::watch`. See docs/local.md.
 //!
 //! # Using it
 //!
@@ -48,7 +48,6 @@ pub mod report;
 pub mod stream_api;
 pub mod url_api;
 pub mod url_event;
-pub mod watch;
 
 pub use def::{LocalDef, LocalInput, RuntimeClient, RuntimeKind};
 pub use function::{Function, InvokeRequest, LocalOutcome};

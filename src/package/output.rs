@@ -11,6 +11,18 @@ use super::splice::{self, Job};
 use super::{Entry, Observer, PackageOptions, PackageReport, cache, file_count, pipeline, threads};
 use crate::error::{Error, Result};
 
+/// The temporary names of an output called `name` start with this.
+fn partial_prefix(name: &str) -> String {
+    format!(".{name}.partial-")
+}
+
+/// Whether the file `name`, beside an output called `output_name`, is that
+/// output or one being written (a watcher must not take packaging's own
+/// writes for an edit).
+pub(super) fn is_output(output_name: &str, name: &str) -> bool {
+    name == output_name || name.starts_with(&partial_prefix(output_name))
+}
+
 pub(super) fn write_zip(
     entries: &[Entry],
     opts: &PackageOptions,
@@ -27,8 +39,8 @@ pub(super) fn write_zip(
         .file_name()
         .ok_or_else(|| Error::usage(format!("output {} is not a file name", output.display())))?;
     let tmp = output.with_file_name(format!(
-        ".{}.partial-{}",
-        file_name.to_string_lossy(),
+        "{}{}",
+        partial_prefix(&file_name.to_string_lossy()),
         std::process::id()
     ));
     // Ctrl-C stops the writer at the next entry or chunk; main waits for

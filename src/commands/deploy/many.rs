@@ -184,7 +184,7 @@ impl Shared {
     }
 }
 
-fn closed(_: tokio::sync::AcquireError) -> Error {
+pub(super) fn closed(_: tokio::sync::AcquireError) -> Error {
     Error::failed("the deploy's work queue closed")
 }
 
@@ -194,7 +194,7 @@ fn mib(bytes: u64) -> usize {
 }
 
 /// Packagers at once: the cores (each packager's workers share them).
-fn packagers() -> usize {
+pub(super) fn packagers() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get())
 }
 

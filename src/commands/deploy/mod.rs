@@ -10,6 +10,7 @@
 
 pub mod many;
 mod report;
+pub mod watch;
 
 use super::Ctx;
 use crate::error::{Error, Result};

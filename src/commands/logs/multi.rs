@@ -71,7 +71,11 @@ pub(super) async fn read_all(
     end: Option<i64>,
     missing: &mut Vec<String>,
 ) -> Result<Vec<Event>> {
-    if let [one] = readers {
+    // One function named alone: a missing group is the error it always
+    // was; a labelled one (`logs --all`, `deploy --watch`'s tail) is noted.
+    if let [one] = readers
+        && one.function.is_none()
+    {
         return one.read(start, end).await;
     }
     let reads = bounded(

@@ -16,6 +16,7 @@ mod tests;
 mod triggers;
 
 pub use apply::{AliasMoved, Run, Target};
+pub use read::AccountReads;
 pub use triggers::trigger_actions;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -32,6 +33,7 @@ use super::config::{
     self, Architecture, Definition, FieldChange, Logging, RecursiveLoop, RuntimeManagement,
 };
 use super::extras::Extras;
+use super::function::Readiness;
 use super::role::{RoleState, Statement};
 use super::triggers::api::{ApiDeployed, ApiRun, ApiStep};
 use super::triggers::esm::{self, EventSource, Mapping};
@@ -246,8 +248,12 @@ pub enum Action {
         /// The settings the definition gives the new function (shown).
         settings: Vec<FieldChange>,
     },
-    /// Wait until the function is ready for a change.
-    WaitReady,
+    /// Wait until the function is ready for a change; no call when it was
+    /// `ready` when read (`Readiness`).
+    WaitReady {
+        #[serde(skip)]
+        ready: bool,
+    },
     /// Nothing in the configuration changes (shown, no call).
     ConfigurationUnchanged,
     /// Update the configuration (`role` only when it changes); wait.
@@ -549,7 +555,8 @@ fn plan_update(
     actions: &mut Vec<Action>,
 ) -> (Vec<FieldChange>, BTreeMap<String, String>, Vec<String>) {
     let def = &want.definition;
-    actions.push(Action::WaitReady);
+    let ready = Readiness::of_config(&f.config) == Readiness::Ready;
+    actions.push(Action::WaitReady { ready });
     let changes = config::changes(def, role.as_ref().map(RoleRef::shown).as_deref(), &f.config);
     // The architecture changes with the code, not the configuration.
     if changes.iter().all(|c| c.field == "architecture") {

@@ -549,6 +549,12 @@ fn logs_of_several_functions_are_merged_in_time_order() {
     assert_eq!(got[9..], ["late 0", "late 1"], "{got:?}");
 }
 
+/// The calls a proxy saw, as `METHOD PATH`.
+fn calls(proxy: &Proxy) -> Vec<String> {
+    let all = proxy.requests().into_iter();
+    all.map(|r| format!("{} {}", r.method, r.path)).collect()
+}
+
 /// A GET of the function itself (GetFunction), not of its policy, code…
 fn get_function_of(r: &Request, name: &str) -> bool {
     r.method == "GET"
@@ -608,7 +614,7 @@ fn deploy_all_reads_the_account_once_and_waits_only_when_lambda_says_so() {
             proxy.count(|r| get_function_of(r, &n)),
             1,
             "{n}: {:?}",
-            proxy.requests()
+            calls(&proxy)
         );
     }
     let writes: Vec<String> = proxy
@@ -678,7 +684,7 @@ fn a_member_lambda_says_is_still_updating_is_waited_for() {
     // The read, two looks before the update (in progress, then done), one
     // after it (done).
     let gets = proxy.count(|r| get_function_of(r, &name));
-    assert_eq!(gets, 4, "{:?}", proxy.requests());
+    assert_eq!(gets, 4, "{:?}", calls(&proxy));
     assert_eq!(
         proxy.count(|r| r.method == "PUT" && r.path.ends_with("/code")),
         1

@@ -49,8 +49,11 @@ pub const DEFAULT_JOBS: usize = 8;
 /// mappings and schedules for the run, not one a member).
 #[derive(Default)]
 pub struct Contexts {
-    map: Mutex<HashMap<String, (Arc<AwsContext>, Arc<AccountReads>)>>,
+    map: Mutex<HashMap<String, WithReads>>,
 }
+
+/// A context and the reads its members share.
+type WithReads = (Arc<AwsContext>, Arc<AccountReads>);
 
 impl Contexts {
     pub async fn get(&self, o: &AwsOverrides) -> Result<Arc<AwsContext>> {
@@ -58,10 +61,7 @@ impl Contexts {
     }
 
     /// The context and the reads shared by the members that use it.
-    pub async fn get_with_reads(
-        &self,
-        o: &AwsOverrides,
-    ) -> Result<(Arc<AwsContext>, Arc<AccountReads>)> {
+    pub async fn get_with_reads(&self, o: &AwsOverrides) -> Result<WithReads> {
         let key = key(o);
         let mut map = self.map.lock().await;
         if let Some((c, r)) = map.get(&key) {

@@ -296,3 +296,30 @@ pub async fn delete_function(
     .map_err(|e| or_not_found(aws, name, version, e))?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ready_only_when_active_with_no_update_in_progress() {
+        use LastUpdateStatus as U;
+        use State as S;
+        let r = |s, u| Readiness::of(s, u);
+        assert_eq!(r(Some(&S::Active), Some(&U::Successful)), Readiness::Ready);
+        // A function just created has no update status yet.
+        assert_eq!(r(Some(&S::Active), None), Readiness::Ready);
+        assert_eq!(
+            r(Some(&S::Active), Some(&U::InProgress)),
+            Readiness::Settling
+        );
+        assert_eq!(r(Some(&S::Pending), None), Readiness::Settling);
+        assert_eq!(
+            r(Some(&S::Inactive), Some(&U::Successful)),
+            Readiness::Settling
+        );
+        assert_eq!(r(None, None), Readiness::Settling);
+        assert_eq!(r(Some(&S::Failed), None), Readiness::Failed);
+        assert_eq!(r(Some(&S::Active), Some(&U::Failed)), Readiness::Failed);
+    }
+}

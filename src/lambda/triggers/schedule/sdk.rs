@@ -42,12 +42,13 @@ pub async fn read_all_in(
 ) -> Result<(Vec<Deployed>, Option<String>)> {
     let schedules = match function_arn {
         Some(arn) => {
-            let client = aws.scheduler().await;
-            let found = all.get_or_try_init(|| list(&client, aws)).await;
-            match found {
+            // A client only for a call: most functions of a run have no schedule.
+            let found = all.get_or_try_init(|| async { list(&aws.scheduler().await, aws).await });
+            match found.await {
                 Err(e) if !listed && e.aws_code() == Some("AccessDeniedException") => Vec::new(),
                 Err(e) => return Err(e),
-                Ok(all) => read_listed(&client, aws, function, arn, all).await?,
+                Ok(all) if !all.iter().any(|l| l.target.as_deref() == Some(arn)) => Vec::new(),
+                Ok(all) => read_listed(&aws.scheduler().await, aws, function, arn, all).await?,
             }
         }
         None => Vec::new(),

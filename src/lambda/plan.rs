@@ -33,7 +33,6 @@ use super::config::{
     self, Architecture, Definition, FieldChange, Logging, RecursiveLoop, RuntimeManagement,
 };
 use super::extras::Extras;
-use super::function::Readiness;
 use super::role::{RoleState, Statement};
 use super::triggers::api::{ApiDeployed, ApiRun, ApiStep};
 use super::triggers::esm::{self, EventSource, Mapping};
@@ -248,8 +247,7 @@ pub enum Action {
         /// The settings the definition gives the new function (shown).
         settings: Vec<FieldChange>,
     },
-    /// Wait until the function is ready for a change; no call when it was
-    /// `ready` when read (`Readiness`).
+    /// Wait until the function is ready for a change (no call if `ready` when read).
     WaitReady {
         #[serde(skip)]
         ready: bool,
@@ -555,7 +553,7 @@ fn plan_update(
     actions: &mut Vec<Action>,
 ) -> (Vec<FieldChange>, BTreeMap<String, String>, Vec<String>) {
     let def = &want.definition;
-    let ready = Readiness::of_config(&f.config) == Readiness::Ready;
+    let ready = super::Readiness::of_config(&f.config) == super::Readiness::Ready;
     actions.push(Action::WaitReady { ready });
     let changes = config::changes(def, role.as_ref().map(RoleRef::shown).as_deref(), &f.config);
     // The architecture changes with the code, not the configuration.

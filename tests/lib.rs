@@ -32,3 +32,4 @@ mod triggers_schedule;
 mod walkthrough;
 mod whoami;
 mod workspace;
+mod workspace_reads;

@@ -430,6 +430,15 @@ fn signal_during_deploys_wait_leaves_a_state_a_rerun_converges_from() {
         let proxy = Proxy::moto();
         // Every read after the update is slow: the wait is where the signal lands.
         proxy.delay(|r| r.method == "GET", Duration::from_millis(700));
+        // Lambda answers the update as in progress (moto as done), so the
+        // deploy waits: the signal lands there.
+        let n = name.clone();
+        let answer = serde_json::json!({"FunctionName": name, "State": "Active", "LastUpdateStatus": "InProgress"});
+        proxy.inject(
+            move |r| r.method == "PUT" && r.path.ends_with(&format!("{n}/configuration")),
+            Canned::new(200, answer.to_string()).header("Content-Type", "application/json"),
+            Some(1),
+        );
         let (child, _home) = lamctl([
             "deploy",
             "--memory",

@@ -39,7 +39,7 @@ pub(crate) fn workspace(prefix: &str, n: usize, role: &str) -> tempfile::TempDir
     d
 }
 
-fn deploy_all(root: &Path, endpoint: &str, extra: &[&str]) -> Out {
+pub(crate) fn deploy_all(root: &Path, endpoint: &str, extra: &[&str]) -> Out {
     let mut args = vec![
         "deploy",
         "--all",
@@ -54,7 +54,7 @@ fn deploy_all(root: &Path, endpoint: &str, extra: &[&str]) -> Out {
     lamctl(&args).dir(root).run()
 }
 
-fn statuses(doc: &serde_json::Value) -> Vec<(String, String)> {
+pub(crate) fn statuses(doc: &serde_json::Value) -> Vec<(String, String)> {
     doc["members"]
         .as_array()
         .unwrap()
@@ -68,7 +68,7 @@ fn statuses(doc: &serde_json::Value) -> Vec<(String, String)> {
         .collect()
 }
 
-fn is_write(r: &Request) -> bool {
+pub(crate) fn is_write(r: &Request) -> bool {
     r.method != "GET" && r.method != "HEAD"
 }
 

@@ -15,6 +15,7 @@ use tokio::sync::{Mutex, Semaphore};
 
 use crate::aws::{AwsContext, AwsOverrides, ProcessEnv};
 use crate::error::{Error, Result};
+use crate::lambda::plan::AccountReads;
 use crate::output::{self, DIM, ERROR, GOOD, Ui};
 
 /// One member of a workspace, resolved by the input layer: its directory
@@ -37,28 +38,55 @@ pub struct Pool {
 
 /// Lambda allows 15 control-plane requests per second per account and
 /// region (GetFunction 100/s); a member's deploy makes a few writes and
-/// polls about once a second while it waits, so 8 at once stays near that
-/// quota and the adaptive retry absorbs the rest (docs/workspace.md).
+/// polls with a backoff (`limits::READY_POLL_*`) while it waits, so 8 at
+/// once stays near that quota and the adaptive retry absorbs the rest
+/// (docs/workspace.md).
 pub const DEFAULT_JOBS: usize = 8;
 
 /// The AWS contexts of a run: one per distinct overrides, shared by the
-/// members that have them, all with the shared-throttle retry.
+/// members that have them, all with the shared-throttle retry, each with
+/// the reads its members share (one listing of the account's event source
+/// mappings and schedules for the run, not one a member).
 #[derive(Default)]
 pub struct Contexts {
-    map: Mutex<HashMap<String, Arc<AwsContext>>>,
+    map: Mutex<HashMap<String, WithReads>>,
 }
+
+/// A context and the reads its members share.
+type WithReads = (Arc<AwsContext>, Arc<AccountReads>);
 
 impl Contexts {
     pub async fn get(&self, o: &AwsOverrides) -> Result<Arc<AwsContext>> {
-        let key = format!("{o:?}");
+        Ok(self.get_with_reads(o).await?.0)
+    }
+
+    /// The context and the reads shared by the members that use it.
+    pub async fn get_with_reads(&self, o: &AwsOverrides) -> Result<WithReads> {
+        let key = key(o);
         let mut map = self.map.lock().await;
-        if let Some(c) = map.get(&key) {
-            return Ok(Arc::clone(c));
+        if let Some((c, r)) = map.get(&key) {
+            return Ok((Arc::clone(c), Arc::clone(r)));
         }
         let c = Arc::new(AwsContext::resolve(o, &ProcessEnv).await?.shared_throttle());
-        map.insert(key, Arc::clone(&c));
-        Ok(c)
+        let r = Arc::new(AccountReads::shared());
+        map.insert(key, (Arc::clone(&c), Arc::clone(&r)));
+        Ok((c, r))
     }
+}
+
+/// Which members share a context: the same overrides. A member file's
+/// path only labels the values it gives (`region (from PATH)`), so members
+/// whose `[aws]` tables give none share one whichever file they are in:
+/// one credential chain, one set of shared reads for the run.
+fn key(o: &AwsOverrides) -> String {
+    let mut o = o.clone();
+    if o.file
+        .as_ref()
+        .is_some_and(|f| f.profile.is_none() && f.region.is_none() && f.endpoint_url.is_none())
+    {
+        o.file = None;
+    }
+    format!("{o:?}")
 }
 
 /// Run `work` for each of `n` members (by index), at most `pool.jobs` at

@@ -6,13 +6,12 @@ use std::future::Future;
 use std::time::Duration;
 
 use aws_sdk_lambda::Client;
-use aws_sdk_lambda::client::Waiters;
 use aws_sdk_lambda::operation::get_function::GetFunctionOutput;
 use aws_sdk_lambda::types::{FunctionConfiguration, LastUpdateStatus, State};
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
-use super::limits::{CONFLICT_RETRY_FOR, READY_TIMEOUT};
+use super::limits::{CONFLICT_RETRY_FOR, READY_POLL_FIRST, READY_POLL_MAX, READY_TIMEOUT};
 use crate::aws::{AwsContext, Service};
 use crate::error::{Error, Result, optional};
 use crate::output::Ui;
@@ -91,6 +90,32 @@ pub fn or_not_found(aws: &AwsContext, function: &str, qualifier: Option<&str>, e
     }
 }
 
+/// What a function's State and LastUpdateStatus say about changing it:
+/// the one rule every wait for a function uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Readiness {
+    /// Active, and no update in progress.
+    Ready,
+    /// Pending, Inactive, an update in progress, or not said.
+    Settling,
+    /// The state or the last update failed.
+    Failed,
+}
+
+impl Readiness {
+    pub fn of(state: Option<&State>, update: Option<&LastUpdateStatus>) -> Readiness {
+        match (state, update) {
+            (Some(State::Failed), _) | (_, Some(LastUpdateStatus::Failed)) => Readiness::Failed,
+            (Some(State::Active), None | Some(LastUpdateStatus::Successful)) => Readiness::Ready,
+            _ => Readiness::Settling,
+        }
+    }
+
+    pub fn of_config(c: &FunctionConfiguration) -> Readiness {
+        Readiness::of(c.state(), c.last_update_status())
+    }
+}
+
 /// [`wait_ready`] with a spinner on stderr saying what is awaited.
 pub async fn wait_ready_shown(
     client: &Client,
@@ -105,64 +130,55 @@ pub async fn wait_ready_shown(
     waited
 }
 
-/// Wait until the function is Active and no update is in progress, with the
-/// SDK's waiters. A Failed state quotes Lambda's reason.
-pub async fn wait_ready(client: &Client, aws: &AwsContext, name: &str) -> Result<()> {
-    let active = client
-        .wait_until_function_active_v2()
-        .function_name(name)
-        .wait(READY_TIMEOUT)
-        .await;
-    if let Err(e) = active {
-        return Err(wait_failed(client, aws, name, "become active", e).await);
-    }
-    let updated = client
-        .wait_until_function_updated_v2()
-        .function_name(name)
-        .wait(READY_TIMEOUT)
-        .await;
-    if let Err(e) = updated {
-        return Err(wait_failed(client, aws, name, "finish updating", e).await);
-    }
-    Ok(())
-}
-
-async fn wait_failed(
+/// After a write whose answer said `seen`: no call when the service
+/// answered that the function is ready already, else [`wait_ready_shown`].
+pub async fn wait_after(
     client: &Client,
     aws: &AwsContext,
+    ui: &Ui,
     name: &str,
-    what: &str,
-    err: aws_smithy_runtime_api::client::waiters::error::WaiterError<
-        GetFunctionOutput,
-        aws_sdk_lambda::operation::get_function::GetFunctionError,
-    >,
-) -> Error {
-    use aws_smithy_runtime_api::client::waiters::error::WaiterError;
-    match err {
-        WaiterError::FailureState(_) | WaiterError::ExceededMaxWait(_) => {
-            // Read the state once more to quote Lambda's own reason.
-            let cfg = get_function(client, aws, name)
-                .await
-                .ok()
-                .flatten()
-                .and_then(|f| f.configuration);
-            match cfg {
-                Some(c) => failed_state(name, &c).unwrap_or_else(|| {
-                    Error::failed(format!(
-                        "function '{name}' did not {what} within {}",
-                        format_duration(READY_TIMEOUT)
-                    ))
-                }),
-                None => Error::failed(format!("function '{name}' did not {what}")),
+    message: &str,
+    seen: Readiness,
+) -> Result<()> {
+    match seen {
+        Readiness::Ready => Ok(()),
+        _ => wait_ready_shown(client, aws, ui, name, message).await,
+    }
+}
+
+/// Wait until the function is Active and no update is in progress: one
+/// GetFunction at once, then after `READY_POLL_FIRST`, doubling up to
+/// `READY_POLL_MAX`, for at most `READY_TIMEOUT`. A Failed state quotes
+/// Lambda's reason.
+pub async fn wait_ready(client: &Client, aws: &AwsContext, name: &str) -> Result<()> {
+    let start = std::time::Instant::now();
+    let mut pause = READY_POLL_FIRST;
+    loop {
+        let c = get_function(client, aws, name)
+            .await?
+            .ok_or_else(|| not_found(aws, name, None))?
+            .configuration
+            .unwrap_or_else(|| FunctionConfiguration::builder().build());
+        match Readiness::of_config(&c) {
+            Readiness::Ready => return Ok(()),
+            Readiness::Failed => {
+                return Err(failed_state(name, &c)
+                    .unwrap_or_else(|| Error::failed(format!("function '{name}' failed"))));
             }
+            Readiness::Settling => {}
         }
-        WaiterError::OperationFailed(e) => {
-            aws.error(Service::Lambda, "GetFunction", e.into_error())
+        if start.elapsed() + pause > READY_TIMEOUT {
+            let what = match c.state() {
+                Some(State::Active) => "finish updating",
+                _ => "become active",
+            };
+            return Err(Error::failed(format!(
+                "function '{name}' did not {what} within {}",
+                format_duration(READY_TIMEOUT)
+            )));
         }
-        other => Error::failed(format!(
-            "waiting for function '{name}' to {what} failed: {}",
-            crate::error::chain(&other)
-        )),
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(READY_POLL_MAX);
     }
 }
 
@@ -279,4 +295,31 @@ pub async fn delete_function(
     .await
     .map_err(|e| or_not_found(aws, name, version, e))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ready_only_when_active_with_no_update_in_progress() {
+        use LastUpdateStatus as U;
+        use State as S;
+        let r = |s, u| Readiness::of(s, u);
+        assert_eq!(r(Some(&S::Active), Some(&U::Successful)), Readiness::Ready);
+        // A function just created has no update status yet.
+        assert_eq!(r(Some(&S::Active), None), Readiness::Ready);
+        assert_eq!(
+            r(Some(&S::Active), Some(&U::InProgress)),
+            Readiness::Settling
+        );
+        assert_eq!(r(Some(&S::Pending), None), Readiness::Settling);
+        assert_eq!(
+            r(Some(&S::Inactive), Some(&U::Successful)),
+            Readiness::Settling
+        );
+        assert_eq!(r(None, None), Readiness::Settling);
+        assert_eq!(r(Some(&S::Failed), None), Readiness::Failed);
+        assert_eq!(r(Some(&S::Active), Some(&U::Failed)), Readiness::Failed);
+    }
 }

@@ -159,6 +159,11 @@ pub const INIT_PHASE: Duration = Duration::from_secs(10);
 /// How long lamctl waits for a function (or version, or provisioned
 /// concurrency) to become ready before giving up.
 pub const READY_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+/// The first pause before looking again at a function that is not ready,
+/// doubled after each look up to `READY_POLL_MAX`: an update usually
+/// settles within a second or two, a create with a VPC in minutes.
+pub const READY_POLL_FIRST: Duration = Duration::from_millis(250);
+pub const READY_POLL_MAX: Duration = Duration::from_secs(5);
 /// How long lamctl keeps retrying a change that meets "an update is in
 /// progress" (ResourceConflictException).
 pub const CONFLICT_RETRY_FOR: Duration = Duration::from_secs(10 * 60);

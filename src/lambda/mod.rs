@@ -23,6 +23,7 @@ pub mod versions;
 pub mod write;
 
 pub use function::{
-    Function, FunctionSummary, delete_function, failed_state, get_function, list_functions,
-    not_found, or_not_found, require_function, retry_conflict, wait_ready, wait_ready_shown,
+    Function, FunctionSummary, Readiness, delete_function, failed_state, get_function,
+    list_functions, not_found, or_not_found, require_function, retry_conflict, wait_after,
+    wait_ready, wait_ready_shown,
 };

@@ -18,6 +18,7 @@ mod triggers;
 
 pub use action::{Action, Republished};
 pub use apply::{AliasMoved, Run, Target};
+pub use read::AccountReads;
 pub use triggers::trigger_actions;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -352,7 +353,8 @@ fn plan_update(
     actions: &mut Vec<Action>,
 ) -> (Vec<FieldChange>, BTreeMap<String, String>, Vec<String>) {
     let def = &want.definition;
-    actions.push(Action::WaitReady);
+    let ready = super::Readiness::of_config(&f.config) == super::Readiness::Ready;
+    actions.push(Action::WaitReady { ready });
     let changes = config::changes(def, role.as_ref().map(RoleRef::shown).as_deref(), &f.config);
     // The architecture changes with the code, not the configuration.
     if changes.iter().all(|c| c.field == "architecture") {

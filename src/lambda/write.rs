@@ -13,7 +13,7 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use serde::Serialize;
 
 use super::config::{self, Architecture, Definition, Logging};
-use super::{retry_conflict, wait_ready, wait_ready_shown};
+use super::{Readiness, retry_conflict, wait_after};
 use crate::aws::{AwsContext, Service};
 use crate::error::{Error, Result};
 use crate::output::Ui;
@@ -98,23 +98,19 @@ pub async fn create_function(
             Err(e) => return Err(aws.error(Service::Lambda, "CreateFunction", e)),
         }
     };
-    wait_ready_shown(
-        client,
-        aws,
-        ui,
-        name,
-        "waiting for the function to become active",
-    )
-    .await?;
+    let seen = Readiness::of(out.state(), out.last_update_status());
+    let what = "waiting for the function to become active";
+    wait_after(client, aws, ui, name, what, seen).await?;
     Ok(out.function_arn().unwrap_or_default().to_string())
 }
 
 /// UpdateFunctionConfiguration with the definition's settings (`role` only
 /// when it changes, `logging` from [`config::logging`]), then wait until
-/// the update is done.
+/// the update is done (no call when the answer says it is).
 pub async fn update_configuration(
     client: &Client,
     aws: &AwsContext,
+    ui: &Ui,
     name: &str,
     def: &Definition,
     role: Option<&str>,
@@ -126,15 +122,24 @@ pub async fn update_configuration(
         role,
         logging,
     )?;
-    retry_conflict(client, aws, name, "UpdateFunctionConfiguration", || {
+    let out = retry_conflict(client, aws, name, "UpdateFunctionConfiguration", || {
         request.clone().send()
     })
     .await?;
-    wait_ready(client, aws, name).await
+    let seen = Readiness::of(out.state(), out.last_update_status());
+    wait_after(
+        client,
+        aws,
+        ui,
+        name,
+        "waiting for the update to finish",
+        seen,
+    )
+    .await
 }
 
 /// UpdateFunctionCode (which also sets the architecture), then wait until
-/// the update is done.
+/// the update is done (no call when the answer says it is).
 pub async fn update_code(
     client: &Client,
     aws: &AwsContext,
@@ -148,7 +153,7 @@ pub async fn update_code(
         CodeSource::S3 { bucket, key } => (None, Some(bucket.clone()), Some(key.clone())),
     };
     let arch = architecture.map(|a| vec![a.sdk()]);
-    retry_conflict(client, aws, name, "UpdateFunctionCode", || {
+    let out = retry_conflict(client, aws, name, "UpdateFunctionCode", || {
         client
             .update_function_code()
             .function_name(name)
@@ -159,7 +164,16 @@ pub async fn update_code(
             .send()
     })
     .await?;
-    wait_ready_shown(client, aws, ui, name, "waiting for the update to finish").await
+    let seen = Readiness::of(out.state(), out.last_update_status());
+    wait_after(
+        client,
+        aws,
+        ui,
+        name,
+        "waiting for the update to finish",
+        seen,
+    )
+    .await
 }
 
 /// TagResource on a function (or any Lambda resource) by ARN.

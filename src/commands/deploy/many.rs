@@ -124,9 +124,9 @@ impl Shared {
             direct_upload_fits(true, &code)?;
         }
         self.board.set(i, State::Planning, "");
-        let aws = self.contexts.get(&m.aws).await?;
+        let (aws, reads) = self.contexts.get_with_reads(&m.aws).await?;
         let client = aws.lambda().await;
-        let deployed = Deployed::read(&client, &aws, want, &code).await?;
+        let deployed = Deployed::read(&client, &aws, want, &code, &reads).await?;
         let plan = plan::plan(want, &deployed, &code, &aws.region.value)?;
         let upload = plan.code == CodeAction::Upload;
         direct_upload_fits(upload, &code)?;

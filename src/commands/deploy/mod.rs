@@ -45,7 +45,8 @@ pub async fn run(ctx: &Ctx<'_>, set: &Settings) -> Result<()> {
     // Read what is deployed, once, and plan against it.
     let aws = ctx.aws().await?;
     let client = aws.lambda().await;
-    let deployed = Deployed::read(&client, &aws, want, &code).await?;
+    let reads = plan::AccountReads::default();
+    let deployed = Deployed::read(&client, &aws, want, &code, &reads).await?;
     let plan = plan::plan(want, &deployed, &code, &aws.region.value)?;
     direct_upload_fits(plan.code == plan::CodeAction::Upload, &code)?;
     if set.dry_run {

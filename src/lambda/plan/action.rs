@@ -85,8 +85,11 @@ pub enum Action {
         /// The settings the definition gives the new function (shown).
         settings: Vec<FieldChange>,
     },
-    /// Wait until the function is ready for a change.
-    WaitReady,
+    /// Wait until the function is ready for a change (no call if `ready` when read).
+    WaitReady {
+        #[serde(skip)]
+        ready: bool,
+    },
     /// Nothing in the configuration changes (shown, no call).
     ConfigurationUnchanged,
     /// Update the configuration (`role` only when it changes); wait.

@@ -147,7 +147,10 @@ impl Action {
                 let role = run.role_arn(role)?;
                 run.arn = write::create_function(client, aws, ui, name, def, &role, source).await?;
             }
-            Action::WaitReady => {
+            // Ready when read moments ago: a change that meets an update
+            // begun since is retried (`retry_conflict`).
+            Action::WaitReady { ready: true } => {}
+            Action::WaitReady { ready: false } => {
                 let what = "waiting for the function to be ready";
                 wait_ready_shown(client, aws, ui, name, what).await?;
             }
@@ -161,7 +164,7 @@ impl Action {
                 ui.note(format!("updating configuration: {}", fields.join(", ")));
                 let role = role.as_ref().map(|r| run.role_arn(r)).transpose()?;
                 let (role, logging) = (role.as_deref(), logging.as_ref());
-                write::update_configuration(client, aws, name, def, role, logging).await?;
+                write::update_configuration(client, aws, ui, name, def, role, logging).await?;
             }
             Action::CodeUnchanged { .. } => ui.note("code unchanged"),
             Action::UpdateCode {

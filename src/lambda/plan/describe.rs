@@ -63,7 +63,7 @@ impl Action {
             Action::ConfigurationUnchanged
             | Action::CodeUnchanged { .. }
             | Action::ZipInS3 { .. }
-            | Action::WaitReady
+            | Action::WaitReady { .. }
             | Action::RolePermissionsNeeded { .. }
             | Action::EventSourceMapping(esm::Step::NotManaged { .. })
             | Action::Schedule(schedule::Step::NotManaged { .. }) => false,
@@ -144,7 +144,7 @@ impl Action {
                 ));
                 out
             }
-            Action::WaitReady | Action::WaitProvisionedConcurrency { .. } => vec![],
+            Action::WaitReady { .. } | Action::WaitProvisionedConcurrency { .. } => vec![],
             Action::ConfigurationUnchanged => vec!["configuration unchanged".into()],
             Action::UpdateConfiguration { changes, .. } => {
                 std::iter::once("update configuration:".to_string())

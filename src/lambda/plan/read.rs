@@ -4,7 +4,8 @@
 //! GetFunction are independent and run at once.
 
 use aws_sdk_lambda::Client;
-use aws_sdk_lambda::types::FunctionConfiguration;
+use aws_sdk_lambda::types::{EventSourceMappingConfiguration, FunctionConfiguration};
+use tokio::sync::OnceCell;
 
 use super::{Code, Deployed, Desired, FunctionState};
 use crate::aws::AwsContext;
@@ -15,16 +16,40 @@ use crate::lambda::triggers::{esm, schedule};
 use crate::lambda::{alias, concurrency, get_function, role, url, versions};
 use crate::s3upload;
 
+/// What a run over several functions of one account and region reads once
+/// for all of them instead of once a function: every schedule (ListSchedules
+/// has no filter by target, so one function's read lists them all anyway)
+/// and, when `shared`, every event source mapping. A single deploy uses
+/// `AccountReads::default()`, which lists its function's mappings alone.
+#[derive(Default)]
+pub struct AccountReads {
+    shared: bool,
+    mappings: OnceCell<Vec<EventSourceMappingConfiguration>>,
+    schedules: OnceCell<Vec<schedule::Listed>>,
+}
+
+impl AccountReads {
+    /// For a run over several functions (`deploy --all`).
+    pub fn shared() -> AccountReads {
+        AccountReads {
+            shared: true,
+            ..Default::default()
+        }
+    }
+}
+
 impl Deployed {
     /// Read what `want` names: the function and its tags, and only as
     /// needed lamctl's role, the alias, versions and aliases (to prune),
     /// reserved and provisioned concurrency, the URL and its policy, and
-    /// whether `code`'s S3 object is already there.
+    /// whether `code`'s S3 object is already there. What the account holds
+    /// for every function (mappings, schedules) comes through `reads`.
     pub async fn read(
         client: &Client,
         aws: &AwsContext,
         want: &Desired,
         code: &Code,
+        reads: &AccountReads,
     ) -> Result<Deployed> {
         let name = want.name.as_str();
         let function = get_function(client, aws, name)
@@ -123,9 +148,16 @@ impl Deployed {
             };
             s3upload::holds(aws, &object, code.size).await
         };
+        let arn = function.as_ref().and_then(|f| f.config.function_arn());
         let mappings = async {
-            match (exists, &want.event_sources) {
-                (true, Some(_)) => esm::read(client, aws, name).await,
+            match (exists, &want.event_sources, arn) {
+                (true, Some(_), Some(arn)) if reads.shared => {
+                    let all = reads
+                        .mappings
+                        .get_or_try_init(|| esm::list_all(client, aws));
+                    esm::read_from(client, aws, name, arn, all.await?).await
+                }
+                (true, Some(_), _) => esm::read(client, aws, name).await,
                 _ => Ok(Vec::new()),
             }
         };
@@ -143,8 +175,8 @@ impl Deployed {
         let mappings = mappings.await?;
         let (schedules, scheduler_role) = match &want.schedules {
             Some(listed) => {
-                let arn = function.as_ref().and_then(|f| f.config.function_arn());
-                schedule::read_all(aws, name, arn, !listed.is_empty()).await?
+                let all = &reads.schedules;
+                schedule::read_all_in(aws, name, arn, !listed.is_empty(), all).await?
             }
             None => (Vec::new(), None),
         };

@@ -22,7 +22,7 @@
 
 mod sdk;
 
-pub use sdk::{apply, create, delete, read, update};
+pub use sdk::{apply, create, delete, list_all, read, read_from, update};
 
 use serde::{Deserialize, Serialize};
 

@@ -21,7 +21,9 @@
 
 mod sdk;
 
-pub use sdk::{GROUP, apply, create_role, delete, delete_role, read, read_all, read_role};
+pub use sdk::{
+    GROUP, Listed, apply, create_role, delete, delete_role, read, read_all, read_all_in, read_role,
+};
 
 use serde::{Deserialize, Serialize};
 

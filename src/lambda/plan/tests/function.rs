@@ -145,7 +145,7 @@ fn unchanged() {
     assert_eq!(
         p.actions,
         [
-            Action::WaitReady,
+            Action::WaitReady { ready: false },
             Action::ConfigurationUnchanged,
             Action::CodeUnchanged {
                 code_sha256: SHA.into()
@@ -165,7 +165,7 @@ fn code_only() {
     assert_eq!(
         p.actions,
         [
-            Action::WaitReady,
+            Action::WaitReady { ready: false },
             Action::ConfigurationUnchanged,
             Action::UpdateCode {
                 source: CodeSource::Zip(".lamctl/f.zip".into()),
@@ -226,7 +226,7 @@ fn config_only() {
     assert_eq!(
         actions(&want, &deployed()),
         [
-            Action::WaitReady,
+            Action::WaitReady { ready: false },
             Action::UpdateConfiguration {
                 changes: vec![
                     FieldChange {

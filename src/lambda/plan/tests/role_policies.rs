@@ -30,7 +30,10 @@ fn role_changes_only_when_it_differs() {
     };
     assert_eq!(
         actions(&own, &have)[..2],
-        [Action::WaitReady, Action::ConfigurationUnchanged]
+        [
+            Action::WaitReady { ready: false },
+            Action::ConfigurationUnchanged
+        ]
     );
     // With --policy/--allow a role lamctl did not create is bad usage.
     let policies = Desired {
@@ -85,7 +88,7 @@ fn role_policies_converge_and_only_lamctls_are_detached() {
     let role_actions = |want: &Desired, have: &Deployed| -> Vec<Action> {
         actions(want, have)
             .into_iter()
-            .take_while(|a| *a != Action::WaitReady)
+            .take_while(|a| !matches!(a, Action::WaitReady { .. }))
             .collect()
     };
     // Nothing listed and the basic policy attached: nothing to do.

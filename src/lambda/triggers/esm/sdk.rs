@@ -29,9 +29,52 @@ pub async fn read(client: &Client, aws: &AwsContext, function: &str) -> Result<V
             None => return Ok(Vec::new()),
         }
     }
-    // One ListTags a mapping: a function has few of them.
+    tagged(client, aws, function, &raw).await
+}
+
+/// Every mapping in the account and region (all pages, no filter): what a
+/// run over many functions reads once instead of once a function.
+pub async fn list_all(
+    client: &Client,
+    aws: &AwsContext,
+) -> Result<Vec<EventSourceMappingConfiguration>> {
+    let mut all = Vec::new();
+    let mut pages = client.list_event_source_mappings().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| aws.error(Service::Lambda, "ListEventSourceMappings", e))?;
+        all.extend(page.event_source_mappings().iter().cloned());
+    }
+    Ok(all)
+}
+
+/// [`read`] out of [`list_all`]'s answer: the mappings whose function is
+/// `function_arn` (unqualified, as lamctl creates them and as listing by
+/// the function's name answers), each with its tags.
+pub async fn read_from(
+    client: &Client,
+    aws: &AwsContext,
+    function: &str,
+    function_arn: &str,
+    all: &[EventSourceMappingConfiguration],
+) -> Result<Vec<Mapping>> {
+    let raw: Vec<_> = all
+        .iter()
+        .filter(|m| m.function_arn() == Some(function_arn))
+        .cloned()
+        .collect();
+    tagged(client, aws, function, &raw).await
+}
+
+/// The mappings with lamctl's ownership read from their tags (one
+/// ListTags a mapping: a function has few of them).
+async fn tagged(
+    client: &Client,
+    aws: &AwsContext,
+    function: &str,
+    raw: &[EventSourceMappingConfiguration],
+) -> Result<Vec<Mapping>> {
     let mut out = Vec::with_capacity(raw.len());
-    for m in &raw {
+    for m in raw {
         let arn = mapping_arn(m);
         let tags = client
             .list_tags()

@@ -5,6 +5,7 @@
 use aws_sdk_scheduler::Client;
 use aws_sdk_scheduler::error::ProvideErrorMetadata;
 use aws_sdk_scheduler::types::{FlexibleTimeWindow, FlexibleTimeWindowMode, ScheduleState, Target};
+use tokio::sync::OnceCell;
 
 use super::{Deployed, ScheduleConfig, Step, Wanted, description, owner};
 use crate::aws::{AwsContext, Service};
@@ -26,11 +27,30 @@ pub async fn read_all(
     function_arn: Option<&str>,
     listed: bool,
 ) -> Result<(Vec<Deployed>, Option<String>)> {
+    read_all_in(aws, function, function_arn, listed, &OnceCell::new()).await
+}
+
+/// [`read_all`] with the account's schedules listed into `all` by the
+/// first function that needs them (ListSchedules has no filter by target:
+/// a run over many functions lists once for all).
+pub async fn read_all_in(
+    aws: &AwsContext,
+    function: &str,
+    function_arn: Option<&str>,
+    listed: bool,
+    all: &OnceCell<Vec<Listed>>,
+) -> Result<(Vec<Deployed>, Option<String>)> {
     let schedules = match function_arn {
-        Some(arn) => match read(&aws.scheduler().await, aws, function, arn).await {
-            Err(e) if !listed && e.aws_code() == Some("AccessDeniedException") => Vec::new(),
-            r => r?,
-        },
+        Some(arn) => {
+            // A client only for a call: most functions of a run have no schedule.
+            let found = all.get_or_try_init(|| async { list(&aws.scheduler().await, aws).await });
+            match found.await {
+                Err(e) if !listed && e.aws_code() == Some("AccessDeniedException") => Vec::new(),
+                Err(e) => return Err(e),
+                Ok(all) if !all.iter().any(|l| l.target.as_deref() == Some(arn)) => Vec::new(),
+                Ok(all) => read_listed(&aws.scheduler().await, aws, function, arn, all).await?,
+            }
+        }
         None => Vec::new(),
     };
     let role = match listed {
@@ -43,6 +63,29 @@ pub async fn read_all(
     Ok((schedules, role))
 }
 
+/// One schedule as ListSchedules gives it.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    name: String,
+    group: String,
+    target: Option<String>,
+}
+
+/// Every schedule of the account and region (all groups, all pages).
+async fn list(client: &Client, aws: &AwsContext) -> Result<Vec<Listed>> {
+    let mut all = Vec::new();
+    let mut pages = client.list_schedules().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| aws.error(Service::Scheduler, "ListSchedules", e))?;
+        all.extend(page.schedules().iter().map(|s| Listed {
+            name: s.name().unwrap_or_default().to_string(),
+            group: s.group_name().unwrap_or(GROUP).to_string(),
+            target: s.target().map(|t| t.arn().to_string()),
+        }));
+    }
+    Ok(all)
+}
+
 /// Every schedule whose target is `function_arn` (all groups), read in
 /// full (ListSchedules gives no expression, input or description).
 pub async fn read(
@@ -51,22 +94,29 @@ pub async fn read(
     function: &str,
     function_arn: &str,
 ) -> Result<Vec<Deployed>> {
-    let mut found = Vec::new();
-    let mut pages = client.list_schedules().into_paginator().send();
-    while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| aws.error(Service::Scheduler, "ListSchedules", e))?;
-        for s in page.schedules() {
-            let target = s.target().map(|t| t.arn());
-            if target == Some(function_arn) {
-                found.push((
-                    s.name().unwrap_or_default().to_string(),
-                    s.group_name().unwrap_or(GROUP).to_string(),
-                ));
-            }
-        }
-    }
+    read_listed(
+        client,
+        aws,
+        function,
+        function_arn,
+        &list(client, aws).await?,
+    )
+    .await
+}
+
+async fn read_listed(
+    client: &Client,
+    aws: &AwsContext,
+    function: &str,
+    function_arn: &str,
+    all: &[Listed],
+) -> Result<Vec<Deployed>> {
     let mut out = Vec::new();
-    for (name, group) in found {
+    for l in all
+        .iter()
+        .filter(|l| l.target.as_deref() == Some(function_arn))
+    {
+        let (name, group) = (l.name.clone(), l.group.clone());
         let got = client
             .get_schedule()
             .name(&name)

@@ -96,7 +96,7 @@ static SALTED: LazyLock<blake3::Hasher> = LazyLock::new(|| {
         format!(
             "lamctl {} package cache 1; {}\0",
             env!("CARGO_PKG_VERSION"),
-            compress::PARAMS
+            compress::params()
         )
         .as_bytes(),
     );

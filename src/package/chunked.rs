@@ -50,6 +50,11 @@ const SOURCE_CODEC: Codec = Codec::Zlib(6);
 /// Extensions (lower case) of the sources deflated with `SOURCE_CODEC`.
 const SOURCE: &[&str] = &["js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx", "map"];
 
+/// What decides a big file's deflate stream (part of the cache's keys).
+pub(super) fn params() -> String {
+    format!("{CHUNK_CODEC:?}, {SOURCE:?} {SOURCE_CODEC:?}, in {CHUNK} B chunks joined")
+}
+
 /// The chunks' codec for a file of this name.
 fn codec_for(name: &str) -> Codec {
     let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
@@ -388,6 +393,14 @@ mod tests {
             streams.push(s);
         }
         assert!(streams[0] != streams[1], "the codecs differ on this text");
+    }
+
+    #[test]
+    fn the_cache_keys_follow_the_codecs() {
+        // A cached stream of another codec is never served for these bytes.
+        let p = super::super::compress::params();
+        assert!(p.contains(&format!("{SOURCE_CODEC:?}")), "{p}");
+        assert!(p.contains(&format!("{CHUNK_CODEC:?}")), "{p}");
     }
 
     #[test]

@@ -37,10 +37,16 @@ const LARGE: usize = 256 * 1024;
 const KEEP_BUFFER: usize = 1024 * 1024;
 /// Everything that decides an entry's compressed bytes besides its content
 /// and whether its name is a compressed format: part of every cache key.
-pub(super) const PARAMS: &str = concat!(
-    "libdeflate-7, from 256 KiB 6; big: libdeflate-5 (js/ts 7) in 1 MiB chunks joined; ",
-    "sample: 4x32 KiB at libdeflate-1 under 63/64 stored"
-);
+/// Made from the constants themselves, so that changing one (a level, a
+/// codec, a size) changes every key and no cached entry of the old kind is
+/// served.
+pub(super) fn params() -> String {
+    format!(
+        "libdeflate-{LEVEL}, from {LARGE} B {LARGE_LEVEL}; big: {}; sample: {}",
+        super::chunked::params(),
+        super::sample::params()
+    )
+}
 
 /// What a worker hands to the writer: a local file header and the entry's
 /// data, in `bytes` and then, for a big file, in `spill` (its deflate

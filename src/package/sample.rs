@@ -9,6 +9,11 @@ const SAMPLE_MIN: usize = 512 * 1024;
 const SAMPLES: usize = 4;
 const SAMPLE_LEN: usize = 32 * 1024;
 
+/// What decides the sampling (part of the cache's keys).
+pub(super) fn params() -> String {
+    format!("{SAMPLES}x{SAMPLE_LEN} B from {SAMPLE_MIN} B at libdeflate-1, stored under 63/64")
+}
+
 /// Whether `data` looks like it will not shrink: four 32 KiB slices at
 /// fixed fractions of its length, deflated at the fastest level, save less
 /// than 1/64 of their size. Decided from the content alone, so it is as

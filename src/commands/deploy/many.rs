@@ -118,7 +118,7 @@ impl Shared {
         let set = &m.settings;
         let want = &set.desired;
         self.board.set(i, State::Packaging, "");
-        let package = self.package(set).await?;
+        let package = package_member(&self.packaging, set).await?;
         let code = code(want, &package);
         if want.force {
             direct_upload_fits(true, &code)?;
@@ -172,19 +172,9 @@ impl Shared {
         done.version = run.version;
         Ok(done)
     }
-
-    /// Package on a blocking thread, a few members at a time (each packager
-    /// uses every core already).
-    async fn package(&self, set: &Settings) -> Result<PackageReport> {
-        let _p = self.packaging.acquire().await.map_err(closed)?;
-        let opts = set.package.clone().for_upload();
-        tokio::task::spawn_blocking(move || package(&opts, &()))
-            .await
-            .map_err(|e| Error::failed(format!("packaging stopped: {e}")))?
-    }
 }
 
-pub(super) fn closed(_: tokio::sync::AcquireError) -> Error {
+fn closed(_: tokio::sync::AcquireError) -> Error {
     Error::failed("the deploy's work queue closed")
 }
 
@@ -194,6 +184,16 @@ fn mib(bytes: u64) -> usize {
 }
 
 /// Packagers at once: the cores (each packager's workers share them).
+/// Package a member on a blocking thread, `packaging` permitting (a few
+/// members at a time: each packager uses every core already).
+pub(super) async fn package_member(packaging: &Semaphore, set: &Settings) -> Result<PackageReport> {
+    let _p = packaging.acquire().await.map_err(closed)?;
+    let opts = set.package.clone().for_upload();
+    tokio::task::spawn_blocking(move || package(&opts, &()))
+        .await
+        .map_err(|e| Error::failed(format!("packaging stopped: {e}")))?
+}
+
 pub(super) fn packagers() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get())
 }

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Semaphore;
 
-use super::many::{closed, packagers};
+use super::many::{package_member, packagers};
 use super::{Settings, code, direct_upload_fits};
 use crate::commands::Ctx;
 use crate::commands::workspace::{self, Contexts, Member, Pool};
@@ -33,7 +33,6 @@ use crate::lambda;
 use crate::lambda::write::{self, CodeSource};
 use crate::output::{Ui, bytes};
 use crate::package::watch::{WatchSpec, Watcher};
-use crate::package::{PackageReport, package};
 use crate::s3upload;
 use crate::timewin::format_duration;
 use rounds::Rounds;
@@ -188,7 +187,7 @@ impl Shared {
     async fn update(&self, m: &Member<Watched>) -> Result<()> {
         let set = &m.settings.deploy;
         let name = &set.desired.name;
-        let package = self.package(set).await?;
+        let package = package_member(&self.packaging, set).await?;
         let code = code(&set.desired, &package);
         let aws = self.contexts.get(&m.aws).await?;
         let client = aws.lambda().await;
@@ -237,15 +236,6 @@ impl Shared {
             code.sha256
         ));
         Ok(())
-    }
-
-    /// Package on a blocking thread, a few members at a time.
-    async fn package(&self, set: &Settings) -> Result<PackageReport> {
-        let _p = self.packaging.acquire().await.map_err(closed)?;
-        let opts = set.package.clone().for_upload();
-        tokio::task::spawn_blocking(move || package(&opts, &()))
-            .await
-            .map_err(|e| Error::failed(format!("packaging stopped: {e}")))?
     }
 }
 
